@@ -1,0 +1,1 @@
+namespace HotelAgent.Cli; public static class Program { public static int Main() => 0; }

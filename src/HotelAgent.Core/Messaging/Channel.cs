@@ -1,0 +1,14 @@
+namespace HotelAgent.Core.Messaging;
+
+/// <summary>The channels a guest can reach the hotel through.</summary>
+public enum Channel
+{
+    /// <summary>WhatsApp Cloud API.</summary>
+    WhatsApp,
+
+    /// <summary>Email through the Gmail API.</summary>
+    Email,
+
+    /// <summary>The local web chat and terminal chat (development and demos).</summary>
+    WebChat,
+}

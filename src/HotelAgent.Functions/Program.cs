@@ -1,0 +1,1 @@
+namespace HotelAgent.Functions; public static class Program { public static void Main() { } }
