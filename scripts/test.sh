@@ -15,4 +15,4 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-dotnet test HotelAgent.sln --configuration Release --logger "console;verbosity=normal" "$@"
+dotnet test HotelAgent.sln --configuration Release "$@"
