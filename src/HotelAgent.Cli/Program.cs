@@ -1,1 +1,10 @@
-namespace HotelAgent.Cli; public static class Program { public static int Main() => 0; }
+using System.CommandLine;
+using HotelAgent.Cli.Commands;
+
+var root = new RootCommand("hotel-agent: developer and operator commands for HotelAgent");
+foreach (var command in CliCommands.All())
+{
+    root.Subcommands.Add(command);
+}
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,35 @@
+using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Hotel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Core;
+
+/// <summary>The one registration entry point of HotelAgent.Core.</summary>
+public static class HotelAgentCoreServiceCollectionExtensions
+{
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">App configuration (env vars <c>Section__Key</c>, app settings, local.settings.json).</param>
+    /// <param name="isProduction">In Production, missing or placeholder secrets stop the start with a clear message.</param>
+    public static IServiceCollection AddHotelAgentCore(this IServiceCollection services, IConfiguration configuration, bool isProduction)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (isProduction)
+        {
+            ProductionSecrets.EnsureValid(configuration);
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddHttpClient();
+
+        services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName);
+        services.AddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
+
+        services.AddHotelAgentReceptionist(configuration);
+        return services;
+    }
+}

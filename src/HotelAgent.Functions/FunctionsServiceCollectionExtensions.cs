@@ -1,0 +1,28 @@
+using HotelAgent.Core.Health;
+using HotelAgent.Functions.Definitions;
+using HotelAgent.Functions.Functions.Health;
+using HotelAgent.Functions.Functions.WhatsApp;
+using HotelAgent.Functions.Hosting.CustomHandler;
+
+namespace HotelAgent.Functions;
+
+/// <summary>The one registration entry point of the Functions project: every function and the hosting plumbing.</summary>
+public static class FunctionsServiceCollectionExtensions
+{
+    public static IServiceCollection AddHotelAgentFunctions(this IServiceCollection services, HostingMode mode)
+    {
+        services.AddSingleton<IFunction, HealthLiveFunction>();
+        services.AddSingleton<IFunction, HealthReadyFunction>();
+        services.AddSingleton<IFunction, WhatsAppWebhookFunction>();
+
+        services.AddSingleton<FunctionCatalog>();
+        services.AddSingleton<CustomHandlerDispatcher>();
+        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<IReadinessCheck, DataDirectoryCheck>();
+        services.AddSingleton(new HostingModeInfo(mode));
+        return services;
+    }
+}
+
+/// <summary>The mode this process runs in (injectable).</summary>
+public sealed record HostingModeInfo(HostingMode Mode);

@@ -1,0 +1,72 @@
+using HotelAgent.Core;
+using HotelAgent.Core.Configuration;
+using HotelAgent.Functions.Hosting.CustomHandler;
+using HotelAgent.Functions.Hosting.Standalone;
+using HotelAgent.Functions.WebChat;
+
+namespace HotelAgent.Functions;
+
+/// <summary>Builds the HotelAgent web application in either hosting mode.</summary>
+public static class HotelAgentApp
+{
+    public const string DefaultStandaloneUrl = "http://127.0.0.1:7071";
+
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--environment</c>, settings as <c>--Section:Key=value</c>).</param>
+    /// <param name="mode">Forces a mode; by default custom-handler mode when <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> is set.</param>
+    /// <param name="configure">Test hook: extra configuration or service overrides applied last.</param>
+    public static WebApplication Build(string[] args, HostingMode? mode = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        var hostingMode = mode ?? (string.IsNullOrEmpty(port) ? HostingMode.Standalone : HostingMode.CustomHandler);
+
+        // Standalone is the newcomer's offline default: Development unless an environment is set explicitly.
+        var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = explicitEnvironment ?? (hostingMode == HostingMode.Standalone ? Environments.Development : Environments.Production),
+        });
+
+        if (builder.Environment.IsDevelopment())
+        {
+            // Lowest priority: anything from env vars, appsettings or the command line overrides these.
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = DevelopmentDefaults.Values,
+            });
+        }
+
+        if (hostingMode == HostingMode.CustomHandler)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultStandaloneUrl);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.IncludeScopes = true;
+        });
+
+        builder.Services.AddHotelAgentCore(builder.Configuration, builder.Environment.IsProduction());
+        builder.Services.AddHotelAgentFunctions(hostingMode);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        if (hostingMode == HostingMode.CustomHandler)
+        {
+            app.MapCustomHandler();
+        }
+        else
+        {
+            app.MapFunctionRoutes();
+            app.MapWebChat();
+        }
+
+        return app;
+    }
+}

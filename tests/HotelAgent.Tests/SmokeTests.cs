@@ -1,2 +1,0 @@
-namespace HotelAgent.Tests; public class SmokeTests { [Fact] public void Sample_hotel_loads() { var h = HotelAgent.Core.Hotel.HotelProfile.Load(null); Assert.Equal("Hotel Palermo Soho", h.Name); Assert.Equal(6, h.RoomTypes.Count); } }
-public class SqliteSmokeTests { [Fact] public void Sqlite_opens() { using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:"); c.Open(); using var cmd = c.CreateCommand(); cmd.CommandText = "select sqlite_version()"; Assert.NotNull(cmd.ExecuteScalar()); } }
