@@ -1,0 +1,47 @@
+using HotelAgent.Core.Messaging;
+
+namespace HotelAgent.Core.Channels.Common;
+
+/// <summary>
+/// Exactly-once gate for inbound messages: the provider message id (wamid, Gmail id) is recorded before
+/// processing, and only the first caller — across concurrent deliveries and restarts — gets <c>true</c>.
+/// </summary>
+public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
+{
+    /// <summary>Records the id; true only the first time it is ever seen for the channel.</summary>
+    public async Task<bool> TryRecordAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR IGNORE INTO processed_messages (channel, provider_message_id, recorded_utc)
+            VALUES ($channel, $id, $now);
+            """;
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Whether the id was already recorded (does not record it).</summary>
+    public async Task<bool> ContainsAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>Deletes ids older than <paramref name="age"/> (WhatsApp retries for up to 7 days; keep more).</summary>
+    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM processed_messages WHERE recorded_utc < $cutoff;";
+        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

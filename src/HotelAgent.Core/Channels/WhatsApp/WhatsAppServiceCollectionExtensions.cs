@@ -1,0 +1,38 @@
+using HotelAgent.Core.Channels.Common;
+using HotelAgent.Core.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Core.Channels.WhatsApp;
+
+public static class WhatsAppServiceCollectionExtensions
+{
+    /// <summary>
+    /// The WhatsApp channel: <see cref="WhatsAppOptions"/> (section <c>WhatsApp</c>, validated on start), the typed
+    /// <see cref="WhatsAppCloudClient"/> (also as <see cref="IChannelSender"/>, <see cref="IMediaDownloader"/> and
+    /// <see cref="IVoiceNoteSender"/>), <see cref="ICustomerServiceWindow"/>, <see cref="WhatsAppInboundProcessor"/>,
+    /// plus the shared channel services (<see cref="ChannelsServiceCollectionExtensions.AddHotelAgentChannelsCommon"/>).
+    /// </summary>
+    public static IServiceCollection AddHotelAgentWhatsApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddHotelAgentChannelsCommon(configuration);
+        services.AddOptions<WhatsAppOptions>()
+            .BindConfiguration(WhatsAppOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton<ICustomerServiceWindow, SqliteCustomerServiceWindow>();
+        services.AddHttpClient<WhatsAppCloudClient>((sp, http) =>
+            http.Timeout = sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.RequestTimeout);
+        services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
+        services.AddTransient<IMediaDownloader>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
+        services.AddTransient<IVoiceNoteSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
+        services.TryAddTransient<WhatsAppInboundProcessor>();
+        return services;
+    }
+}
