@@ -1,4 +1,8 @@
+using HotelAgent.Core.Channels.WebChat;
+using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Inbound;
+using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Hotel;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +33,10 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName);
         services.AddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
 
+        services.AddHotelAgentWhatsApp(configuration);
+        services.AddSingleton<WebChatHub>();
+        services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());
+        services.AddSingleton<IInboundMessageSink, InboundPipeline>();
         services.AddHotelAgentReceptionist(configuration);
         return services;
     }

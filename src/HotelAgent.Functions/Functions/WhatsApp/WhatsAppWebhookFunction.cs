@@ -13,6 +13,8 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
     IInboundMessageSink sink,
+    ICustomerServiceWindow window,
+    WhatsAppCloudClient client,
     ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
 {
     public const string Name = "WhatsAppWebhook";
@@ -75,11 +77,34 @@ public sealed partial class WhatsAppWebhookFunction(
 
         foreach (var message in batch.Messages)
         {
+            await window.RecordInboundAsync(message.GuestId, message.Timestamp, cancellationToken);
             await sink.AcceptAsync(message, cancellationToken);
+            await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
         }
 
         return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");
     }
+
+    private async Task TryMarkAsReadAsync(string messageId, CancellationToken cancellationToken)
+    {
+        if (!options.CurrentValue.MarkAsRead)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.MarkAsReadAsync(messageId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is WhatsAppApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Read receipts are best effort: the guest's message is already safely in the conversation.
+            LogMarkAsReadFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp mark-as-read failed: {Error}")]
+    private static partial void LogMarkAsReadFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp verification rejected (mode or verify token mismatch)")]
     private static partial void LogVerificationRejected(ILogger logger);

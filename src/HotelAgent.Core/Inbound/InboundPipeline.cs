@@ -1,0 +1,100 @@
+using HotelAgent.Core.Channels.Common;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace HotelAgent.Core.Inbound;
+
+/// <summary>
+/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order:
+/// exactly-once gate (provider message id recorded before processing; a redelivery is dropped, also across
+/// restarts) → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
+/// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
+/// </summary>
+public sealed partial class InboundPipeline(
+    ProcessedMessageStore processed,
+    GuestRateLimiter rateLimiter,
+    IConversationGateway conversations,
+    IEnumerable<IChannelSender> senders,
+    IEnumerable<IVoiceNoteIntake> voiceIntake,
+    ILogger<InboundPipeline> logger) : IInboundMessageSink
+{
+    public const string RateLimitNotice = "Recibimos varios mensajes tuyos seguidos 🙏 Dame un momento y te respondo enseguida.";
+
+    public async Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = message.ConversationId, ["MessageId"] = message.ProviderMessageId });
+
+        // A transcript re-enters with the voice note's id: gate it under its own key so queue retries stay exactly-once.
+        var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
+        if (!await processed.TryRecordAsync(message.Channel, key, cancellationToken))
+        {
+            LogDuplicate(logger, message.Channel, message.ProviderMessageId);
+            return;
+        }
+
+        try
+        {
+            if (!message.IsVoice)
+            {
+                switch (rateLimiter.Acquire(message.Channel, message.GuestId))
+                {
+                    case RateLimitDecision.LimitedNotify:
+                        LogRateLimited(logger, PiiMask.Contact(message.GuestId), true);
+                        await SendAsync(message, new Reply(RateLimitNotice), ":rate-limit", cancellationToken);
+                        return;
+                    case RateLimitDecision.LimitedSilent:
+                        LogRateLimited(logger, PiiMask.Contact(message.GuestId), false);
+                        return;
+                }
+            }
+
+            if (message.Kind == InboundKind.Audio && !message.IsVoice && message.MediaId is not null && voiceIntake.FirstOrDefault() is { } intake)
+            {
+                await intake.EnqueueTranscriptionAsync(message, cancellationToken);
+                LogVoiceQueued(logger, message.ProviderMessageId);
+                return;
+            }
+
+            await conversations.DeliverAsync(message, cancellationToken);
+            LogAccepted(logger, message.Channel, message.Kind, PiiMask.Contact(message.GuestId));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never lose a valid message: forget the id so the provider's redelivery is processed.
+            await processed.ForgetAsync(message.Channel, key, CancellationToken.None);
+            LogDeliveryFailed(logger, ex, message.Channel, message.ProviderMessageId);
+            throw;
+        }
+    }
+
+    private Task SendAsync(InboundMessage message, Reply reply, string keySuffix, CancellationToken cancellationToken)
+    {
+        var sender = senders.FirstOrDefault(s => s.Channel == message.Channel);
+        return sender is null
+            ? Task.CompletedTask
+            : sender.SendAsync(new OutboundMessage(message.Channel, message.GuestId, reply, message.ProviderMessageId + keySuffix) { ChannelContext = message.ChannelContext }, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Channel} message {MessageId} ignored")]
+    private static partial void LogDuplicate(ILogger logger, Channel channel, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
+    private static partial void LogRateLimited(ILogger logger, string guest, bool notified);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voice note {MessageId} queued for transcription")]
+    private static partial void LogVoiceQueued(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Channel} {Kind} message from {Guest} delivered to the conversation")]
+    private static partial void LogAccepted(ILogger logger, Channel channel, InboundKind kind, string guest);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Channel} message {MessageId} failed; it will be processed on redelivery")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, Channel channel, string messageId);
+}
+
+/// <summary>Puts a voice note on the transcription queue (the audio pipeline implements it).</summary>
+public interface IVoiceNoteIntake
+{
+    Task EnqueueTranscriptionAsync(InboundMessage voiceNote, CancellationToken cancellationToken);
+}
