@@ -1,0 +1,524 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HotelAgent.Tests.Fakes.Channels;
+
+/// <summary>A request the fake received (every route).</summary>
+public sealed record FakeGraphRequest(string Method, string Path, string? Authorization, string? ContentType, string Body);
+
+/// <summary>A message posted to <c>/{version}/{phone-number-id}/messages</c> and accepted.</summary>
+/// <param name="PhoneNumberId">The business number id in the path.</param>
+/// <param name="Body">The parsed JSON body.</param>
+/// <param name="Authorization">The Authorization header as sent (e.g. <c>Bearer …</c>).</param>
+/// <param name="WamId">The wamid the fake answered.</param>
+public sealed record FakeSentMessage(string PhoneNumberId, JsonElement Body, string? Authorization, string WamId)
+{
+    public string? To => Str(Body, "to");
+
+    /// <summary><c>text</c>, <c>interactive</c>, <c>template</c>, <c>audio</c>, …</summary>
+    public string? Type => Str(Body, "type");
+
+    /// <summary>text.body, or the interactive body text.</summary>
+    public string? Text =>
+        Type == "text" ? Str(Body.GetProperty("text"), "body")
+        : Type == "interactive" ? Str(Body.GetProperty("interactive").GetProperty("body"), "text")
+        : null;
+
+    /// <summary>template.name for templates.</summary>
+    public string? TemplateName => Type == "template" ? Str(Body.GetProperty("template"), "name") : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
+
+/// <summary>A file uploaded to <c>/{version}/{phone-number-id}/media</c>.</summary>
+public sealed record FakeUploadedMedia(
+    string Id,
+    string PhoneNumberId,
+    string? MessagingProduct,
+    string? Type,
+    string? FileName,
+    string? FileContentType,
+    byte[] Content,
+    string? Authorization);
+
+/// <summary>
+/// Loopback fake of the WhatsApp Cloud (Graph) API on <c>http://127.0.0.1:{random}</c>: records what the app sends
+/// and answers with Meta's real shapes (success <c>{messaging_product, contacts, messages:[{id}]}</c>, errors
+/// <c>{error:{message,type,code,error_subcode,fbtrace_id}}</c>). Validates the documented limits of interactive
+/// messages (131009) so rendering bugs fail tests. Failures can be programmed (e.g. next 2 sends → 130429).
+/// </summary>
+public sealed class FakeGraphApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<FakeGraphRequest> _requests = new();
+    private readonly ConcurrentQueue<FakeSentMessage> _sent = new();
+    private readonly ConcurrentQueue<FakeSentMessage> _reads = new();
+    private readonly ConcurrentQueue<FakeUploadedMedia> _uploads = new();
+    private readonly ConcurrentDictionary<string, HostedMedia> _media = new(StringComparer.Ordinal);
+    private readonly Lock _failureGate = new();
+    private readonly Queue<ProgrammedFailure> _sendFailures = new();
+    private readonly Queue<ProgrammedFailure> _anyFailures = new();
+    private int _counter;
+
+    private FakeGraphApi(WebApplication app) => _app = app;
+
+    /// <summary>Base URL to put in <c>WhatsApp__GraphBaseUrl</c> (no trailing slash).</summary>
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>When set, requests whose bearer token differs answer 401 / code 190 like the real API.</summary>
+    public string? ExpectedAccessToken { get; set; }
+
+    /// <summary>Every request received, in order.</summary>
+    public IReadOnlyList<FakeGraphRequest> Requests => [.. _requests];
+
+    /// <summary>Accepted messages (read receipts excluded), in order.</summary>
+    public IReadOnlyList<FakeSentMessage> SentMessages => [.. _sent];
+
+    /// <summary>Accepted mark-as-read calls (<c>{status:"read", message_id}</c>).</summary>
+    public IReadOnlyList<FakeSentMessage> ReadReceipts => [.. _reads];
+
+    public IReadOnlyList<FakeUploadedMedia> UploadedMedia => [.. _uploads];
+
+    /// <summary>Starts the fake on a free loopback port.</summary>
+    public static async Task<FakeGraphApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeGraphApi(app);
+        fake.MapRoutes();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = address.TrimEnd('/');
+        return fake;
+    }
+
+    /// <summary>Settings pointing the app at this fake, in configuration-key form (<c>WhatsApp:GraphBaseUrl</c>).</summary>
+    public Dictionary<string, string?> WhatsAppSettings(
+        string accessToken = "test-access-token",
+        string appSecret = "test-app-secret",
+        string verifyToken = "test-verify-token",
+        string phoneNumberId = "106540352242922") => new()
+    {
+        ["WhatsApp:GraphBaseUrl"] = BaseUrl,
+        ["WhatsApp:GraphVersion"] = "v23.0",
+        ["WhatsApp:AccessToken"] = accessToken,
+        ["WhatsApp:AppSecret"] = appSecret,
+        ["WhatsApp:VerifyToken"] = verifyToken,
+        ["WhatsApp:PhoneNumberId"] = phoneNumberId,
+    };
+
+    /// <summary>The next <paramref name="count"/> <c>/messages</c> sends (not read receipts) answer this Graph error.</summary>
+    /// <param name="count">How many sends fail.</param>
+    /// <param name="code">Graph code: 130429 rate limit, 131056 pair rate limit, 131047 re-engagement, 190 invalid token, 100 invalid parameter…</param>
+    /// <param name="httpStatus">HTTP status; defaults to Meta's (401 for 190, 400 otherwise).</param>
+    public void FailNextSends(int count, int code, int? httpStatus = null)
+    {
+        lock (_failureGate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _sendFailures.Enqueue(new ProgrammedFailure(code, httpStatus ?? DefaultStatus(code)));
+            }
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> requests of any route answer this error (code 0 = bare HTTP error without JSON).</summary>
+    public void FailNextRequests(int count, int code, int? httpStatus = null)
+    {
+        lock (_failureGate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _anyFailures.Enqueue(new ProgrammedFailure(code, httpStatus ?? DefaultStatus(code)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hosts a media file: <c>GET /{version}/{id}</c> answers its metadata and the download URL serves the bytes
+    /// (bearer token required).
+    /// </summary>
+    /// <param name="content">The bytes.</param>
+    /// <param name="mimeType">Declared mime type.</param>
+    /// <param name="declaredSize">The <c>file_size</c> to announce (default: the real size; lie to test streaming limits).</param>
+    /// <param name="sendContentLength">False streams chunked without Content-Length.</param>
+    public string AddMedia(byte[] content, string mimeType = "audio/ogg; codecs=opus", long? declaredSize = null, bool sendContentLength = true)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var id = (1_000_000_000_000_000 + Interlocked.Increment(ref _counter)).ToString(CultureInfo.InvariantCulture);
+        _media[id] = new HostedMedia(content, mimeType, declaredSize ?? content.Length, sendContentLength);
+        return id;
+    }
+
+    /// <summary>Waits until a message matching <paramref name="predicate"/> was sent (for asynchronous end-to-end tests).</summary>
+    public async Task<FakeSentMessage> WaitForSentMessageAsync(Func<FakeSentMessage, bool>? predicate = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var match = _sent.FirstOrDefault(m => predicate?.Invoke(m) ?? true);
+            if (match is not null)
+            {
+                return match;
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException("No matching WhatsApp message was sent to the fake Graph API.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void MapRoutes()
+    {
+        _app.Use(async (context, next) =>
+        {
+            context.Request.EnableBuffering();
+            string body;
+            if (context.Request.HasFormContentType)
+            {
+                body = "(multipart)";
+            }
+            else
+            {
+                using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
+                body = await reader.ReadToEndAsync();
+                context.Request.Body.Position = 0;
+            }
+
+            _requests.Enqueue(new FakeGraphRequest(
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
+                context.Request.ContentType,
+                body));
+
+            if (ExpectedAccessToken is not null
+                && !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + ExpectedAccessToken, StringComparison.Ordinal))
+            {
+                await WriteError(context, 190, 401);
+                return;
+            }
+
+            ProgrammedFailure? failure = null;
+            lock (_failureGate)
+            {
+                if (_anyFailures.Count > 0)
+                {
+                    failure = _anyFailures.Dequeue();
+                }
+            }
+
+            if (failure is { } f)
+            {
+                await WriteError(context, f.Code, f.Status);
+                return;
+            }
+
+            await next(context);
+        });
+
+        _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
+        _app.MapPost("/{version}/{phoneNumberId}/media", HandleUploadAsync);
+        _app.MapGet("/{version}/{mediaId}", HandleMediaInfo);
+        _app.MapGet("/media-download/{mediaId}", HandleMediaDownloadAsync);
+    }
+
+    private async Task HandleMessageAsync(HttpContext context, string phoneNumberId)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await WriteError(context, 100, 400, "(#100) The parameter messaging_product is required.");
+            return;
+        }
+
+        if (Str(body, "messaging_product") != "whatsapp")
+        {
+            await WriteError(context, 100, 400, "(#100) The parameter messaging_product is required.");
+            return;
+        }
+
+        if (Str(body, "status") == "read")
+        {
+            if (Str(body, "message_id") is null)
+            {
+                await WriteError(context, 100, 400, "(#100) The parameter message_id is required.");
+                return;
+            }
+
+            _reads.Enqueue(new FakeSentMessage(phoneNumberId, body, Auth(context), string.Empty));
+            await context.Response.WriteAsJsonAsync(new { success = true });
+            return;
+        }
+
+        ProgrammedFailure? failure = null;
+        lock (_failureGate)
+        {
+            if (_sendFailures.Count > 0)
+            {
+                failure = _sendFailures.Dequeue();
+            }
+        }
+
+        if (failure is { } f)
+        {
+            await WriteError(context, f.Code, f.Status);
+            return;
+        }
+
+        var to = Str(body, "to");
+        if (string.IsNullOrEmpty(to) || !to.All(char.IsAsciiDigit))
+        {
+            await WriteError(context, 100, 400, "(#100) Invalid parameter: to");
+            return;
+        }
+
+        if (Validate(body) is { } problem)
+        {
+            await WriteError(context, 131009, 400, "(#131009) Parameter value is not valid", problem);
+            return;
+        }
+
+        var wamid = "wamid.HBgN" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        _sent.Enqueue(new FakeSentMessage(phoneNumberId, body, Auth(context), wamid));
+        var message = new JsonObject { ["id"] = wamid };
+        if (Str(body, "type") == "template")
+        {
+            message["message_status"] = "accepted";
+        }
+
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["contacts"] = new JsonArray { new JsonObject { ["input"] = to, ["wa_id"] = to } },
+            ["messages"] = new JsonArray { message },
+        });
+    }
+
+    private async Task HandleUploadAsync(HttpContext context, string phoneNumberId)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await WriteError(context, 100, 400, "(#100) The parameter file is required.");
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync();
+        var file = form.Files.GetFile("file");
+        if (file is null || form["messaging_product"] != "whatsapp" || string.IsNullOrEmpty(form["type"]))
+        {
+            await WriteError(context, 100, 400, "(#100) The parameter file, type and messaging_product are required.");
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer);
+        var id = (2_000_000_000_000_000 + Interlocked.Increment(ref _counter)).ToString(CultureInfo.InvariantCulture);
+        _uploads.Enqueue(new FakeUploadedMedia(
+            id, phoneNumberId, form["messaging_product"], form["type"], file.FileName, file.ContentType, buffer.ToArray(), Auth(context)));
+        await context.Response.WriteAsJsonAsync(new { id });
+    }
+
+    private IResult HandleMediaInfo(HttpContext context, string mediaId)
+    {
+        if (!_media.TryGetValue(mediaId, out var media))
+        {
+            return Results.Json(ErrorBody(100, "(#100) Unsupported get request. Object does not exist."), statusCode: 400);
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["url"] = $"{BaseUrl}/media-download/{mediaId}",
+            ["mime_type"] = media.MimeType,
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(media.Content)),
+            ["file_size"] = media.DeclaredSize,
+            ["id"] = mediaId,
+        });
+    }
+
+    private async Task HandleMediaDownloadAsync(HttpContext context, string mediaId)
+    {
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        if (!_media.TryGetValue(mediaId, out var media))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        context.Response.ContentType = media.MimeType;
+        if (media.SendContentLength)
+        {
+            context.Response.ContentLength = media.Content.Length;
+        }
+
+        const int chunk = 16 * 1024;
+        for (var offset = 0; offset < media.Content.Length; offset += chunk)
+        {
+            await context.Response.Body.WriteAsync(media.Content.AsMemory(offset, Math.Min(chunk, media.Content.Length - offset)), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    /// <summary>Meta's documented limits for interactive messages.</summary>
+    private static string? Validate(JsonElement body)
+    {
+        if (Str(body, "type") != "interactive")
+        {
+            return Str(body, "type") switch
+            {
+                "text" when (Str(body.GetProperty("text"), "body") ?? string.Empty).Length is 0 or > 4096 => "text.body length",
+                "template" when Str(body.GetProperty("template"), "name") is null => "template.name required",
+                "audio" when Str(body.GetProperty("audio"), "id") is null && Str(body.GetProperty("audio"), "link") is null => "audio.id required",
+                _ => null,
+            };
+        }
+
+        var interactive = body.GetProperty("interactive");
+        var bodyText = Str(interactive.GetProperty("body"), "text") ?? string.Empty;
+        if (bodyText.Length is 0 or > 1024)
+        {
+            return "interactive.body.text length";
+        }
+
+        var action = interactive.GetProperty("action");
+        switch (Str(interactive, "type"))
+        {
+            case "button":
+                var buttons = action.GetProperty("buttons").EnumerateArray().ToList();
+                if (buttons.Count is 0 or > 3)
+                {
+                    return "buttons count";
+                }
+
+                var titles = buttons.Select(b => Str(b.GetProperty("reply"), "title") ?? string.Empty).ToList();
+                if (titles.Any(t => t.Length is 0 or > 20) || titles.Distinct(StringComparer.Ordinal).Count() != titles.Count)
+                {
+                    return "button title length or duplicate";
+                }
+
+                if (buttons.Any(b => (Str(b.GetProperty("reply"), "id") ?? string.Empty).Length is 0 or > 256))
+                {
+                    return "button id length";
+                }
+
+                return null;
+
+            case "list":
+                if ((Str(action, "button") ?? string.Empty).Length is 0 or > 20)
+                {
+                    return "list button length";
+                }
+
+                var rows = action.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("rows").EnumerateArray()).ToList();
+                if (rows.Count is 0 or > 10)
+                {
+                    return "rows count";
+                }
+
+                foreach (var row in rows)
+                {
+                    if ((Str(row, "title") ?? string.Empty).Length is 0 or > 24
+                        || (Str(row, "id") ?? string.Empty).Length is 0 or > 200
+                        || (Str(row, "description") ?? string.Empty).Length > 72)
+                    {
+                        return "row limits";
+                    }
+                }
+
+                return null;
+
+            default:
+                return "interactive.type";
+        }
+    }
+
+    private static int DefaultStatus(int code) => code switch
+    {
+        190 => 401,
+        0 => 500,
+        _ => 400,
+    };
+
+    private static async Task WriteError(HttpContext context, int code, int status, string? message = null, string? details = null)
+    {
+        context.Response.StatusCode = status;
+        if (code == 0)
+        {
+            await context.Response.WriteAsync("upstream failure");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(ErrorBody(code, message, details));
+    }
+
+    private static JsonObject ErrorBody(int code, string? message = null, string? details = null)
+    {
+        var (defaultMessage, type) = code switch
+        {
+            190 => ("Error validating access token: Session has expired.", "OAuthException"),
+            130429 => ("(#130429) Rate limit hit", "OAuthException"),
+            131056 => ("(#131056) (Business Account, Consumer Account) pair rate limit hit", "OAuthException"),
+            131047 => ("(#131047) Re-engagement message", "OAuthException"),
+            131000 => ("(#131000) Something went wrong", "OAuthException"),
+            _ => ($"(#{code}) Error", "OAuthException"),
+        };
+        var error = new JsonObject
+        {
+            ["message"] = message ?? defaultMessage,
+            ["type"] = type,
+            ["code"] = code,
+            ["fbtrace_id"] = "A" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
+        };
+        if (code == 190)
+        {
+            error["error_subcode"] = 463;
+        }
+
+        if (details is not null)
+        {
+            error["error_data"] = new JsonObject { ["messaging_product"] = "whatsapp", ["details"] = details };
+        }
+
+        return new JsonObject { ["error"] = error };
+    }
+
+    private static string? Auth(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private readonly record struct ProgrammedFailure(int Code, int Status);
+
+    private sealed record HostedMedia(byte[] Content, string MimeType, long DeclaredSize, bool SendContentLength);
+}
