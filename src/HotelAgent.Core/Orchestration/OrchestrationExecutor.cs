@@ -312,6 +312,13 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
             return;
         }
 
+        if (_sync.ForeignPostSeen)
+        {
+            throw new NonDeterministicOrchestrationException(
+                $"Orchestrator '{Name}' ({InstanceId}) resumed on another thread after awaiting something that is not a durable task " +
+                "(Task.Delay, I/O, Task.Run, locks...). Orchestrators may only await tasks created by IOrchestrationContext.");
+        }
+
         if (_orchestratorTask.IsCompleted)
         {
             _completion = CompleteFrom(_orchestratorTask);
@@ -428,7 +435,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
     {
         var id = _sequence++;
         _openActions.Add(id, new OrchestratorAction { Id = id, ScheduleTask = new ScheduleTaskAction { Name = name, Input = inputJson } });
-        var source = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new TaskCompletionSource<string?>();
         _tasks.Add(id, (name, source));
         return source.Task;
     }
@@ -438,7 +445,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
         var id = _sequence++;
         var utc = fireAt.Kind == DateTimeKind.Utc ? fireAt : DateTime.SpecifyKind(fireAt.ToUniversalTime(), DateTimeKind.Utc);
         _openActions.Add(id, new OrchestratorAction { Id = id, CreateTimer = new CreateTimerAction { FireAt = Timestamp.FromDateTime(utc) } });
-        var source = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new TaskCompletionSource<bool>();
         _timers.Add(id, source);
         if (cancellationToken.CanBeCanceled)
         {
@@ -460,7 +467,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
             }
         }
 
-        var source = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new TaskCompletionSource<string?>();
         if (!_waiters.TryGetValue(name, out var list))
         {
             list = new LinkedList<TaskCompletionSource<string?>>();
@@ -483,7 +490,10 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                 throw new TimeoutException($"External event '{name}' did not arrive within {t}.");
             }
 
-            await cts.CancelAsync();
+            // Synchronous cancel: the callback must run on the orchestrator thread (CancelAsync would use the thread pool).
+#pragma warning disable CA1849
+            cts.Cancel();
+#pragma warning restore CA1849
         }
 
         return OrchestrationJson.Deserialize<T>(await source.Task);

@@ -9,12 +9,25 @@ internal sealed class OrchestrationSynchronizationContext : SynchronizationConte
 {
     private readonly Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
     private readonly Lock _lock = new();
+    private readonly int _ownerThreadId = Environment.CurrentManagedThreadId;
     private bool _closed;
+
+    /// <summary>
+    /// A continuation was posted from another thread: the orchestrator awaited something that completed outside
+    /// the executor (timer, I/O, thread pool). Such continuations are not run.
+    /// </summary>
+    public bool ForeignPostSeen { get; private set; }
 
     public override void Post(SendOrPostCallback d, object? state)
     {
         lock (_lock)
         {
+            if (Environment.CurrentManagedThreadId != _ownerThreadId)
+            {
+                ForeignPostSeen = true;
+                return;
+            }
+
             if (!_closed)
             {
                 _queue.Enqueue((d, state));
