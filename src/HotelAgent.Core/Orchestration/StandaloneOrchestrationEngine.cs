@@ -1,0 +1,944 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using HotelAgent.Core.Orchestration.Protocol;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HotelAgent.Core.Orchestration;
+
+/// <summary>Settings of the standalone engine (section <c>Orchestration</c>).</summary>
+public sealed class StandaloneEngineOptions
+{
+    public const string SectionName = "Orchestration";
+
+    /// <summary>SQLite file name under <c>HotelAgent:DataDirectory</c> (or an absolute path).</summary>
+    public string DatabaseFileName { get; set; } = "orchestrations.db";
+
+    /// <summary>Orchestration steps run in parallel for different instances (never two for one instance).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256)]
+    public int MaxConcurrentOrchestrations { get; set; } = 4;
+
+    /// <summary>Activities run in parallel.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256)]
+    public int MaxConcurrentActivities { get; set; } = 8;
+
+    /// <summary>Safety-net poll for due timers and stranded events (new work is signalled in-process).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Single-process durable orchestration engine on SQLite (WAL). It feeds the same <see cref="OrchestrationExecutor"/>
+/// as the Functions host and implements <see cref="IDurableClient"/>. Every state change is one transaction, so a
+/// crash loses nothing committed and repeats nothing committed; activities are at-least-once (an activity that was
+/// running when the process died runs again after restart).
+/// </summary>
+public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableClient
+{
+    private const int PrioStart = 0;
+    private const int PrioNormal = 1;
+    private const int KindEvent = 0;
+    private const int KindTimer = 1;
+    private const int KindTaskResult = 2;
+
+    private readonly OrchestrationExecutor _executor;
+    private readonly ActivityDispatcher _activities;
+    private readonly StandaloneEngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
+    private readonly Channel<ActivityWorkItem> _activityQueue = Channel.CreateUnbounded<ActivityWorkItem>();
+    private volatile bool _disposed;
+    private int _initialized;
+
+    public StandaloneOrchestrationEngine(string databasePath, OrchestrationExecutor executor, ActivityDispatcher activities,
+        StandaloneEngineOptions? options = null, TimeProvider? timeProvider = null, ILogger<StandaloneOrchestrationEngine>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _executor = executor;
+        _activities = activities;
+        _options = options ?? new StandaloneEngineOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Test hook: called with (instanceId, true) before and (instanceId, false) after every step.</summary>
+    internal Action<string, bool>? StepObserver { get; set; }
+
+    private sealed record ActivityWorkItem(long Id, string InstanceId, int TaskId, string Name, string? Input);
+
+    // ------------------------------------------------------------------ hosting
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await EnsureInitializedAsync(stoppingToken).ConfigureAwait(false);
+        var pending = await LoadPendingActivitiesAsync(stoppingToken).ConfigureAwait(false);
+        foreach (var item in pending)
+        {
+            _activityQueue.Writer.TryWrite(item);
+        }
+
+        var runnable = await SignalDueInstancesAsync(stoppingToken).ConfigureAwait(false);
+        Log.EngineStarted(_logger, DatabasePath, runnable, pending.Count);
+
+        var workers = new List<Task>();
+        for (var i = 0; i < _options.MaxConcurrentOrchestrations; i++)
+        {
+            workers.Add(Task.Run(() => OrchestrationWorkerAsync(stoppingToken), CancellationToken.None));
+        }
+
+        for (var i = 0; i < _options.MaxConcurrentActivities; i++)
+        {
+            workers.Add(Task.Run(() => ActivityWorkerAsync(stoppingToken), CancellationToken.None));
+        }
+
+        workers.Add(Task.Run(() => PollLoopAsync(stoppingToken), CancellationToken.None));
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        // No graceful drain: from now on nothing is committed (in-flight work is redone by the next engine).
+        _disposed = true;
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task OrchestrationWorkerAsync(CancellationToken ct)
+    {
+        await foreach (var instanceId in _ready.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                while (!ct.IsCancellationRequested && await RunStepAsync(instanceId, ct).ConfigureAwait(false))
+                {
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The poller retries the instance; one bad step must not stop the worker.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.StepFailed(_logger, instanceId, ex);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (_dirty.Remove(instanceId))
+                    {
+                        _ready.Writer.TryWrite(instanceId);
+                    }
+                    else
+                    {
+                        _scheduled.Remove(instanceId);
+                    }
+                }
+            }
+        }
+    }
+
+    private void Signal(string instanceId)
+    {
+        lock (_gate)
+        {
+            if (_scheduled.Add(instanceId))
+            {
+                _ready.Writer.TryWrite(instanceId);
+            }
+            else
+            {
+                _dirty.Add(instanceId);
+            }
+        }
+    }
+
+    private async Task PollLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            TimeSpan delay = _options.PollInterval;
+            try
+            {
+                await SignalDueInstancesAsync(ct).ConfigureAwait(false);
+                var next = await NextDueAsync(ct).ConfigureAwait(false);
+                if (next is { } due)
+                {
+                    var untilDue = TimeSpan.FromMilliseconds(Math.Max(1, due - NowMs()));
+                    if (untilDue < delay)
+                    {
+                        delay = untilDue;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Keep polling whatever happens.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.StepFailed(_logger, "(poll)", ex);
+            }
+
+            try
+            {
+                await _wake.WaitAsync(delay, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ActivityWorkerAsync(CancellationToken ct)
+    {
+        await foreach (var item in _activityQueue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            HistoryEvent result;
+            try
+            {
+                var output = await _activities.InvokeAsync(item.Name, item.Input, ct).ConfigureAwait(false);
+                result = new HistoryEvent
+                {
+                    EventId = -1,
+                    Timestamp = Now(),
+                    TaskCompleted = new TaskCompletedEvent { TaskScheduledId = item.TaskId, Result = output },
+                };
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Any activity exception becomes a TaskFailed event.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ActivityFailed(_logger, item.Name, item.InstanceId, ex);
+                result = new HistoryEvent
+                {
+                    EventId = -1,
+                    Timestamp = Now(),
+                    TaskFailed = new TaskFailedEvent { TaskScheduledId = item.TaskId, FailureDetails = OrchestrationRuntime.ToFailureDetails(ex) },
+                };
+            }
+
+            try
+            {
+                var delivered = await WriteAsync(async (conn, tx) =>
+                {
+                    if (await ExecAsync(conn, tx, "DELETE FROM activities WHERE id=$id", ("$id", item.Id)).ConfigureAwait(false) == 0)
+                    {
+                        return false; // the execution that scheduled it is gone (completed, continued-as-new, purged)
+                    }
+
+                    await InsertInboxAsync(conn, tx, item.InstanceId, PrioNormal, NowMs(), KindTaskResult, result).ConfigureAwait(false);
+                    return true;
+                }, ct).ConfigureAwait(false);
+                if (delivered)
+                {
+                    Signal(item.InstanceId);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ orchestration step
+
+    /// <summary>Runs one episode for the instance; true when events were consumed (run again to pick newer ones).</summary>
+    private async Task<bool> RunStepAsync(string instanceId, CancellationToken ct)
+    {
+        StepObserver?.Invoke(instanceId, true);
+        try
+        {
+            return await RunStepCoreAsync(instanceId, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            StepObserver?.Invoke(instanceId, false);
+        }
+    }
+
+    private async Task<bool> RunStepCoreAsync(string instanceId, CancellationToken ct)
+    {
+        var nowMs = NowMs();
+        InstanceRow? row;
+        var past = new List<HistoryEvent>();
+        var inbox = new List<(long Id, HistoryEvent Event)>();
+        var conn = await OpenAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            row = await ReadInstanceAsync(conn, null, instanceId, ct).ConfigureAwait(false);
+            await using (var cmd = Command(conn, null, "SELECT id, event FROM inbox WHERE instance_id=$i AND visible_at<=$now ORDER BY prio, id",
+                ("$i", instanceId), ("$now", nowMs)))
+            {
+                var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        inbox.Add((reader.GetInt64(0), HistoryEvent.Parser.ParseFrom((byte[])reader[1])));
+                    }
+                }
+            }
+
+            if (inbox.Count == 0)
+            {
+                return false;
+            }
+
+            if (row is null || !IsActive(row.Status))
+            {
+                // Events for finished or unknown instances are dropped (as the Durable Task backends do).
+                await WriteAsync((c, tx) => ExecAsync(c, tx,
+                    $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})"), ct).ConfigureAwait(false);
+                return false;
+            }
+
+            await using (var cmd = Command(conn, null, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId)))
+            {
+                var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        past.Add(HistoryEvent.Parser.ParseFrom((byte[])reader[0]));
+                    }
+                }
+            }
+        }
+
+        var request = new OrchestratorRequest { InstanceId = instanceId, ExecutionId = row.ExecutionId };
+        request.PastEvents.AddRange(past);
+        request.NewEvents.Add(new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)), OrchestratorStarted = new() });
+        request.NewEvents.AddRange(inbox.Select(i => i.Event));
+
+        var response = _executor.Execute(request);
+
+        var newActivities = new List<ActivityWorkItem>();
+        var signals = new List<string>();
+        string? finishedStatus = null;
+        await WriteAsync(async (c, tx) =>
+        {
+            await ExecAsync(c, tx, $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})").ConfigureAwait(false);
+            var seq = past.Count;
+            var append = new List<HistoryEvent>(request.NewEvents);
+            CompleteOrchestrationAction? completion = null;
+            foreach (var action in response.Actions)
+            {
+                var ts = Timestamp.FromDateTimeOffset(FromMs(nowMs));
+                switch (action.OrchestratorActionTypeCase)
+                {
+                    case OrchestratorAction.OrchestratorActionTypeOneofCase.ScheduleTask:
+                        append.Add(new HistoryEvent
+                        {
+                            EventId = action.Id,
+                            Timestamp = ts,
+                            TaskScheduled = new TaskScheduledEvent { Name = action.ScheduleTask.Name, Input = action.ScheduleTask.Input },
+                        });
+                        var activityId = await InsertScalarAsync(c, tx,
+                            "INSERT INTO activities(instance_id, execution_id, task_id, name, input) VALUES($i,$e,$t,$n,$in) RETURNING id",
+                            ("$i", instanceId), ("$e", row.ExecutionId), ("$t", action.Id), ("$n", action.ScheduleTask.Name), ("$in", action.ScheduleTask.Input)).ConfigureAwait(false);
+                        newActivities.Add(new ActivityWorkItem(activityId, instanceId, action.Id, action.ScheduleTask.Name, action.ScheduleTask.Input));
+                        break;
+                    case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer:
+                        append.Add(new HistoryEvent { EventId = action.Id, Timestamp = ts, TimerCreated = new TimerCreatedEvent { FireAt = action.CreateTimer.FireAt } });
+                        var fired = new HistoryEvent
+                        {
+                            EventId = -1,
+                            Timestamp = action.CreateTimer.FireAt,
+                            TimerFired = new TimerFiredEvent { FireAt = action.CreateTimer.FireAt, TimerId = action.Id },
+                        };
+                        var fireMs = action.CreateTimer.FireAt.ToDateTimeOffset().ToUnixTimeMilliseconds();
+                        await InsertInboxAsync(c, tx, instanceId, PrioNormal, fireMs, KindTimer, fired).ConfigureAwait(false);
+                        break;
+                    case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
+                        var send = action.SendEvent;
+                        append.Add(new HistoryEvent
+                        {
+                            EventId = action.Id,
+                            Timestamp = ts,
+                            EventSent = new EventSentEvent { InstanceId = send.Instance?.InstanceId ?? "", Name = send.Name, Input = send.Data },
+                        });
+                        var target = send.Instance?.InstanceId;
+                        if (target is not null && await ReadInstanceAsync(c, tx, target, ct).ConfigureAwait(false) is { } t && IsActive(t.Status))
+                        {
+                            await InsertInboxAsync(c, tx, target, PrioNormal, nowMs, KindEvent, new HistoryEvent
+                            {
+                                EventId = -1,
+                                Timestamp = ts,
+                                EventRaised = new EventRaisedEvent { Name = send.Name, Input = send.Data },
+                            }).ConfigureAwait(false);
+                            signals.Add(target);
+                        }
+
+                        break;
+                    case OrchestratorAction.OrchestratorActionTypeOneofCase.CompleteOrchestration:
+                        completion = action.CompleteOrchestration;
+                        break;
+                    default:
+                        throw new NotSupportedException($"Action {action.OrchestratorActionTypeCase} is not supported by the standalone engine.");
+                }
+            }
+
+            append.Add(new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)), OrchestratorCompleted = new() });
+            var customStatus = response.CustomStatus ?? row.CustomStatus;
+
+            if (completion is { OrchestrationStatus: OrchestrationStatus.ContinuedAsNew })
+            {
+                // New generation: empty history, new execution id, the new input and the carried-over events first.
+                var executionId = Guid.NewGuid().ToString("N");
+                await ExecAsync(c, tx, "DELETE FROM history WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                await ExecAsync(c, tx, $"DELETE FROM inbox WHERE instance_id=$i AND kind<>{KindEvent}", ("$i", instanceId)).ConfigureAwait(false);
+                await ExecAsync(c, tx, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                newActivities.Clear();
+                await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
+                {
+                    EventId = -1,
+                    Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)),
+                    ExecutionStarted = new ExecutionStartedEvent
+                    {
+                        Name = row.Name,
+                        Input = completion.Result,
+                        OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
+                    },
+                }).ConfigureAwait(false);
+                foreach (var carried in completion.CarryoverEvents)
+                {
+                    await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, carried).ConfigureAwait(false);
+                }
+
+                await ExecAsync(c, tx,
+                    "UPDATE instances SET execution_id=$e, status=$s, input=$in, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
+                    ("$e", executionId), ("$s", (int)OrchestrationRuntimeStatus.Running), ("$in", completion.Result),
+                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+                signals.Add(instanceId);
+                return true;
+            }
+
+            foreach (var e in append)
+            {
+                await ExecAsync(c, tx, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)",
+                    ("$i", instanceId), ("$s", seq++), ("$e", e.ToByteArray())).ConfigureAwait(false);
+            }
+
+            if (completion is not null)
+            {
+                var status = completion.OrchestrationStatus switch
+                {
+                    OrchestrationStatus.Completed => OrchestrationRuntimeStatus.Completed,
+                    OrchestrationStatus.Terminated => OrchestrationRuntimeStatus.Terminated,
+                    OrchestrationStatus.Canceled => OrchestrationRuntimeStatus.Canceled,
+                    _ => OrchestrationRuntimeStatus.Failed,
+                };
+                var output = status == OrchestrationRuntimeStatus.Failed
+                    ? OrchestrationJson.Serialize($"{completion.FailureDetails?.ErrorType}: {completion.FailureDetails?.ErrorMessage}")
+                    : completion.Result;
+                await ExecAsync(c, tx, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++),
+                    ("$e", new HistoryEvent
+                    {
+                        EventId = -1,
+                        Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)),
+                        ExecutionCompleted = new ExecutionCompletedEvent
+                        {
+                            OrchestrationStatus = completion.OrchestrationStatus,
+                            Result = completion.Result,
+                            FailureDetails = completion.FailureDetails,
+                        },
+                    }.ToByteArray())).ConfigureAwait(false);
+                await ExecAsync(c, tx, "DELETE FROM inbox WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                await ExecAsync(c, tx, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                newActivities.Clear();
+                await ExecAsync(c, tx,
+                    "UPDATE instances SET status=$s, output=$o, failure=$f, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
+                    ("$s", (int)status), ("$o", output), ("$f", completion.FailureDetails is null ? null : JsonFormatter.Default.Format(completion.FailureDetails)),
+                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+                finishedStatus = status.ToString();
+                return true;
+            }
+
+            await ExecAsync(c, tx, "UPDATE instances SET status=$s, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
+                ("$s", (int)OrchestrationRuntimeStatus.Running), ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+            return true;
+        }, ct).ConfigureAwait(false);
+
+        foreach (var item in newActivities)
+        {
+            _activityQueue.Writer.TryWrite(item);
+        }
+
+        foreach (var s in signals)
+        {
+            Signal(s);
+        }
+
+        if (finishedStatus is not null)
+        {
+            Log.InstanceFinished(_logger, instanceId, finishedStatus);
+        }
+
+        _wake.Release(); // a new timer may be due earlier than the poller's current wait
+        return true;
+    }
+
+    // ------------------------------------------------------------------ IDurableClient
+
+    public async Task<string> StartNewAsync(string orchestratorName, string instanceId, string? inputJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orchestratorName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var nowMs = NowMs();
+        var input = NormalizeJson(inputJson);
+        await WriteAsync(async (c, tx) =>
+        {
+            var existing = await ReadInstanceAsync(c, tx, instanceId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && IsActive(existing.Status))
+            {
+                throw new InvalidOperationException($"Orchestration instance '{instanceId}' already exists and is {existing.Status}.");
+            }
+
+            await DeleteInstanceDataAsync(c, tx, instanceId).ConfigureAwait(false);
+            var executionId = Guid.NewGuid().ToString("N");
+            await ExecAsync(c, tx,
+                "INSERT INTO instances(instance_id, name, execution_id, status, input, created_at, updated_at) VALUES($i,$n,$e,$s,$in,$now,$now)",
+                ("$i", instanceId), ("$n", orchestratorName), ("$e", executionId), ("$s", (int)OrchestrationRuntimeStatus.Pending),
+                ("$in", input), ("$now", nowMs)).ConfigureAwait(false);
+            await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
+            {
+                EventId = -1,
+                Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)),
+                ExecutionStarted = new ExecutionStartedEvent
+                {
+                    Name = orchestratorName,
+                    Input = input,
+                    OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
+                },
+            }).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        Signal(instanceId);
+        return instanceId;
+    }
+
+    public Task<bool> RaiseEventAsync(string instanceId, string eventName, string? payloadJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        return EnqueueForActiveAsync(instanceId, new EventRaisedEvent { Name = eventName, Input = NormalizeJson(payloadJson) }, null, cancellationToken);
+    }
+
+    public Task<bool> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
+        EnqueueForActiveAsync(instanceId, null, new ExecutionTerminatedEvent { Input = OrchestrationJson.Serialize(reason) }, cancellationToken);
+
+    private async Task<bool> EnqueueForActiveAsync(string instanceId, EventRaisedEvent? raised, ExecutionTerminatedEvent? terminated, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        var nowMs = NowMs();
+        var ok = await WriteAsync(async (c, tx) =>
+        {
+            var row = await ReadInstanceAsync(c, tx, instanceId, ct).ConfigureAwait(false);
+            if (row is null || !IsActive(row.Status))
+            {
+                return false;
+            }
+
+            var e = new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)) };
+            if (raised is not null)
+            {
+                e.EventRaised = raised;
+            }
+            else
+            {
+                e.ExecutionTerminated = terminated;
+            }
+
+            await InsertInboxAsync(c, tx, instanceId, PrioNormal, nowMs, KindEvent, e).ConfigureAwait(false);
+            return true;
+        }, ct).ConfigureAwait(false);
+        if (ok)
+        {
+            Signal(instanceId);
+        }
+
+        return ok;
+    }
+
+    public async Task<OrchestrationStatusInfo?> GetStatusAsync(string instanceId, bool showHistory = false, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var row = await ReadInstanceAsync(conn, null, instanceId, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            string? history = null;
+            if (showHistory)
+            {
+                var sb = new StringBuilder("[");
+                await using var cmd = Command(conn, null, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
+                var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (sb.Length > 1)
+                        {
+                            sb.Append(',');
+                        }
+
+                        sb.Append(JsonFormatter.Default.Format(HistoryEvent.Parser.ParseFrom((byte[])reader[0])));
+                    }
+                }
+
+                history = sb.Append(']').ToString();
+            }
+
+            return row.ToInfo(history);
+        }
+    }
+
+    public async Task<IReadOnlyList<OrchestrationStatusInfo>> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder($"SELECT {InstanceRow.Columns} FROM instances WHERE 1=1");
+        var args = new List<(string, object?)>();
+        if (query.RuntimeStatus is { Count: > 0 } statuses)
+        {
+            sql.Append(" AND status IN (").Append(string.Join(',', statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))).Append(')');
+        }
+
+        if (query.CreatedTimeFrom is { } from)
+        {
+            sql.Append(" AND created_at >= $from");
+            args.Add(("$from", from.ToUnixTimeMilliseconds()));
+        }
+
+        if (query.CreatedTimeTo is { } to)
+        {
+            sql.Append(" AND created_at <= $to");
+            args.Add(("$to", to.ToUnixTimeMilliseconds()));
+        }
+
+        if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
+        {
+            sql.Append(" AND substr(instance_id, 1, length($p)) = $p");
+            args.Add(("$p", query.InstanceIdPrefix));
+        }
+
+        sql.Append(" ORDER BY created_at, instance_id LIMIT $top");
+        args.Add(("$top", query.Top));
+        var results = new List<OrchestrationStatusInfo>();
+        var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = Command(conn, null, sql.ToString(), [.. args]);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    results.Add(InstanceRow.Read(reader).ToInfo(null));
+                }
+            }
+        }
+
+        return results;
+    }
+
+    public async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(async (c, tx) =>
+        {
+            var row = await ReadInstanceAsync(c, tx, instanceId, cancellationToken).ConfigureAwait(false);
+            if (row is null || IsActive(row.Status))
+            {
+                return false;
+            }
+
+            await DeleteInstanceDataAsync(c, tx, instanceId).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // ------------------------------------------------------------------ storage helpers
+
+    private static bool IsActive(OrchestrationRuntimeStatus s) =>
+        s is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew;
+
+    private static string? NormalizeJson(string? json) => string.IsNullOrWhiteSpace(json) || json.Trim() == "null" ? null : json;
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private Timestamp Now() => Timestamp.FromDateTimeOffset(_time.GetUtcNow());
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private async Task EnsureInitializedAsync(CancellationToken ct)
+    {
+        if (Volatile.Read(ref _initialized) == 1)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_initialized == 1)
+            {
+                return;
+            }
+
+            var conn = await OpenAsync(ct).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                await ExecAsync(conn, null, """
+                    PRAGMA journal_mode=WAL;
+                    CREATE TABLE IF NOT EXISTS instances(
+                      instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status INTEGER NOT NULL,
+                      input TEXT, output TEXT, custom_status TEXT, failure TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS history(
+                      instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event BLOB NOT NULL, PRIMARY KEY(instance_id, seq));
+                    CREATE TABLE IF NOT EXISTS inbox(
+                      id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
+                      visible_at INTEGER NOT NULL, kind INTEGER NOT NULL, event BLOB NOT NULL);
+                    CREATE INDEX IF NOT EXISTS ix_inbox_instance ON inbox(instance_id, prio, id);
+                    CREATE INDEX IF NOT EXISTS ix_inbox_visible ON inbox(visible_at);
+                    CREATE TABLE IF NOT EXISTS activities(
+                      id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
+                      task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT);
+                    CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
+                    """).ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _initialized, 1);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var conn = new SqliteConnection(_connectionString);
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+            await ExecAsync(conn, null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;").ConfigureAwait(false);
+            return conn;
+        }
+        catch
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One write transaction under the in-process writer lock; refused once the engine is disposed.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var conn = await OpenAsync(ct).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (tx.ConfigureAwait(false))
+                {
+                    var result = await work(conn, tx).ConfigureAwait(false);
+                    ObjectDisposedException.ThrowIf(_disposed, this); // a "killed" engine commits nothing
+                    await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                    return result;
+                }
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection conn, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+#pragma warning disable CA2100 // SQL text is built from constants; values are parameters.
+        cmd.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd;
+    }
+
+    private static async Task<int> ExecAsync(SqliteConnection conn, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        await using var cmd = Command(conn, tx, sql, args);
+        return await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<long> InsertScalarAsync(SqliteConnection conn, SqliteTransaction tx, string sql, params (string Name, object? Value)[] args)
+    {
+        await using var cmd = Command(conn, tx, sql, args);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    private static Task<int> InsertInboxAsync(SqliteConnection conn, SqliteTransaction tx, string instanceId, int prio, long visibleAt, int kind, HistoryEvent e) =>
+        ExecAsync(conn, tx, "INSERT INTO inbox(instance_id, prio, visible_at, kind, event) VALUES($i,$p,$v,$k,$e)",
+            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$k", kind), ("$e", e.ToByteArray()));
+
+    private static async Task DeleteInstanceDataAsync(SqliteConnection c, SqliteTransaction tx, string instanceId)
+    {
+        foreach (var table in new[] { "instances", "history", "inbox", "activities" })
+        {
+            await ExecAsync(c, tx, $"DELETE FROM {table} WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<InstanceRow?> ReadInstanceAsync(SqliteConnection conn, SqliteTransaction? tx, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, tx, $"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId));
+        var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? InstanceRow.Read(reader) : null;
+        }
+    }
+
+    private async Task<int> SignalDueInstancesAsync(CancellationToken ct)
+    {
+        await EnsureInitializedAsync(ct).ConfigureAwait(false);
+        var ids = new List<string>();
+        var conn = await OpenAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = Command(conn, null, "SELECT DISTINCT instance_id FROM inbox WHERE visible_at<=$now", ("$now", NowMs()));
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            Signal(id);
+        }
+
+        return ids.Count;
+    }
+
+    private async Task<long?> NextDueAsync(CancellationToken ct)
+    {
+        var conn = await OpenAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = Command(conn, null, "SELECT MIN(visible_at) FROM inbox WHERE visible_at>$now", ("$now", NowMs()));
+            var value = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        }
+    }
+
+    private async Task<List<ActivityWorkItem>> LoadPendingActivitiesAsync(CancellationToken ct)
+    {
+        var items = new List<ActivityWorkItem>();
+        var conn = await OpenAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = Command(conn, null, "SELECT id, instance_id, task_id, name, input FROM activities ORDER BY id");
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    items.Add(new ActivityWorkItem(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4)));
+                }
+            }
+        }
+
+        return items;
+    }
+
+    private sealed record InstanceRow(string InstanceId, string Name, string ExecutionId, OrchestrationRuntimeStatus Status, string? Input,
+        string? Output, string? CustomStatus, long CreatedAt, long UpdatedAt)
+    {
+        public const string Columns = "instance_id, name, execution_id, status, input, output, custom_status, created_at, updated_at";
+
+        public static InstanceRow Read(SqliteDataReader r) => new(
+            r.GetString(0), r.GetString(1), r.GetString(2), (OrchestrationRuntimeStatus)r.GetInt32(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+            r.GetInt64(7), r.GetInt64(8));
+
+        public OrchestrationStatusInfo ToInfo(string? history) => new()
+        {
+            Name = Name,
+            InstanceId = InstanceId,
+            RuntimeStatus = Status,
+            Input = Input,
+            Output = Output,
+            CustomStatus = CustomStatus,
+            CreatedTime = FromMs(CreatedAt),
+            LastUpdatedTime = FromMs(UpdatedAt),
+            HistoryJson = history,
+        };
+    }
+}
