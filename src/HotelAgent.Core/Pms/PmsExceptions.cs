@@ -80,3 +80,15 @@ public sealed class PmsUnavailableException : PmsException
     public bool CircuitOpen { get; }
     public bool OutcomeUnknown { get; }
 }
+
+/// <summary>The PMS refused the request (4xx other than "no availability"/"not found": bad key, bad request). Not transient: never retried.</summary>
+public sealed class PmsRequestRejectedException : PmsException
+{
+    public PmsRequestRejectedException(int statusCode, string message)
+        : base(message)
+    {
+        StatusCode = statusCode;
+    }
+
+    public int StatusCode { get; }
+}
