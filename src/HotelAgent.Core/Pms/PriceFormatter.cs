@@ -55,7 +55,7 @@ public static class PriceFormatter
     {
         try
         {
-            return CultureInfo.GetCultureInfo(string.IsNullOrWhiteSpace(culture) ? "es-AR" : culture);
+            return CultureInfo.GetCultureInfo(string.IsNullOrWhiteSpace(culture) ? "es-AR" : culture, predefinedOnly: true);
         }
         catch (CultureNotFoundException)
         {

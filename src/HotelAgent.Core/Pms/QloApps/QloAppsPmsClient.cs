@@ -25,7 +25,9 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
     private const int PaymentAwaiting = 3;
     private static readonly TimeSpan CatalogueTtl = TimeSpan.FromMinutes(5);
 
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
+    private readonly Uri _baseUri;
+    private readonly AuthenticationHeaderValue _auth;
     private readonly QloAppsOptions _options;
     private readonly HotelProfile _profile;
     private readonly QloAppsBookingIndex _index;
@@ -35,7 +37,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private (DateTimeOffset LoadedAt, IReadOnlyList<QloRoomType> Types)? _catalogue;
 
-    public QloAppsPmsClient(HttpClient http, QloAppsOptions options, HotelProfile profile, QloAppsBookingIndex index, TimeProvider time, ILogger<QloAppsPmsClient>? logger = null)
+    /// <param name="http">Creates the HttpClient for each call (IHttpClientFactory in production, so handlers rotate).</param>
+    public QloAppsPmsClient(Func<HttpClient> http, QloAppsOptions options, HotelProfile profile, QloAppsBookingIndex index, TimeProvider time, ILogger<QloAppsPmsClient>? logger = null)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -50,9 +53,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
         }
 
         var baseUrl = options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/";
-        _http.BaseAddress ??= new Uri(baseUrl, UriKind.Absolute);
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.ApiKey + ":")));
-        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _baseUri = new Uri(baseUrl, UriKind.Absolute);
+        _auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.ApiKey + ":")));
     }
 
     private string Currency => string.IsNullOrWhiteSpace(_options.Currency) ? _profile.Currency : _options.Currency!.ToUpperInvariant();
@@ -524,13 +526,15 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string? body, string? contentType, string? roomType, DateOnly checkIn, DateOnly checkOut, CancellationToken ct, string? notFoundReference = null)
     {
         var uri = path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "output_format=JSON";
-        using var request = new HttpRequestMessage(method, uri);
+        using var request = new HttpRequestMessage(method, new Uri(_baseUri, uri));
+        request.Headers.Authorization = _auth;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, contentType ?? "application/json");
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         var resource = path.Split('?', '/')[1];
         if ((int)response.StatusCode >= 500)

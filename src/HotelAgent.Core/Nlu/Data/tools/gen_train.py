@@ -7,7 +7,7 @@ The held-out set Data/nlu-eval.jsonl is written by hand and never produced here.
 import json, random, unicodedata, os
 
 R = random.Random(20261121)
-PER_INTENT = 260
+PER_INTENT = 300
 
 DATE = ["el 15 de diciembre", "del 10 al 15", "mañana", "el finde", "este fin de semana", "el viernes",
         "el sábado", "la semana que viene", "del 3 al 7 de enero", "para el 20", "hoy", "esta noche",
@@ -251,6 +251,17 @@ T["out_of_scope"] = [
 T["out_of_scope_en"] = ["who won the game last night", "tell me a joke", "what's the capital of france", "what's the weather like",
     "recommend me a movie", "how do i fix my laptop", "what is the meaning of life", "write me a poem", "lol", "do you like pizza"]
 
+ADD = {'check_availability': ['hay cuarto para {d}', 'tienen habitación para {d}', 'hay habitaciones para {d}?', 'tendrás algo para {d}', 'hay algo libre para hoy a la noche', 'necesito un cuarto para hoy', 'tienen lugar para esta noche', 'hay cama para {d}', 'me quedan días libres {d}? busco {r}', 'ustedes tienen disponible {d}?', 'disponen de {r} {d}', 'hay lugar disponible para {g}', 'está libre {r} {d}?', 'quedan cuartos {d}', 'busco cuarto {d}'], 'cancel_reservation': ['anulen mi reserva {d}', 'anulen la estadía', 'quiero anular mi estadía {d}', 'den de baja la reserva {d}', 'no vamos a ir {d}, cancelen', 'cancelá mi estadía {d}', 'eliminar mi reserva', 'suspendé la reserva {ref}', 'no viajamos más, cancelo'], 'modify_reservation': ['quiero correr la reserva {d}', 'corré mi reserva {d}', 'quiero extender mi reserva {d}', 'puedo extender la reserva hasta {d}?', 'quiero alargar la estadía', 'me quedo hasta {d}, se puede cambiar?', 'quiero pasar mi reserva {d}', 'mover mi estadía {d}', 'se puede postergar la reserva?', 'cambiar mi reserva {ref} a {r}', 'quiero irme un día antes', 'pasame la reserva para otra fecha', 'en lugar de {g} vamos a ser más', 'cambio de fecha {ref}', 'quiero cambiar el nombre de la reserva'], 'check_reservation': ['sigue en pie mi reserva?', 'lo que reservé {d} está confirmado?', 'sigue vigente lo que reservé?', 'qué reservé al final?', 'tienen registrada mi reserva {d}?', 'me figura la reserva?', 'se hizo bien la reserva {ref}?', 'tengo algo reservado {d}?', 'qué cuarto me asignaron?', 'me confirman si está mi reserva', 'quedó confirmada la reserva {d}?'], 'ask_room_types': ['cuántas personas entran en {r}', 'cuántas personas duermen en la {r}', 'cómo son las piezas', 'me mostrás las habitaciones?', 'cómo es {r}?', 'qué trae la {r}', 'tiene vista la {r}?', 'mostrame fotos de los cuartos', 'qué capacidad tiene la {r}', 'las piezas cómo son?', 'la {r} es amplia?', 'qué habitaciones tienen para {g}', 'tienen cuartos con vista al mar?'], 'ask_amenities': ['los cuartos tienen {a}?', 'el cuarto tiene {a}?', 'la habitación viene con {a}?', 'aceptan {p}', 'se permiten {p}?', 'dejan entrar {p}?', 'se puede ir con {p}', 'aceptan animales?', 'hay {a} en el hotel?', 'tiene {a}?', 'cuenta el hotel con {a}?', 'anda bien el {a}?', 'dónde está {a}?'], 'ask_policies': ['me devuelven el dinero si cancelo?', 'si cancelo pierdo la plata?', 'se permite fumar?', 'se puede fumar en las habitaciones?', 'se permite fumar en el balcón?', 'me reintegran si cancelo?', 'hay penalidad por cancelar?', 'qué pasa si cancelo?', 'hasta qué hora puedo quedarme el último día?', 'a partir de qué hora puedo entrar?', 'cobran extra por los chicos?', 'formas de pago?', 'hay que abonar algo antes?', 'puedo pagar al llegar?'], 'greeting': ['hola, alguien me lee?', 'hola, está alguien?', 'buenas, hay alguien ahí?', 'buenas, me atienden?', 'good day', 'hola buenas tardes', 'buenas tardes, qué tal', 'hola qué tal todo bien', 'hola!! 😊', 'buenos días', 'buen día, cómo están?'], 'help': ['qué opciones hay?', 'estoy hablando con un robot?', 'sos humano o bot?', 'esto es automático?', 'es un contestador automático?', 'cómo sigo?', 'qué tengo que hacer?', 'no entiendo qué tengo que poner', 'me guiás?', 'mostrame el menú', 'qué puedo hacer acá?'], 'request_human': ['me pasás con alguien de carne y hueso?', 'quiero hablar con alguien de verdad', 'no quiero un robot, quiero una persona', 'que me atienda una persona', 'necesito hablar con un humano urgente', 'pasame con recepción', 'quiero hablar con alguien del hotel', 'me pueden llamar?', 'comunicame con el encargado'], 'out_of_scope': ['a cuánto está el dólar?', 'a cuánto cotiza el euro hoy', 'cuánto pesa un elefante', 'cuánto dura un partido de fútbol', 'cuál es el río más largo', 'cuántos habitantes tiene buenos aires', 'zxcvb', 'aaaa', 'hmmm', 'test', 'prueba', '??', '...', 'me gusta el helado', 'el perro de mi vecino ladra mucho', 'qué día es hoy', 'quién inventó la radio', 'cómo se dice hola en alemán', 'me pasás un link para ver el partido'], 'affirm': ['sí, de acuerdo', 'ok, así está bien', 'está perfecto así', 'sí, exacto', 'si obvio', 'confirmado', 'dale, perfecto', 'bueno dale', 'ok genial', 'sí sí, esa', 'claro, dale', 'sí señor'], 'deny': ['no, para nada', 'no me interesa', 'ni loca', 'olvidate', 'no, dejá', 'no, no quiero', 'no, otra cosa', 'no, eso no', 'no, gracias, está bien así', 'no hace falta'], 'goodbye': ['muchas gracias, hasta luego', 'gracias, chau!', 'bueno, chau', 'nos hablamos', 'hasta pronto', 'adiós, gracias por todo', 'gracias, buenas noches', 'gracias, que tengas buen finde', 'saludos!', 'listo, chau chau'], 'ask_price': ['cuánto sale {d}', 'qué precio tiene {d}', 'cuánto cuesta {r}', 'precios para {g}', 'la noche cuánto sale?', 'cuánto es por noche {g}', 'cuánto saldría la estadía', 'tarifa de {r}', 'cuánto me saldría', 'qué precio me hacés por {g}'], 'make_reservation': ['reservame {r} para {g}', 'quiero dejar reservado {d}', 'reservá {r} {d} a nombre de Carla Díaz', 'hacé la reserva nomás', 'quiero asegurar {r} {d}', 'tomá la reserva {d} {g}']}
+ADD_EN = {'greeting': ['good day', 'hey, anyone there?', 'hello, is anyone there'], 'help': ['am i talking to a bot', 'is this automated', 'how does this chat work'], 'request_human': ['i need a real person', 'can a human help me', 'put me through to reception', 'get me a manager'], 'out_of_scope': ["what's the dollar exchange rate", 'how tall is the eiffel tower', 'asdf', 'test'], 'ask_policies': ['can i smoke in the room', 'do i get a refund if i cancel', 'how can i pay'], 'ask_amenities': ['do the rooms have {a}', 'do you accept cats'], 'check_availability': ['do you have a room for tonight', 'any rooms for {d}']}
+for k, v in ADD.items():
+    T[k] = T[k] + v
+for k, v in ADD_EN.items():
+    T[k + '_en'] = T.get(k + '_en', []) + v
+
+GIB = "qwertyuiopasdfghjklzxcvbnm"
+def gibberish():
+    return "".join(R.choice(GIB) for _ in range(R.randrange(3, 10)))
+
 def strip_accents(s):
     return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
 
@@ -301,6 +312,19 @@ def variant(s, en):
 def intent_is_short(s):
     return len(s.split()) <= 2
 
+def key(x):
+    x = "".join(c for c in unicodedata.normalize("NFD", x.lower()) if unicodedata.category(c) != "Mn")
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in x).split())
+
+HELD_OUT = set()
+_here = os.path.dirname(os.path.abspath(__file__))
+for _name in ("nlu-eval.jsonl", "nlu-test.jsonl"):
+    _p = os.path.join(_here, "..", _name)
+    if os.path.exists(_p):
+        for _l in open(_p, encoding="utf-8"):
+            if _l.strip():
+                HELD_OUT.add(key(json.loads(_l)["text"]))
+
 out = []
 intents = sorted(k for k in T if not k.endswith("_en"))
 for intent in intents:
@@ -308,7 +332,7 @@ for intent in intents:
     seen = set()
     for tpl in es + en:  # every template once, verbatim-ish
         s = fill(tpl, tpl in en)
-        if s not in seen:
+        if s not in seen and key(s) not in HELD_OUT:
             seen.add(s); out.append({"text": s, "intent": intent})
     tries = 0
     while len(seen) < PER_INTENT and tries < PER_INTENT * 30:
@@ -316,8 +340,11 @@ for intent in intents:
         use_en = en and R.random() < 0.2
         tpl = pick(en if use_en else es)
         s = variant(fill(tpl, use_en), use_en)
-        if s not in seen:
+        if s not in seen and key(s) not in HELD_OUT:
             seen.add(s); out.append({"text": s, "intent": intent})
+
+for _ in range(25):
+    out.append({"text": gibberish(), "intent": "out_of_scope"})
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "..", "nlu-train.jsonl"), "w", encoding="utf-8") as f:
