@@ -1,10 +1,24 @@
 using System.CommandLine;
 using HotelAgent.Cli.Commands;
 
-var root = new RootCommand("hotel-agent: developer and operator commands for HotelAgent");
-foreach (var command in CliCommands.All())
-{
-    root.Subcommands.Add(command);
-}
+namespace HotelAgent.Cli;
 
-return await root.Parse(args).InvokeAsync();
+public static class Program
+{
+    /// <summary>Top-level commands; add new ones here.</summary>
+    public static IReadOnlyList<Command> Commands() =>
+    [
+        NluCommands.Create(),
+        ChatCommand.Create(),
+    ];
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("HotelAgent command-line tools");
+        foreach (var command in Commands())
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+}

@@ -1,0 +1,244 @@
+using System.Text.Json.Serialization;
+
+namespace HotelAgent.Core.Dialog;
+
+/// <summary>Where the conversation is. Serialized by name so persisted states stay readable in orchestration history.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DialogStage>))]
+public enum DialogStage
+{
+    /// <summary>No flow in progress.</summary>
+    Idle,
+
+    /// <summary>Collecting check-in, check-out/nights and guests for a quote.</summary>
+    CollectingStay,
+
+    /// <summary>Real options were quoted; waiting for the guest to pick one.</summary>
+    OfferingRooms,
+
+    /// <summary>An option was picked; collecting/confirming the guest's name and optional email.</summary>
+    CollectingGuestDetails,
+
+    /// <summary>The booking summary was shown; only an explicit yes books.</summary>
+    ConfirmingBooking,
+
+    /// <summary>The guest has several bookings; waiting for them to pick one.</summary>
+    ChoosingReservation,
+
+    /// <summary>Waiting for what to change in an existing booking (dates, guests, room type).</summary>
+    CollectingModification,
+
+    /// <summary>The re-quoted change was shown; only an explicit yes applies it.</summary>
+    ConfirmingModification,
+
+    /// <summary>The cancellation summary and policy were shown; only an explicit yes cancels.</summary>
+    ConfirmingCancellation,
+
+    /// <summary>A menu of likely intents was shown.</summary>
+    Clarifying,
+
+    /// <summary>A person from reception has the conversation; the bot stays silent until released.</summary>
+    HandedOff,
+}
+
+/// <summary>The slot the last question asked for (so "3" or "el 15" is understood from context).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AskedSlot>))]
+public enum AskedSlot
+{
+    None,
+    CheckIn,
+    CheckOut,
+    Guests,
+    GuestName,
+    ConfirmName,
+    Email,
+    ChangeWhat,
+}
+
+/// <summary>What an existing-reservation flow is for.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReservationAction>))]
+public enum ReservationAction
+{
+    Status,
+    Modify,
+    Cancel,
+}
+
+/// <summary>The stay being quoted: nights are [CheckIn, CheckOut).</summary>
+public sealed record StaySlots
+{
+    public static StaySlots Empty { get; } = new();
+
+    public DateOnly? CheckIn { get; init; }
+    public DateOnly? CheckOut { get; init; }
+    public int? Nights { get; init; }
+    public int? Guests { get; init; }
+
+    /// <summary>Canonical room type the guest asked for (null = show every type that fits).</summary>
+    public string? RoomType { get; init; }
+
+    [JsonIgnore]
+    public bool IsComplete => CheckIn is not null && CheckOut is not null && Guests is not null;
+}
+
+/// <summary>A quoted option, copied from the PMS offer (never computed by the dialog).</summary>
+public sealed record QuotedOffer(
+    string RoomType,
+    string Name,
+    int Capacity,
+    decimal NightlyRate,
+    int Nights,
+    decimal TotalPrice,
+    string Currency,
+    IReadOnlyList<string> Includes);
+
+/// <summary>The guest's own booking the flow is working on (from FindReservationsAsync by their contact).</summary>
+public sealed record ReservationSnapshot(
+    string Reference,
+    string GuestName,
+    string RoomType,
+    DateOnly CheckIn,
+    DateOnly CheckOut,
+    int Guests,
+    decimal TotalPrice,
+    string Currency);
+
+/// <summary>
+/// The whole conversation state: immutable and JSON-serializable (System.Text.Json web defaults), so the orchestration can
+/// keep it in its history and in continue-as-new input.
+/// </summary>
+public sealed record DialogState
+{
+    public static DialogState New { get; } = new();
+
+    public DialogStage Stage { get; init; } = DialogStage.Idle;
+
+    /// <summary>"es" or "en"; guest-facing text follows it.</summary>
+    public string Language { get; init; } = "es";
+
+    public StaySlots Stay { get; init; } = StaySlots.Empty;
+    public AskedSlot Asked { get; init; } = AskedSlot.None;
+    public IReadOnlyList<QuotedOffer> Offers { get; init; } = [];
+    public QuotedOffer? Selected { get; init; }
+
+    public string? GuestName { get; init; }
+    public bool GuestNameConfirmed { get; init; }
+    public string? Email { get; init; }
+    public bool EmailAsked { get; init; }
+
+    /// <summary>Existing-reservation flow: what for, which of the guest's bookings, and the candidates shown.</summary>
+    public ReservationAction? Action { get; init; }
+    public ReservationSnapshot? Target { get; init; }
+    public IReadOnlyList<ReservationSnapshot> Candidates { get; init; } = [];
+
+    /// <summary>The re-quoted change waiting for confirmation.</summary>
+    public StaySlots? PendingChange { get; init; }
+    public QuotedOffer? PendingChangeQuote { get; init; }
+
+    /// <summary>
+    /// Idempotency key of the PMS write being confirmed, fixed at its first attempt so a retry after an unknown outcome
+    /// (PMS timed out after writing) returns the same booking instead of booking twice.
+    /// </summary>
+    public string? PendingWriteKey { get; init; }
+
+    /// <summary>Clarification menu: the intents offered, the text that was unclear, and the stage to go back to.</summary>
+    public IReadOnlyList<string> ClarifyIntents { get; init; } = [];
+    public string? ClarifyText { get; init; }
+    public DialogStage? ResumeStage { get; init; }
+
+    /// <summary>Consecutive turns not understood (fallbacks) and consecutive very-low-confidence turns.</summary>
+    public int FallbackCount { get; init; }
+    public int VeryLowCount { get; init; }
+
+    /// <summary>The guest's last texts, normalized (repetition detection).</summary>
+    public IReadOnlyList<string> RecentTexts { get; init; } = [];
+
+    public bool HandedOff { get; init; }
+    public string? HandoffReason { get; init; }
+
+    public string? LastIntent { get; init; }
+    public double LastConfidence { get; init; }
+    public int TurnCount { get; init; }
+
+    /// <summary>Staff released the conversation: the bot answers again, from a clean flow (language and name kept).</summary>
+    public DialogState Release() => ClearFlow() with
+    {
+        HandedOff = false,
+        HandoffReason = null,
+        FallbackCount = 0,
+        VeryLowCount = 0,
+        RecentTexts = [],
+    };
+
+    /// <summary>
+    /// Session hygiene after the idle timeout: the next message starts a fresh flow. Language, name and email are kept
+    /// (bookings are always looked up again by contact); a handed-off conversation stays handed off until staff release it.
+    /// </summary>
+    public DialogState ResetForIdle() => new()
+    {
+        Stage = HandedOff ? DialogStage.HandedOff : DialogStage.Idle,
+        Language = Language,
+        GuestName = GuestName,
+        GuestNameConfirmed = GuestNameConfirmed,
+        Email = Email,
+        EmailAsked = EmailAsked,
+        HandedOff = HandedOff,
+        HandoffReason = HandoffReason,
+        TurnCount = TurnCount,
+    };
+
+    /// <summary>The flow-specific fields cleared, counters and identity kept.</summary>
+    internal DialogState ClearFlow() => this with
+    {
+        Stage = DialogStage.Idle,
+        Stay = StaySlots.Empty,
+        Asked = AskedSlot.None,
+        Offers = [],
+        Selected = null,
+        Action = null,
+        Target = null,
+        Candidates = [],
+        PendingChange = null,
+        PendingChangeQuote = null,
+        PendingWriteKey = null,
+        ClarifyIntents = [],
+        ClarifyText = null,
+        ResumeStage = null,
+    };
+}
+
+/// <summary>What staff see at a glance (orchestration custom status): no PII beyond the first name.</summary>
+public sealed record DialogStatusView(
+    string Stage,
+    string Language,
+    string? LastIntent,
+    double LastConfidence,
+    bool HandedOff,
+    string? HandoffReason,
+    DateOnly? CheckIn,
+    DateOnly? CheckOut,
+    int? Guests,
+    string? RoomType,
+    string? GuestFirstName,
+    int FallbackCount,
+    int TurnCount)
+{
+    public static DialogStatusView FromState(DialogState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var firstName = state.GuestName?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return new DialogStatusView(
+            state.Stage.ToString(),
+            state.Language,
+            state.LastIntent,
+            Math.Round(state.LastConfidence, 3),
+            state.HandedOff,
+            state.HandoffReason,
+            state.Stay.CheckIn,
+            state.Stay.CheckOut,
+            state.Stay.Guests,
+            state.Selected?.RoomType ?? state.Stay.RoomType,
+            firstName,
+            state.FallbackCount,
+            state.TurnCount);
+    }
+}

@@ -1,0 +1,43 @@
+using HotelAgent.Core.Nlu;
+using HotelAgent.Core.Pms;
+
+namespace HotelAgent.Core.Dialog;
+
+/// <summary>
+/// <see cref="IDialogEffects"/> calling the NLU and PMS directly (standalone mode, CLI chat, tests). Under Durable Functions the
+/// lead's orchestrator uses activities instead, with <see cref="DialogPmsResult.CaptureAsync{T}"/> for the same error mapping.
+/// </summary>
+public sealed class DirectDialogEffects : IDialogEffects
+{
+    private readonly INluEngine _nlu;
+    private readonly IPmsClient _pms;
+    private readonly Func<HandoffNotice, Task> _notify;
+
+    public DirectDialogEffects(INluEngine nlu, IPmsClient pms, Func<HandoffNotice, Task>? notifyStaff = null)
+    {
+        ArgumentNullException.ThrowIfNull(nlu);
+        ArgumentNullException.ThrowIfNull(pms);
+        _nlu = nlu;
+        _pms = pms;
+        _notify = notifyStaff ?? (_ => Task.CompletedTask);
+    }
+
+    public Task<NluResult> UnderstandAsync(string text, DateOnly today) => Task.FromResult(_nlu.Parse(text, today));
+
+    public Task<DialogPmsResult<IReadOnlyList<RoomOffer>>> SearchAvailabilityAsync(StayQuery query) =>
+        DialogPmsResult.CaptureAsync(() => _pms.SearchAvailabilityAsync(query));
+
+    public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request) =>
+        DialogPmsResult.CaptureAsync(() => _pms.CreateReservationAsync(request));
+
+    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact) =>
+        DialogPmsResult.CaptureAsync(() => _pms.FindReservationsByContactAsync(contact));
+
+    public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change) =>
+        DialogPmsResult.CaptureAsync(() => _pms.ModifyReservationAsync(reference, change));
+
+    public Task<DialogPmsResult<CancellationOutcome>> CancelReservationAsync(string reference, string idempotencyKey) =>
+        DialogPmsResult.CaptureAsync(() => _pms.CancelReservationAsync(reference, idempotencyKey));
+
+    public Task NotifyStaffAsync(HandoffNotice notice) => _notify(notice);
+}

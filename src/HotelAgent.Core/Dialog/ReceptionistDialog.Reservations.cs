@@ -1,0 +1,287 @@
+using System.Text;
+using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Nlu;
+using HotelAgent.Core.Pms;
+
+namespace HotelAgent.Core.Dialog;
+
+/// <summary>Status, modification and cancellation of the guest's OWN bookings (looked up by their contact only).</summary>
+public sealed partial class ReceptionistDialog
+{
+    private async Task StartReservationFlowAsync(TurnContext t, ReservationAction action, NluResult nlu)
+    {
+        var found = await t.Effects.FindReservationsAsync(t.Turn.Message.GuestId);
+        if (!found.IsOk)
+        {
+            PmsTrouble(t, found.Status);
+            return;
+        }
+
+        // Only this contact's bookings exist for the dialog: there is no other lookup path.
+        var mine = found.Value!;
+        var reference = nlu.Entities.BookingReference is { } r ? ReservationReference.Normalize(r) : null;
+        if (reference is not null)
+        {
+            var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reference), reference, StringComparison.Ordinal));
+            if (match is null)
+            {
+                t.S = t.S.ClearFlow();
+                NotYours(t);
+                return;
+            }
+
+            if (match.Status == ReservationStatus.Cancelled)
+            {
+                t.S = t.S.ClearFlow();
+                t.Say(L(t, $"La reserva {match.Reference} está cancelada.", $"Booking {match.Reference} is cancelled."));
+                return;
+            }
+
+            await ProceedWithReservationAsync(t, action, Snapshot(match));
+            return;
+        }
+
+        var upcoming = mine
+            .Where(x => x.Status == ReservationStatus.Confirmed && x.CheckOut >= t.Turn.Today)
+            .OrderBy(x => x.CheckIn)
+            .ThenBy(x => x.Reference, StringComparer.Ordinal)
+            .Select(Snapshot)
+            .ToList();
+        if (upcoming.Count == 0)
+        {
+            t.S = t.S.ClearFlow();
+            t.Say(L(t,
+                $"No encuentro reservas activas para este {ContactKind(t)}. Si reservaste desde otro contacto, escribinos desde ese o llamá a recepción al {_profile.Phone}. ¿Querés que veamos disponibilidad?",
+                $"I can't find any active booking for this {ContactKind(t)}. If you booked with another contact, write from that one or call reception at {_profile.Phone}. Shall we check availability?"));
+            return;
+        }
+
+        if (action == ReservationAction.Status)
+        {
+            t.S = t.S.ClearFlow();
+            var sb = new StringBuilder(upcoming.Count == 1
+                ? L(t, "Tu reserva:\n", "Your booking:\n")
+                : L(t, "Tus reservas:\n", "Your bookings:\n"));
+            foreach (var x in upcoming.Take(5))
+            {
+                sb.Append("• ").Append(Describe(t, x)).Append('\n');
+            }
+
+            sb.Append(L(t, "¿Querés cambiar o cancelar algo?", "Would you like to change or cancel anything?"));
+            t.Say(sb.ToString());
+            return;
+        }
+
+        if (upcoming.Count == 1)
+        {
+            await ProceedWithReservationAsync(t, action, upcoming[0]);
+            return;
+        }
+
+        var shown = upcoming.Take(10).ToList();
+        t.S = t.S.ClearFlow() with { Stage = DialogStage.ChoosingReservation, Action = action, Candidates = shown };
+        var list = string.Join('\n', shown.Select((x, i) => $"{i + 1}. {Describe(t, x)}"));
+        t.Say(new Reply((action == ReservationAction.Cancel
+                ? L(t, "¿Cuál querés cancelar?\n", "Which one would you like to cancel?\n")
+                : L(t, "¿Cuál querés cambiar?\n", "Which one would you like to change?\n")) + list)
+        {
+            Options = shown.Select(x => new ReplyOption(x.Reference, x.Reference, Truncate($"{RoomName(x.RoomType)} · {ShortDate(t, x.CheckIn)}–{ShortDate(t, x.CheckOut)}", 72))).ToArray(),
+            OptionsTitle = L(t, "Tus reservas", "Your bookings"),
+        });
+    }
+
+    private async Task ProceedWithReservationAsync(TurnContext t, ReservationAction action, ReservationSnapshot target)
+    {
+        t.S = t.S.ClearFlow() with { Action = action, Target = target };
+        switch (action)
+        {
+            case ReservationAction.Status:
+                t.S = t.S.ClearFlow();
+                t.Say(L(t, "Tu reserva: ", "Your booking: ") + Describe(t, target));
+                return;
+
+            case ReservationAction.Cancel:
+                t.S = t.S with { Stage = DialogStage.ConfirmingCancellation };
+                t.Say(YesNo(t, L(t,
+                    $"Vas a cancelar esta reserva:\n{Describe(t, target)}\nPolítica: {_profile.Policies.Cancellation}\n¿Confirmo la cancelación?",
+                    $"You're about to cancel this booking:\n{Describe(t, target)}\nPolicy: free cancellation up to {_profile.Policies.FreeCancellationHours} hours before check-in; after that the first night is charged.\nShall I cancel it?")));
+                return;
+
+            default:
+                var delta = ExtractStayDelta(t, t.Nlu);
+                t.S = t.S with { Stage = DialogStage.CollectingModification };
+                if (HasStayDelta(delta))
+                {
+                    await QuoteModificationAsync(t, delta);
+                    return;
+                }
+
+                t.Say(L(t, "Tu reserva: ", "Your booking: ") + Describe(t, target));
+                AskWhatToChange(t, booking: false);
+                return;
+        }
+    }
+
+    private ReservationSnapshot? PickReservation(TurnContext t)
+    {
+        var candidates = t.S.Candidates;
+        var replyId = t.Turn.Message.ReplyId;
+        if (replyId is not null)
+        {
+            var byId = candidates.FirstOrDefault(c => string.Equals(c.Reference, replyId, StringComparison.Ordinal));
+            if (byId is not null)
+            {
+                return byId;
+            }
+        }
+
+        if (t.Nlu.Entities.BookingReference is { } r)
+        {
+            var norm = ReservationReference.Normalize(r);
+            return candidates.FirstOrDefault(c => string.Equals(ReservationReference.Normalize(c.Reference), norm, StringComparison.Ordinal));
+        }
+
+        var n = DialogText.BareNumber(t.Norm) ?? t.Nlu.Entities.OptionNumber;
+        return n is { } k && k >= 1 && k <= candidates.Count ? candidates[k - 1] : null;
+    }
+
+    private void NotYours(TurnContext t) => t.Say(L(t,
+        $"No encuentro esa reserva entre las de este {ContactKind(t)}. Por seguridad solo puedo ver las reservas hechas con el contacto desde el que me escribís. Si la hiciste con otro, escribinos desde ese o llamá a recepción al {_profile.Phone}.",
+        $"I can't find that booking among the ones for this {ContactKind(t)}. For security I can only see bookings made with the contact you're writing from. If you used another one, write from it or call reception at {_profile.Phone}."));
+
+    private static string ContactKind(TurnContext t) => t.Turn.Message.Channel switch
+    {
+        Channel.Email => "email",
+        Channel.WhatsApp => L(t, "número", "number"),
+        _ => L(t, "contacto", "contact"),
+    };
+
+    private async Task QuoteModificationAsync(TurnContext t, StaySlots delta)
+    {
+        var target = t.S.Target!;
+        var current = new StaySlots
+        {
+            CheckIn = target.CheckIn,
+            CheckOut = target.CheckOut,
+            Nights = target.CheckOut.DayNumber - target.CheckIn.DayNumber,
+            Guests = target.Guests,
+            RoomType = target.RoomType,
+        };
+
+        // While the guest answers "which new dates", a lone date is the new check-in (the number of nights is kept).
+        var next = Merge(current, delta);
+        var problem = Validate(t, next);
+        if (problem is not null || next.CheckIn is null || next.CheckOut is null || next.Guests is null)
+        {
+            t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
+            t.Say((problem ?? string.Empty) + " " + L(t, "¿Cuáles serían las nuevas fechas?", "What would the new dates be?"));
+            return;
+        }
+
+        var roomType = next.RoomType ?? target.RoomType;
+        var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value, roomType));
+        if (!result.IsOk)
+        {
+            PmsTrouble(t, result.Status);
+            return;
+        }
+
+        var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
+        if (offer is null)
+        {
+            t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
+            t.Say(L(t,
+                $"No tengo {RoomName(roomType)} libre del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
+                $"I have no {RoomName(roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?"));
+            return;
+        }
+
+        var quoted = ToQuoted(offer);
+        t.S = t.S with
+        {
+            Stage = DialogStage.ConfirmingModification,
+            Asked = AskedSlot.None,
+            PendingChange = next with { RoomType = roomType },
+            PendingChangeQuote = quoted,
+            PendingWriteKey = null,
+        };
+        t.Say(YesNo(t, L(t,
+            $"Tu reserva {target.Reference} quedaría así:\n• {quoted.Name}\n• Del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(quoted.TotalPrice, quoted.Currency)} (antes {Price(target.TotalPrice, target.Currency)})\n¿Confirmo el cambio?",
+            $"Your booking {target.Reference} would be:\n• {quoted.Name}\n• {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(quoted.TotalPrice, quoted.Currency)} (was {Price(target.TotalPrice, target.Currency)})\nShall I apply the change?")));
+    }
+
+    private async Task ApplyModificationAsync(TurnContext t)
+    {
+        var target = t.S.Target!;
+        var change = t.S.PendingChange!;
+        var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":modify";
+        t.S = t.S with { PendingWriteKey = key };
+        var result = await t.Effects.ModifyReservationAsync(target.Reference, new ReservationChange
+        {
+            IdempotencyKey = key,
+            CheckIn = change.CheckIn,
+            CheckOut = change.CheckOut,
+            Guests = change.Guests,
+            RoomType = change.RoomType,
+        });
+        switch (result.Status)
+        {
+            case DialogPmsStatus.Ok when result.Value is not null:
+                var r = result.Value;
+                t.S = t.S.ClearFlow();
+                t.Events.Add(DialogEvent.Modified(r.Reference, r.TotalPrice, r.Currency));
+                t.Say(L(t, "¡Listo! Actualicé tu reserva:\n", "Done! I've updated your booking:\n") + Describe(t, Snapshot(r)));
+                return;
+            case DialogPmsStatus.NoAvailability:
+                t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat, PendingWriteKey = null };
+                t.Say(L(t, "Uy, eso se acaba de ocupar. ¿Probamos con otras fechas u otra habitación?",
+                    "Oh, that was just taken. Shall we try other dates or another room?"));
+                return;
+            case DialogPmsStatus.NotFound:
+            case DialogPmsStatus.Rejected when result.Error is not null:
+                t.S = t.S.ClearFlow();
+                t.Say(L(t, $"No pude cambiar esa reserva. Recepción te ayuda al {_profile.Phone} o a {_profile.Email}.",
+                    $"I couldn't change that booking. Reception can help at {_profile.Phone} or {_profile.Email}."));
+                return;
+            default:
+                PmsTrouble(t, result.Status);
+                return;
+        }
+    }
+
+    private async Task CancelAsync(TurnContext t)
+    {
+        var target = t.S.Target!;
+        var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":cancel";
+        t.S = t.S with { PendingWriteKey = key };
+        var result = await t.Effects.CancelReservationAsync(target.Reference, key);
+        if (result.Status == DialogPmsStatus.Ok && result.Value is { } outcome)
+        {
+            t.S = t.S.ClearFlow();
+            t.Events.Add(DialogEvent.Cancelled(target.Reference, outcome.Charge, outcome.Currency));
+            var policy = outcome.Free
+                ? L(t, "La cancelación es sin cargo.", "The cancellation is free of charge.")
+                : L(t, $"Como faltan menos de {_profile.Policies.FreeCancellationHours} horas para el check-in, según la política se cobra la primera noche: {Price(outcome.Charge, outcome.Currency)}.",
+                    $"Since it's less than {_profile.Policies.FreeCancellationHours} hours before check-in, the policy charges the first night: {Price(outcome.Charge, outcome.Currency)}.");
+            t.Say(L(t, $"Listo, cancelé tu reserva {target.Reference}. {policy} ¡Esperamos verte en otra oportunidad!",
+                $"Done, I've cancelled booking {target.Reference}. {policy} We hope to see you another time!"));
+            return;
+        }
+
+        if (result.Status == DialogPmsStatus.NotFound)
+        {
+            t.S = t.S.ClearFlow();
+            NotYours(t);
+            return;
+        }
+
+        PmsTrouble(t, result.Status);
+    }
+
+    private static ReservationSnapshot Snapshot(Reservation r) =>
+        new(r.Reference, r.GuestName, r.RoomType, r.CheckIn, r.CheckOut, r.Guests, r.TotalPrice, r.Currency);
+
+    private string Describe(TurnContext t, ReservationSnapshot r) => L(t,
+        $"{r.Reference}: {RoomName(r.RoomType)}, del {ShortDate(t, r.CheckIn)} al {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(r.TotalPrice, r.Currency)}, a nombre de {r.GuestName}",
+        $"{r.Reference}: {RoomName(r.RoomType)}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(r.TotalPrice, r.Currency)}, under {r.GuestName}");
+}

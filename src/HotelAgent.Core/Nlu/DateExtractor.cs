@@ -1,0 +1,349 @@
+using System.Globalization;
+
+namespace HotelAgent.Core.Nlu;
+
+/// <summary>
+/// Finds check-in / check-out dates and the number of nights in normalized tokens, relative to "today".
+/// Numeric dates are day/month (Latin American order); a date without month or year is the next one not in the past.
+/// </summary>
+internal static class DateExtractor
+{
+    private static readonly Dictionary<string, int> Months = new(StringComparer.Ordinal)
+    {
+        ["enero"] = 1, ["ene"] = 1, ["january"] = 1, ["jan"] = 1,
+        ["febrero"] = 2, ["feb"] = 2, ["february"] = 2,
+        ["marzo"] = 3, ["mar"] = 3, ["march"] = 3,
+        ["abril"] = 4, ["abr"] = 4, ["april"] = 4, ["apr"] = 4,
+        ["mayo"] = 5, ["may"] = 5,
+        ["junio"] = 6, ["jun"] = 6, ["june"] = 6,
+        ["julio"] = 7, ["jul"] = 7, ["july"] = 7,
+        ["agosto"] = 8, ["ago"] = 8, ["august"] = 8, ["aug"] = 8,
+        ["septiembre"] = 9, ["setiembre"] = 9, ["sept"] = 9, ["sep"] = 9, ["set"] = 9, ["september"] = 9,
+        ["octubre"] = 10, ["oct"] = 10, ["october"] = 10,
+        ["noviembre"] = 11, ["nov"] = 11, ["november"] = 11,
+        ["diciembre"] = 12, ["dic"] = 12, ["december"] = 12, ["dec"] = 12,
+    };
+
+    private static readonly Dictionary<string, DayOfWeek> Weekdays = new(StringComparer.Ordinal)
+    {
+        ["lunes"] = DayOfWeek.Monday, ["martes"] = DayOfWeek.Tuesday, ["miercoles"] = DayOfWeek.Wednesday,
+        ["jueves"] = DayOfWeek.Thursday, ["viernes"] = DayOfWeek.Friday, ["sabado"] = DayOfWeek.Saturday,
+        ["domingo"] = DayOfWeek.Sunday, ["monday"] = DayOfWeek.Monday, ["tuesday"] = DayOfWeek.Tuesday,
+        ["wednesday"] = DayOfWeek.Wednesday, ["thursday"] = DayOfWeek.Thursday, ["friday"] = DayOfWeek.Friday,
+        ["saturday"] = DayOfWeek.Saturday, ["sunday"] = DayOfWeek.Sunday,
+    };
+
+    private static readonly HashSet<string> NotADayAfter = new(StringComparer.Ordinal)
+    {
+        "noche", "noches", "night", "nights", "nites", "persona", "personas", "adulto", "adultos", "nino", "ninos", "nina",
+        "ninas", "chico", "chicos", "menor", "menores", "people", "guests", "guest", "adults", "adult", "kids", "kid",
+        "children", "child", "pax", "huespedes", "dia", "dias", "days", "day", "semana", "semanas", "week", "weeks",
+        "habitacion", "habitaciones", "cuarto", "cuartos", "rooms", "room", "cuadras", "blocks", "horas", "hora", "hs",
+        "h", "am", "pm", "estrellas", "stars", "camas", "cama", "beds", "bed", "minutos", "min", "km", "metros", "anos",
+        "meses", "mes", "pesos", "dolares", "usd", "euros", "mas", "of", "us", "amigos", "hijos", "bebes", "bebe",
+        "pareja", "parejas", "familias", "pasajeros", "viajeros", "veces", "cuotas", "porciento", "%",
+    };
+
+    private static readonly HashSet<string> DayIntroducers = new(StringComparer.Ordinal)
+    {
+        "el", "del", "al", "hasta", "desde", "entre", "the", "on", "from", "to", "until", "till", "dia", "for", "by",
+    };
+
+    private static readonly HashSet<string> CheckOutMarkers = new(StringComparer.Ordinal)
+    {
+        "al", "hasta", "saliendo", "salida", "salir", "salimos", "salgo", "voy", "vamos", "to", "until", "till",
+        "through", "checkout", "out", "leaving", "departing", "departure", "extender", "extiendo", "-",
+    };
+
+    public static bool IsMonth(string token) => Months.ContainsKey(token);
+
+    internal enum Kind { Calendar, Fixed, Weekday, Weekend, NextWeek }
+
+    internal sealed class Mention
+    {
+        public Kind Kind { get; init; }
+        public int? Year { get; set; }
+        public int? Month { get; set; }
+        public int Day { get; init; }
+        public DateOnly Fixed { get; init; }
+        public DayOfWeek Weekday { get; init; }
+        public int Start { get; init; }
+        public int End { get; init; }
+        public bool CheckOut { get; set; }
+    }
+
+    public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today)
+    {
+        var mentions = FindMentions(t, num, today);
+        var nights = FindNights(t, num);
+
+        Mention? inM = null, outM = null;
+        DateOnly? checkIn = null, checkOut = null;
+        foreach (var m in mentions)
+        {
+            if (m.Kind == Kind.Weekend)
+            {
+                if (inM is null && checkIn is null)
+                {
+                    checkIn = NextWeekday(today, DayOfWeek.Friday);
+                    checkOut = checkIn.Value.AddDays(2);
+                    inM = m;
+                    outM = m;
+                }
+                continue;
+            }
+            if (m.CheckOut && outM is null)
+                outM = m;
+            else if (inM is null)
+                inM = m;
+            else if (outM is null)
+                outM = m;
+        }
+
+        if (inM is not null && inM.Kind != Kind.Weekend && outM is not null && outM.Kind != Kind.Weekend
+            && inM.Kind == Kind.Calendar && outM.Kind == Kind.Calendar)
+        {
+            // month propagation: "10 al 13 de diciembre", "del 10 de diciembre al 15"
+            if (inM.Month is null && outM.Month is not null)
+            {
+                inM.Month = inM.Day > outM.Day ? (outM.Month == 1 ? 12 : outM.Month - 1) : outM.Month;
+                inM.Year = outM.Year is null ? null : (inM.Day > outM.Day && outM.Month == 1 ? outM.Year - 1 : outM.Year);
+            }
+        }
+
+        if (inM is not null && inM.Kind != Kind.Weekend)
+            checkIn = Resolve(inM, today, strictlyAfter: false);
+        if (outM is not null && outM.Kind != Kind.Weekend)
+        {
+            var anchor = checkIn ?? today;
+            checkOut = Resolve(outM, anchor, strictlyAfter: true);
+        }
+
+        if (checkIn is not null && checkOut is not null && checkOut <= checkIn)
+            checkOut = null;
+        if (checkIn is not null && checkOut is null && nights is > 0)
+            checkOut = checkIn.Value.AddDays(nights.Value);
+        else if (checkIn is null && checkOut is not null && nights is > 0)
+            checkIn = checkOut.Value.AddDays(-nights.Value);
+        if (checkIn is not null && checkOut is not null)
+            nights = checkOut.Value.DayNumber - checkIn.Value.DayNumber;
+        return (checkIn, checkOut, nights);
+    }
+
+    internal static List<Mention> FindMentions(string[] t, int?[] num, DateOnly today)
+    {
+        var list = new List<Mention>();
+        var i = 0;
+        while (i < t.Length)
+        {
+            var m = TryAt(t, num, i, today, list.Count > 0);
+            if (m is null)
+            {
+                i++;
+                continue;
+            }
+            m.CheckOut = IsCheckOutContext(t, m.Start, list.Count > 0);
+            list.Add(m);
+            i = m.End;
+        }
+        return list;
+    }
+
+    private static bool IsCheckOutContext(string[] t, int start, bool hasPrevious)
+    {
+        for (var k = start - 1; k >= Math.Max(0, start - 2); k--)
+        {
+            var w = t[k];
+            if (CheckOutMarkers.Contains(w))
+            {
+                if (w is "to" or "-" && !hasPrevious)
+                    continue;
+                if (w == "voy" && !(k > 0 && t[k - 1] == "me"))
+                    continue;
+                if (w == "vamos" && !(k > 0 && t[k - 1] == "nos"))
+                    continue;
+                return true;
+            }
+            if (hasPrevious && w is "a" or "y" or "and")
+                return true;
+            if (w is "del" or "desde" or "entrando" or "llegando" or "llego" or "llegamos" or "from" or "entre" or "between" or "arriving")
+                return false;
+        }
+        return false;
+    }
+
+    private static Mention? TryAt(string[] t, int?[] num, int i, DateOnly today, bool hasPrevious)
+    {
+        var w = t[i];
+        // ISO 2026-12-15
+        if (w.Length >= 8 && char.IsAsciiDigit(w[0]) && w.Count(c => c == '-') == 2)
+        {
+            var p = w.Split('-');
+            if (p[0].Length == 4 && int.TryParse(p[0], NumberStyles.None, CultureInfo.InvariantCulture, out var y)
+                && int.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out var mo)
+                && int.TryParse(p[2], NumberStyles.None, CultureInfo.InvariantCulture, out var d) && IsValid(y, mo, d))
+                return new Mention { Kind = Kind.Calendar, Year = y, Month = mo, Day = d, Start = i, End = i + 1 };
+        }
+        // d/m or d/m/y (never m/d unless d/m is impossible)
+        if (w.Contains('/', StringComparison.Ordinal) && char.IsAsciiDigit(w[0]))
+        {
+            var p = w.Split('/');
+            if (p.Length is 2 or 3 && p.All(x => x.Length is > 0 and <= 4 && x.All(char.IsAsciiDigit)))
+            {
+                var a = int.Parse(p[0], CultureInfo.InvariantCulture);
+                var b = int.Parse(p[1], CultureInfo.InvariantCulture);
+                int? y = p.Length == 3 ? int.Parse(p[2], CultureInfo.InvariantCulture) : null;
+                if (y is < 100)
+                    y += 2000;
+                var (d, mo) = b <= 12 ? (a, b) : (b, a);
+                if (mo is >= 1 and <= 12 && d is >= 1 and <= 31 && IsValid(y ?? 2028, mo, d))
+                    return new Mention { Kind = Kind.Calendar, Year = y, Month = mo, Day = d, Start = i, End = i + 1 };
+            }
+        }
+        // relative words
+        switch (w)
+        {
+            case "hoy" or "today" or "tonight":
+                return Fixed(today, i, i + 1);
+            case "esta" or "this" when i + 1 < t.Length && t[i + 1] is "noche" or "night" or "nochecita":
+                return Fixed(today, i, i + 2);
+            case "pasado" when i + 1 < t.Length && t[i + 1] == "manana":
+                return Fixed(today.AddDays(2), i, i + 2);
+            case "manana" when !(i > 0 && t[i - 1] is "la" or "por" or "de" or "esta" or "cada" or "pasado"):
+                return Fixed(today.AddDays(1), i, i + 1);
+            case "day" when i + 2 < t.Length && t[i + 1] == "after" && t[i + 2] == "tomorrow":
+                return Fixed(today.AddDays(2), i, i + 3);
+            case "tomorrow":
+                return Fixed(today.AddDays(1), i, i + 1);
+            case "finde" or "weekend":
+                return new Mention { Kind = Kind.Weekend, Start = i, End = i + 1 };
+            case "fin" when i + 2 < t.Length && t[i + 1] == "de" && t[i + 2] == "semana":
+                return new Mention { Kind = Kind.Weekend, Start = i, End = i + 3 };
+            case "semana" when i + 2 < t.Length && t[i + 1] == "que" && t[i + 2] == "viene":
+                return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 3 };
+            case "proxima" when i + 1 < t.Length && t[i + 1] == "semana":
+                return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 2 };
+            case "semana" when i + 1 < t.Length && t[i + 1] is "proxima" or "entrante":
+                return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 2 };
+            case "next" when i + 1 < t.Length && t[i + 1] == "week":
+                return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 2 };
+        }
+        if (Weekdays.TryGetValue(w, out var dow))
+            return new Mention { Kind = Kind.Weekday, Weekday = dow, Start = i, End = i + 1 };
+
+        // month day [year]: "december 15", "diciembre 15", "jan 3rd, 2027"
+        if (Months.TryGetValue(w, out var month) && !(w is "mar" or "set" or "may" && !NextIsDay(t, num, i + 1)))
+        {
+            var j = i + 1;
+            if (j < t.Length && t[j] == "the")
+                j++;
+            if (j < t.Length && num[j] is { } d && d is >= 1 and <= 31 && !FollowedByUnit(t, j))
+            {
+                var m = new Mention { Kind = Kind.Calendar, Month = month, Day = d, Start = i, End = j + 1 };
+                ReadYear(t, num, m, j + 1);
+                return m;
+            }
+        }
+        // day [de|of] month [de year]: "15 de diciembre", "15 dic", "15th of december"
+        if (num[i] is { } day && day is >= 1 and <= 31)
+        {
+            var j = i + 1;
+            if (j < t.Length && t[j] is "de" or "of")
+                j++;
+            if (j < t.Length && Months.TryGetValue(t[j], out var mo2) && !(t[j] is "mar" or "set" && j == i + 1))
+            {
+                var m = new Mention { Kind = Kind.Calendar, Month = mo2, Day = day, Start = i, End = j + 1 };
+                ReadYear(t, num, m, j + 1);
+                return m;
+            }
+            // bare day: "el 15", "del 10 al 15", "10 al 13 de diciembre", "the 20th"
+            if (!FollowedByUnit(t, i) && t[i].Length <= 4)
+            {
+                var introduced = i > 0 && (DayIntroducers.Contains(t[i - 1]) || (hasPrevious && t[i - 1] is "a" or "y" or "and" or "-"));
+                var startsRange = i + 2 < t.Length && t[i + 1] is "al" or "a" or "to" or "-" or "y" && num[i + 2] is >= 1 and <= 31;
+                var ordinalForm = !t[i].All(char.IsAsciiDigit) && t[i][^1] is 'h' or 't' or 'd';
+                var notGuests = !(i > 0 && t[i - 1] == "for" && !ordinalForm);
+                if ((introduced || startsRange || (ordinalForm && i > 0 && t[i - 1] == "the")) && notGuests)
+                    return new Mention { Kind = Kind.Calendar, Day = day, Start = i, End = i + 1 };
+            }
+        }
+        return null;
+    }
+
+    private static bool NextIsDay(string[] t, int?[] num, int j) =>
+        (j < t.Length && num[j] is >= 1 and <= 31) || (j + 1 < t.Length && t[j] == "the" && num[j + 1] is >= 1 and <= 31);
+
+    private static bool FollowedByUnit(string[] t, int i) => i + 1 < t.Length && NotADayAfter.Contains(t[i + 1]);
+
+    private static void ReadYear(string[] t, int?[] num, Mention m, int j)
+    {
+        if (j < t.Length && t[j] is "de" or "del" && j + 1 < t.Length)
+            j++;
+        if (j < t.Length && t[j].Length == 4 && num[j] is >= 2000 and <= 2100)
+            m.Year = num[j];
+    }
+
+    private static Mention Fixed(DateOnly d, int start, int end) => new() { Kind = Kind.Fixed, Fixed = d, Start = start, End = end };
+
+    private static bool IsValid(int y, int m, int d) => m is >= 1 and <= 12 && y is >= 1 and <= 9999 && d >= 1 && d <= DateTime.DaysInMonth(y, m);
+
+    /// <summary>The next given weekday strictly after <paramref name="from"/>.</summary>
+    public static DateOnly NextWeekday(DateOnly from, DayOfWeek dow)
+    {
+        var delta = ((int)dow - (int)from.DayOfWeek + 7) % 7;
+        return from.AddDays(delta == 0 ? 7 : delta);
+    }
+
+    /// <summary>Resolves a mention to the first matching date on/after <paramref name="anchor"/> (strictly after when asked).</summary>
+    internal static DateOnly? Resolve(Mention m, DateOnly anchor, bool strictlyAfter)
+    {
+        var min = strictlyAfter ? anchor.AddDays(1) : anchor;
+        switch (m.Kind)
+        {
+            case Kind.Fixed:
+            case Kind.NextWeek:
+                return m.Fixed;
+            case Kind.Weekday:
+                return NextWeekday(anchor, m.Weekday);
+            case Kind.Calendar:
+                if (m.Year is { } y && m.Month is { } mo)
+                    return IsValid(y, mo, m.Day) ? new DateOnly(y, mo, m.Day) : null;
+                if (m.Month is { } month)
+                {
+                    for (var year = min.Year; year <= min.Year + 8; year++)
+                    {
+                        if (IsValid(year, month, m.Day) && new DateOnly(year, month, m.Day) >= min)
+                            return new DateOnly(year, month, m.Day);
+                    }
+                    return null;
+                }
+                var cursor = new DateOnly(min.Year, min.Month, 1);
+                for (var k = 0; k < 14; k++, cursor = cursor.AddMonths(1))
+                {
+                    if (IsValid(cursor.Year, cursor.Month, m.Day) && new DateOnly(cursor.Year, cursor.Month, m.Day) >= min)
+                        return new DateOnly(cursor.Year, cursor.Month, m.Day);
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>"3 noches", "por dos noches", "una semana" (= 7), "2 weeks", "por 3 días".</summary>
+    internal static int? FindNights(string[] t, int?[] num)
+    {
+        for (var i = 0; i + 1 < t.Length; i++)
+        {
+            if (num[i] is not { } n || n <= 0 || n > 60)
+                continue;
+            var unit = t[i + 1];
+            if (unit is "noche" or "noches" or "night" or "nights" or "nites" or "nochecitas")
+                return n;
+            if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))
+                return n * 7;
+            if (unit is "dias" or "days" && i > 0 && t[i - 1] is "por" or "for" or "durante")
+                return n;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,89 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HotelAgent.Core.Pms;
+
+public enum PmsProvider
+{
+    /// <summary>The built-in SQLite PMS seeded from the hotel profile.</summary>
+    Embedded,
+
+    /// <summary>A QloApps installation through its webservice API.</summary>
+    QloApps,
+}
+
+/// <summary>PMS settings (section <c>Pms</c>).</summary>
+public sealed class PmsOptions
+{
+    public const string SectionName = "Pms";
+
+    public PmsProvider Provider { get; set; } = PmsProvider.Embedded;
+
+    /// <summary>Timeout of one attempt of a PMS call.</summary>
+    [Range(0.01, 60)]
+    public double TimeoutSeconds { get; set; } = 0.8;
+
+    /// <summary>Budget of a read including retries; keeps a guest turn under 2 s.</summary>
+    [Range(0.01, 120)]
+    public double TotalTimeoutSeconds { get; set; } = 1.5;
+
+    /// <summary>Budget of a write (create/modify/cancel) including retries.</summary>
+    [Range(0.01, 300)]
+    public double WriteTimeoutSeconds { get; set; } = 8;
+
+    /// <summary>Retries on transient faults (reads; writes only when the provider is idempotent by key).</summary>
+    [Range(0, 10)]
+    public int RetryCount { get; set; } = 2;
+
+    /// <summary>First retry delay; doubles per retry, with jitter.</summary>
+    [Range(0.0, 30)]
+    public double RetryBaseDelaySeconds { get; set; } = 0.1;
+
+    [Range(0.01, 1.0)]
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    [Range(2, 1000)]
+    public int CircuitMinimumThroughput { get; set; } = 4;
+
+    [Range(0.5, 3600)]
+    public double CircuitSamplingDurationSeconds { get; set; } = 30;
+
+    [Range(0.5, 3600)]
+    public double CircuitBreakDurationSeconds { get; set; } = 15;
+
+    /// <summary>How long availability, calendar and room types are cached; 0 disables the cache.</summary>
+    [Range(0, 3600)]
+    public double AvailabilityCacheSeconds { get; set; } = 30;
+
+    /// <summary>Prefix of booking references; empty derives it from the hotel name initials ("Hotel Palermo Soho" → "HPS").</summary>
+    [RegularExpression("^[A-Z0-9]{0,6}$")]
+    public string? ReferencePrefix { get; set; }
+
+    public QloAppsOptions QloApps { get; set; } = new();
+}
+
+/// <summary>QloApps webservice settings (section <c>Pms:QloApps</c>).</summary>
+public sealed class QloAppsOptions
+{
+    /// <summary>Shop URL, e.g. https://hotel.example.com/ (the webservice lives under /api/).</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Webservice key (sent as the HTTP Basic user name). Secret.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>QloApps hotel (id_hotel / id_property).</summary>
+    [Range(1, int.MaxValue)]
+    public int HotelId { get; set; } = 1;
+
+    /// <summary>id_product → canonical room type code (Pms__QloApps__RoomTypeMap__12=doble). Unmapped types are matched by name.</summary>
+    public Dictionary<string, string> RoomTypeMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Booking currency (ISO 4217) sent to QloApps; empty uses the hotel profile currency.</summary>
+    public string? Currency { get; set; }
+
+    /// <summary>QloApps requires an email per customer: guests without one get &lt;digits&gt;@this domain.</summary>
+    public string PlaceholderEmailDomain { get; set; } = "guests.hotelagent.invalid";
+
+    /// <summary>Prefix of references for QloApps bookings: reference = prefix-id_order.</summary>
+    [RegularExpression("^[A-Z0-9]{1,6}$")]
+    public string ReferencePrefix { get; set; } = "QLO";
+}

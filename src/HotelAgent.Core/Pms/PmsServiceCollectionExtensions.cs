@@ -1,0 +1,81 @@
+using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Pms.Embedded;
+using HotelAgent.Core.Pms.QloApps;
+using HotelAgent.Core.Pms.Resilience;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Core.Pms;
+
+public static class PmsServiceCollectionExtensions
+{
+    /// <summary>Name of the IHttpClientFactory client used for QloApps.</summary>
+    public const string QloAppsHttpClientName = "HotelAgent.Pms.QloApps";
+
+    /// <summary>
+    /// Registers <see cref="IPmsClient"/> (the provider chosen by <c>Pms__Provider</c>, wrapped in <see cref="ResilientPmsClient"/>),
+    /// <see cref="PmsHealth"/> and <see cref="CancellationPolicy"/>. Needs <see cref="HotelAgentOptions"/> (DataDirectory) and a
+    /// <see cref="HotelProfile"/>; both are registered here when missing.
+    /// </summary>
+    public static IServiceCollection AddHotelAgentPms(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PmsOptions>().BindConfiguration(PmsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<HotelAgentOptions>)))
+        {
+            services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName).ValidateDataAnnotations();
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.TryAddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
+        services.TryAddSingleton(sp => new CancellationPolicy(sp.GetRequiredService<HotelProfile>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PmsHealth(sp.GetRequiredService<IOptions<PmsOptions>>().Value.Provider, sp.GetRequiredService<TimeProvider>()));
+
+        var provider = configuration.GetSection(PmsOptions.SectionName).GetValue<PmsProvider?>(nameof(PmsOptions.Provider)) ?? PmsProvider.Embedded;
+        if (provider == PmsProvider.QloApps)
+        {
+            // No HttpClient timeout: the Polly pipeline owns timeouts.
+            services.AddHttpClient(QloAppsHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            services.TryAddSingleton(sp => new QloAppsBookingIndex(Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "qloapps-index.db")));
+            services.TryAddSingleton(sp =>
+            {
+                var factory = sp.GetRequiredService<IHttpClientFactory>();
+                return new QloAppsPmsClient(
+                    () => factory.CreateClient(QloAppsHttpClientName),
+                    sp.GetRequiredService<IOptions<PmsOptions>>().Value.QloApps,
+                    sp.GetRequiredService<HotelProfile>(),
+                    sp.GetRequiredService<QloAppsBookingIndex>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILogger<QloAppsPmsClient>>());
+            });
+        }
+        else
+        {
+            services.TryAddSingleton(sp => new EmbeddedPmsClient(
+                Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "pms.db"),
+                sp.GetRequiredService<HotelProfile>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<EmbeddedPmsClient>>(),
+                sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
+            IPmsClient inner = provider == PmsProvider.QloApps ? sp.GetRequiredService<QloAppsPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
+
+            // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
+            // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
+            return new ResilientPmsClient(inner, options, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<PmsHealth>(),
+                writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>());
+        });
+        services.TryAddSingleton<IPmsClient>(sp => sp.GetRequiredService<ResilientPmsClient>());
+        return services;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net.Http;
+using HotelAgent.Core.Hotel;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace HotelAgent.Core.Pms.Resilience;
+
+/// <summary>
+/// Wraps any <see cref="IPmsClient"/> with Polly: per-attempt timeout, retry with exponential backoff and jitter on transient
+/// faults only, one circuit breaker shared by all calls, and a short availability cache invalidated by every write.
+/// Reads are bounded by <see cref="PmsOptions.TotalTimeoutSeconds"/> so a guest turn is answered within 2 s. Writes are
+/// retried only when the inner PMS is idempotent by key. Every transient failure surfaces as <see cref="PmsUnavailableException"/>;
+/// business errors (no availability, not found, validation) pass through untouched and never count against the circuit.
+/// </summary>
+public sealed class ResilientPmsClient : IPmsClient
+{
+    private readonly IPmsClient _inner;
+    private readonly IMemoryCache _cache;
+    private readonly PmsHealth _health;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _cacheDuration;
+    private readonly ResiliencePipeline _readOuter;
+    private readonly ResiliencePipeline _writeOuter;
+    private readonly ResiliencePipeline _breaker;
+    private readonly ResiliencePipeline _readAttempt;
+    private readonly ResiliencePipeline _writeAttempt;
+    private long _generation;
+
+    /// <param name="writesAreIdempotent">True when the inner PMS deduplicates create/modify/cancel by idempotency key, so retrying a write is safe.</param>
+    public ResilientPmsClient(IPmsClient inner, PmsOptions options, IMemoryCache cache, PmsHealth health, bool writesAreIdempotent, ILogger<ResilientPmsClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _cache = cache ?? throw new ArgumentNullException(nameof(cache));
+        _health = health ?? throw new ArgumentNullException(nameof(health));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _cacheDuration = TimeSpan.FromSeconds(options.AvailabilityCacheSeconds);
+        var time = health.Time;
+
+        _readOuter = BuildOuter(options, TimeSpan.FromSeconds(options.TotalTimeoutSeconds), options.RetryCount, time);
+        _writeOuter = BuildOuter(options, TimeSpan.FromSeconds(options.WriteTimeoutSeconds), writesAreIdempotent ? options.RetryCount : 0, time);
+        _readAttempt = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds)).Build();
+        _writeAttempt = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(TimeSpan.FromSeconds(Math.Max(options.TimeoutSeconds, options.WriteTimeoutSeconds / (1 + (writesAreIdempotent ? options.RetryCount : 0))))).Build();
+        _breaker = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = options.CircuitFailureRatio,
+                MinimumThroughput = options.CircuitMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(options.CircuitSamplingDurationSeconds),
+                BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakDurationSeconds),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                StateProvider = health.StateProvider,
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(_logger, args.BreakDuration.TotalSeconds);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(_logger);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public PmsHealth Health => _health;
+
+    public Task<IReadOnlyList<RoomTypeInfo>> GetRoomTypesAsync(CancellationToken cancellationToken = default) =>
+        CachedReadAsync("types", "room-types", ct => _inner.GetRoomTypesAsync(ct), cancellationToken);
+
+    public Task<IReadOnlyList<RoomOffer>> SearchAvailabilityAsync(StayQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var key = $"avail:{query.CheckIn:yyyyMMdd}:{query.CheckOut:yyyyMMdd}:{query.Guests}:{query.RoomType?.ToUpperInvariant()}";
+        return CachedReadAsync(key, "search", ct => _inner.SearchAvailabilityAsync(query, ct), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RoomTypeAvailability>> GetAvailabilityCalendarAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        CachedReadAsync($"cal:{from:yyyyMMdd}:{to:yyyyMMdd}", "calendar", ct => _inner.GetAvailabilityCalendarAsync(from, to, ct), cancellationToken);
+
+    public Task<Reservation> GetReservationAsync(string reference, CancellationToken cancellationToken = default) =>
+        ReadAsync("get", ct => _inner.GetReservationAsync(reference, ct), cancellationToken);
+
+    public Task<IReadOnlyList<Reservation>> FindReservationsByContactAsync(string contact, CancellationToken cancellationToken = default) =>
+        ReadAsync("find", ct => _inner.FindReservationsByContactAsync(contact, ct), cancellationToken);
+
+    public Task<IReadOnlyList<Reservation>> ListReservationsAsync(ReservationFilter? filter = null, CancellationToken cancellationToken = default) =>
+        ReadAsync("list", ct => _inner.ListReservationsAsync(filter, ct), cancellationToken);
+
+    public Task<Reservation> CreateReservationAsync(NewReservation reservation, CancellationToken cancellationToken = default) =>
+        WriteAsync("create", ct => _inner.CreateReservationAsync(reservation, ct), cancellationToken);
+
+    public Task<Reservation> ModifyReservationAsync(string reference, ReservationChange change, CancellationToken cancellationToken = default) =>
+        WriteAsync("modify", ct => _inner.ModifyReservationAsync(reference, change, ct), cancellationToken);
+
+    public Task<CancellationOutcome> CancelReservationAsync(string reference, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        WriteAsync("cancel", ct => _inner.CancelReservationAsync(reference, idempotencyKey, ct), cancellationToken);
+
+    /// <summary>Drops every cached availability answer (called after each write).</summary>
+    public void InvalidateCache() => Interlocked.Increment(ref _generation);
+
+    internal static bool IsTransient(Exception e) => e switch
+    {
+        PmsUnavailableException u => !u.CircuitOpen,
+        PmsException => false,
+        HttpRequestException => true,
+        TimeoutRejectedException => true,
+        TimeoutException => true,
+        IOException => true,
+        System.Text.Json.JsonException => true,
+        SqliteException s => s.SqliteErrorCode is 5 or 6 or 10 or 14, // BUSY, LOCKED, IOERR, CANTOPEN
+        _ => false,
+    };
+
+    private async Task<T> CachedReadAsync<T>(string key, string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (_cacheDuration <= TimeSpan.Zero)
+        {
+            return await ReadAsync(operation, call, cancellationToken);
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var fullKey = $"pms:{generation}:{key}";
+        if (_cache.TryGetValue(fullKey, out T? cached) && cached is not null)
+        {
+            _health.RecordCall(operation, "cache");
+            return cached;
+        }
+
+        var value = await ReadAsync(operation, call, cancellationToken);
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            _cache.Set(fullKey, value, _cacheDuration);
+        }
+
+        return value;
+    }
+
+    private Task<T> ReadAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync(operation, _readOuter, _readAttempt, call, isWrite: false, cancellationToken);
+
+    private async Task<T> WriteAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(operation, _writeOuter, _writeAttempt, call, isWrite: true, cancellationToken);
+        }
+        finally
+        {
+            // Any write (even a failed or unknown one) may have moved inventory.
+            InvalidateCache();
+        }
+    }
+
+    private async Task<T> RunAsync<T>(string operation, ResiliencePipeline outer, ResiliencePipeline attempt, Func<CancellationToken, Task<T>> call, bool isWrite, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await outer.ExecuteAsync(
+                static async (state, ct) => await state.breaker.ExecuteAsync(
+                    static async (s, ct2) => await s.attempt.ExecuteAsync(static async (c, ct3) => await c(ct3), s.call, ct2),
+                    state,
+                    ct),
+                (breaker: _breaker, attempt, call),
+                cancellationToken);
+            _health.RecordCall(operation, "ok");
+            return result;
+        }
+        catch (BrokenCircuitException e)
+        {
+            _health.RecordCall(operation, "circuit-open");
+            Log.Unavailable(_logger, operation, "circuit open");
+            throw new PmsUnavailableException("The PMS is unavailable (circuit open).", e, circuitOpen: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (IsTransient(e) || e is OperationCanceledException)
+        {
+            _health.RecordCall(operation, "unavailable");
+            _health.RecordUnavailable(operation, e);
+            Log.Unavailable(_logger, operation, e.GetType().Name);
+            if (e is PmsUnavailableException { OutcomeUnknown: true } || !isWrite)
+            {
+                throw e as PmsUnavailableException ?? new PmsUnavailableException("The PMS did not answer in time.", e);
+            }
+
+            throw new PmsUnavailableException("The PMS did not confirm the change; retry with the same idempotency key.", e, outcomeUnknown: true);
+        }
+        catch (PmsException)
+        {
+            _health.RecordCall(operation, "rejected");
+            throw;
+        }
+    }
+
+    private ResiliencePipeline BuildOuter(PmsOptions options, TimeSpan budget, int retries, TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(budget);
+        if (retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = retries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(options.RetryBaseDelaySeconds),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                OnRetry = args =>
+                {
+                    Log.TransientFailure(_logger, args.Outcome.Exception, "pms", args.AttemptNumber + 1);
+                    return default;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+}
