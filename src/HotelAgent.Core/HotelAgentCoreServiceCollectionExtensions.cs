@@ -1,6 +1,10 @@
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Dialog;
+using HotelAgent.Core.Nlu;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Pms;
 using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
@@ -33,6 +37,10 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName);
         services.AddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
 
+        services.AddHotelAgentOrchestration(configuration);
+        services.AddHotelAgentNlu(configuration);
+        services.AddHotelAgentPms(configuration);
+        services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);
         services.AddSingleton<WebChatHub>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());

@@ -1,4 +1,7 @@
 using HotelAgent.Core.Health;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Functions.Functions.Durable;
+using HotelAgent.Functions.Hosting.Durable;
 using HotelAgent.Functions.Definitions;
 using HotelAgent.Functions.Functions.Health;
 using HotelAgent.Functions.Functions.WhatsApp;
@@ -15,7 +18,15 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunction, HealthReadyFunction>();
         services.AddSingleton<IFunction, WhatsAppWebhookFunction>();
 
+        services.AddSingleton<IFunctionSource, DurableFunctionSource>();
         services.AddSingleton<FunctionCatalog>();
+        services.AddSingleton<IDurableClient, HostAwareDurableClient>();
+        if (mode == HostingMode.Standalone)
+        {
+            // Standalone: the in-process SQLite engine runs orchestrations, activities and timers.
+            services.AddHostedService(sp => sp.GetRequiredService<StandaloneOrchestrationEngine>());
+        }
+
         services.AddSingleton<CustomHandlerDispatcher>();
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<IReadinessCheck, DataDirectoryCheck>();

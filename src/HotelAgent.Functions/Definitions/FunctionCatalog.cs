@@ -1,9 +1,20 @@
 namespace HotelAgent.Functions.Definitions;
 
+/// <summary>Supplies functions discovered at start (e.g. one per registered orchestrator and activity).</summary>
+public interface IFunctionSource
+{
+    IEnumerable<IFunction> GetFunctions();
+}
+
 /// <summary>All functions of the app, from DI. The single source for function.json and for both hosting modes.</summary>
 public sealed class FunctionCatalog
 {
     private readonly Dictionary<string, IFunction> _byName;
+
+    public FunctionCatalog(IEnumerable<IFunction> functions, IEnumerable<IFunctionSource> sources)
+        : this(functions.Concat(sources.SelectMany(s => s.GetFunctions())))
+    {
+    }
 
     public FunctionCatalog(IEnumerable<IFunction> functions)
     {

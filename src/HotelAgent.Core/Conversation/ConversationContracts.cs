@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using HotelAgent.Core.Dialog;
+using HotelAgent.Core.Messaging;
+
+namespace HotelAgent.Core.Conversation;
+
+/// <summary>Conversation settings (section <c>Conversation</c>).</summary>
+public sealed class ConversationOptions
+{
+    public const string SectionName = "Conversation";
+
+    /// <summary>After this much silence the dialog resets (bookings are still found by contact).</summary>
+    [Range(1, 7 * 24 * 60)]
+    public int IdleTimeoutMinutes { get; set; } = 30;
+
+    /// <summary>Messages handled per orchestration generation before continue-as-new keeps history bounded.</summary>
+    [Range(1, 1000)]
+    public int MessagesPerGeneration { get; set; } = 10;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ConversationEventType>))]
+public enum ConversationEventType
+{
+    GuestMessage,
+    StaffRelease,
+    StaffReply,
+}
+
+/// <summary>The single external event a conversation orchestration waits for (one name keeps arrival order).</summary>
+public sealed record ConversationEvent(ConversationEventType Type)
+{
+    public const string Name = "ConversationEvent";
+
+    public InboundMessage? Message { get; init; }
+
+    /// <summary>For staff replies: the text and a unique id (idempotency of the send).</summary>
+    public string? StaffText { get; init; }
+
+    public string? StaffEventId { get; init; }
+
+    public static ConversationEvent Guest(InboundMessage message) => new(ConversationEventType.GuestMessage) { Message = message };
+}
+
+/// <summary>Input of a conversation orchestration generation.</summary>
+public sealed record ConversationInput
+{
+    public required string ConversationId { get; init; }
+    public Channel? Channel { get; init; }
+    public string? GuestId { get; init; }
+    public DialogState State { get; init; } = DialogState.New;
+    public int Generation { get; init; }
+    public int TotalMessages { get; init; }
+
+    /// <summary>True after an idle reset: wait without a timeout until the guest writes again.</summary>
+    public bool Idle { get; init; }
+
+    public IReadOnlyDictionary<string, string> ChannelContext { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A reply for the <c>SendReply</c> activity.</summary>
+public sealed record SendReplyRequest(OutboundMessage Message, bool AlsoVoice, string Language, string ConversationId);
+
+/// <summary>
+/// The custom status staff see in the Durable Functions Monitor and <c>GET /api/staff/conversations</c>:
+/// stage, collected slots, last intent, handoff flag. No contact details (channel + masked contact only).
+/// </summary>
+public sealed record ConversationStatus
+{
+    public required string Channel { get; init; }
+    public required string Guest { get; init; }
+    public required DialogStatusView Dialog { get; init; }
+    public DateTime? LastMessageAt { get; init; }
+    public int Messages { get; init; }
+    public int Generation { get; init; }
+    public bool Idle { get; init; }
+}

@@ -1,0 +1,209 @@
+using HotelAgent.Core.Dialog;
+using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Orchestration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Core.Conversation;
+
+/// <summary>
+/// One long-lived orchestration per guest conversation (instance id = <see cref="ConversationIds"/>). Each
+/// inbound message arrives as an external event; the receptionist dialog decides, PMS and channel work runs as
+/// activities, and the custom status shows staff the stage, slots, last intent and handoff flag.
+/// History stays bounded: after <see cref="ConversationOptions.MessagesPerGeneration"/> messages, or after an idle
+/// reset, the orchestration continues as new carrying its state and any unprocessed events.
+/// </summary>
+public sealed partial class ConversationOrchestrator(
+    ReceptionistDialog dialog,
+    HotelProfile hotel,
+    IOptions<ConversationOptions> options,
+    ILogger<ConversationOrchestrator> logger) : Orchestrator<ConversationInput, ConversationStatus?>
+{
+    public const string Name = "ConversationOrchestrator";
+
+    private static readonly RetryPolicy SendRetry = new(4, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(30));
+
+    public override async Task<ConversationStatus?> RunAsync(IOrchestrationContext context, ConversationInput? input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var log = context.CreateReplaySafeLogger(logger);
+        var current = input ?? new ConversationInput { ConversationId = context.InstanceId };
+        var effects = new DurableDialogEffects(context);
+        var handled = 0;
+        var status = BuildStatus(current, null);
+        context.SetCustomStatus(status);
+
+        while (true)
+        {
+            // Handed-off and freshly reset conversations wait for as long as it takes; active ones idle out.
+            TimeSpan? timeout = current.Idle || current.State.HandedOff ? null : TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes);
+            ConversationEvent? evt;
+            try
+            {
+                evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, timeout);
+            }
+            catch (TimeoutException)
+            {
+                LogIdle(log, context.InstanceId);
+                context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1 });
+                return status;
+            }
+
+            if (evt is null)
+            {
+                continue;
+            }
+
+            current = await HandleAsync(context, effects, current, evt, log);
+            handled++;
+            status = BuildStatus(current, context.CurrentUtcDateTime);
+            context.SetCustomStatus(status);
+
+            if (handled >= options.Value.MessagesPerGeneration)
+            {
+                context.ContinueAsNew(current with { Generation = current.Generation + 1 });
+                return status;
+            }
+        }
+    }
+
+    private async Task<ConversationInput> HandleAsync(IOrchestrationContext context, DurableDialogEffects effects, ConversationInput current, ConversationEvent evt, ILogger log)
+    {
+        switch (evt.Type)
+        {
+            case ConversationEventType.StaffRelease:
+                return current with { State = current.State.Release(), Idle = false };
+
+            case ConversationEventType.StaffReply when current.Channel is { } channel && current.GuestId is { } guest && !string.IsNullOrWhiteSpace(evt.StaffText):
+                var staffMessage = new OutboundMessage(channel, guest, new Reply(evt.StaffText!), "staff:" + (evt.StaffEventId ?? context.NewGuid().ToString("N")))
+                {
+                    ChannelContext = current.ChannelContext,
+                };
+                await SendAsync(context, new SendReplyRequest(staffMessage, false, current.State.Language, current.ConversationId), log);
+                return current;
+
+            case ConversationEventType.GuestMessage when evt.Message is { } message:
+                current = current with
+                {
+                    Channel = message.Channel,
+                    GuestId = message.GuestId,
+                    Idle = false,
+                    TotalMessages = current.TotalMessages + 1,
+                    ChannelContext = message.ChannelContext.Count > 0 ? message.ChannelContext : current.ChannelContext,
+                };
+                var today = HotelToday(context.CurrentUtcDateTime);
+                DialogOutcome outcome;
+                try
+                {
+                    outcome = await dialog.HandleAsync(current.State, new GuestTurn(message, today, message.ProviderMessageId), effects);
+                }
+                catch (Exception ex) when (ex is not NonDeterministicOrchestrationException)
+                {
+                    // A dialog bug must not kill the guest's conversation: apologise, keep the state, tell staff through logs.
+                    LogDialogFailed(log, ex, context.InstanceId);
+                    outcome = new DialogOutcome(current.State, [new Reply(Apology(current.State.Language))], [], null, 0);
+                }
+
+                for (var i = 0; i < outcome.Replies.Count; i++)
+                {
+                    var outbound = new OutboundMessage(message.Channel, message.GuestId, outcome.Replies[i], $"{message.ProviderMessageId}:{i}")
+                    {
+                        ChannelContext = message.ChannelContext,
+                    };
+                    await SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId), log);
+                }
+
+                await RecordAsync(context, current, message, outcome, log);
+                return current with { State = outcome.State };
+
+            default:
+                return current;
+        }
+    }
+
+    private static async Task SendAsync(IOrchestrationContext context, SendReplyRequest request, ILogger log)
+    {
+        try
+        {
+            await context.CallActivityAsync(ConversationActivities.SendReply, request, SendRetry);
+        }
+        catch (TaskFailedException ex)
+        {
+            // The reply could not be delivered after retries; keep the conversation alive for the next message.
+            LogSendFailed(log, context.InstanceId, ex.ErrorType ?? "unknown");
+        }
+    }
+
+    private static async Task RecordAsync(IOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, ILogger log)
+    {
+        try
+        {
+            await context.CallActivityAsync(ConversationActivities.RecordTurn, new TurnRecord(
+                context.CurrentUtcDateTime,
+                current.ConversationId,
+                message.Channel,
+                outcome.Intent ?? "none",
+                outcome.Confidence,
+                outcome.Events.Select(e => e.Kind.ToString()).ToArray(),
+                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked) is { } booked ? booked.Reference : null,
+                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Total,
+                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Currency,
+                (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds));
+        }
+        catch (TaskFailedException ex)
+        {
+            LogSendFailed(log, context.InstanceId, "record: " + (ex.ErrorType ?? "unknown"));
+        }
+    }
+
+    private string Apology(string language) => language == "en"
+        ? $"Sorry, I ran into a technical problem 🙏 Please try again in a moment, or reach us at {hotel.Phone} / {hotel.Email}."
+        : $"Perdón, tuve un problema técnico 🙏 Probá de nuevo en un momento, o comunicate al {hotel.Phone} / {hotel.Email}.";
+
+    private DateOnly HotelToday(DateTime utcNow)
+    {
+        try
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(hotel.TimeZone);
+            return DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), zone));
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return DateOnly.FromDateTime(utcNow);
+        }
+    }
+
+    private static ConversationStatus BuildStatus(ConversationInput input, DateTime? lastMessageAt) => new()
+    {
+        Channel = input.Channel?.ToString() ?? "unknown",
+        Guest = PiiMask.Contact(input.GuestId),
+        Dialog = DialogStatusView.FromState(input.State),
+        LastMessageAt = lastMessageAt,
+        Messages = input.TotalMessages,
+        Generation = input.Generation,
+        Idle = input.Idle,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {InstanceId} idled out; the dialog starts fresh on the next message")]
+    private static partial void LogIdle(ILogger logger, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The dialog failed in conversation {InstanceId}; the guest got an apology")]
+    private static partial void LogDialogFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {InstanceId}: an activity failed after retries ({Error})")]
+    private static partial void LogSendFailed(ILogger logger, string instanceId, string error);
+}
+
+/// <summary>One guest turn for the interaction log (no message bodies, no contacts).</summary>
+public sealed record TurnRecord(
+    DateTime Timestamp,
+    string ConversationId,
+    Channel Channel,
+    string Intent,
+    double Confidence,
+    IReadOnlyList<string> Events,
+    string? BookingReference,
+    decimal? Revenue,
+    string? Currency,
+    double LatencyMs);

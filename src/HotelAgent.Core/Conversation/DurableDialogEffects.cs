@@ -1,0 +1,60 @@
+using HotelAgent.Core.Dialog;
+using HotelAgent.Core.Nlu;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Pms;
+
+namespace HotelAgent.Core.Conversation;
+
+/// <summary>
+/// The dialog's effects as durable activities: each NLU and PMS call is recorded in the orchestration history,
+/// so a replay never repeats it (a booking is created once) and a crash resumes after the last completed step.
+/// PMS activities answer a <see cref="DialogPmsResult{T}"/> (an outage is an answer, not a failure).
+/// </summary>
+public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialogEffects
+{
+    private static readonly RetryPolicy TransientRetry = new(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10));
+
+    public async Task<NluResult> UnderstandAsync(string text, DateOnly today) =>
+        await context.CallActivityAsync<NluResult>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
+        ?? throw new InvalidOperationException("The NLU activity returned nothing.");
+
+    public Task<DialogPmsResult<IReadOnlyList<RoomOffer>>> SearchAvailabilityAsync(StayQuery query) =>
+        CallPmsAsync<IReadOnlyList<RoomOffer>>(ConversationActivities.SearchAvailability, query);
+
+    public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request) =>
+        CallPmsAsync<Reservation>(ConversationActivities.CreateReservation, request);
+
+    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact) =>
+        CallPmsAsync<IReadOnlyList<Reservation>>(ConversationActivities.FindReservations, new FindReservationsRequest(contact));
+
+    public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change) =>
+        CallPmsAsync<Reservation>(ConversationActivities.ModifyReservation, new ModifyReservationRequest(reference, change));
+
+    public Task<DialogPmsResult<CancellationOutcome>> CancelReservationAsync(string reference, string idempotencyKey) =>
+        CallPmsAsync<CancellationOutcome>(ConversationActivities.CancelReservation, new CancelReservationRequest(reference, idempotencyKey));
+
+    public Task NotifyStaffAsync(HandoffNotice notice) =>
+        context.CallActivityAsync(ConversationActivities.NotifyStaff, notice, TransientRetry);
+
+    private async Task<DialogPmsResult<T>> CallPmsAsync<T>(string activity, object input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<DialogPmsResult<T>>(activity, input)
+                ?? DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, "empty activity result");
+        }
+        catch (TaskFailedException ex)
+        {
+            // The activity itself failed (host-level problem): the guest still gets the graceful PMS-down answer.
+            return DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, ex.ErrorType);
+        }
+    }
+}
+
+public sealed record UnderstandRequest(string Text, DateOnly Today);
+
+public sealed record FindReservationsRequest(string Contact);
+
+public sealed record ModifyReservationRequest(string Reference, ReservationChange Change);
+
+public sealed record CancelReservationRequest(string Reference, string IdempotencyKey);
