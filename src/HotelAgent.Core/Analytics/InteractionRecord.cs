@@ -78,6 +78,23 @@ public sealed record DailyInteractionStats(
     int RateLimited,
     double AverageLatencyMs);
 
+/// <summary>Totals over a day range (see <see cref="DailyInteractionStats"/> for the field definitions).</summary>
+public sealed record InteractionTotals(
+    DateOnly From,
+    DateOnly To,
+    int Messages,
+    int Conversations,
+    IReadOnlyDictionary<string, int> ByIntent,
+    int Bookings,
+    double Conversions,
+    int Handoffs,
+    double HandoffRate,
+    decimal Revenue,
+    IReadOnlyDictionary<string, decimal> RevenueByCurrency,
+    int Duplicates,
+    int RateLimited,
+    double AverageLatencyMs);
+
 /// <summary>The interaction log: a small analytics store queried by staff (<c>GET /api/staff/stats</c>, <c>hotel-agent stats</c>).</summary>
 public interface IInteractionLog
 {
@@ -85,4 +102,10 @@ public interface IInteractionLog
 
     /// <summary>One row per day from <paramref name="from"/> to <paramref name="to"/> inclusive (days without traffic included, all zero).</summary>
     Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The same figures over the whole range. Conversions and handoff rate count each conversation once over the
+    /// range, so they are not the average of the daily values.
+    /// </summary>
+    Task<InteractionTotals> GetTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 }

@@ -83,6 +83,37 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
 
     public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
+        ValidateRange(from, to);
+        await EnsureInitializedAsync(cancellationToken);
+        var rows = new SortedDictionary<DateOnly, Accumulator>();
+        for (var d = from; d <= to; d = d.AddDays(1))
+        {
+            rows[d] = new Accumulator();
+        }
+
+        var found = await AggregateAsync(from, to, perDay: true, cancellationToken);
+        foreach (var (key, acc) in found)
+        {
+            rows[ParseDay(key)] = acc;
+        }
+
+        return rows.Select(kv => kv.Value.ToStats(kv.Key)).ToList();
+    }
+
+    public async Task<InteractionTotals> GetTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ValidateRange(from, to);
+        await EnsureInitializedAsync(cancellationToken);
+        var found = await AggregateAsync(from, to, perDay: false, cancellationToken);
+        var acc = found.Values.SingleOrDefault() ?? new Accumulator();
+        var s = acc.ToStats(from);
+        return new InteractionTotals(
+            from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
+            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs);
+    }
+
+    private void ValidateRange(DateOnly from, DateOnly to)
+    {
         if (to < from)
         {
             throw new ArgumentException("'to' must not be before 'from'.", nameof(to));
@@ -93,22 +124,34 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
         {
             throw new ArgumentException($"The range covers {days} days; at most {_options.MaxRangeDays} are allowed.", nameof(to));
         }
+    }
 
-        await EnsureInitializedAsync(cancellationToken);
-        var rows = new SortedDictionary<DateOnly, Accumulator>();
-        for (var d = from; d <= to; d = d.AddDays(1))
+    /// <summary>Aggregates rows of the day range, grouped per day or as one group (key "total").</summary>
+    private async Task<Dictionary<string, Accumulator>> AggregateAsync(DateOnly from, DateOnly to, bool perDay, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
+        Accumulator Get(string key)
         {
-            rows[d] = new Accumulator();
+            if (!groups.TryGetValue(key, out var acc))
+            {
+                acc = new Accumulator();
+                groups[key] = acc;
+            }
+
+            return acc;
         }
 
+        // The grouping expression is one of two constants, never user input.
+        var key = perDay ? "day" : "'total'";
         var f = from.ToString(DayFormat, CultureInfo.InvariantCulture);
         var t = to.ToString(DayFormat, CultureInfo.InvariantCulture);
         await using var connection = await OpenAsync(cancellationToken);
 
         await using (var totals = connection.CreateCommand())
         {
-            totals.CommandText = """
-                SELECT day,
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            totals.CommandText = $"""
+                SELECT {key},
                        SUM(outcome <> 'duplicate'),
                        COUNT(DISTINCT CASE WHEN outcome <> 'duplicate' THEN conversation_id END),
                        SUM(outcome = 'booked'),
@@ -118,14 +161,15 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
                        SUM(outcome = 'duplicate'),
                        SUM(outcome = 'rate_limited'),
                        AVG(CASE WHEN outcome NOT IN ('duplicate', 'rate_limited') THEN latency_ms END)
-                FROM interactions WHERE day BETWEEN $from AND $to GROUP BY day
+                FROM interactions WHERE day BETWEEN $from AND $to GROUP BY {key}
                 """;
+#pragma warning restore CA2100
             totals.Parameters.AddWithValue("$from", f);
             totals.Parameters.AddWithValue("$to", t);
             await using var reader = await totals.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var acc = rows[ParseDay(reader.GetString(0))];
+                var acc = Get(reader.GetString(0));
                 acc.Messages = reader.GetInt32(1);
                 acc.Conversations = reader.GetInt32(2);
                 acc.Bookings = reader.GetInt32(3);
@@ -140,26 +184,30 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
 
         await using (var intents = connection.CreateCommand())
         {
-            intents.CommandText = """
-                SELECT day, intent, COUNT(*) FROM interactions
-                WHERE day BETWEEN $from AND $to AND outcome <> 'duplicate' GROUP BY day, intent
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            intents.CommandText = $"""
+                SELECT {key}, intent, COUNT(*) FROM interactions
+                WHERE day BETWEEN $from AND $to AND outcome <> 'duplicate' GROUP BY {key}, intent
                 """;
+#pragma warning restore CA2100
             intents.Parameters.AddWithValue("$from", f);
             intents.Parameters.AddWithValue("$to", t);
             await using var reader = await intents.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows[ParseDay(reader.GetString(0))].ByIntent[reader.GetString(1)] = reader.GetInt32(2);
+                Get(reader.GetString(0)).ByIntent[reader.GetString(1)] = reader.GetInt32(2);
             }
         }
 
         await using (var revenue = connection.CreateCommand())
         {
             // Amounts are stored as invariant decimal text and summed here to keep decimal precision.
-            revenue.CommandText = """
-                SELECT day, COALESCE(currency, ''), revenue FROM interactions
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            revenue.CommandText = $"""
+                SELECT {key}, COALESCE(currency, ''), revenue FROM interactions
                 WHERE day BETWEEN $from AND $to AND outcome = 'booked' AND revenue IS NOT NULL
                 """;
+#pragma warning restore CA2100
             revenue.Parameters.AddWithValue("$from", f);
             revenue.Parameters.AddWithValue("$to", t);
             await using var reader = await revenue.ExecuteReaderAsync(cancellationToken);
@@ -170,14 +218,14 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
                     continue;
                 }
 
-                var acc = rows[ParseDay(reader.GetString(0))];
+                var acc = Get(reader.GetString(0));
                 var currency = reader.GetString(1);
                 acc.Revenue += amount;
                 acc.RevenueByCurrency[currency] = acc.RevenueByCurrency.GetValueOrDefault(currency) + amount;
             }
         }
 
-        return rows.Select(kv => kv.Value.ToStats(kv.Key)).ToList();
+        return groups;
     }
 
     /// <summary>Deletes records older than <see cref="AnalyticsOptions.RetentionDays"/>. Returns the number deleted.</summary>

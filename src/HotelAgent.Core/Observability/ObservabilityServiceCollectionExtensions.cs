@@ -9,7 +9,8 @@ public static class ObservabilityServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="HotelAgentMetrics"/> (via <c>IMeterFactory</c>), the OTLP metrics exporter when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and the interaction log (<see cref="IInteractionLog"/>).
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, the interaction log (<see cref="IInteractionLog"/>) and
+    /// <see cref="IInteractionRecorder"/> (metrics + log in one call).
     /// </summary>
     public static IServiceCollection AddHotelAgentObservability(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +28,7 @@ public static class ObservabilityServiceCollectionExtensions
         }
 
         services.AddHotelAgentAnalytics(configuration);
+        services.TryAddSingleton<IInteractionRecorder, InteractionRecorder>();
         return services;
     }
 }

@@ -85,6 +85,35 @@ public sealed class SqliteInteractionLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Totals_count_each_conversation_once_over_the_range()
+    {
+        var log = CreateLog();
+        // conv-a asks on day 19 and books on day 20; conv-b only asks on day 20.
+        await log.RecordAsync(Rec(Day(19), "conv-a", "availability", InteractionOutcomes.Answered, latency: 1000));
+        await log.RecordAsync(Rec(Day(20), "conv-a", "booking", InteractionOutcomes.Booked, latency: 3000) with { Revenue = 99.99m, Currency = "EUR" });
+        await log.RecordAsync(Rec(Day(20), "conv-b", "faq", InteractionOutcomes.Handoff, latency: 2000));
+        await log.RecordAsync(Rec(Day(25), "conv-z", "faq", InteractionOutcomes.Answered)); // outside the range
+
+        var totals = await log.GetTotalsAsync(new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 20));
+
+        Assert.Equal(new DateOnly(2026, 11, 19), totals.From);
+        Assert.Equal(new DateOnly(2026, 11, 20), totals.To);
+        Assert.Equal(3, totals.Messages);
+        Assert.Equal(2, totals.Conversations);
+        Assert.Equal(1, totals.Bookings);
+        Assert.Equal(0.5, totals.Conversions); // day 19 alone would say 0, day 20 alone 0.5
+        Assert.Equal(0.5, totals.HandoffRate);
+        Assert.Equal(99.99m, totals.Revenue);
+        Assert.Equal(2000, totals.AverageLatencyMs, 1);
+        Assert.Equal(3, totals.ByIntent.Values.Sum());
+
+        var empty = await log.GetTotalsAsync(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2));
+        Assert.Equal(0, empty.Messages);
+        Assert.Equal(0, empty.Conversions);
+        Assert.Empty(empty.ByIntent);
+    }
+
+    [Fact]
     public async Task Days_are_cut_in_the_hotel_time_zone()
     {
         var log = CreateLog(new AnalyticsOptions { TimeZone = "Europe/Madrid" });
