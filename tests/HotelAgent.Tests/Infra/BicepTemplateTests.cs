@@ -303,3 +303,37 @@ public sealed partial class BicepTemplateTests
     [GeneratedRegex(@"name:\s*'([^']+)'")]
     private static partial Regex LiteralName();
 }
+
+/// <summary>Keeps the local settings sample (owned by the lead) in sync with the canonical Azure list.</summary>
+public sealed class LocalSettingsSampleSyncTests
+{
+    private static readonly string[] Candidates =
+    [
+        "local.settings.sample.json",
+        Path.Combine("src", "HotelAgent.Functions", "local.settings.sample.json"),
+    ];
+
+    [Fact]
+    public void Local_settings_sample_lists_every_app_setting_the_code_reads()
+    {
+        var path = Candidates.Select(c => Path.Combine(RepoRoot.Path, c)).FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            // The sample is produced by the publish/README work; this check activates once it exists.
+            return;
+        }
+
+        using var sample = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal);
+        Assert.Equal("custom", values.GetValueOrDefault("FUNCTIONS_WORKER_RUNTIME"));
+
+        using var canonical = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "infra", "bicep", "app-settings.json")));
+        var missing = canonical.RootElement.GetProperty("settings").EnumerateArray()
+            .Where(s => s.GetProperty("source").GetString() != "identity")
+            .Select(s => s.GetProperty("name").GetString()!)
+            .Where(n => !n.StartsWith("APPLICATIONINSIGHTS_", StringComparison.Ordinal))
+            .Where(n => !values.ContainsKey(n))
+            .ToList();
+        Assert.True(missing.Count == 0, $"{Path.GetFileName(path)} lacks: {string.Join(", ", missing)}");
+    }
+}
