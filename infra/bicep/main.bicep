@@ -1,0 +1,284 @@
+// HotelAgent on Azure: Flex Consumption function app (custom handler) + storage + monitoring + Key Vault
+// (+ optional Azure OpenAI). Deploy with `azd up` (see azure.yaml) or `az deployment sub create`
+// (see docs/deploy.md). The canonical list of app settings is infra/bicep/app-settings.json.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd AZURE_ENV_NAME); part of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources (must offer Flex Consumption: az functionapp list-flexconsumption-locations).')
+param location string
+
+@description('Resource group name; empty for rg-{environmentName}.')
+param resourceGroupName string = ''
+
+@description('Object id of the deploying user (azd AZURE_PRINCIPAL_ID): gets Key Vault Secrets Officer to populate secrets. Empty for none.')
+param principalId string = ''
+
+@description('Type of principalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+// ---------- Azure OpenAI ----------
+@description('Deploy an Azure OpenAI account with chat, transcription and TTS deployments. false: use openAIEndpoint + openAIApiKey (e.g. api.openai.com).')
+param deployOpenAI bool = true
+
+@description('Region of the Azure OpenAI account; empty for the main location.')
+param openAILocation string = ''
+
+@description('OpenAI-compatible endpoint used when deployOpenAI is false.')
+param openAIEndpoint string = 'https://api.openai.com/v1'
+
+@description('Chat model (and Azure deployment name).')
+param chatModel string = 'gpt-4o-mini'
+
+@description('Speech-to-text model (and Azure deployment name).')
+param transcriptionModel string = 'gpt-4o-mini-transcribe'
+
+@description('Text-to-speech model (and Azure deployment name).')
+param speechModel string = 'gpt-4o-mini-tts'
+
+@description('Text-to-speech voice.')
+param openAIVoice string = 'alloy'
+
+// ---------- Channels, PMS, app ----------
+@description('WhatsApp Cloud API phone number id.')
+param whatsAppPhoneNumberId string = ''
+
+@description('Graph API base URL.')
+param whatsAppGraphBaseUrl string = 'https://graph.facebook.com'
+
+@description('Graph API version.')
+param whatsAppGraphVersion string = 'v23.0'
+
+@description('Poll Gmail for guest email.')
+param gmailEnabled bool = false
+
+@description('Google OAuth client id (not secret).')
+param gmailClientId string = ''
+
+@description('Mailbox the agent reads and answers.')
+param gmailUserEmail string = ''
+
+@description('NCRONTAB schedule of the Gmail poll timer.')
+param gmailPollSchedule string = '0 */2 * * * *'
+
+@description('PMS provider: Embedded (SQLite, demo only on Flex: /tmp is per instance) or QloApps.')
+param pmsProvider string = 'Embedded'
+
+@description('QloApps base URL when pmsProvider is QloApps.')
+param qloAppsBaseUrl string = ''
+
+@description('Folder for SQLite files (analytics, embedded PMS). On Flex only /tmp is writable and it is per instance.')
+param dataDirectory string = '/tmp/hotelagent'
+
+@description('Path of the hotel profile JSON inside the package; empty for the embedded sample hotel.')
+param hotelProfilePath string = ''
+
+@description('Time zone that cuts days in the interaction statistics.')
+param analyticsTimeZone string = 'Europe/Madrid'
+
+@description('OTLP endpoint for HotelAgent metrics (e.g. an OpenTelemetry Collector); empty disables export.')
+param otlpEndpoint string = ''
+
+@description('Flex Consumption maximum instance count.')
+param maximumInstanceCount int = 40
+
+@description('Always-ready instances for the durable group (1 per Microsoft guidance; 0 scales to zero).')
+param durableAlwaysReadyInstances int = 1
+
+// ---------- Secrets (written to Key Vault only when non-empty; see docs/deploy.md) ----------
+@secure()
+param whatsAppAccessToken string = ''
+@secure()
+param whatsAppAppSecret string = ''
+@secure()
+param whatsAppVerifyToken string = ''
+@secure()
+param gmailClientSecret string = ''
+@secure()
+param gmailRefreshToken string = ''
+@secure()
+param staffApiKey string = ''
+@secure()
+param openAIApiKey string = ''
+@secure()
+param qloAppsApiKey string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  app: 'hotelagent'
+}
+var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    secretsOfficerPrincipalId: principalId
+    secretsOfficerPrincipalType: principalType
+    secrets: {
+      items: [
+        {
+          name: 'WhatsApp-AccessToken'
+          value: whatsAppAccessToken
+        }
+        {
+          name: 'WhatsApp-AppSecret'
+          value: whatsAppAppSecret
+        }
+        {
+          name: 'WhatsApp-VerifyToken'
+          value: whatsAppVerifyToken
+        }
+        {
+          name: 'Gmail-ClientSecret'
+          value: gmailClientSecret
+        }
+        {
+          name: 'Gmail-RefreshToken'
+          value: gmailRefreshToken
+        }
+        {
+          name: 'Staff-ApiKey'
+          value: staffApiKey
+        }
+        // With deployOpenAI the openai module writes the account key into this secret.
+        {
+          name: 'OpenAI-ApiKey'
+          value: deployOpenAI ? '' : openAIApiKey
+        }
+        {
+          name: 'Pms-QloApps-ApiKey'
+          value: qloAppsApiKey
+        }
+      ]
+    }
+  }
+}
+
+module openAI 'modules/openai.bicep' = if (deployOpenAI) {
+  name: 'openai'
+  scope: rg
+  params: {
+    name: 'oai-${resourceToken}'
+    location: !empty(openAILocation) ? openAILocation : location
+    tags: tags
+    keyVaultName: keyVault.outputs.name
+    chatModel: chatModel
+    transcriptionModel: transcriptionModel
+    speechModel: speechModel
+  }
+}
+
+var secretUriBase = '${keyVault.outputs.uri}secrets/'
+
+var hotelAgentSettings = {
+  ASPNETCORE_ENVIRONMENT: 'Production'
+  HotelAgent__DataDirectory: dataDirectory
+  HotelAgent__HotelProfilePath: hotelProfilePath
+  Analytics__TimeZone: analyticsTimeZone
+  WhatsApp__AccessToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}WhatsApp-AccessToken)'
+  WhatsApp__AppSecret: '@Microsoft.KeyVault(SecretUri=${secretUriBase}WhatsApp-AppSecret)'
+  WhatsApp__VerifyToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}WhatsApp-VerifyToken)'
+  WhatsApp__PhoneNumberId: whatsAppPhoneNumberId
+  WhatsApp__GraphBaseUrl: whatsAppGraphBaseUrl
+  WhatsApp__GraphVersion: whatsAppGraphVersion
+  Gmail__Enabled: string(gmailEnabled)
+  Gmail__ClientId: gmailClientId
+  Gmail__ClientSecret: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Gmail-ClientSecret)'
+  Gmail__RefreshToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Gmail-RefreshToken)'
+  Gmail__UserEmail: gmailUserEmail
+  Gmail__PollSchedule: gmailPollSchedule
+  Staff__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Staff-ApiKey)'
+  OpenAI__Endpoint: deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint
+  OpenAI__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}OpenAI-ApiKey)'
+  OpenAI__ChatModel: chatModel
+  OpenAI__TranscriptionModel: transcriptionModel
+  OpenAI__SpeechModel: speechModel
+  OpenAI__Voice: openAIVoice
+  Pms__Provider: pmsProvider
+  Pms__QloApps__BaseUrl: qloAppsBaseUrl
+  Pms__QloApps__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Pms-QloApps-ApiKey)'
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: 'func-${resourceToken}'
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    appSettings: hotelAgentSettings
+    maximumInstanceCount: maximumInstanceCount
+    durableAlwaysReadyInstances: durableAlwaysReadyInstances
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    openAIAccountName: deployOpenAI ? openAI!.outputs.name : ''
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output OPENAI_ENDPOINT string = deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint

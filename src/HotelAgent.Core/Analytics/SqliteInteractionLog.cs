@@ -1,0 +1,381 @@
+using System.Globalization;
+using HotelAgent.Core.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Core.Analytics;
+
+/// <summary>
+/// The interaction log in SQLite (<c>analytics.db</c> under the data directory). One row per handled message;
+/// days are cut in the hotel's time zone when the row is written so per-day queries are simple index scans.
+/// </summary>
+public sealed partial class SqliteInteractionLog : IInteractionLog
+{
+    private const string DayFormat = "yyyy-MM-dd";
+
+    private readonly string _connectionString;
+    private readonly TimeZoneInfo _timeZone;
+    private readonly AnalyticsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteInteractionLog> _logger;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteInteractionLog(
+        IOptions<HotelAgentOptions> hotelOptions,
+        IOptions<AnalyticsOptions> options,
+        TimeProvider time,
+        ILogger<SqliteInteractionLog> logger)
+    {
+        ArgumentNullException.ThrowIfNull(hotelOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        DatabasePath = Path.Combine(hotelOptions.Value.ResolveDataDirectory(), _options.DatabaseFileName);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Default,
+            DefaultTimeout = 30,
+        }.ToString();
+        _timeZone = ResolveTimeZone(_options.TimeZone, logger);
+    }
+
+    /// <summary>Full path of the SQLite file.</summary>
+    public string DatabasePath { get; }
+
+    public async Task RecordAsync(InteractionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.ConversationId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Outcome);
+        if (record.ConversationId.Contains('@', StringComparison.Ordinal) || record.ConversationId.Contains('+', StringComparison.Ordinal))
+        {
+            // The log must never hold contacts: conversation ids are hashes (ConversationIds.For).
+            throw new ArgumentException("ConversationId looks like a raw contact; pass the hashed conversation id.", nameof(record));
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.Timestamp, _timeZone).DateTime);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO interactions (ts, day, conversation_id, channel, intent, confidence, outcome, booking_reference, revenue, currency, latency_ms)
+            VALUES ($ts, $day, $conversation, $channel, $intent, $confidence, $outcome, $booking, $revenue, $currency, $latency)
+            """;
+        command.Parameters.AddWithValue("$ts", record.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$day", day.ToString(DayFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$conversation", record.ConversationId);
+        command.Parameters.AddWithValue("$channel", Observability.HotelAgentMetrics.ChannelTag(record.Channel));
+        command.Parameters.AddWithValue("$intent", Normalize(record.Intent));
+        command.Parameters.AddWithValue("$confidence", double.IsFinite(record.Confidence) ? Math.Clamp(record.Confidence, 0d, 1d) : 0d);
+        command.Parameters.AddWithValue("$outcome", Normalize(record.Outcome));
+        command.Parameters.AddWithValue("$booking", (object?)record.BookingReference ?? DBNull.Value);
+        command.Parameters.AddWithValue("$revenue", record.Revenue is { } r ? r.ToString(CultureInfo.InvariantCulture) : DBNull.Value);
+        command.Parameters.AddWithValue("$currency", string.IsNullOrWhiteSpace(record.Currency) ? DBNull.Value : record.Currency.Trim().ToUpperInvariant());
+        command.Parameters.AddWithValue("$latency", double.IsFinite(record.LatencyMs) ? Math.Max(0, record.LatencyMs) : 0d);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ValidateRange(from, to);
+        await EnsureInitializedAsync(cancellationToken);
+        var rows = new SortedDictionary<DateOnly, Accumulator>();
+        for (var d = from; d <= to; d = d.AddDays(1))
+        {
+            rows[d] = new Accumulator();
+        }
+
+        var found = await AggregateAsync(from, to, perDay: true, cancellationToken);
+        foreach (var (key, acc) in found)
+        {
+            rows[ParseDay(key)] = acc;
+        }
+
+        return rows.Select(kv => kv.Value.ToStats(kv.Key)).ToList();
+    }
+
+    public async Task<InteractionTotals> GetTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ValidateRange(from, to);
+        await EnsureInitializedAsync(cancellationToken);
+        var found = await AggregateAsync(from, to, perDay: false, cancellationToken);
+        var acc = found.Values.SingleOrDefault() ?? new Accumulator();
+        var s = acc.ToStats(from);
+        return new InteractionTotals(
+            from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
+            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs);
+    }
+
+    private void ValidateRange(DateOnly from, DateOnly to)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException("'to' must not be before 'from'.", nameof(to));
+        }
+
+        var days = to.DayNumber - from.DayNumber + 1;
+        if (days > _options.MaxRangeDays)
+        {
+            throw new ArgumentException($"The range covers {days} days; at most {_options.MaxRangeDays} are allowed.", nameof(to));
+        }
+    }
+
+    /// <summary>Aggregates rows of the day range, grouped per day or as one group (key "total").</summary>
+    private async Task<Dictionary<string, Accumulator>> AggregateAsync(DateOnly from, DateOnly to, bool perDay, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
+        Accumulator Get(string key)
+        {
+            if (!groups.TryGetValue(key, out var acc))
+            {
+                acc = new Accumulator();
+                groups[key] = acc;
+            }
+
+            return acc;
+        }
+
+        // The grouping expression is one of two constants, never user input.
+        var key = perDay ? "day" : "'total'";
+        var f = from.ToString(DayFormat, CultureInfo.InvariantCulture);
+        var t = to.ToString(DayFormat, CultureInfo.InvariantCulture);
+        await using var connection = await OpenAsync(cancellationToken);
+
+        await using (var totals = connection.CreateCommand())
+        {
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            totals.CommandText = $"""
+                SELECT {key},
+                       SUM(outcome <> 'duplicate'),
+                       COUNT(DISTINCT CASE WHEN outcome <> 'duplicate' THEN conversation_id END),
+                       SUM(outcome = 'booked'),
+                       COUNT(DISTINCT CASE WHEN outcome = 'booked' THEN conversation_id END),
+                       SUM(outcome = 'handoff'),
+                       COUNT(DISTINCT CASE WHEN outcome = 'handoff' THEN conversation_id END),
+                       SUM(outcome = 'duplicate'),
+                       SUM(outcome = 'rate_limited'),
+                       AVG(CASE WHEN outcome NOT IN ('duplicate', 'rate_limited') THEN latency_ms END)
+                FROM interactions WHERE day BETWEEN $from AND $to GROUP BY {key}
+                """;
+#pragma warning restore CA2100
+            totals.Parameters.AddWithValue("$from", f);
+            totals.Parameters.AddWithValue("$to", t);
+            await using var reader = await totals.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var acc = Get(reader.GetString(0));
+                acc.Messages = reader.GetInt32(1);
+                acc.Conversations = reader.GetInt32(2);
+                acc.Bookings = reader.GetInt32(3);
+                acc.BookedConversations = reader.GetInt32(4);
+                acc.Handoffs = reader.GetInt32(5);
+                acc.HandedOffConversations = reader.GetInt32(6);
+                acc.Duplicates = reader.GetInt32(7);
+                acc.RateLimited = reader.GetInt32(8);
+                acc.AverageLatencyMs = reader.IsDBNull(9) ? 0 : reader.GetDouble(9);
+            }
+        }
+
+        await using (var intents = connection.CreateCommand())
+        {
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            intents.CommandText = $"""
+                SELECT {key}, intent, COUNT(*) FROM interactions
+                WHERE day BETWEEN $from AND $to AND outcome <> 'duplicate' GROUP BY {key}, intent
+                """;
+#pragma warning restore CA2100
+            intents.Parameters.AddWithValue("$from", f);
+            intents.Parameters.AddWithValue("$to", t);
+            await using var reader = await intents.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                Get(reader.GetString(0)).ByIntent[reader.GetString(1)] = reader.GetInt32(2);
+            }
+        }
+
+        await using (var revenue = connection.CreateCommand())
+        {
+            // Amounts are stored as invariant decimal text and summed here to keep decimal precision.
+#pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
+            revenue.CommandText = $"""
+                SELECT {key}, COALESCE(currency, ''), revenue FROM interactions
+                WHERE day BETWEEN $from AND $to AND outcome = 'booked' AND revenue IS NOT NULL
+                """;
+#pragma warning restore CA2100
+            revenue.Parameters.AddWithValue("$from", f);
+            revenue.Parameters.AddWithValue("$to", t);
+            await using var reader = await revenue.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!decimal.TryParse(reader.GetString(2), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+                {
+                    continue;
+                }
+
+                var acc = Get(reader.GetString(0));
+                var currency = reader.GetString(1);
+                acc.Revenue += amount;
+                acc.RevenueByCurrency[currency] = acc.RevenueByCurrency.GetValueOrDefault(currency) + amount;
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>Deletes records older than <see cref="AnalyticsOptions.RetentionDays"/>. Returns the number deleted.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        return await PurgeCoreAsync(cancellationToken);
+    }
+
+    private async Task<int> PurgeCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_options.RetentionDays <= 0)
+        {
+            return 0;
+        }
+
+        var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM interactions WHERE ts < $cutoff";
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToString("O", CultureInfo.InvariantCulture));
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            Log.Purged(_logger, deleted, _options.RetentionDays);
+        }
+
+        return deleted;
+    }
+
+    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            await using (var connection = await OpenAsync(cancellationToken))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = """
+                    PRAGMA journal_mode = WAL;
+                    CREATE TABLE IF NOT EXISTS interactions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        ts TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        conversation_id TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        intent TEXT NOT NULL,
+                        confidence REAL NOT NULL,
+                        outcome TEXT NOT NULL,
+                        booking_reference TEXT NULL,
+                        revenue TEXT NULL,
+                        currency TEXT NULL,
+                        latency_ms REAL NOT NULL
+                    );
+                    CREATE INDEX IF NOT EXISTS ix_interactions_day ON interactions (day);
+                    CREATE INDEX IF NOT EXISTS ix_interactions_ts ON interactions (ts);
+                    """;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await PurgeCoreAsync(cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, DayFormat, CultureInfo.InvariantCulture);
+
+    private static string Normalize(string? value)
+        => string.IsNullOrWhiteSpace(value) ? "unknown" : value.Trim().ToLowerInvariant();
+
+    private static TimeZoneInfo ResolveTimeZone(string id, ILogger logger)
+    {
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            return zone;
+        }
+
+        Log.UnknownTimeZone(logger, id);
+        return TimeZoneInfo.Utc;
+    }
+
+    private sealed class Accumulator
+    {
+        public int Messages { get; set; }
+
+        public int Conversations { get; set; }
+
+        public int Bookings { get; set; }
+
+        public int BookedConversations { get; set; }
+
+        public int Handoffs { get; set; }
+
+        public int HandedOffConversations { get; set; }
+
+        public int Duplicates { get; set; }
+
+        public int RateLimited { get; set; }
+
+        public double AverageLatencyMs { get; set; }
+
+        public decimal Revenue { get; set; }
+
+        public SortedDictionary<string, int> ByIntent { get; } = new(StringComparer.Ordinal);
+
+        public SortedDictionary<string, decimal> RevenueByCurrency { get; } = new(StringComparer.Ordinal);
+
+        public DailyInteractionStats ToStats(DateOnly date) => new(
+            date,
+            Messages,
+            Conversations,
+            ByIntent,
+            Bookings,
+            Conversations == 0 ? 0 : Math.Round((double)BookedConversations / Conversations, 4),
+            Handoffs,
+            Conversations == 0 ? 0 : Math.Round((double)HandedOffConversations / Conversations, 4),
+            Revenue,
+            RevenueByCurrency,
+            Duplicates,
+            RateLimited,
+            Math.Round(AverageLatencyMs, 1));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Analytics time zone '{TimeZone}' is unknown; days are cut in UTC")]
+        public static partial void UnknownTimeZone(ILogger logger, string timeZone);
+
+        [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Purged {Count} interaction records older than {Days} days")]
+        public static partial void Purged(ILogger logger, int count, int days);
+    }
+}
