@@ -3,6 +3,7 @@ using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Nlu;
+using HotelAgent.Core.Observability;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Inbound;
@@ -37,6 +38,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName);
         services.AddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
 
+        services.AddHotelAgentObservability(configuration);
         services.AddHotelAgentOrchestration(configuration);
         services.AddHotelAgentNlu(configuration);
         services.AddHotelAgentPms(configuration);

@@ -14,6 +14,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddOptions<StaffNotificationOptions>().BindConfiguration("Staff");
         services.TryAddSingleton<IReplyDispatcher, ReplyDispatcher>();
         services.TryAddSingleton<IStaffNotifier, StaffNotifier>();
+        services.AddSingleton<ITurnRecorder, InteractionTurnRecorder>();
         services.TryAddSingleton<IConversationGateway, DurableConversationGateway>();
         services.AddOrchestrator<ConversationOrchestrator>(ConversationOrchestrator.Name);
         services.AddConversationActivities();
