@@ -179,7 +179,17 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
     private async Task WaitForWorkAsync(CancellationToken token)
     {
         var wait = _options.PollingInterval;
-        var next = await _store.NextVisibleAtAsync(_queues);
+        DateTimeOffset? next = null;
+        try
+        {
+            next = await _store.NextVisibleAtAsync(_queues);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A busy or failing store must not stop the host: fall back to the polling interval.
+            Log.StoreFailed(_logger, ex);
+        }
+
         if (next is { } at)
         {
             var untilVisible = at - _time.GetUtcNow();
