@@ -2,6 +2,7 @@ using HotelAgent.Core.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -82,6 +83,9 @@ public static class AudioServiceCollectionExtensions
             return status;
         });
 
+        // Resolve the status when the host starts so missing tools are logged at once, not on the first voice note.
+        services.AddSingleton<IHostedService, AudioStartupCheck>();
+
         services.TryAddTransient<TranscriptionJobHandler>();
         services.TryAddTransient<SynthesisJobHandler>();
 
@@ -91,4 +95,16 @@ public static class AudioServiceCollectionExtensions
             sp.GetRequiredService<SynthesisJobHandler>().HandleAsync(AudioJobJson.DeserializeSynthesis(message.Text), ct));
         return services;
     }
+}
+
+/// <summary>Decides <see cref="AudioStatus"/> (probe + settings) when the host starts.</summary>
+internal sealed class AudioStartupCheck(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<AudioStatus>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

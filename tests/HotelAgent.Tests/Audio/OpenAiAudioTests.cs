@@ -47,6 +47,17 @@ public sealed class OpenAiAudioTests
     }
 
     [Fact]
+    public async Task Endpoint_with_a_trailing_slash_works_like_the_azure_v1_form()
+    {
+        await using var server = await FakeOpenAiAudioServer.StartAsync();
+        var options = OpenAi(server);
+        options.Endpoint = server.BaseUrl + "/";
+        var stt = new OpenAiSpeechToText(Options.Create(options), Options.Create(new AudioOptions()), HttpClients());
+
+        Assert.Equal(server.TranscriptText, await stt.TranscribeAsync([1, 2, 3], "audio/ogg", "es", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Endpoint_rejecting_the_file_is_a_permanent_audio_rejection()
     {
         await using var server = await FakeOpenAiAudioServer.StartAsync();
