@@ -11,8 +11,8 @@ public sealed record QueueMessage(string Id, string QueueName, string Text, int 
 /// <summary>Puts messages on a named queue (standalone: the on-disk SQLite queue; under the Functions host: an output binding).</summary>
 public interface IQueueSender
 {
-    /// <summary>Adds a message; it becomes visible to the processor at once (or after <paramref name="initialVisibilityDelay"/>).</summary>
-    Task<string> EnqueueAsync(string queueName, string messageText, CancellationToken cancellationToken = default, TimeSpan? initialVisibilityDelay = null);
+    /// <summary>Adds a message (visible at once) and returns its id.</summary>
+    Task<string> EnqueueAsync(string queueName, string messageText, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Read-only view of the queues for tests, health checks and the CLI.</summary>

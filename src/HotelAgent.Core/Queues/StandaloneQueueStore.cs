@@ -63,7 +63,11 @@ public sealed class StandaloneQueueStore : IQueueSender, IQueueInspector, IDispo
     /// <summary>Full path of the SQLite file.</summary>
     public string DatabasePath { get; }
 
-    public Task<string> EnqueueAsync(string queueName, string messageText, CancellationToken cancellationToken = default, TimeSpan? initialVisibilityDelay = null)
+    public Task<string> EnqueueAsync(string queueName, string messageText, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(queueName, messageText, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Adds a message that becomes visible after <paramref name="initialVisibilityDelay"/>.</summary>
+    public Task<string> EnqueueAsync(string queueName, string messageText, TimeSpan initialVisibilityDelay, CancellationToken cancellationToken = default)
     {
         QueueNames.Validate(queueName);
         ArgumentNullException.ThrowIfNull(messageText);
@@ -72,7 +76,7 @@ public sealed class StandaloneQueueStore : IQueueSender, IQueueInspector, IDispo
         var now = Now();
         lock (_gate)
         {
-            Insert(id, queueName, messageText, now, now + (long)(initialVisibilityDelay ?? TimeSpan.Zero).TotalMilliseconds, 0);
+            Insert(id, queueName, messageText, now, now + (long)initialVisibilityDelay.TotalMilliseconds, 0);
         }
 
         MessageAvailable?.Invoke(queueName);

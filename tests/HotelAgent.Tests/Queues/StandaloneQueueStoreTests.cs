@@ -113,6 +113,51 @@ public sealed class StandaloneQueueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Delayed_message_stays_hidden_until_its_time()
+    {
+        using var store = new StandaloneQueueStore(DbPath, _time);
+        await store.EnqueueAsync("audio-synthesize", "later", TimeSpan.FromSeconds(10));
+
+        Assert.Null(await store.TryDequeueAsync("audio-synthesize", TimeSpan.FromSeconds(30)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("later", (await store.TryDequeueAsync("audio-synthesize", TimeSpan.FromSeconds(30)))!.Message.Text);
+    }
+
+    [Fact]
+    public async Task Process_killed_inside_a_write_transaction_leaves_the_queue_intact_and_usable()
+    {
+        using (var store = new StandaloneQueueStore(DbPath, _time))
+        {
+            await store.EnqueueAsync("audio-transcribe", "intact");
+        }
+
+        // Another process takes the write lock, changes the row, and is killed before committing.
+        const string script = """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("UPDATE queue_messages SET body = 'half-written', dequeue_count = 99")
+            print("locked", flush=True)
+            time.sleep(60)
+            """;
+        var start = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(DbPath);
+        using (var writer = System.Diagnostics.Process.Start(start)!)
+        {
+            Assert.Equal("locked", await writer.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+            writer.Kill(entireProcessTree: true);
+            await writer.WaitForExitAsync();
+        }
+
+        using var reopened = new StandaloneQueueStore(DbPath, _time);
+        var lease = await reopened.TryDequeueAsync("audio-transcribe", TimeSpan.FromSeconds(30));
+        Assert.Equal("intact", lease!.Message.Text);
+        Assert.Equal(1, lease.Message.DequeueCount);
+    }
+
+    [Fact]
     public async Task Uses_wal_journal_mode()
     {
         using var store = new StandaloneQueueStore(DbPath, _time);
