@@ -23,6 +23,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _abandon = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private int _nextQueue;
@@ -48,6 +49,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
         _options = options;
         _logger = logger;
         _time = time;
+        _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _store.MessageAvailable += OnMessageAvailable;
     }
 
@@ -70,6 +72,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
         _store.MessageAvailable -= OnMessageAvailable;
         _abandon.Dispose();
         _signal.Dispose();
+        _slots.Dispose();
         base.Dispose();
     }
 
@@ -82,13 +85,12 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _abandon.Token);
         var token = linked.Token;
-        using var slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         Log.ProcessorStarted(_logger, string.Join(',', _queues), _options.MaxConcurrency);
         try
         {
             while (!token.IsCancellationRequested)
             {
-                await slots.WaitAsync(token);
+                await _slots.WaitAsync(token);
                 QueueLease? lease;
                 try
                 {
@@ -96,7 +98,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    slots.Release();
+                    _slots.Release();
                     Log.StoreFailed(_logger, ex);
                     await Task.Delay(_options.PollingInterval, _time, token);
                     continue;
@@ -104,7 +106,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
 
                 if (lease is null)
                 {
-                    slots.Release();
+                    _slots.Release();
                     await WaitForWorkAsync(token);
                     continue;
                 }
@@ -115,7 +117,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
                     t =>
                     {
                         _inFlight.TryRemove(t, out _);
-                        slots.Release();
+                        ReleaseSlot();
                     },
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
@@ -130,6 +132,18 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
         if (!_abandoned)
         {
             await Task.WhenAll(_inFlight.Keys);
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        try
+        {
+            _slots.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The processor was disposed while an abandoned handler was still running.
         }
     }
 
