@@ -103,7 +103,7 @@ public sealed class StandaloneQueueProcessorTests : IDisposable
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var never = new TaskCompletionSource();
         var crashedStore = new StandaloneQueueStore(DbPath, TimeProvider.System);
-        var crashed = Processor(crashedStore, async (_, _) => { started.TrySetResult(); await never.Task; }, FastOptions(visibilitySeconds: 1));
+        var crashed = Processor(crashedStore, async (_, _) => { started.TrySetResult(); await never.Task; }, FastOptions(visibilitySeconds: 2));
         await crashedStore.EnqueueAsync(Queue, "survivor");
         await crashed.StartAsync(CancellationToken.None);
         await started.Task.WaitAsync(Patience);
@@ -133,7 +133,8 @@ public sealed class StandaloneQueueProcessorTests : IDisposable
     {
         using var store = new StandaloneQueueStore(DbPath, TimeProvider.System);
         var deliveries = 0;
-        using var processor = Processor(store, async (_, ct) => { Interlocked.Increment(ref deliveries); await Task.Delay(2500, ct); }, FastOptions(visibilitySeconds: 1));
+        // Renewed every second; the handler outlives the 3 s timeout by a margin that tolerates a loaded machine.
+        using var processor = Processor(store, async (_, ct) => { Interlocked.Increment(ref deliveries); await Task.Delay(4500, ct); }, FastOptions(visibilitySeconds: 3));
         await store.EnqueueAsync(Queue, "slow");
         await processor.StartAsync(CancellationToken.None);
 
