@@ -1,3 +1,4 @@
+using HotelAgent.Core.Audio;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
@@ -6,6 +7,7 @@ using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Observability;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Queues;
 using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
@@ -44,6 +46,11 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddHotelAgentPms(configuration);
         services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);
+        services.AddHotelAgentQueues(configuration);
+        services.AddHotelAgentAudio(configuration);
+        services.AddSingleton<VoiceConversationBridge>();
+        services.AddSingleton<IVoiceNoteIntake>(sp => sp.GetRequiredService<VoiceConversationBridge>());
+        services.AddSingleton<IVoiceReplyQueue>(sp => sp.GetRequiredService<VoiceConversationBridge>());
         services.AddSingleton<WebChatHub>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());
         services.AddSingleton<IInboundMessageSink, InboundPipeline>();

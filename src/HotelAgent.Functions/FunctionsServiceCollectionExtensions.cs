@@ -1,4 +1,8 @@
 using HotelAgent.Core.Health;
+using HotelAgent.Core.Queues;
+using HotelAgent.Functions.Functions.Audio;
+using HotelAgent.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Functions.Functions.Durable;
 using HotelAgent.Functions.Hosting.Durable;
@@ -17,6 +21,9 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunction, HealthLiveFunction>();
         services.AddSingleton<IFunction, HealthReadyFunction>();
         services.AddSingleton<IFunction, WhatsAppWebhookFunction>();
+        services.AddSingleton<IFunction, TranscribeAudioFunction>();
+        services.AddSingleton<IFunction, SynthesizeAudioFunction>();
+        services.Replace(ServiceDescriptor.Singleton<IQueueSender, HostAwareQueueSender>());
 
         services.AddSingleton<IFunctionSource, DurableFunctionSource>();
         services.AddSingleton<FunctionCatalog>();

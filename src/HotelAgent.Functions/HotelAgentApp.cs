@@ -38,6 +38,8 @@ public static class HotelAgentApp
 
         if (hostingMode == HostingMode.CustomHandler)
         {
+            // Under the host, queue triggers and the durable task hub are the host's: no in-process engines.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queues:ProcessorEnabled"] = "false" });
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
         else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
