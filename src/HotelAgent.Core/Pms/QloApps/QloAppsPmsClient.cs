@@ -454,6 +454,30 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             }
         }
 
+        // Occupancy limits live in hotel_room_types (htl_room_type); room_types only has the base adults/children.
+        var maxGuests = new Dictionary<int, int>();
+        try
+        {
+            using var occupancy = await SendAsync(HttpMethod.Get, "api/hotel_room_types?display=full", null, null, null, default, default, ct);
+            foreach (var hrt in occupancy.RootElement.Prop("hotel_room_types").Items())
+            {
+                var guests = hrt.Int("max_guests");
+                if (guests <= 0)
+                {
+                    guests = hrt.Int("max_adults") + hrt.Int("max_children");
+                }
+
+                if (guests > 0)
+                {
+                    maxGuests[hrt.Int("id_product")] = guests;
+                }
+            }
+        }
+        catch (PmsRequestRejectedException)
+        {
+            // The key may not be allowed to read hotel_room_types: fall back to the base occupancy of room_types.
+        }
+
         using var doc = await SendAsync(HttpMethod.Get, "api/room_types?display=full", null, null, null, default, default, ct);
         var types = new List<QloRoomType>();
         foreach (var rt in doc.RootElement.Prop("room_types").Items())
@@ -473,10 +497,10 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                 continue;
             }
 
-            var capacity = rt.Int("max_guests");
+            var capacity = maxGuests.GetValueOrDefault(id);
             if (capacity <= 0)
             {
-                capacity = Math.Max(rt.Int("max_adults"), rt.Int("adults")) + Math.Max(rt.Int("max_children"), rt.Int("children"));
+                capacity = rt.Int("adults") + rt.Int("children");
             }
 
             types.Add(new QloRoomType(id, code, name, Math.Max(1, capacity), inventory.GetValueOrDefault(id), rt.Dec("price") ?? 0));
