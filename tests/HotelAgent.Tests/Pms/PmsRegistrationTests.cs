@@ -50,6 +50,9 @@ public sealed class PmsRegistrationTests : IDisposable
             ["Pms:QloApps:ApiKey"] = FakeQloAppsServer.ApiKey,
             ["Pms:QloApps:HotelId"] = "1",
             ["Pms:QloApps:RoomTypeMap:4"] = "familiar",
+            // A cold Kestrel fake on a busy CI machine can exceed the 1.5 s guest budget on its first answers.
+            ["Pms:TimeoutSeconds"] = "10",
+            ["Pms:TotalTimeoutSeconds"] = "20",
         });
 
         var types = await sp.GetRequiredService<IPmsClient>().GetRoomTypesAsync();
@@ -64,5 +67,14 @@ public sealed class PmsRegistrationTests : IDisposable
         await using var sp = Build(new() { ["Pms:RetryCount"] = "99" });
 
         Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<PmsOptions>>().Value);
+    }
+
+    [Fact]
+    public async Task QloApps_without_url_or_key_is_rejected()
+    {
+        await using var sp = Build(new() { ["Pms:Provider"] = "QloApps", ["Pms:QloApps:BaseUrl"] = "not a url" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<PmsOptions>>().Value);
+        Assert.Contains("Pms__QloApps__BaseUrl", e.Message, StringComparison.Ordinal);
     }
 }

@@ -164,6 +164,7 @@ public sealed class ResilientPmsClientTests : IDisposable
         var options = FastOptions(o => { o.TimeoutSeconds = 0.3; o.AvailabilityCacheSeconds = 0; o.RetryCount = 1; });
         var pms = new ResilientPmsClient(qlo, options, _cache, _health, writesAreIdempotent: false);
 
+        Assert.NotEmpty(await qlo.SearchAvailabilityAsync(Stay)); // warm up (JIT, connections, catalogue) outside the budget
         Assert.NotEmpty(await pms.SearchAvailabilityAsync(Stay));
 
         foreach (var fault in new[] { QloFault.Slow, QloFault.ServerError, QloFault.Garbage })
