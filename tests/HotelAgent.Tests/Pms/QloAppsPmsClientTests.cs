@@ -137,6 +137,17 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Occupancy_is_sent_per_room()
+    {
+        var r = await _pms.CreateReservationAsync(Booking("fam", "familiar", guests: 3, contact: "ana@example.com"));
+
+        Assert.Equal(3, r.Guests);
+        Assert.Equal(3, _server.Booking(100)!.Adults);
+        Assert.Equal("ana@example.com", r.Email);
+        Assert.Equal("ana@example.com", (string?)_server.Booking(100)!.Customer["email"]);
+    }
+
+    [Fact]
     public async Task Unknown_reference_and_bad_key()
     {
         await Assert.ThrowsAsync<ReservationNotFoundException>(() => _pms.GetReservationAsync("QLO-999"));

@@ -332,7 +332,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             ["checkin_date"] = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["checkout_date"] = checkOut.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["number_of_rooms"] = 1,
-            ["rooms"] = new JsonArray(new JsonObject { ["adults"] = guests, ["child"] = 0 }),
+            // The bookings schema names the field "adults" but QloApps' request formatter reads "adult": send both.
+            ["rooms"] = new JsonArray(new JsonObject { ["adults"] = guests, ["adult"] = guests, ["child"] = 0 }),
         },
     ];
 

@@ -376,7 +376,8 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
         var type = _types.FirstOrDefault(t => t.Id == idProduct);
         var from = DateOnly.Parse((string)rt["checkin_date"]!, CultureInfo.InvariantCulture);
         var to = DateOnly.Parse((string)rt["checkout_date"]!, CultureInfo.InvariantCulture);
-        var adults = (int?)rt["rooms"]?[0]?["adults"] ?? type?.Adults ?? 1;
+        // Like QloApps' formatOccupancyInRequestData: reads "adult", falls back to the type's base occupancy.
+        var adults = (int?)rt["rooms"]?[0]?["adult"] ?? type?.Adults ?? 1;
         if (type is null || to <= from)
         {
             return false;
