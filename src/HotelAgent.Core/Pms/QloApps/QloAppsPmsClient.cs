@@ -131,7 +131,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             var type = types.FirstOrDefault(t => t.Code.Equals(reservation.RoomType, StringComparison.OrdinalIgnoreCase)) ?? throw new UnknownRoomTypeException(reservation.RoomType);
             if (reservation.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, reservation.CheckIn, reservation.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {reservation.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
             }
 
             var email = GuestEmail(reservation.Email, reservation.Contact);
@@ -238,7 +238,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             var type = types.FirstOrDefault(t => t.Code.Equals(stay.RoomType, StringComparison.OrdinalIgnoreCase)) ?? throw new UnknownRoomTypeException(stay.RoomType!);
             if (stay.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, stay.CheckIn, stay.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {stay.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
             }
 
             using var doc = await PutBookingAsync(idOrder, current, type.IdProduct, stay.CheckIn, stay.CheckOut, stay.Guests, null, cancellationToken);
