@@ -51,6 +51,9 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
 
     public QloFault Fault { get; set; }
 
+    /// <summary>The next POST /api/bookings creates the order but answers 502 (the answer is "lost").</summary>
+    public bool LoseNextCreateAnswer { get; set; }
+
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Tax added to prices "with tax" (0.1 = 10 %).</summary>
@@ -153,8 +156,31 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
                 ["comment"] = string.Empty,
             })).ToArray()),
         }));
+        _app.MapGet("/api/hotel_room_types", () => Json(new JsonObject
+        {
+            ["hotel_room_types"] = new JsonArray(_types.Select(t => (JsonNode)new JsonObject
+            {
+                ["id"] = t.Id + 10,
+                ["id_product"] = t.Id.ToString(CultureInfo.InvariantCulture),
+                ["id_hotel"] = HotelId.ToString(CultureInfo.InvariantCulture),
+                ["adults"] = t.Adults.ToString(CultureInfo.InvariantCulture),
+                ["children"] = t.Children.ToString(CultureInfo.InvariantCulture),
+                ["max_adults"] = t.MaxGuests.ToString(CultureInfo.InvariantCulture),
+                ["max_children"] = t.Children.ToString(CultureInfo.InvariantCulture),
+                ["max_guests"] = t.MaxGuests.ToString(CultureInfo.InvariantCulture),
+                ["min_los"] = "1",
+                ["max_los"] = "0",
+            }).ToArray()),
+        }));
         _app.MapPost("/api/hotel_ari", HotelAriAsync);
         _app.MapPost("/api/bookings", CreateBookingAsync);
+        _app.MapGet("/api/bookings", () =>
+        {
+            lock (_gate)
+            {
+                return Json(new JsonObject { ["bookings"] = new JsonArray(_bookings.Keys.Order().Select(id => (JsonNode)new JsonObject { ["id"] = id }).ToArray()) });
+            }
+        });
         _app.MapGet("/api/bookings/{id:int}", (int id) =>
         {
             lock (_gate)
@@ -298,7 +324,7 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
 
         lock (_gate)
         {
-            var booking = new FakeBooking { Id = _nextOrder++, Customer = customer.DeepClone().AsObject(), Source = (string?)node["source"] ?? string.Empty };
+            var booking = new FakeBooking { Id = _nextOrder++, Customer = customer.DeepClone().AsObject(), Source = (string?)node["source"] ?? string.Empty, Remark = (string?)node["remark"] };
             if (!Assign(booking, rt))
             {
                 _nextOrder--;
@@ -306,7 +332,13 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
             }
 
             _bookings[booking.Id] = booking;
-            return Results.Json(BookingJson(booking), statusCode: 201);
+            if (LoseNextCreateAnswer)
+            {
+                LoseNextCreateAnswer = false;
+                return Results.Text("<html>502 Bad Gateway</html>", "text/html", statusCode: 502);
+            }
+
+            return Results.Text(BookingJson(booking).ToJsonString(), "application/json", statusCode: 201);
         }
     }
 
@@ -360,7 +392,8 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
         var type = _types.FirstOrDefault(t => t.Id == idProduct);
         var from = DateOnly.Parse((string)rt["checkin_date"]!, CultureInfo.InvariantCulture);
         var to = DateOnly.Parse((string)rt["checkout_date"]!, CultureInfo.InvariantCulture);
-        var adults = (int?)rt["rooms"]?[0]?["adults"] ?? type?.Adults ?? 1;
+        // Like QloApps' formatOccupancyInRequestData: reads "adult", falls back to the type's base occupancy.
+        var adults = (int?)rt["rooms"]?[0]?["adult"] ?? type?.Adults ?? 1;
         if (type is null || to <= from)
         {
             return false;
@@ -403,7 +436,7 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
                     ["customer_detail"] = b.Customer.DeepClone(),
                     ["price_details"] = new JsonObject { ["total_paid"] = 0, ["total_price_without_tax"] = b.Total, ["total_tax"] = b.Tax },
                     ["cart_rules"] = new JsonArray(),
-                    ["remarks"] = new JsonArray(),
+                    ["remarks"] = b.Remark is null ? new JsonArray() : new JsonArray(b.Remark),
                     ["room_types"] = new JsonArray(new JsonObject
                     {
                         ["id_room_type"] = b.IdProduct,
@@ -445,13 +478,17 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
     private static IResult Error(int status, int code, string message) =>
         Results.Text(new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["code"] = code, ["message"] = message }) }.ToJsonString(), "application/json", statusCode: status);
 
-    private sealed record FakeRoomType(int Id, string Name, int Adults, int Children, decimal Price, int[] Rooms);
+    private sealed record FakeRoomType(int Id, string Name, int Adults, int Children, decimal Price, int[] Rooms)
+    {
+        public int MaxGuests => Adults + Children;
+    }
 
     public sealed class FakeBooking
     {
         public int Id { get; init; }
         public required JsonObject Customer { get; init; }
         public string Source { get; init; } = string.Empty;
+        public string? Remark { get; init; }
         public int IdProduct { get; set; }
         public int IdRoom { get; set; }
         public DateOnly From { get; set; }
