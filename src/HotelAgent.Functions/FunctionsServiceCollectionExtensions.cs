@@ -1,6 +1,7 @@
 using HotelAgent.Core.Health;
 using HotelAgent.Core.Queues;
 using HotelAgent.Functions.Functions.Audio;
+using HotelAgent.Functions.Functions.Staff;
 using HotelAgent.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using HotelAgent.Core.Orchestration;
@@ -21,6 +22,12 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunction, HealthLiveFunction>();
         services.AddSingleton<IFunction, HealthReadyFunction>();
         services.AddSingleton<IFunction, WhatsAppWebhookFunction>();
+        services.AddSingleton<IFunction, StaffAvailabilityFunction>();
+        services.AddSingleton<IFunction, StaffReservationsFunction>();
+        services.AddSingleton<IFunction, StaffConversationsFunction>();
+        services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "release"));
+        services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "reply"));
+        services.AddSingleton<IFunction, StaffStatsFunction>();
         services.AddSingleton<IFunction, TranscribeAudioFunction>();
         services.AddSingleton<IFunction, SynthesizeAudioFunction>();
         services.Replace(ServiceDescriptor.Singleton<IQueueSender, HostAwareQueueSender>());
