@@ -317,13 +317,9 @@ public sealed class LocalSettingsSampleSyncTests
     public void Local_settings_sample_lists_every_app_setting_the_code_reads()
     {
         var path = Candidates.Select(c => Path.Combine(RepoRoot.Path, c)).FirstOrDefault(File.Exists);
-        if (path is null)
-        {
-            // The sample is produced by the publish/README work; this check activates once it exists.
-            return;
-        }
+        Assert.True(path is not null, "local.settings.sample.json is missing at the repository root.");
 
-        using var sample = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var sample = JsonDocument.Parse(File.ReadAllText(path!), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal);
         Assert.Equal("custom", values.GetValueOrDefault("FUNCTIONS_WORKER_RUNTIME"));
 
