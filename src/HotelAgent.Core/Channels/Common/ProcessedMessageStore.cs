@@ -8,6 +8,12 @@ namespace HotelAgent.Core.Channels.Common;
 /// </summary>
 public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>How long ids are kept (WhatsApp redelivers for up to 7 days); older ones are purged now and then.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private const int PurgeEvery = 1000;
+    private int _inserts;
+
     /// <summary>Records the id; true only the first time it is ever seen for the channel.</summary>
     public async Task<bool> TryRecordAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {
@@ -21,7 +27,13 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         command.Parameters.AddWithValue("$channel", channel.ToString());
         command.Parameters.AddWithValue("$id", providerMessageId);
         command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var recorded = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        {
+            await PurgeOlderThanAsync(Retention, cancellationToken);
+        }
+
+        return recorded;
     }
 
     /// <summary>Whether the id was already recorded (does not record it).</summary>

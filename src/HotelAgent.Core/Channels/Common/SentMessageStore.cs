@@ -8,6 +8,12 @@ namespace HotelAgent.Core.Channels.Common;
 /// </summary>
 public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>How long keys are kept; older ones are purged now and then (activity retries happen within minutes).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private const int PurgeEvery = 1000;
+    private int _inserts;
+
     public async Task<bool> WasSentAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
@@ -32,6 +38,19 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         command.Parameters.AddWithValue("$key", idempotencyKey);
         command.Parameters.AddWithValue("$pid", (object?)providerMessageId ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1 && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        {
+            await PurgeOlderThanAsync(Retention, cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes keys older than <paramref name="age"/>.</summary>
+    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM sent_messages WHERE sent_utc < $cutoff;";
+        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
