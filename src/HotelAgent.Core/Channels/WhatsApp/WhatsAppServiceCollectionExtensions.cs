@@ -19,6 +19,10 @@ public static class WhatsAppServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(WhatsAppCloudClient)))
+        {
+            return services; // already registered
+        }
 
         services.AddHotelAgentChannelsCommon(configuration);
         services.AddOptions<WhatsAppOptions>()
