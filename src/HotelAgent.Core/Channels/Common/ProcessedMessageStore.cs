@@ -36,6 +36,20 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         return recorded;
     }
 
+    /// <summary>
+    /// Removes a recorded id so a redelivery is processed again. Use only when processing failed before the message
+    /// was handed on (e.g. the sink threw), so a queue retry does not lose it.
+    /// </summary>
+    public async Task ForgetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Whether the id was already recorded (does not record it).</summary>
     public async Task<bool> ContainsAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {

@@ -62,7 +62,17 @@ public sealed class WhatsAppInboundProcessor(
             switch (rateLimiter.Acquire(Channel.WhatsApp, message.GuestId))
             {
                 case RateLimitDecision.Allowed:
-                    await sink.AcceptAsync(message, cancellationToken);
+                    try
+                    {
+                        await sink.AcceptAsync(message, cancellationToken);
+                    }
+                    catch
+                    {
+                        // Not handed on: forget the id so a retry of this delivery (queue, Meta) processes it.
+                        await processed.ForgetAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
+                        throw;
+                    }
+
                     accepted++;
                     InboundLog.Accepted(logger, message.ProviderMessageId, message.Kind, PiiMask.Contact(message.GuestId));
                     await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
@@ -71,9 +81,7 @@ public sealed class WhatsAppInboundProcessor(
                 case RateLimitDecision.LimitedNotify:
                     limited++;
                     InboundLog.RateLimited(logger, PiiMask.Contact(message.GuestId), true);
-                    await client.SendAsync(
-                        new OutboundMessage(Channel.WhatsApp, message.GuestId, new Reply(RateLimitNotice), message.ProviderMessageId + ":rate-limit"),
-                        cancellationToken);
+                    await TrySendNoticeAsync(message, cancellationToken);
                     break;
 
                 default:
@@ -84,6 +92,20 @@ public sealed class WhatsAppInboundProcessor(
         }
 
         return new WhatsAppInboundResult(accepted, duplicates, limited, batch.Statuses.Count, batch.Ignored.Count);
+    }
+
+    private async Task TrySendNoticeAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.SendAsync(
+                new OutboundMessage(Channel.WhatsApp, message.GuestId, new Reply(RateLimitNotice), message.ProviderMessageId + ":rate-limit"),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is WhatsAppApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            InboundLog.NoticeFailed(logger, PiiMask.Contact(message.GuestId), ex.GetType().Name);
+        }
     }
 
     private async Task TryMarkAsReadAsync(string messageId, CancellationToken cancellationToken)
@@ -123,6 +145,9 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
     public static partial void RateLimited(ILogger logger, string guest, bool notified);
+
+    [LoggerMessage(EventId = 6207, Level = LogLevel.Warning, Message = "Could not send the rate-limit notice to {Guest} ({Error})")]
+    public static partial void NoticeFailed(ILogger logger, string guest, string error);
 
     [LoggerMessage(EventId = 6206, Level = LogLevel.Warning, Message = "Could not mark WhatsApp message {MessageId} as read ({Error})")]
     public static partial void MarkAsReadFailed(ILogger logger, string messageId, string error);

@@ -129,3 +129,55 @@ public class WhatsAppInboundProcessorTests
         Assert.Equal("text", Assert.Single(host.Graph.SentMessages).Type);
     }
 }
+
+public class WhatsAppInboundProcessorFailureTests
+{
+    [Fact]
+    public async Task Sink_failure_forgets_the_id_so_a_retry_processes_the_message()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync(new Dictionary<string, string?> { ["WhatsApp:MarkAsRead"] = "false" });
+        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.ProcessedMessageStore>();
+        var failing = new WhatsAppInboundProcessor(
+            store,
+            host.Window,
+            host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.GuestRateLimiter>(),
+            new ThrowingSink(),
+            host.Client,
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhatsAppOptions>>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<WhatsAppInboundProcessor>.Instance);
+        var body = WhatsAppWebhookSamples.Text("Hola", wamid: "wamid.RETRY");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None));
+        var result = await host.Services.GetRequiredService<WhatsAppInboundProcessor>().ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None);
+
+        Assert.Equal(1, result.Accepted);
+        Assert.Equal("wamid.RETRY", Assert.Single(host.Sink.Messages).ProviderMessageId);
+    }
+
+    [Fact]
+    public async Task Notice_failure_does_not_fail_the_batch()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["RateLimit:Burst"] = "1",
+            ["RateLimit:PerMinute"] = "1",
+            ["WhatsApp:MarkAsRead"] = "false",
+            ["WhatsApp:MaxRetryAttempts"] = "0",
+        });
+        host.Graph.FailNextSends(1, 100);
+        var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
+
+        await processor.ProcessAsync(WhatsAppWebhookParser.Parse(WhatsAppWebhookSamples.Text("uno")), CancellationToken.None);
+        var result = await processor.ProcessAsync(WhatsAppWebhookParser.Parse(WhatsAppWebhookSamples.Text("dos")), CancellationToken.None);
+
+        Assert.Equal(1, result.RateLimited);
+        Assert.Single(host.Sink.Messages);
+        Assert.Empty(host.Graph.SentMessages);
+    }
+
+    private sealed class ThrowingSink : IInboundMessageSink
+    {
+        public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("queue unavailable");
+    }
+}
