@@ -11,10 +11,11 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// The inbound path after the webhook was verified and parsed, in order for each message: exactly-once gate
 /// (<see cref="ProcessedMessageStore"/>, recorded before processing) → customer-service window → per-guest rate limit
 /// (one polite notice, then silence) → <see cref="IInboundMessageSink"/> → best-effort read receipt.
-/// Statuses are logged (failed ones as warnings with Meta's error codes), never answered.
+/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
     ProcessedMessageStore processed,
+    DeliveryStatusStore statusStore,
     ICustomerServiceWindow window,
     GuestRateLimiter rateLimiter,
     IInboundMessageSink sink,
@@ -37,6 +38,8 @@ public sealed class WhatsAppInboundProcessor(
 
         foreach (var status in batch.Statuses)
         {
+            await statusStore.RecordAsync(
+                Channel.WhatsApp, status.MessageId, status.Status, status.Timestamp, status.Errors.Select(e => e.Code), cancellationToken);
             if (status.IsFailed)
             {
                 var codes = string.Join(",", status.Errors.Select(e => e.Code));

@@ -98,9 +98,27 @@ public class WhatsAppInboundProcessorTests
         var result = await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("status_failed.json")), CancellationToken.None);
 
         Assert.Equal(1, result.Statuses);
+        var recorded = Assert.Single(await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT2"));
+        Assert.Equal("failed", recorded.Status);
+        Assert.Equal([131047], recorded.ErrorCodes);
         Assert.Empty(host.Sink.Messages);
         Assert.Empty(host.Graph.Requests);
         Assert.Contains(host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("131047", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Status_progression_is_recorded_per_message()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync();
+        var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
+        var batch = WhatsAppWebhookParser.Parse(Payloads.Read("statuses_only.json"));
+
+        await processor.ProcessAsync(batch, CancellationToken.None);
+        await processor.ProcessAsync(batch, CancellationToken.None); // redelivery: no duplicates
+
+        var statuses = await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT1");
+        Assert.Equal(["sent", "delivered", "read"], statuses.Select(s => s.Status));
+        Assert.All(statuses, s => Assert.Empty(s.ErrorCodes));
     }
 
     [Fact]
@@ -139,6 +157,7 @@ public class WhatsAppInboundProcessorFailureTests
         var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.ProcessedMessageStore>();
         var failing = new WhatsAppInboundProcessor(
             store,
+            host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>(),
             host.Window,
             host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.GuestRateLimiter>(),
             new ThrowingSink(),
