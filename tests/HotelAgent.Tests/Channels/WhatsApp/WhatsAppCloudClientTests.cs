@@ -261,6 +261,18 @@ public class WhatsAppCloudClientTests
     }
 
     [Fact]
+    public async Task Concurrent_sends_of_one_key_reach_the_guest_once()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync();
+        await host.OpenWindowAsync(Guest);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
+            Task.Run(() => host.Client.SendAsync(Out(new Reply("Hola"), "wamid.CONC:0"), CancellationToken.None))));
+
+        Assert.Single(host.Graph.SentMessages);
+    }
+
+    [Fact]
     public async Task Failed_send_is_not_remembered_so_a_retry_sends()
     {
         await using var host = await WhatsAppTestHost.StartAsync();
