@@ -107,6 +107,28 @@ public class WhatsAppInboundProcessorTests
     }
 
     [Fact]
+    public async Task Logs_carry_no_message_bodies_full_phone_numbers_or_tokens()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync(timeProvider: new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
+        var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
+        await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("text.json")), CancellationToken.None);
+        await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("status_failed.json")), CancellationToken.None);
+        await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("mixed_with_unknown.json")), CancellationToken.None);
+        await host.Client.SendAsync(new OutboundMessage(Channel.WhatsApp, "+5491155551234", new Reply("Respuesta secreta"), "k"), CancellationToken.None);
+
+        Assert.NotEmpty(host.Logs.Entries);
+        Assert.All(host.Logs.Entries, e =>
+        {
+            Assert.DoesNotContain("tienen habitaciones", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("check-in", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Respuesta secreta", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("5491155551234", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(WhatsAppTestHost.AccessToken, e.Message, StringComparison.Ordinal);
+        });
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("***1234", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Status_progression_is_recorded_per_message()
     {
         await using var host = await WhatsAppTestHost.StartAsync();
