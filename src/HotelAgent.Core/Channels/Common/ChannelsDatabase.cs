@@ -6,7 +6,7 @@ namespace HotelAgent.Core.Channels.Common;
 
 /// <summary>
 /// The channels' SQLite file (<c>channels.db</c> under <see cref="HotelAgentOptions.DataDirectory"/>, WAL mode):
-/// processed inbound ids, sent outbound idempotency keys and the WhatsApp customer-service window.
+/// processed inbound ids, sent outbound idempotency keys, delivery statuses and the WhatsApp customer-service window.
 /// Each operation opens a short-lived pooled connection, so it is safe from any thread.
 /// </summary>
 public sealed class ChannelsDatabase
@@ -26,6 +26,14 @@ public sealed class ChannelsDatabase
             provider_message_id TEXT,
             sent_utc INTEGER NOT NULL,
             PRIMARY KEY (channel, idempotency_key)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS delivery_statuses (
+            channel TEXT NOT NULL,
+            provider_message_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_utc INTEGER NOT NULL,
+            error_codes TEXT,
+            PRIMARY KEY (channel, provider_message_id, status)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS customer_service_window (
             channel TEXT NOT NULL,

@@ -30,6 +30,7 @@ public static class ChannelsServiceCollectionExtensions
         services.TryAddSingleton<ChannelsDatabase>();
         services.TryAddSingleton<ProcessedMessageStore>();
         services.TryAddSingleton<SentMessageStore>();
+        services.TryAddSingleton<DeliveryStatusStore>();
         services.TryAddSingleton<GuestRateLimiter>();
         services.TryAddSingleton<OutboundThrottle>();
         return services;

@@ -25,17 +25,16 @@ public sealed class OutboundThrottle(TimeProvider timeProvider)
     /// <summary>Waits until the channel may send one more message. Unconfigured channels are not throttled.</summary>
     public async ValueTask WaitAsync(Channel channel, CancellationToken cancellationToken)
     {
-        if (!_buckets.TryGetValue(channel, out var bucket))
-        {
-            return;
-        }
-
-        var delay = bucket.Reserve(timeProvider);
+        var delay = Reserve(channel);
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, timeProvider, cancellationToken);
         }
     }
+
+    /// <summary>Takes a slot and returns how long its caller must wait (zero when unconfigured or within the burst).</summary>
+    internal TimeSpan Reserve(Channel channel) =>
+        _buckets.TryGetValue(channel, out var bucket) ? bucket.Reserve(timeProvider) : TimeSpan.Zero;
 
     private sealed class Bucket(double rate, int capacity, long startTimestamp)
     {

@@ -8,6 +8,12 @@ namespace HotelAgent.Core.Channels.Common;
 /// </summary>
 public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>How long ids are kept (WhatsApp redelivers for up to 7 days); older ones are purged now and then.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private const int PurgeEvery = 1000;
+    private int _inserts;
+
     /// <summary>Records the id; true only the first time it is ever seen for the channel.</summary>
     public async Task<bool> TryRecordAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {
@@ -21,7 +27,27 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         command.Parameters.AddWithValue("$channel", channel.ToString());
         command.Parameters.AddWithValue("$id", providerMessageId);
         command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var recorded = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        {
+            await PurgeOlderThanAsync(Retention, cancellationToken);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Removes a recorded id so a redelivery is processed again. Use only when processing failed before the message
+    /// was handed on (e.g. the sink threw), so a queue retry does not lose it.
+    /// </summary>
+    public async Task ForgetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Whether the id was already recorded (does not record it).</summary>

@@ -8,6 +8,26 @@ namespace HotelAgent.Core.Channels.Common;
 /// </summary>
 public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>How long keys are kept; older ones are purged now and then (activity retries happen within minutes).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private const int PurgeEvery = 1000;
+    private const int Stripes = 256;
+    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private int _inserts;
+
+    /// <summary>
+    /// Serializes sends of the same key inside this process (striped locks), so two concurrent retries of one
+    /// activity cannot both pass the "not sent yet" check. Dispose the result to release.
+    /// </summary>
+    public async Task<IDisposable> LockAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var stripe = _locks[(int)((uint)HashCode.Combine(channel, StringComparer.Ordinal.GetHashCode(idempotencyKey)) % Stripes)];
+        await stripe.WaitAsync(cancellationToken);
+        return new Releaser(stripe);
+    }
+
     public async Task<bool> WasSentAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
@@ -32,6 +52,32 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         command.Parameters.AddWithValue("$key", idempotencyKey);
         command.Parameters.AddWithValue("$pid", (object?)providerMessageId ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1 && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        {
+            await PurgeOlderThanAsync(Retention, cancellationToken);
+        }
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                semaphore.Release();
+            }
+        }
+    }
+
+    /// <summary>Deletes keys older than <paramref name="age"/>.</summary>
+    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM sent_messages WHERE sent_utc < $cutoff;";
+        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

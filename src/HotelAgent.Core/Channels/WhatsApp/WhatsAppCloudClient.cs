@@ -62,6 +62,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureWhatsApp(message.Channel);
+        using var keyLock = await _sent.LockAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
         if (await _sent.WasSentAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken))
         {
             Log.DuplicateSendSkipped(_logger, message.IdempotencyKey);
@@ -146,6 +147,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         EnsureWhatsApp(channel);
         ArgumentNullException.ThrowIfNull(oggOpus);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        using var keyLock = await _sent.LockAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
         if (await _sent.WasSentAsync(Channel.WhatsApp, idempotencyKey, cancellationToken))
         {
             Log.DuplicateSendSkipped(_logger, idempotencyKey);

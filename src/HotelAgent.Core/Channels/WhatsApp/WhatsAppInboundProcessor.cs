@@ -11,10 +11,11 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// The inbound path after the webhook was verified and parsed, in order for each message: exactly-once gate
 /// (<see cref="ProcessedMessageStore"/>, recorded before processing) → customer-service window → per-guest rate limit
 /// (one polite notice, then silence) → <see cref="IInboundMessageSink"/> → best-effort read receipt.
-/// Statuses are logged (failed ones as warnings with Meta's error codes), never answered.
+/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
     ProcessedMessageStore processed,
+    DeliveryStatusStore statusStore,
     ICustomerServiceWindow window,
     GuestRateLimiter rateLimiter,
     IInboundMessageSink sink,
@@ -37,6 +38,8 @@ public sealed class WhatsAppInboundProcessor(
 
         foreach (var status in batch.Statuses)
         {
+            await statusStore.RecordAsync(
+                Channel.WhatsApp, status.MessageId, status.Status, status.Timestamp, status.Errors.Select(e => e.Code), cancellationToken);
             if (status.IsFailed)
             {
                 var codes = string.Join(",", status.Errors.Select(e => e.Code));
@@ -62,7 +65,17 @@ public sealed class WhatsAppInboundProcessor(
             switch (rateLimiter.Acquire(Channel.WhatsApp, message.GuestId))
             {
                 case RateLimitDecision.Allowed:
-                    await sink.AcceptAsync(message, cancellationToken);
+                    try
+                    {
+                        await sink.AcceptAsync(message, cancellationToken);
+                    }
+                    catch
+                    {
+                        // Not handed on: forget the id so a retry of this delivery (queue, Meta) processes it.
+                        await processed.ForgetAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
+                        throw;
+                    }
+
                     accepted++;
                     InboundLog.Accepted(logger, message.ProviderMessageId, message.Kind, PiiMask.Contact(message.GuestId));
                     await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
@@ -71,9 +84,7 @@ public sealed class WhatsAppInboundProcessor(
                 case RateLimitDecision.LimitedNotify:
                     limited++;
                     InboundLog.RateLimited(logger, PiiMask.Contact(message.GuestId), true);
-                    await client.SendAsync(
-                        new OutboundMessage(Channel.WhatsApp, message.GuestId, new Reply(RateLimitNotice), message.ProviderMessageId + ":rate-limit"),
-                        cancellationToken);
+                    await TrySendNoticeAsync(message, cancellationToken);
                     break;
 
                 default:
@@ -84,6 +95,20 @@ public sealed class WhatsAppInboundProcessor(
         }
 
         return new WhatsAppInboundResult(accepted, duplicates, limited, batch.Statuses.Count, batch.Ignored.Count);
+    }
+
+    private async Task TrySendNoticeAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.SendAsync(
+                new OutboundMessage(Channel.WhatsApp, message.GuestId, new Reply(RateLimitNotice), message.ProviderMessageId + ":rate-limit"),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is WhatsAppApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            InboundLog.NoticeFailed(logger, PiiMask.Contact(message.GuestId), ex.GetType().Name);
+        }
     }
 
     private async Task TryMarkAsReadAsync(string messageId, CancellationToken cancellationToken)
@@ -123,6 +148,9 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
     public static partial void RateLimited(ILogger logger, string guest, bool notified);
+
+    [LoggerMessage(EventId = 6207, Level = LogLevel.Warning, Message = "Could not send the rate-limit notice to {Guest} ({Error})")]
+    public static partial void NoticeFailed(ILogger logger, string guest, string error);
 
     [LoggerMessage(EventId = 6206, Level = LogLevel.Warning, Message = "Could not mark WhatsApp message {MessageId} as read ({Error})")]
     public static partial void MarkAsReadFailed(ILogger logger, string messageId, string error);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 
 namespace HotelAgent.Core.Channels.WhatsApp;
@@ -30,13 +31,12 @@ public static class WhatsAppMessageRenderer
     public static string ToRecipient(string guestId)
     {
         ArgumentException.ThrowIfNullOrEmpty(guestId);
-        var digits = new string(guestId.Where(char.IsAsciiDigit).ToArray());
-        if (digits.Length == 0)
+        if (!ContactNormalizer.TryNormalizePhone(guestId, out var e164))
         {
-            throw new ArgumentException("The guest id has no phone digits.", nameof(guestId));
+            throw new ArgumentException("The guest id is not a phone number.", nameof(guestId));
         }
 
-        return digits;
+        return e164[1..];
     }
 
     /// <summary>Text, buttons (1–3 options) or a list (4+ options, first 10 kept) for a reply.</summary>

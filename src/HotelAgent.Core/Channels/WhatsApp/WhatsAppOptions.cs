@@ -58,9 +58,11 @@ public sealed class WhatsAppOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Approved template sent instead of free text outside the 24-hour customer-service window.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string ReengagementTemplateName { get; set; } = "hotel_reengagement";
 
     /// <summary>Language code of the re-engagement template (e.g. <c>es</c>, <c>es_AR</c>, <c>en_US</c>).</summary>
+    [Required(AllowEmptyStrings = false)]
     public string ReengagementTemplateLanguage { get; set; } = "es";
 
     /// <summary>

@@ -19,6 +19,10 @@ public static class WhatsAppServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(WhatsAppCloudClient)))
+        {
+            return services; // already registered
+        }
 
         services.AddHotelAgentChannelsCommon(configuration);
         services.AddOptions<WhatsAppOptions>()
@@ -28,7 +32,11 @@ public static class WhatsAppServiceCollectionExtensions
 
         services.TryAddSingleton<ICustomerServiceWindow, SqliteCustomerServiceWindow>();
         services.AddHttpClient<WhatsAppCloudClient>((sp, http) =>
-            http.Timeout = sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.RequestTimeout);
+        {
+            http.Timeout = sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.RequestTimeout;
+            // Meta's media CDN refuses some requests without a User-Agent.
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("HotelAgent/1.0");
+        });
         services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
         services.AddTransient<IMediaDownloader>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
         services.AddTransient<IVoiceNoteSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());

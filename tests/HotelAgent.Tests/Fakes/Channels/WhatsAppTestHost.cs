@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using HotelAgent.Core.Channels.WhatsApp;
+using HotelAgent.Core.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HotelAgent.Tests.Fakes.Channels;
+
+/// <summary>
+/// The WhatsApp channel wired exactly as production (<c>AddHotelAgentWhatsApp</c>) against a <see cref="FakeGraphApi"/>,
+/// with a temporary data directory, captured logs and a recording inbound sink.
+/// </summary>
+public sealed class WhatsAppTestHost : IAsyncDisposable
+{
+    private readonly bool _ownsGraph;
+    private readonly bool _ownsDirectory;
+
+    private WhatsAppTestHost(FakeGraphApi graph, bool ownsGraph, string dataDirectory, bool ownsDirectory, ServiceProvider services, CapturingLoggerProvider logs, RecordingInboundSink sink)
+    {
+        Graph = graph;
+        _ownsGraph = ownsGraph;
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+        Services = services;
+        Logs = logs;
+        Sink = sink;
+    }
+
+    public const string AccessToken = "test-access-token";
+    public const string PhoneNumberId = "106540352242922";
+
+    public FakeGraphApi Graph { get; }
+
+    public string DataDirectory { get; }
+
+    public ServiceProvider Services { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public RecordingInboundSink Sink { get; }
+
+    public WhatsAppCloudClient Client => Services.GetRequiredService<WhatsAppCloudClient>();
+
+    public ICustomerServiceWindow Window => Services.GetRequiredService<ICustomerServiceWindow>();
+
+    /// <summary>Starts a host; pass <paramref name="graph"/>/<paramref name="dataDirectory"/> to share them (restart tests).</summary>
+    public static async Task<WhatsAppTestHost> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? timeProvider = null,
+        FakeGraphApi? graph = null,
+        string? dataDirectory = null)
+    {
+        var ownsGraph = graph is null;
+        graph ??= await FakeGraphApi.StartAsync();
+        var ownsDirectory = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotelagent-wa-" + Guid.NewGuid().ToString("N"));
+
+        var values = graph.WhatsAppSettings(accessToken: AccessToken, phoneNumberId: PhoneNumberId);
+        values["HotelAgent:DataDirectory"] = dataDirectory;
+        values["WhatsApp:RetryBaseDelay"] = "00:00:00.010";
+        values["WhatsApp:MessagesPerSecond"] = "1000";
+        values["WhatsApp:MessagesBurst"] = "1000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var logs = new CapturingLoggerProvider();
+        var sink = new RecordingInboundSink();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
+        }
+
+        services.AddSingleton<IInboundMessageSink>(sink);
+        services.AddHotelAgentWhatsApp(configuration);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        return new WhatsAppTestHost(graph, ownsGraph, dataDirectory, ownsDirectory, provider, logs, sink);
+    }
+
+    /// <summary>Marks the guest as having written just now (opens the 24-hour window).</summary>
+    public Task OpenWindowAsync(string guestId) =>
+        Window.RecordInboundAsync(guestId, (Services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow());
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        if (_ownsGraph)
+        {
+            await Graph.DisposeAsync();
+        }
+
+        if (_ownsDirectory)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Records what reached the receptionist.</summary>
+public sealed class RecordingInboundSink : IInboundMessageSink
+{
+    private readonly ConcurrentQueue<InboundMessage> _messages = new();
+
+    public IReadOnlyList<InboundMessage> Messages => [.. _messages];
+
+    public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        _messages.Enqueue(message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Keeps every formatted log line (level, category, text) for assertions.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _entries = new();
+
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<(LogLevel, string, string)> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue((logLevel, category, formatter(state, exception)));
+    }
+}
+
+/// <summary>A clock the test moves by hand (UTC now and timestamps; no timers).</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
