@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace HotelAgent.Core.Inbound;
 
 /// <summary>
-/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order:
+/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order
+/// (WhatsApp's gate and rate limit run earlier, in <c>WhatsAppInboundProcessor</c>, with its status and window tracking):
 /// exactly-once gate (provider message id recorded before processing; a redelivery is dropped, also across
 /// restarts) → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
@@ -26,9 +27,11 @@ public sealed partial class InboundPipeline(
         ArgumentNullException.ThrowIfNull(message);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = message.ConversationId, ["MessageId"] = message.ProviderMessageId });
 
-        // A transcript re-enters with the voice note's id: gate it under its own key so queue retries stay exactly-once.
+        // WhatsApp messages were already gated and rate limited by WhatsAppInboundProcessor at the webhook. Transcripts
+        // re-enter with the voice note's id: they are gated under their own key so queue retries stay exactly-once.
+        var gatedUpstream = message.Channel == Channel.WhatsApp && !message.IsVoice;
         var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
-        if (!await processed.TryRecordAsync(message.Channel, key, cancellationToken))
+        if (!gatedUpstream && !await processed.TryRecordAsync(message.Channel, key, cancellationToken))
         {
             LogDuplicate(logger, message.Channel, message.ProviderMessageId);
             return;
@@ -36,7 +39,7 @@ public sealed partial class InboundPipeline(
 
         try
         {
-            if (!message.IsVoice)
+            if (!message.IsVoice && !gatedUpstream)
             {
                 switch (rateLimiter.Acquire(message.Channel, message.GuestId))
                 {
@@ -63,7 +66,11 @@ public sealed partial class InboundPipeline(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Never lose a valid message: forget the id so the provider's redelivery is processed.
-            await processed.ForgetAsync(message.Channel, key, CancellationToken.None);
+            if (!gatedUpstream)
+            {
+                await processed.ForgetAsync(message.Channel, key, CancellationToken.None);
+            }
+
             LogDeliveryFailed(logger, ex, message.Channel, message.ProviderMessageId);
             throw;
         }

@@ -70,15 +70,4 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>Forgets an id whose processing failed, so the provider's redelivery is processed (never lose a message).</summary>
-    public async Task ForgetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

@@ -12,9 +12,7 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 /// </summary>
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
-    IInboundMessageSink sink,
-    ICustomerServiceWindow window,
-    WhatsAppCloudClient client,
+    WhatsAppInboundProcessor processor,
     ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
 {
     public const string Name = "WhatsAppWebhook";
@@ -65,46 +63,12 @@ public sealed partial class WhatsAppWebhookFunction(
             return FunctionHttpResponse.Problem(400, "Malformed webhook", ex.Message);
         }
 
-        foreach (var reason in batch.Ignored)
-        {
-            LogIgnored(logger, reason);
-        }
-
-        foreach (var status in batch.Statuses)
-        {
-            LogStatus(logger, status.Status, status.MessageId);
-        }
-
-        foreach (var message in batch.Messages)
-        {
-            await window.RecordInboundAsync(message.GuestId, message.Timestamp, cancellationToken);
-            await sink.AcceptAsync(message, cancellationToken);
-            await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
-        }
-
+        // Inline, not fire-and-forget: starting or raising the guest's orchestration takes milliseconds, and a
+        // failure answers 500 so Meta redelivers (the processor forgets the id first) instead of losing the message.
+        var result = await processor.ProcessAsync(batch, cancellationToken);
+        LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
         return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");
     }
-
-    private async Task TryMarkAsReadAsync(string messageId, CancellationToken cancellationToken)
-    {
-        if (!options.CurrentValue.MarkAsRead)
-        {
-            return;
-        }
-
-        try
-        {
-            await client.MarkAsReadAsync(messageId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WhatsAppApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // Read receipts are best effort: the guest's message is already safely in the conversation.
-            LogMarkAsReadFailed(logger, ex.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp mark-as-read failed: {Error}")]
-    private static partial void LogMarkAsReadFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp verification rejected (mode or verify token mismatch)")]
     private static partial void LogVerificationRejected(ILogger logger);
@@ -115,9 +79,6 @@ public sealed partial class WhatsAppWebhookFunction(
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected as malformed: {Reason}")]
     private static partial void LogPayloadRejected(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp webhook item ignored: {Reason}")]
-    private static partial void LogIgnored(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp status {Status} for {MessageId}")]
-    private static partial void LogStatus(ILogger logger, string status, string messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp webhook: {Accepted} accepted, {Duplicates} duplicates, {Limited} rate limited, {Statuses} statuses, {Ignored} ignored")]
+    private static partial void LogBatch(ILogger logger, int accepted, int duplicates, int limited, int statuses, int ignored);
 }
