@@ -84,7 +84,11 @@ public static partial class HtmlToText
                     sb.Append('\n');
                     break;
                 case "li":
-                    sb.Append(closing ? "\n" : "\n- ");
+                    if (!closing)
+                    {
+                        sb.Append("\n- ");
+                    }
+
                     break;
                 case "p":
                     sb.Append("\n\n");
