@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using HotelAgent.Core.Messaging;
 
@@ -46,7 +45,7 @@ public static class GmailReplyRenderer
             .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var paragraph in paragraphs)
         {
-            var lines = paragraph.Split('\n').Select(l => WebUtility.HtmlEncode(l.Trim()));
+            var lines = paragraph.Split('\n').Select(l => Encode(l.Trim()));
             sb.Append("<p>").Append(string.Join("<br>\n", lines)).Append("</p>\n");
         }
 
@@ -54,16 +53,16 @@ public static class GmailReplyRenderer
         {
             if (!string.IsNullOrWhiteSpace(reply.OptionsTitle))
             {
-                sb.Append("<p><strong>").Append(WebUtility.HtmlEncode(reply.OptionsTitle.Trim())).Append("</strong></p>\n");
+                sb.Append("<p><strong>").Append(Encode(reply.OptionsTitle.Trim())).Append("</strong></p>\n");
             }
 
             sb.Append("<ol>\n");
             foreach (var option in reply.Options)
             {
-                sb.Append("<li>").Append(WebUtility.HtmlEncode(option.Title));
+                sb.Append("<li>").Append(Encode(option.Title));
                 if (!string.IsNullOrWhiteSpace(option.Description))
                 {
-                    sb.Append(" &ndash; <span style=\"color:#555\">").Append(WebUtility.HtmlEncode(option.Description)).Append("</span>");
+                    sb.Append(" &ndash; <span style=\"color:#555\">").Append(Encode(option.Description)).Append("</span>");
                 }
 
                 sb.Append("</li>\n");
@@ -74,4 +73,11 @@ public static class GmailReplyRenderer
 
         return sb.Append("</body></html>\n").ToString();
     }
+
+    /// <summary>Escapes markup characters only (the body is UTF-8, so accents stay readable).</summary>
+    private static string Encode(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal)
+            .Replace("\"", "&quot;", StringComparison.Ordinal);
 }
