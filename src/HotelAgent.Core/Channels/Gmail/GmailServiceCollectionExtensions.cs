@@ -19,10 +19,10 @@ public static class GmailServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<GmailOptions>()
-            .BindConfiguration(GmailOptions.SectionName)
+            .Bind(configuration.GetSection(GmailOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName);
+        services.AddOptions<HotelAgentOptions>().Bind(configuration.GetSection(HotelAgentOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(GmailAccessTokenProvider.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
