@@ -79,17 +79,23 @@ public sealed class GmailApiClient
     /// <summary>The id of the user label <paramref name="name"/>, created (users.labels.create) when missing; cached.</summary>
     public async Task<string> EnsureLabelAsync(string name, CancellationToken cancellationToken)
     {
-        if (_labelIds.TryGetValue(name, out var cached))
+        lock (_labelIds)
         {
-            return cached;
+            if (_labelIds.TryGetValue(name, out var hit))
+            {
+                return hit;
+            }
         }
 
         await _labelGate.WaitAsync(cancellationToken);
         try
         {
-            if (_labelIds.TryGetValue(name, out cached))
+            lock (_labelIds)
             {
-                return cached;
+                if (_labelIds.TryGetValue(name, out var hit))
+                {
+                    return hit;
+                }
             }
 
             var existing = await FindLabelAsync(name, cancellationToken);
@@ -116,12 +122,25 @@ public sealed class GmailApiClient
                 throw new GmailApiException(GmailErrorKind.Other, null, "label could not be created");
             }
 
-            _labelIds[name] = existing;
+            lock (_labelIds)
+            {
+                _labelIds[name] = existing;
+            }
+
             return existing;
         }
         finally
         {
             _labelGate.Release();
+        }
+    }
+
+    /// <summary>Drops cached label ids (e.g. after the label was deleted in Gmail and a modify was refused).</summary>
+    public void ForgetLabels()
+    {
+        lock (_labelIds)
+        {
+            _labelIds.Clear();
         }
     }
 

@@ -111,6 +111,10 @@ public sealed class GmailInboxPoller
                 catch (GmailApiException ex)
                 {
                     Log.MarkFailed(_logger, raw.Id, Describe(ex));
+                    if (ex.Kind is GmailErrorKind.Other or GmailErrorKind.NotFound)
+                    {
+                        _api.ForgetLabels(); // the label may have been deleted in Gmail: look it up again next tick
+                    }
                 }
             }
             catch (GmailApiException ex) when (ex.Kind is GmailErrorKind.Auth or GmailErrorKind.Quota)
@@ -124,6 +128,10 @@ public sealed class GmailInboxPoller
             {
                 failed++;
                 Log.MessageFailed(_logger, messageRef.Id, sender, Describe(ex));
+                if (ex.Kind is GmailErrorKind.Other)
+                {
+                    _api.ForgetLabels();
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

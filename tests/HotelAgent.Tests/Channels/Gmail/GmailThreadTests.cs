@@ -3,6 +3,8 @@ using HotelAgent.Core.Channels.Gmail;
 using HotelAgent.Core.Channels.Gmail.Mime;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Tests.Channels.Gmail;
 
@@ -197,5 +199,76 @@ public class GmailThreadTests
     public void Reply_subject_never_stacks_prefixes(string original, string expected)
     {
         Assert.Equal(expected, GmailSender.ReplySubject(original, new GmailOptions()));
+    }
+}
+
+public class GmailConversationTests
+{
+    [Fact]
+    public async Task Guest_reply_quoting_our_answer_stays_in_the_thread_and_only_new_words_reach_the_sink()
+    {
+        await using var h = await GmailTestHarness.StartAsync();
+        h.Fake.AddInboxMessage(GmailThreadTests.GuestEmail);
+        await h.Poller.PollOnceAsync(CancellationToken.None);
+        var first = Assert.Single(h.Sink.Received);
+        await h.Sender.SendAsync(new OutboundMessage(Channel.Email, first.GuestId, new Reply("Sí, tenemos. ¿Confirmo?"), "k1") { ChannelContext = first.ChannelContext }, CancellationToken.None);
+        var ours = Assert.Single(h.Fake.SentMessages).Parsed;
+
+        var answer = $"""
+            From: =?UTF-8?Q?Luc=C3=ADa_G=C3=B3mez?= <lucia.gomez@gmail.com>
+            To: Hotel Palermo Soho <reservas@hotelpalermosoho.com>
+            Subject: Re: =?UTF-8?Q?Consulta_habitaci=C3=B3n_doble?=
+            Message-ID: <CAJx9k2Qsecond@mail.gmail.com>
+            In-Reply-To: {ours.MessageId}
+            References: {ours.References} {ours.MessageId}
+            Content-Type: text/plain; charset="UTF-8"
+            Content-Transfer-Encoding: quoted-printable
+
+            S=C3=AD, confirm=C3=A1 por favor.
+
+            El s=C3=A1b, 21 nov 2026 a las 23:58, Hotel Palermo Soho (<
+            reservas@hotelpalermosoho.com>) escribi=C3=B3:
+
+            > S=C3=AD, tenemos. =C2=BFConfirmo?
+            >
+            """;
+        h.Fake.AddInboxMessage(answer);
+
+        await h.Poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(2, h.Sink.Received.Count);
+        var second = h.Sink.Received[1];
+        Assert.Equal("Sí, confirmá por favor.", second.Text);
+        Assert.Equal(first.ChannelContext[GmailContextKeys.ThreadId], second.ChannelContext[GmailContextKeys.ThreadId]);
+        Assert.Equal(first.ConversationId, second.ConversationId);
+        Assert.Equal("Re: Consulta habitación doble", second.ChannelContext[GmailContextKeys.Subject]);
+    }
+
+    [Fact]
+    public async Task Logs_mask_guest_addresses_and_never_contain_tokens_or_bodies()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var h = await GmailTestHarness.StartAsync(configureServices: s => s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
+        h.Fake.AddInboxMessage(GmailThreadTests.GuestEmail);
+        h.Fake.AddInboxMessage("From: Bad <bad@example.net>\r\nSubject: x\r\n\r\nSecreto del cuerpo\r\n");
+        h.Sink.FailWith = null;
+
+        await h.Poller.PollOnceAsync(CancellationToken.None);
+        var inbound = h.Sink.Received[0];
+        await h.Sender.SendAsync(new OutboundMessage(Channel.Email, inbound.GuestId, new Reply("Hola"), "k") { ChannelContext = inbound.ChannelContext }, CancellationToken.None);
+        h.Fake.RefreshToken = "revoked";
+        h.Fake.RevokeAccessTokens();
+        h.Fake.FailNext(401, pathContains: "/labels");
+        await h.Services.GetRequiredService<GmailApiClient>().ListMessagesAsync("x", 1, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var text = string.Join('\n', logs.Messages);
+        Assert.Contains("***@gmail.com", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("lucia.gomez@gmail.com", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("bad@example.net", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ya29", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Fake.ClientSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secreto", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("habitación doble del 12", text, StringComparison.Ordinal);
+        Assert.Contains("invalid_grant", text, StringComparison.Ordinal);
     }
 }

@@ -81,7 +81,11 @@ public sealed class GmailTestHarness : IAsyncDisposable
 
     public GmailOptions Options => Services.GetRequiredService<IOptions<GmailOptions>>().Value;
 
-    public static async Task<GmailTestHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, FakeGmailApi? fake = null, string? dataDirectory = null)
+    public static async Task<GmailTestHarness> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null,
+        FakeGmailApi? fake = null,
+        string? dataDirectory = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         fake ??= await FakeGmailApi.StartAsync();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotelagent-gmail-" + Guid.NewGuid().ToString("N"));
@@ -101,7 +105,9 @@ public sealed class GmailTestHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var sink = new RecordingInboundSink();
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        configureServices?.Invoke(collection);
+        var services = collection
             .AddLogging()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(time)
@@ -128,5 +134,30 @@ public sealed class GmailTestHarness : IAsyncDisposable
         catch (UnauthorizedAccessException)
         {
         }
+    }
+}
+
+/// <summary>Collects formatted log messages (all levels) for assertions about what is logged.</summary>
+public sealed class CapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyList<string> Messages => [.. _messages];
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> messages) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            messages.Enqueue(formatter(state, exception));
     }
 }
