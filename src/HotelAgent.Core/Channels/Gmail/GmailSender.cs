@@ -35,6 +35,7 @@ public sealed partial class GmailSender : IChannelSender, IDisposable
     public async Task SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message.IdempotencyKey);
         if (message.Channel != Channel.Email)
         {
             throw new ArgumentException($"GmailSender cannot send on {message.Channel}.", nameof(message));

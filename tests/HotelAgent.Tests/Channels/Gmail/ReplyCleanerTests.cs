@@ -72,7 +72,7 @@ public class ReplyCleanerTests
     [Fact]
     public void Text_that_merely_mentions_wrote_is_kept()
     {
-        var text = "El mes pasado les escribí por una reserva.\nMi esposa también escribió: ¿siguen con promo?";
+        var text = "El mes pasado les escribí por una reserva.\nMi esposa también escribió: ¿siguen con promo?\nEl gerente nos escribió:\nque había lugar.";
         Assert.Equal(text, ReplyCleaner.Clean(text));
     }
 

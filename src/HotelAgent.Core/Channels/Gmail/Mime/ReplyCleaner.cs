@@ -46,7 +46,7 @@ public static partial class ReplyCleaner
         var first = lines[i].Trim();
         if (EndsWithQuoteVerb().IsMatch(first) && (QuoteHeaderStart().IsMatch(first) || first.Contains('@', StringComparison.Ordinal)))
         {
-            return true;
+            return LooksLikeAttribution(first);
         }
 
         if (!QuoteHeaderStart().IsMatch(first))
@@ -61,12 +61,16 @@ public static partial class ReplyCleaner
             joined += " " + lines[i + k].Trim();
             if (EndsWithQuoteVerb().IsMatch(joined))
             {
-                return true;
+                return LooksLikeAttribution(joined);
             }
         }
 
         return false;
     }
+
+    /// <summary>Real attribution lines carry a date/time or an address, and are short.</summary>
+    private static bool LooksLikeAttribution(string line) =>
+        line.Length < 400 && (line.Any(char.IsAsciiDigit) || line.Contains('@', StringComparison.Ordinal));
 
     private static bool IsOutlookHeaderBlock(string[] lines, int i)
     {
