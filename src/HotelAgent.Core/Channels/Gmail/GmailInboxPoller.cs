@@ -87,7 +87,7 @@ public sealed class GmailInboxPoller
                 var raw = await _api.GetRawMessageAsync(messageRef.Id, cancellationToken);
                 fetched++;
                 var email = MimeMessageParser.Parse(raw.Raw);
-                sender = PiiMask.Contact(email.From?.Address);
+                sender = PiiMask.Contact(GuestAddress(email)?.Address);
 
                 var skipReason = SkipReason(email, raw, options);
                 if (skipReason is not null)
@@ -172,7 +172,8 @@ public sealed class GmailInboxPoller
             return "own message";
         }
 
-        var local = email.From.Address.Split('@')[0];
+        // Web contact forms send from noreply@ with the guest in Reply-To: the guest is the Reply-To address.
+        var local = GuestAddress(email)!.Address.Split('@')[0];
         if (AutomatedLocalParts.Contains(local, StringComparer.Ordinal))
         {
             return "automated sender";
@@ -236,12 +237,17 @@ public sealed class GmailInboxPoller
             context[GmailContextKeys.References] = email.References;
         }
 
-        return new InboundMessage(Channel.Email, email.From!.Address, email.From.DisplayName, text, raw.Id, raw.InternalDate)
+        var guest = GuestAddress(email)!;
+        return new InboundMessage(Channel.Email, guest.Address, guest.DisplayName ?? email.From?.DisplayName, text, raw.Id, raw.InternalDate)
         {
             Kind = string.IsNullOrWhiteSpace(text) && email.Attachments.Count > 0 ? InboundKind.Document : InboundKind.Text,
             ChannelContext = context,
         };
     }
+
+    /// <summary>Who to answer: the Reply-To mailbox when present (contact forms, assistants), else From.</summary>
+    internal static EmailAddress? GuestAddress(ParsedEmail email) =>
+        EmailAddress.Parse(email.GetHeader("Reply-To")) ?? email.From;
 
     private static string Describe(GmailApiException ex) =>
         $"{ex.Kind.ToString().ToLowerInvariant()}: {ex.Reason}{(ex.StatusCode is int s ? $" (HTTP {s})" : string.Empty)}";

@@ -190,4 +190,18 @@ public class GmailInboxPollerTests
         Assert.Single(h.Fake.Labels, l => l.Type == "user");
         Assert.Single(h.Fake.Requests, r => r == "POST /gmail/v1/users/me/labels");
     }
+
+    [Fact]
+    public async Task Contact_form_mail_from_noreply_answers_the_reply_to_guest()
+    {
+        await using var h = await GmailTestHarness.StartAsync();
+        h.Fake.AddInboxMessage(Mail("Formulario web <noreply@hotelpalermosoho.com>", "Nombre: Ana\r\nConsulta: ¿tienen traslado?", "Reply-To: Ana Ruiz <Ana.Ruiz@example.com>\r\n"));
+
+        var result = await h.Poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.Accepted);
+        var inbound = Assert.Single(h.Sink.Received);
+        Assert.Equal("ana.ruiz@example.com", inbound.GuestId);
+        Assert.Equal("Ana Ruiz", inbound.DisplayName);
+    }
 }
