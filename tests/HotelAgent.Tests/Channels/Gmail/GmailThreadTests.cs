@@ -78,6 +78,7 @@ public class GmailThreadTests
         await h.Sender.SendAsync(new OutboundMessage(Channel.Email, inbound.GuestId, reply, id + ":0") { ChannelContext = inbound.ChannelContext }, CancellationToken.None);
 
         var sent = Assert.Single(h.Fake.SentMessages);
+        Assert.Equal(threadId, sent.RequestedThreadId);
         Assert.Equal(threadId, sent.ThreadId);
         var email = sent.Parsed;
         Assert.Equal("Re: Consulta habitación doble", email.Subject);
@@ -188,6 +189,21 @@ public class GmailThreadTests
 
         await h.Sender.SendAsync(message, CancellationToken.None);
         Assert.Single(h.Fake.SentMessages);
+    }
+
+    [Fact]
+    public async Task Message_without_email_context_starts_a_new_thread_and_other_channels_are_refused()
+    {
+        await using var h = await GmailTestHarness.StartAsync();
+
+        await h.Sender.SendAsync(new OutboundMessage(Channel.Email, "guest@example.com", new Reply("Recordatorio: check-in mañana."), "proactive:1"), CancellationToken.None);
+
+        var sent = Assert.Single(h.Fake.SentMessages);
+        Assert.Equal(sent.Id, sent.ThreadId); // a new Gmail thread
+        Assert.Equal("Hotel Palermo Soho", sent.Parsed.Subject);
+        Assert.Null(sent.Parsed.InReplyTo);
+        Assert.Null(sent.RequestedThreadId);
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Sender.SendAsync(new OutboundMessage(Channel.WhatsApp, "+5491100000000", new Reply("x"), "w"), CancellationToken.None));
     }
 
     [Theory]

@@ -25,6 +25,9 @@ public sealed class FakeGmailMessage
 
     public HashSet<string> LabelIds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>For sent messages: the <c>threadId</c> field of the send request (null when absent).</summary>
+    public string? RequestedThreadId { get; init; }
+
     /// <summary>The raw RFC 822 text (bytes read as Latin-1, i.e. exactly as sent for 7-bit messages).</summary>
     public string RawText => Encoding.Latin1.GetString(Raw);
 
@@ -167,9 +170,10 @@ public sealed class FakeGmailApi : IAsyncDisposable
         }
     }
 
-    private string AddMessage(byte[] raw, DateTimeOffset? internalDate, string? threadId, IEnumerable<string> labels)
+    private string AddMessage(byte[] raw, DateTimeOffset? internalDate, string? threadId, IEnumerable<string> labels, bool isSend = false)
     {
         var parsed = MimeMessageParser.Parse(raw);
+        var threadIdRequested = threadId;
         lock (_sync)
         {
             var id = (_nextId++).ToString("x16", CultureInfo.InvariantCulture);
@@ -180,7 +184,8 @@ public sealed class FakeGmailApi : IAsyncDisposable
                     .FirstOrDefault(m => m.Parsed.MessageId is string mid && related.Contains(mid, StringComparer.Ordinal))?.ThreadId ?? threadId ?? id;
             }
 
-            var message = new FakeGmailMessage { Id = id, ThreadId = threadId, Raw = raw, InternalDate = internalDate ?? DateTimeOffset.UtcNow };
+            var requested = isSend ? threadIdRequested : null;
+            var message = new FakeGmailMessage { Id = id, ThreadId = threadId, Raw = raw, InternalDate = internalDate ?? DateTimeOffset.UtcNow, RequestedThreadId = requested };
             foreach (var l in labels)
             {
                 message.LabelIds.Add(l);
@@ -391,7 +396,7 @@ public sealed class FakeGmailApi : IAsyncDisposable
             }
 
             var threadId = doc.RootElement.TryGetProperty("threadId", out var t) ? t.GetString() : null;
-            var id = AddMessage(MimeEncodings.FromBase64Url(raw), DateTimeOffset.UtcNow, threadId, ["SENT"]);
+            var id = AddMessage(MimeEncodings.FromBase64Url(raw), DateTimeOffset.UtcNow, threadId, ["SENT"], isSend: true);
             lock (_sync)
             {
                 _sentIds.Add(id);
