@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HotelAgent.Core.Hotel;
 
 namespace HotelAgent.Core.Channels.Gmail;
 
@@ -13,6 +14,26 @@ namespace HotelAgent.Core.Channels.Gmail;
 public sealed class IcsCalendarBuilder(TimeProvider timeProvider)
 {
     public const string ContentType = "text/calendar; charset=utf-8; method=PUBLISH";
+
+    /// <summary>Convenience: the stay at <paramref name="hotel"/> with its check-in/out times ("HH:mm") and time zone.</summary>
+    public byte[] BuildReservation(HotelProfile hotel, string reference, DateOnly checkIn, DateOnly checkOut, string? summary = null)
+    {
+        ArgumentNullException.ThrowIfNull(hotel);
+        return BuildReservation(
+            reference,
+            hotel.Name,
+            $"{hotel.Address}, {hotel.City}, {hotel.Country}",
+            checkIn,
+            checkOut,
+            ParseTime(hotel.Policies.CheckInTime, new TimeOnly(15, 0)),
+            ParseTime(hotel.Policies.CheckOutTime, new TimeOnly(11, 0)),
+            hotel.TimeZone,
+            summary ?? $"Reserva {reference} - {hotel.Name}");
+    }
+
+    /// <summary>A file name for the attachment, e.g. <c>reserva-HPS-1234.ics</c>.</summary>
+    public static string FileNameFor(string reference) =>
+        "reserva-" + new string(reference.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()) + ".ics";
 
     public byte[] BuildReservation(
         string reference,
@@ -107,6 +128,9 @@ public sealed class IcsCalendarBuilder(TimeProvider timeProvider)
 
         sb.Append("\r\n");
     }
+
+    private static TimeOnly ParseTime(string? value, TimeOnly fallback) =>
+        TimeOnly.TryParseExact(value, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : fallback;
 
     private static TimeZoneInfo ResolveZone(string timeZone)
     {

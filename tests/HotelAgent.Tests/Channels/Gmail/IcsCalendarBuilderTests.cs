@@ -64,4 +64,19 @@ public class IcsCalendarBuilderTests
         Assert.Throws<ArgumentException>(() => new IcsCalendarBuilder(Time).BuildReservation(
             "R", "H", "A", new DateOnly(2026, 12, 14), new DateOnly(2026, 12, 12), new TimeOnly(15, 0), new TimeOnly(11, 0), "UTC", "s"));
     }
+
+    [Fact]
+    public void Builds_from_the_hotel_profile()
+    {
+        var hotel = HotelAgent.Core.Hotel.HotelProfile.Load(null);
+        var p = Properties(Encoding.UTF8.GetString(new IcsCalendarBuilder(Time).BuildReservation(hotel, "HPS-9", new DateOnly(2026, 12, 12), new DateOnly(2026, 12, 13))));
+        var checkIn = TimeOnly.ParseExact(hotel.Policies.CheckInTime, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(hotel.TimeZone);
+        var expected = TimeZoneInfo.ConvertTimeToUtc(new DateOnly(2026, 12, 12).ToDateTime(checkIn), zone);
+
+        Assert.Equal(expected.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture), p["DTSTART"]);
+        Assert.StartsWith(IcsCalendarBuilder.Escape(hotel.Name), p["LOCATION"], StringComparison.Ordinal);
+        Assert.Equal("reserva-HPS-9.ics", IcsCalendarBuilder.FileNameFor("HPS-9"));
+        Assert.Equal("reserva-A-B.ics", IcsCalendarBuilder.FileNameFor("A/B"));
+    }
 }
