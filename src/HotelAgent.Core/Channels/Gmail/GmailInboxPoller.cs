@@ -79,7 +79,8 @@ public sealed class GmailInboxPoller
 
         int fetched = 0, accepted = 0, skipped = 0, failed = 0;
         GmailApiException? batchError = null;
-        foreach (var messageRef in refs.Take(options.MaxMessagesPerPoll))
+        // Gmail lists newest first; a guest's messages must reach the conversation in the order they were written.
+        foreach (var messageRef in refs.Take(options.MaxMessagesPerPoll).Reverse())
         {
             var sender = "(unknown)";
             try

@@ -204,4 +204,18 @@ public class GmailInboxPollerTests
         Assert.Equal("ana.ruiz@example.com", inbound.GuestId);
         Assert.Equal("Ana Ruiz", inbound.DisplayName);
     }
+
+    [Fact]
+    public async Task Messages_reach_the_sink_oldest_first()
+    {
+        await using var h = await GmailTestHarness.StartAsync();
+        var t0 = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        h.Fake.AddInboxMessage(Mail("guest@example.com", "primero"), t0);
+        h.Fake.AddInboxMessage(Mail("guest@example.com", "segundo"), t0.AddMinutes(1));
+        h.Fake.AddInboxMessage(Mail("guest@example.com", "tercero"), t0.AddMinutes(2));
+
+        await h.Poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["primero", "segundo", "tercero"], h.Sink.Received.Select(m => m.Text));
+    }
 }
