@@ -41,6 +41,11 @@ public sealed partial class GmailSender : IChannelSender, IDisposable
             throw new ArgumentException($"GmailSender cannot send on {message.Channel}.", nameof(message));
         }
 
+        if (!message.GuestId.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The guest id of an email reply must be an email address.", nameof(message));
+        }
+
         // Serialized so two concurrent retries of the same key cannot both pass the "already sent" check.
         await _gate.WaitAsync(cancellationToken);
         try
