@@ -1,4 +1,5 @@
 using HotelAgent.Core.Audio;
+using HotelAgent.Core.Channels.Gmail;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
@@ -46,6 +47,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddHotelAgentPms(configuration);
         services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);
+        services.AddHotelAgentGmail(configuration);
         services.AddHotelAgentQueues(configuration);
         services.AddHotelAgentAudio(configuration);
         services.AddSingleton<VoiceConversationBridge>();

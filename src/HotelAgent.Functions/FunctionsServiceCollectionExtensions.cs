@@ -1,6 +1,8 @@
 using HotelAgent.Core.Health;
 using HotelAgent.Core.Queues;
 using HotelAgent.Functions.Functions.Audio;
+using HotelAgent.Functions.Functions.Gmail;
+using HotelAgent.Functions.Hosting.Standalone;
 using HotelAgent.Functions.Functions.Staff;
 using HotelAgent.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +30,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "release"));
         services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "reply"));
         services.AddSingleton<IFunction, StaffStatsFunction>();
+        services.AddSingleton<IFunction, GmailPollFunction>();
+        services.AddSingleton<IFunction, GmailWebhookFunction>();
         services.AddSingleton<IFunction, TranscribeAudioFunction>();
         services.AddSingleton<IFunction, SynthesizeAudioFunction>();
         services.Replace(ServiceDescriptor.Singleton<IQueueSender, HostAwareQueueSender>());
@@ -39,6 +43,7 @@ public static class FunctionsServiceCollectionExtensions
         {
             // Standalone: the in-process SQLite engine runs orchestrations, activities and timers.
             services.AddHostedService(sp => sp.GetRequiredService<StandaloneOrchestrationEngine>());
+            services.AddHostedService<StandaloneTimerScheduler>();
         }
 
         services.AddSingleton<CustomHandlerDispatcher>();

@@ -17,7 +17,7 @@ public class GmailRegistrationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection()
             .AddLogging()
-            .AddSingleton<IInboundMessageSink>(new RecordingInboundSink())
+            .AddSingleton<IInboundMessageSink>(new GmailRecordingSink())
             .AddHotelAgentGmail(configuration)
             .BuildServiceProvider();
     }

@@ -263,7 +263,7 @@ public class GmailConversationTests
     [Fact]
     public async Task Logs_mask_guest_addresses_and_never_contain_tokens_or_bodies()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new GmailCapturingLoggerProvider();
         await using var h = await GmailTestHarness.StartAsync(configureServices: s => s.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         h.Fake.AddInboxMessage(GmailThreadTests.GuestEmail);
         h.Fake.AddInboxMessage("From: Bad <bad@example.net>\r\nSubject: x\r\n\r\nSecreto del cuerpo\r\n");

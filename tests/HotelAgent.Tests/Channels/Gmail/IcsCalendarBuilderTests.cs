@@ -6,7 +6,7 @@ namespace HotelAgent.Tests.Channels.Gmail;
 
 public class IcsCalendarBuilderTests
 {
-    private static readonly ManualTimeProvider Time = new(new DateTimeOffset(2026, 11, 21, 22, 30, 5, TimeSpan.Zero));
+    private static readonly GmailManualTimeProvider Time = new(new DateTimeOffset(2026, 11, 21, 22, 30, 5, TimeSpan.Zero));
 
     private static string Build(string summary = "Reserva HPS-1234 en Hotel Palermo Soho", string address = "Gorriti 4800, Palermo; Buenos Aires") =>
         Encoding.UTF8.GetString(new IcsCalendarBuilder(Time).BuildReservation(

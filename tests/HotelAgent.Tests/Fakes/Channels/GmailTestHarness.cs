@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace HotelAgent.Tests.Fakes.Channels;
 
 /// <summary>Records accepted messages; can be told to fail.</summary>
-public sealed class RecordingInboundSink : IInboundMessageSink
+public sealed class GmailRecordingSink : IInboundMessageSink
 {
     private readonly List<InboundMessage> _received = [];
 
@@ -41,7 +41,7 @@ public sealed class RecordingInboundSink : IInboundMessageSink
 }
 
 /// <summary>A TimeProvider the test moves by hand.</summary>
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class GmailManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = start;
 
@@ -56,7 +56,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 /// </summary>
 public sealed class GmailTestHarness : IAsyncDisposable
 {
-    private GmailTestHarness(FakeGmailApi fake, ServiceProvider services, RecordingInboundSink sink, string dataDirectory, ManualTimeProvider time)
+    private GmailTestHarness(FakeGmailApi fake, ServiceProvider services, GmailRecordingSink sink, string dataDirectory, GmailManualTimeProvider time)
     {
         Fake = fake;
         Services = services;
@@ -69,11 +69,11 @@ public sealed class GmailTestHarness : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public RecordingInboundSink Sink { get; }
+    public GmailRecordingSink Sink { get; }
 
     public string DataDirectory { get; }
 
-    public ManualTimeProvider Time { get; }
+    public GmailManualTimeProvider Time { get; }
 
     public GmailInboxPoller Poller => Services.GetRequiredService<GmailInboxPoller>();
 
@@ -103,8 +103,8 @@ public sealed class GmailTestHarness : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var sink = new RecordingInboundSink();
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero));
+        var sink = new GmailRecordingSink();
+        var time = new GmailManualTimeProvider(new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero));
         var collection = new ServiceCollection();
         configureServices?.Invoke(collection);
         var services = collection
@@ -138,7 +138,7 @@ public sealed class GmailTestHarness : IAsyncDisposable
 }
 
 /// <summary>Collects formatted log messages (all levels) for assertions about what is logged.</summary>
-public sealed class CapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+public sealed class GmailCapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
 
