@@ -31,6 +31,16 @@ public static class Program
             Console.WriteLine(string.Create(c, $"{name}: n={report.Count} intent accuracy={report.IntentAccuracy:F4} macro-F1={report.MacroF1:F4} entity accuracy={report.EntityAccuracy:F4}"));
         }
 
+        // calibration: how often the intent is right in each confidence band (default thresholds)
+        var options = new NluOptions();
+        var held = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).ToArray();
+        var byBand = held.Select(e => (e, r: engine.Parse(e.Text, e.Today))).GroupBy(x => options.Classify(x.r.Confidence)).OrderBy(g => g.Key);
+        foreach (var g in byBand)
+        {
+            Console.WriteLine(string.Create(c,
+                $"band {g.Key}: {g.Count()} utterances ({100.0 * g.Count() / held.Length:F1}%), intent accuracy {g.Count(x => x.r.Intent == x.e.Intent) / (double)g.Count():F3}, mean confidence {g.Average(x => x.r.Confidence):F3}"));
+        }
+
         var texts = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).Select(e => (e.Text, e.Today)).ToArray();
         // warm-up (JIT, tiering)
         for (var i = 0; i < 3000; i++)
