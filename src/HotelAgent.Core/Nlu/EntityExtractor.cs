@@ -21,7 +21,7 @@ public static partial class EntityExtractor
     private static readonly HashSet<string> FuzzyStop = new(StringComparer.Ordinal)
     {
         "familia", "familias", "quite", "simplemente", "noble", "doblar", "tripa", "suits", "sweet", "single", "simpre",
-        "siempre", "sample", "visual", "ejecutar", "doblez", "nobles", "dobla", "doblo", "tiple", "subte", "suerte", "simples",
+        "siempre", "sample", "visual", "ejecutar", "doblez", "nobles", "dobla", "doblo", "tiple", "subte", "suerte", "simples", "efectivo", "efectiva", "ejecutar",
     };
 
     // (phrase tokens, canonical); single tokens of 6+ letters also match with edit distance 1
@@ -153,7 +153,7 @@ public static partial class EntityExtractor
                     adults += v;
                 else if (ChildWords.Contains(next))
                     kids += v;
-                else if (PeopleWords.Contains(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos")))
+                else if (PeopleWords.Contains(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos" or "sumar" or "agregar" or "sumo" or "agrego" or "add")))
                     people = Math.Max(people, v);
             }
             switch (w)
@@ -246,7 +246,7 @@ public static partial class EntityExtractor
             {
                 foreach (var (syn, c) in candidates)
                 {
-                    var max = syn.Length >= 8 ? 2 : 1;
+                    var max = syn.Length >= 10 ? 2 : 1;
                     if (Math.Abs(syn.Length - w.Length) <= max && Fuzzy.DamerauLevenshtein(w, syn, max) <= max)
                         return c;
                 }
