@@ -287,6 +287,17 @@ internal static class DateExtractor
         return null;
     }
 
+    private static bool StayVerbBefore(string[] t, int i)
+    {
+        for (var k = Math.Max(0, i - 4); k < i; k++)
+        {
+            if (t[k] is "quedar" or "quedarme" or "quedarnos" or "quedamos" or "quedo" or "quedaria" or "quedariamos" or "stay"
+                or "staying" or "hospedarme" or "hospedarnos" or "alojarme" or "alojarnos")
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>"gracias, hasta mañana" closes a conversation; "me quedo hasta mañana" does not.</summary>
     private static bool IsFarewell(string[] t, int i)
     {
@@ -395,7 +406,7 @@ internal static class DateExtractor
                 return n;
             if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))
                 return n * 7;
-            if (unit is "dias" or "days" && i > 0 && t[i - 1] is "por" or "for" or "durante")
+            if (unit is "dias" or "days" && ((i > 0 && t[i - 1] is "por" or "for" or "durante") || StayVerbBefore(t, i)))
                 return n;
         }
         return null;

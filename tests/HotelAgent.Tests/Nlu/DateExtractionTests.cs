@@ -176,6 +176,8 @@ public class DateExtractionTests
     [InlineData("una semana", 7)]
     [InlineData("dos semanas", 14)]
     [InlineData("por 4 días", 4)]
+    [InlineData("me voy a quedar 10 días", 10)]
+    [InlineData("we'll stay 5 days", 5)]
     [InlineData("one more night", 1)]
     [InlineData("una noche más", 1)]
     public void Nights_without_dates(string text, int nights)
@@ -189,6 +191,7 @@ public class DateExtractionTests
     [InlineData("cobran si cancelo con una semana de anticipación?")]
     [InlineData("a qué hora es el check in?")]
     [InlineData("están a 5 cuadras del subte?")]
+    [InlineData("llego en 3 días")]
     [InlineData("somos 4")]
     [InlineData("la 2")]
     public void No_dates_where_there_are_none(string text)
