@@ -15,9 +15,9 @@ public sealed class IntentClassifier
 {
     private const int HashBits = 18;
     private const int FeatureCount = 1 << HashBits;
-    private const int Epochs = 12;
-    private const float InitialLearningRate = 0.5f;
-    private const float L2 = 2e-5f;
+    private const int Epochs = 10;
+    private const float InitialLearningRate = 1.0f;
+    private const float L2 = 5e-5f;
     private const int Seed = 1121;
 
     private readonly string[] _labels;
@@ -68,6 +68,7 @@ public sealed class IntentClassifier
         var order = Enumerable.Range(0, feats.Length).ToArray();
         var rng = new Random(Seed);
         var scores = new float[classes];
+        var grad = new float[classes];
         for (var epoch = 0; epoch < Epochs; epoch++)
         {
             rng.Shuffle(order);
@@ -79,14 +80,16 @@ public sealed class IntentClassifier
                 Softmax(scores);
                 for (var c = 0; c < classes; c++)
                 {
-                    var g = scores[c] - (c == y ? 1f : 0f);
-                    b[c] -= lr * g * 0.1f;
-                    var step = lr * g * x;
-                    foreach (var feature in f)
-                    {
-                        ref var wi = ref w[(feature * classes) + c];
-                        wi -= step + (lr * L2 * wi);
-                    }
+                    grad[c] = scores[c] - (c == y ? 1f : 0f);
+                    b[c] -= lr * grad[c] * 0.1f;
+                    grad[c] *= lr * x;
+                }
+                var decay = 1f - (lr * L2);
+                foreach (var feature in f)
+                {
+                    var row = w.AsSpan(feature * classes, classes);
+                    for (var c = 0; c < classes; c++)
+                        row[c] = (row[c] * decay) - grad[c];
                 }
             }
         }
@@ -158,6 +161,11 @@ public sealed class IntentClassifier
             prev = word;
         }
         features.Add(Hash(2, prev, "</s>"));
+        // dictionary cues shared with the entity extractors (generalize beyond the words seen in training)
+        if (EntityExtractor.FindAmenities(words).Count > 0)
+            features.Add(Hash(5, "amenity", null));
+        if (EntityExtractor.FindRoomType(words) is not null)
+            features.Add(Hash(5, "room", null));
         if (words.Length <= 2)
             features.Add(Hash(4, words.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
 

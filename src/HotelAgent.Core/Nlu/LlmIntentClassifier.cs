@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -56,13 +57,19 @@ public sealed class OpenAIIntentClassifier : ILlmIntentClassifier
 
     private readonly ChatClient? _client;
 
-    public OpenAIIntentClassifier(IOptions<OpenAIOptions> options)
+    /// <summary>Name of the <see cref="IHttpClientFactory"/> client used for the OpenAI calls.</summary>
+    public const string HttpClientName = "HotelAgent.Nlu.OpenAI";
+
+    public OpenAIIntentClassifier(IOptions<OpenAIOptions> options, IHttpClientFactory? httpClientFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         if (!string.IsNullOrWhiteSpace(o.ApiKey))
         {
-            _client = new ChatClient(o.ChatModel, new ApiKeyCredential(o.ApiKey), new OpenAIClientOptions { Endpoint = o.Endpoint });
+            var clientOptions = new OpenAIClientOptions { Endpoint = o.Endpoint };
+            if (httpClientFactory is not null)
+                clientOptions.Transport = new HttpClientPipelineTransport(httpClientFactory.CreateClient(HttpClientName));
+            _client = new ChatClient(o.ChatModel, new ApiKeyCredential(o.ApiKey), clientOptions);
         }
     }
 
@@ -80,10 +87,9 @@ public sealed class OpenAIIntentClassifier : ILlmIntentClassifier
             new SystemChatMessage(SystemPrompt),
             new UserChatMessage($"Guest message:\n{text}\n\nAn offline model guessed: {hint}."),
         ];
+        // no temperature / token limit: reasoning models (o-series, gpt-5) reject or need them differently
         var options = new ChatCompletionOptions
         {
-            Temperature = 0f,
-            MaxOutputTokenCount = 50,
             ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("intent_classification", Schema, jsonSchemaIsStrict: true),
         };
         ChatCompletion completion = await _client.CompleteChatAsync(messages, options, cancellationToken);
