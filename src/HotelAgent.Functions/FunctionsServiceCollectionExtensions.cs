@@ -49,6 +49,11 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<CustomHandlerDispatcher>();
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<IReadinessCheck, DataDirectoryCheck>();
+        services.AddSingleton<IReadinessCheck, ChannelsStoreCheck>();
+        services.AddSingleton<IReadinessCheck, QueueStoreCheck>();
+        services.AddSingleton<IReadinessCheck, PmsCheck>();
+        services.AddSingleton<IReadinessCheck, AudioCheck>();
+        services.AddHostedService<WarmUp>();
         services.AddSingleton(new HostingModeInfo(mode));
         return services;
     }

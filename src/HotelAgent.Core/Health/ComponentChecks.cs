@@ -1,0 +1,45 @@
+using HotelAgent.Core.Audio;
+using HotelAgent.Core.Channels.Common;
+using HotelAgent.Core.Pms.Resilience;
+using HotelAgent.Core.Queues;
+
+namespace HotelAgent.Core.Health;
+
+/// <summary>The channels store (idempotency, service window, sent keys) opens.</summary>
+public sealed class ChannelsStoreCheck(ChannelsDatabase database) : IReadinessCheck
+{
+    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
+        await database.IsReachableAsync(cancellationToken)
+            ? new ReadinessResult("channelsStore", true, "reachable")
+            : new ReadinessResult("channelsStore", false, "channels.db cannot be opened");
+}
+
+/// <summary>The standalone queue store opens (audio jobs).</summary>
+public sealed class QueueStoreCheck(IQueueInspector queues) : IReadinessCheck
+{
+    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        var poison = await queues.CountAsync(AudioQueues.Transcribe + "-poison", cancellationToken)
+            + await queues.CountAsync(AudioQueues.Synthesize + "-poison", cancellationToken);
+        return new ReadinessResult("queues", true, $"reachable; {poison} poison message(s)");
+    }
+}
+
+/// <summary>PMS circuit state. Not critical: with the PMS down guests still get a graceful answer.</summary>
+public sealed class PmsCheck(PmsHealth pms) : IReadinessCheck
+{
+    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ReadinessResult("pms", pms.IsAvailable, $"{pms.Provider}: circuit {pms.State}", Critical: false));
+}
+
+/// <summary>Audio engines (espeak-ng/opusenc/ffmpeg or OpenAI). Not critical: without them audio is disabled, text still works.</summary>
+public sealed class AudioCheck(AudioStatus audio) : IReadinessCheck
+{
+    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ReadinessResult(
+            "audio",
+            audio.CanTranscribe || audio.CanSynthesize,
+            $"transcription: {(audio.CanTranscribe ? audio.TranscriptionEngine : "disabled")}; synthesis: {(audio.CanSynthesize ? audio.SynthesisEngine : "disabled")}"
+                + (audio.Reason.Length > 0 ? $" ({audio.Reason})" : string.Empty),
+            Critical: false));
+}
