@@ -59,7 +59,11 @@ public sealed record ConversationInput
 }
 
 /// <summary>A reply for the <c>SendReply</c> activity.</summary>
-public sealed record SendReplyRequest(OutboundMessage Message, bool AlsoVoice, string Language, string ConversationId);
+public sealed record SendReplyRequest(OutboundMessage Message, bool AlsoVoice, string Language, string ConversationId)
+{
+    /// <summary>A booking confirmed by this reply: email confirmations then carry its .ics calendar file.</summary>
+    public string? BookingReference { get; init; }
+}
 
 /// <summary>
 /// The custom status staff see in the Durable Functions Monitor and <c>GET /api/staff/conversations</c>:

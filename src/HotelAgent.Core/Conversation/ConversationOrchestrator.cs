@@ -105,13 +105,19 @@ public sealed partial class ConversationOrchestrator(
                     outcome = new DialogOutcome(current.State, [new Reply(Apology(current.State.Language))], [], null, 0);
                 }
 
+                var booked = outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Reference;
                 for (var i = 0; i < outcome.Replies.Count; i++)
                 {
                     var outbound = new OutboundMessage(message.Channel, message.GuestId, outcome.Replies[i], $"{message.ProviderMessageId}:{i}")
                     {
                         ChannelContext = message.ChannelContext,
                     };
-                    await SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId), log);
+                    var confirmsBooking = booked is not null && (outcome.Replies[i].Text.Contains(booked, StringComparison.Ordinal) || i == outcome.Replies.Count - 1);
+                    await SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId)
+                    {
+                        BookingReference = confirmsBooking ? booked : null,
+                    }, log);
+                    booked = confirmsBooking ? null : booked;
                 }
 
                 await RecordAsync(context, current, message, outcome, log);

@@ -1,9 +1,20 @@
+using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Pms;
 
 namespace HotelAgent.Core.Conversation;
 
-/// <summary>Sends the text reply on the guest's channel; voice notes are queued by <see cref="IVoiceReplyQueue"/> when available.</summary>
-public sealed class ReplyDispatcher(IEnumerable<IChannelSender> senders, IEnumerable<IVoiceReplyQueue> voice) : IReplyDispatcher
+/// <summary>
+/// Sends the text reply on the guest's channel (email booking confirmations carry an .ics calendar file);
+/// voice notes are queued by <see cref="IVoiceReplyQueue"/> when the guest spoke.
+/// </summary>
+public sealed class ReplyDispatcher(
+    IEnumerable<IChannelSender> senders,
+    IEnumerable<IVoiceReplyQueue> voice,
+    IPmsClient pms,
+    IcsCalendarBuilder calendar,
+    HotelProfile hotel) : IReplyDispatcher
 {
     public async Task DispatchAsync(SendReplyRequest request, CancellationToken cancellationToken)
     {
@@ -11,8 +22,22 @@ public sealed class ReplyDispatcher(IEnumerable<IChannelSender> senders, IEnumer
         var sender = senders.FirstOrDefault(s => s.Channel == request.Message.Channel)
             ?? throw new InvalidOperationException($"No sender is registered for channel {request.Message.Channel}.");
 
+        var message = request.Message;
+        if (request.BookingReference is { } reference && message.Channel == Channel.Email)
+        {
+            var reservation = await pms.GetReservationAsync(reference, cancellationToken);
+            var ics = calendar.BuildReservation(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut);
+            message = message with
+            {
+                Reply = message.Reply with
+                {
+                    Attachments = [.. message.Reply.Attachments, new ReplyAttachment(IcsCalendarBuilder.FileNameFor(reference), IcsCalendarBuilder.ContentType, ics)],
+                },
+            };
+        }
+
         // The text always goes out: it is the fallback when synthesis fails.
-        await sender.SendAsync(request.Message, cancellationToken);
+        await sender.SendAsync(message, cancellationToken);
         if (request.AlsoVoice && voice.FirstOrDefault() is { } queue)
         {
             await queue.EnqueueAsync(request, cancellationToken);
