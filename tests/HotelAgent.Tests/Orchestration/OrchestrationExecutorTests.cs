@@ -309,7 +309,7 @@ public class OrchestrationExecutorTests
     {
         var h = Harness("o", async (ctx, _) =>
         {
-            await Task.Delay(20);
+            await Task.Delay(TimeSpan.FromSeconds(30)); // long enough never to be complete when awaited
             return null;
         });
         var c = Completion(h.Start("o"));
@@ -326,7 +326,7 @@ public class OrchestrationExecutorTests
             await ctx.CallActivityAsync("A");
             await Task.Run(async () =>
             {
-                await Task.Delay(5);
+                await Task.Delay(TimeSpan.FromSeconds(30));
                 return 1;
             });
             return null;

@@ -58,6 +58,9 @@ public sealed class StandaloneOrchestrationEngineTests : IDisposable
         await EngineFactory.WaitUntilAsync(async () => await Turns(engine, "wa:34600") == 3, "three turns");
         Assert.Equal(["echo:hola", "echo:una habitación", "echo:gracias"], sent.Select(s => s.Text));
         Assert.Equal([1, 2, 3], sent.Select(s => s.Turn));
+        // After continue-as-new the next generation starts in its own step.
+        await EngineFactory.WaitUntilAsync(async () =>
+            (await engine.GetStatusAsync("wa:34600", showHistory: true))!.HistoryJson!.Contains("executionStarted", StringComparison.Ordinal), "new generation");
         var status = await engine.GetStatusAsync("wa:34600", showHistory: true);
         Assert.NotNull(status);
         Assert.Equal(OrchestrationRuntimeStatus.Running, status.RuntimeStatus);
