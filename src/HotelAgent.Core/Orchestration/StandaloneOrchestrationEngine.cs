@@ -362,6 +362,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var newActivities = new List<ActivityWorkItem>();
         var signals = new List<string>();
         string? finishedStatus = null;
+        var timerCreated = false;
         await WriteAsync(async (c, tx) =>
         {
             await ExecAsync(c, tx, $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})").ConfigureAwait(false);
@@ -395,6 +396,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                         };
                         var fireMs = action.CreateTimer.FireAt.ToDateTimeOffset().ToUnixTimeMilliseconds();
                         await InsertInboxAsync(c, tx, instanceId, PrioNormal, fireMs, KindTimer, fired).ConfigureAwait(false);
+                        timerCreated = true;
                         break;
                     case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
                         var send = action.SendEvent;
@@ -521,7 +523,11 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             Log.InstanceFinished(_logger, instanceId, finishedStatus);
         }
 
-        _wake.Release(); // a new timer may be due earlier than the poller's current wait
+        if (timerCreated && _wake.CurrentCount == 0)
+        {
+            _wake.Release(); // the new timer may be due before the poller's current wait ends
+        }
+
         return true;
     }
 
