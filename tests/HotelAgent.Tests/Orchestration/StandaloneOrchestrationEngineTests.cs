@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Tests.Fakes.Orchestration;
+using static HotelAgent.Tests.Fakes.Orchestration.ConversationScenario;
 
 namespace HotelAgent.Tests.Orchestration;
 
@@ -11,33 +12,9 @@ public sealed class StandaloneOrchestrationEngineTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private sealed record ConvState(int Turn);
+    private static OrchestratorRegistry Conversation() => ConversationScenario.Orchestrators();
 
-    private sealed record SendInput(string To, string Text, int Turn);
-
-    /// <summary>A guest conversation: one event per inbound message, one "send" activity per reply, continue-as-new every turn.</summary>
-    private static OrchestratorRegistry Conversation() => new OrchestratorRegistry().Add("conversation", async (ctx, input) =>
-    {
-        var state = OrchestrationJson.Deserialize<ConvState>(input) ?? new ConvState(0);
-        var message = await ctx.WaitForExternalEvent<string>("message");
-        var turn = state.Turn + 1;
-        await ctx.CallActivityAsync("send", new SendInput(ctx.InstanceId, "echo:" + message, turn), new RetryPolicy(3, TimeSpan.FromMilliseconds(50)));
-        ctx.SetCustomStatus(new { stage = "chatting", turns = turn, last = message });
-        ctx.ContinueAsNew(new ConvState(turn));
-        return null;
-    });
-
-    private static async Task<int> Turns(IDurableClient client, string id)
-    {
-        var status = await client.GetStatusAsync(id);
-        if (status?.CustomStatus is null)
-        {
-            return 0;
-        }
-
-        using var doc = System.Text.Json.JsonDocument.Parse(status.CustomStatus);
-        return doc.RootElement.GetProperty("turns").GetInt32();
-    }
+    private static Task<int> Turns(IDurableClient client, string id) => ConversationScenario.TurnsAsync(client, id);
 
     [Fact]
     public async Task Multi_turn_conversation_via_events_replies_in_order()

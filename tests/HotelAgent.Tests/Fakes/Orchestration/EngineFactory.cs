@@ -7,10 +7,17 @@ namespace HotelAgent.Tests.Fakes.Orchestration;
 public sealed class EngineFactory : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private readonly bool _deleteOnDispose;
 
     public EngineFactory()
+        : this(Path.Combine(Path.GetTempPath(), "ha-orch-" + Guid.NewGuid().ToString("N")), deleteOnDispose: true)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "ha-orch-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public EngineFactory(string directory, bool deleteOnDispose)
+    {
+        Directory = directory;
+        _deleteOnDispose = deleteOnDispose;
         System.IO.Directory.CreateDirectory(Directory);
     }
 
@@ -38,6 +45,11 @@ public sealed class EngineFactory : IDisposable
     public void Dispose()
     {
         _services.Dispose();
+        if (!_deleteOnDispose)
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, true);
