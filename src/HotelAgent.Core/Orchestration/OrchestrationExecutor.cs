@@ -440,10 +440,30 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
         return source.Task;
     }
 
+    /// <summary>Longest single durable timer; longer waits are a chain of timers (as the .NET SDK does).</summary>
+    internal static readonly TimeSpan MaxTimerInterval = TimeSpan.FromDays(3);
+
     public Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken = default)
     {
-        var id = _sequence++;
         var utc = fireAt.Kind == DateTimeKind.Utc ? fireAt : DateTime.SpecifyKind(fireAt.ToUniversalTime(), DateTimeKind.Utc);
+        return utc - CurrentUtcDateTime > MaxTimerInterval
+            ? CreateLongTimerAsync(utc, cancellationToken)
+            : CreateSingleTimer(utc, cancellationToken);
+    }
+
+    private async Task CreateLongTimerAsync(DateTime fireAt, CancellationToken cancellationToken)
+    {
+        while (fireAt - CurrentUtcDateTime > MaxTimerInterval)
+        {
+            await CreateSingleTimer(CurrentUtcDateTime + MaxTimerInterval, cancellationToken);
+        }
+
+        await CreateSingleTimer(fireAt, cancellationToken);
+    }
+
+    private Task CreateSingleTimer(DateTime utc, CancellationToken cancellationToken)
+    {
+        var id = _sequence++;
         _openActions.Add(id, new OrchestratorAction { Id = id, CreateTimer = new CreateTimerAction { FireAt = Timestamp.FromDateTime(utc) } });
         var source = new TaskCompletionSource<bool>();
         _timers.Add(id, source);
