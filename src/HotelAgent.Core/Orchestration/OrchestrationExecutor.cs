@@ -96,7 +96,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                 IsReplaying = all[index].Replaying;
                 Apply(all[index].Event);
                 _sync.Drain();
-                CheckOrchestrator(afterAllEvents: false);
+                CheckOrchestrator();
             }
 
             if (_completion is null)
@@ -106,7 +106,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                     throw new NonDeterministicOrchestrationException("The history has no executionStarted event: the orchestration was never started.");
                 }
 
-                CheckOrchestrator(afterAllEvents: true);
+                CheckOrchestrator();
             }
         }
         catch (NonDeterministicOrchestrationException ex)
@@ -305,7 +305,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
         _bufferedEvents.AddLast(e);
     }
 
-    private void CheckOrchestrator(bool afterAllEvents)
+    private void CheckOrchestrator()
     {
         if (_orchestratorTask is null || _completion is not null)
         {
@@ -331,8 +331,6 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                 $"Orchestrator '{Name}' ({InstanceId}) is awaiting something that is not a durable task (Task.Delay, I/O, Task.Run, locks...). " +
                 "Orchestrators may only await tasks created by IOrchestrationContext.");
         }
-
-        _ = afterAllEvents;
     }
 
     private bool HasPendingDurableWork() =>
