@@ -265,6 +265,18 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 };
             }
 
+            if (!await CommitActivityResultAsync(item, result, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Commits an activity result, retrying storage errors; false when the engine stops.</summary>
+    private async Task<bool> CommitActivityResultAsync(ActivityWorkItem item, HistoryEvent result, CancellationToken ct)
+    {
+        while (true)
+        {
             try
             {
                 var delivered = await WriteAsync(async (conn, tx) =>
@@ -281,14 +293,28 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 {
                     Signal(item.InstanceId);
                 }
+
+                return true;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (ObjectDisposedException) when (_disposed)
             {
-                return;
+                return false;
+            }
+            catch (SqliteException ex)
+            {
+                Log.StepFailed(_logger, item.InstanceId, ex);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
             }
         }
     }

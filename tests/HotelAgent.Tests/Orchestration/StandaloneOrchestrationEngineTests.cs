@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Tests.Fakes.Orchestration;
@@ -322,5 +323,40 @@ public sealed class StandaloneOrchestrationEngineTests(ITestOutputHelper output)
         Assert.True(await engine.PurgeAsync("t1"));
         Assert.Null(await engine.GetStatusAsync("t1"));
         await engine.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task SendEvent_delivers_to_another_instance()
+    {
+        var orchestrators = new OrchestratorRegistry()
+            .Add("receiver", async (ctx, _) => await ctx.WaitForExternalEvent<string>("ping"))
+            .Add("sender", (ctx, input) =>
+            {
+                ctx.SendEvent("rx", "ping", "from " + ctx.InstanceId);
+                return Task.FromResult<object?>(null);
+            });
+        using var engine = _factory.Create(orchestrators, new ActivityRegistry());
+        await engine.StartAsync(CancellationToken.None);
+        await engine.StartNewAsync("receiver", "rx", null);
+        await engine.StartNewAsync("sender", "tx", null);
+        await EngineFactory.WaitUntilAsync(async () => (await engine.GetStatusAsync("rx"))!.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "received", 5000);
+        Assert.Equal("\"from tx\"", (await engine.GetStatusAsync("rx"))!.Output);
+        await engine.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Activity_dispatcher_rejects_unknown_names_and_normalizes_null_input()
+    {
+        string? seen = "unset";
+        var registry = new ActivityRegistry().Add("a", (input, _) =>
+        {
+            seen = input;
+            return Task.FromResult<string?>("1");
+        });
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var dispatcher = new ActivityDispatcher(registry, services.GetRequiredService<IServiceScopeFactory>());
+        Assert.Equal("1", await dispatcher.InvokeAsync("A", "null", CancellationToken.None));
+        Assert.Null(seen);
+        await Assert.ThrowsAsync<ActivityNotFoundException>(() => dispatcher.InvokeAsync("missing", null, CancellationToken.None));
     }
 }
