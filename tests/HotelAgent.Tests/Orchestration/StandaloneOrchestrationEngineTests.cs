@@ -359,4 +359,25 @@ public sealed class StandaloneOrchestrationEngineTests(ITestOutputHelper output)
         Assert.Null(seen);
         await Assert.ThrowsAsync<ActivityNotFoundException>(() => dispatcher.InvokeAsync("missing", null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Concurrent_first_messages_of_one_guest_start_one_instance_and_lose_no_message()
+    {
+        var sent = new ConcurrentQueue<string>();
+        var activities = new ActivityRegistry().Add<SendInput, bool>("send", (input, _) =>
+        {
+            sent.Enqueue(input!.Text);
+            return Task.FromResult(true);
+        });
+        using var engine = _factory.Create(Conversation(), activities);
+        await engine.StartAsync(CancellationToken.None);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => engine.StartOrRaiseAsync("conversation", "wa:burst", "message", $"\"m{i}\"", null))));
+
+        Assert.Equal(1, outcomes.Count(o => o == StartOrRaiseOutcome.Started));
+        await EngineFactory.WaitUntilAsync(async () => await Turns(engine, "wa:burst") == 8, "eight turns");
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"echo:m{i}").Order(), sent.Order());
+        await engine.StopAsync(CancellationToken.None);
+    }
 }
