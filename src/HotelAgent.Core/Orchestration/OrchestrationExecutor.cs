@@ -96,7 +96,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                 IsReplaying = all[index].Replaying;
                 Apply(all[index].Event);
                 _sync.Drain();
-                CheckOrchestrator(afterAllEvents: false);
+                CheckOrchestrator();
             }
 
             if (_completion is null)
@@ -106,7 +106,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                     throw new NonDeterministicOrchestrationException("The history has no executionStarted event: the orchestration was never started.");
                 }
 
-                CheckOrchestrator(afterAllEvents: true);
+                CheckOrchestrator();
             }
         }
         catch (NonDeterministicOrchestrationException ex)
@@ -305,7 +305,7 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
         _bufferedEvents.AddLast(e);
     }
 
-    private void CheckOrchestrator(bool afterAllEvents)
+    private void CheckOrchestrator()
     {
         if (_orchestratorTask is null || _completion is not null)
         {
@@ -331,8 +331,6 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
                 $"Orchestrator '{Name}' ({InstanceId}) is awaiting something that is not a durable task (Task.Delay, I/O, Task.Run, locks...). " +
                 "Orchestrators may only await tasks created by IOrchestrationContext.");
         }
-
-        _ = afterAllEvents;
     }
 
     private bool HasPendingDurableWork() =>
@@ -440,10 +438,30 @@ internal sealed class OrchestrationRuntime : IOrchestrationContext
         return source.Task;
     }
 
+    /// <summary>Longest single durable timer; longer waits are a chain of timers (as the .NET SDK does).</summary>
+    internal static readonly TimeSpan MaxTimerInterval = TimeSpan.FromDays(3);
+
     public Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken = default)
     {
-        var id = _sequence++;
         var utc = fireAt.Kind == DateTimeKind.Utc ? fireAt : DateTime.SpecifyKind(fireAt.ToUniversalTime(), DateTimeKind.Utc);
+        return utc - CurrentUtcDateTime > MaxTimerInterval
+            ? CreateLongTimerAsync(utc, cancellationToken)
+            : CreateSingleTimer(utc, cancellationToken);
+    }
+
+    private async Task CreateLongTimerAsync(DateTime fireAt, CancellationToken cancellationToken)
+    {
+        while (fireAt - CurrentUtcDateTime > MaxTimerInterval)
+        {
+            await CreateSingleTimer(CurrentUtcDateTime + MaxTimerInterval, cancellationToken);
+        }
+
+        await CreateSingleTimer(fireAt, cancellationToken);
+    }
+
+    private Task CreateSingleTimer(DateTime utc, CancellationToken cancellationToken)
+    {
+        var id = _sequence++;
         _openActions.Add(id, new OrchestratorAction { Id = id, CreateTimer = new CreateTimerAction { FireAt = Timestamp.FromDateTime(utc) } });
         var source = new TaskCompletionSource<bool>();
         _timers.Add(id, source);

@@ -131,7 +131,11 @@ public sealed class NonDeterministicOrchestrationException : InvalidOperationExc
 /// <summary>JSON conventions of the orchestration layer (System.Text.Json, web defaults).</summary>
 public static class OrchestrationJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults; non-ASCII text (Spanish) is kept readable in custom status and history (never embedded in HTML).</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static string? Serialize(object? value) =>
         value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Options);

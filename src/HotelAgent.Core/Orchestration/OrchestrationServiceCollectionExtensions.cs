@@ -40,6 +40,18 @@ public static class OrchestrationServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Standalone mode: runs <see cref="StandaloneOrchestrationEngine"/> as a hosted service and makes it the
+    /// <see cref="IDurableClient"/>. (Functions-host mode instead builds a <see cref="DurableHttpManagementClient"/>
+    /// per invocation from the <c>durableClient</c> binding with <see cref="DurableHttpManagementClient.FromBinding"/>.)
+    /// </summary>
+    public static IServiceCollection UseStandaloneOrchestrationEngine(this IServiceCollection services)
+    {
+        services.AddHostedService(sp => sp.GetRequiredService<StandaloneOrchestrationEngine>());
+        services.TryAddSingleton<IDurableClient>(sp => sp.GetRequiredService<StandaloneOrchestrationEngine>());
+        return services;
+    }
+
     /// <summary>Registers an orchestrator type under a name (a new instance per execution, created with DI).</summary>
     public static IServiceCollection AddOrchestrator<TOrchestrator>(this IServiceCollection services, string name)
         where TOrchestrator : class, IOrchestrator =>

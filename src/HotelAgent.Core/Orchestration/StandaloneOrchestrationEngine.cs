@@ -27,6 +27,12 @@ public sealed class StandaloneEngineOptions
     [System.ComponentModel.DataAnnotations.Range(1, 256)]
     public int MaxConcurrentActivities { get; set; } = 8;
 
+    /// <summary>
+    /// False (default): SQLite <c>synchronous=NORMAL</c> in WAL mode — every commit survives a process crash or kill, the last
+    /// commits may be lost on an OS crash or power cut. True: <c>synchronous=FULL</c> (an fsync per commit, slower turns).
+    /// </summary>
+    public bool DurableAgainstPowerLoss { get; set; }
+
     /// <summary>Safety-net poll for due timers and stranded events (new work is signalled in-process).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
@@ -259,6 +265,18 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 };
             }
 
+            if (!await CommitActivityResultAsync(item, result, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Commits an activity result, retrying storage errors; false when the engine stops.</summary>
+    private async Task<bool> CommitActivityResultAsync(ActivityWorkItem item, HistoryEvent result, CancellationToken ct)
+    {
+        while (true)
+        {
             try
             {
                 var delivered = await WriteAsync(async (conn, tx) =>
@@ -275,14 +293,28 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 {
                     Signal(item.InstanceId);
                 }
+
+                return true;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (ObjectDisposedException) when (_disposed)
             {
-                return;
+                return false;
+            }
+            catch (SqliteException ex)
+            {
+                Log.StepFailed(_logger, item.InstanceId, ex);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
             }
         }
     }
@@ -333,10 +365,12 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
             if (row is null || !IsActive(row.Status))
             {
-                // Events for finished or unknown instances are dropped (as the Durable Task backends do).
-                await WriteAsync((c, tx) => ExecAsync(c, tx,
-                    $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})"), ct).ConfigureAwait(false);
-                return false;
+                // Events for finished or unknown instances are dropped (as the Durable Task backends do), unless the
+                // instance was (re)started meanwhile: then run the step again.
+                var dropped = await WriteAsync((c, tx) => ExecAsync(c, tx,
+                    $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))}) AND NOT EXISTS " +
+                    $"(SELECT 1 FROM instances WHERE instance_id=$i AND status IN ({ActiveStatusList}))", ("$i", instanceId)), ct).ConfigureAwait(false);
+                return dropped == 0;
             }
 
             await using (var cmd = Command(conn, null, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId)))
@@ -362,6 +396,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var newActivities = new List<ActivityWorkItem>();
         var signals = new List<string>();
         string? finishedStatus = null;
+        var timerCreated = false;
         await WriteAsync(async (c, tx) =>
         {
             await ExecAsync(c, tx, $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})").ConfigureAwait(false);
@@ -395,6 +430,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                         };
                         var fireMs = action.CreateTimer.FireAt.ToDateTimeOffset().ToUnixTimeMilliseconds();
                         await InsertInboxAsync(c, tx, instanceId, PrioNormal, fireMs, KindTimer, fired).ConfigureAwait(false);
+                        timerCreated = true;
                         break;
                     case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
                         var send = action.SendEvent;
@@ -521,7 +557,11 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             Log.InstanceFinished(_logger, instanceId, finishedStatus);
         }
 
-        _wake.Release(); // a new timer may be due earlier than the poller's current wait
+        if (timerCreated && _wake.CurrentCount == 0)
+        {
+            _wake.Release(); // the new timer may be due before the poller's current wait ends
+        }
+
         return true;
     }
 
@@ -713,6 +753,11 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     // ------------------------------------------------------------------ storage helpers
 
+    private static readonly string ActiveStatusList = string.Join(',', new[]
+    {
+        OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.ContinuedAsNew,
+    }.Select(x => ((int)x).ToString(CultureInfo.InvariantCulture)));
+
     private static bool IsActive(OrchestrationRuntimeStatus s) =>
         s is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew;
 
@@ -775,7 +820,9 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         try
         {
             await conn.OpenAsync(ct).ConfigureAwait(false);
-            await ExecAsync(conn, null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;").ConfigureAwait(false);
+            await ExecAsync(conn, null, _options.DurableAgainstPowerLoss
+                ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
+                : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;").ConfigureAwait(false);
             return conn;
         }
         catch

@@ -193,6 +193,26 @@ public class OrchestrationExecutorTests
     }
 
     [Fact]
+    public void Timers_longer_than_three_days_are_split_into_a_chain()
+    {
+        var h = Harness("o", async (ctx, _) =>
+        {
+            await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddDays(7));
+            return "woke";
+        });
+        var t1 = h.Start("o").Actions.Single();
+        Assert.Equal(T0.AddDays(3), t1.CreateTimer.FireAt.ToDateTime());
+        h.Now = T0.AddDays(3);
+        var t2 = h.Run(Fired(0, T0.AddDays(3))).Actions.Single();
+        Assert.Equal(T0.AddDays(6), t2.CreateTimer.FireAt.ToDateTime());
+        h.Now = T0.AddDays(6);
+        var t3 = h.Run(Fired(1, T0.AddDays(6))).Actions.Single();
+        Assert.Equal(T0.AddDays(7), t3.CreateTimer.FireAt.ToDateTime());
+        h.Now = T0.AddDays(7);
+        Assert.Equal("\"woke\"", Completion(h.Run(Fired(2, T0.AddDays(7)))).Result);
+    }
+
+    [Fact]
     public void Event_raised_before_it_is_awaited_is_buffered_and_names_are_case_insensitive()
     {
         var h = Harness("o", async (ctx, _) =>
@@ -309,7 +329,7 @@ public class OrchestrationExecutorTests
     {
         var h = Harness("o", async (ctx, _) =>
         {
-            await Task.Delay(20);
+            await Task.Delay(TimeSpan.FromSeconds(30)); // long enough never to be complete when awaited
             return null;
         });
         var c = Completion(h.Start("o"));
@@ -326,7 +346,7 @@ public class OrchestrationExecutorTests
             await ctx.CallActivityAsync("A");
             await Task.Run(async () =>
             {
-                await Task.Delay(5);
+                await Task.Delay(TimeSpan.FromSeconds(30));
                 return 1;
             });
             return null;
