@@ -19,7 +19,7 @@ public sealed partial class ReceptionistDialog
 
         // Only this contact's bookings exist for the dialog: there is no other lookup path.
         var mine = found.Value!;
-        var reference = nlu.Entities.BookingReference is { } r ? ReservationReference.Normalize(r) : null;
+        var reference = FindReference(t, nlu);
         if (reference is not null)
         {
             var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reference), reference, StringComparison.Ordinal));
@@ -135,15 +135,32 @@ public sealed partial class ReceptionistDialog
             }
         }
 
-        if (t.Nlu.Entities.BookingReference is { } r)
+        if (FindReference(t, t.Nlu) is { } norm)
         {
-            var norm = ReservationReference.Normalize(r);
             return candidates.FirstOrDefault(c => string.Equals(ReservationReference.Normalize(c.Reference), norm, StringComparison.Ordinal));
         }
 
         var n = DialogText.BareNumber(t.Norm) ?? t.Nlu.Entities.OptionNumber;
         return n is { } k && k >= 1 && k <= candidates.Count ? candidates[k - 1] : null;
     }
+
+    /// <summary>
+    /// The booking code the guest quoted: the NLU's entity, or any "ABC-XXXXXX" token (references without digits slip past
+    /// the NLU's pattern). A quoted code always wins over "your only booking", so nobody acts on the wrong one.
+    /// </summary>
+    private static string? FindReference(TurnContext t, NluResult nlu)
+    {
+        if (nlu.Entities.BookingReference is { } r)
+        {
+            return ReservationReference.Normalize(r);
+        }
+
+        var m = ReferenceRegex().Match(t.Turn.Message.Text ?? string.Empty);
+        return m.Success ? ReservationReference.Normalize(m.Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w@.-])[A-Za-z]{2,4}-[A-Za-z0-9]{5,10}(?![\w@-])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ReferenceRegex();
 
     private void NotYours(TurnContext t) => t.Say(L(t,
         $"No encuentro esa reserva entre las de este {ContactKind(t)}. Por seguridad solo puedo ver las reservas hechas con el contacto desde el que me escribís. Si la hiciste con otro, escribinos desde ese o llamá a recepción al {_profile.Phone}.",

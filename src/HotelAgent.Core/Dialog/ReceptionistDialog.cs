@@ -67,7 +67,19 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        switch (_nlu.Classify(nlu.Confidence))
+        var band = _nlu.Classify(nlu.Confidence);
+        if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
+        {
+            // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
+            band = ConfidenceBand.Fallback;
+        }
+        else if (band == ConfidenceBand.Clarify && IsSupportedByEvidence(t, nlu))
+        {
+            // Mid confidence, but the message carries what that intent needs (an amenity, dates, a policy keyword...): act.
+            band = ConfidenceBand.Act;
+        }
+
+        switch (band)
         {
             case ConfidenceBand.Act:
                 t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
@@ -84,19 +96,46 @@ public sealed partial class ReceptionistDialog
         return t.Outcome(nlu.Intent, nlu.Confidence);
     }
 
-    private void UpdateLanguage(TurnContext t)
+    /// <summary>
+    /// Follows the guest's language, but only on real sentences: button titles, names, "ok" or "3" never flip it
+    /// (the first message of a conversation may be a single word such as "hello").
+    /// </summary>
+    private static void UpdateLanguage(TurnContext t)
     {
         var lang = t.Nlu.Language;
-        if (lang is not ("es" or "en") || string.Equals(lang, t.S.Language, StringComparison.Ordinal))
+        if (lang is not ("es" or "en") || string.Equals(lang, t.S.Language, StringComparison.Ordinal) || t.Turn.Message.ReplyId is not null)
         {
             return;
         }
 
         var words = t.Norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter));
-        if (words >= 2 || (t.S.Stage == DialogStage.Idle && words >= 1 && !DialogText.IsYes(t.Norm) && !DialogText.IsNo(t.Norm)))
+        var first = t.S.TurnCount <= 1 || (t.S.Stage == DialogStage.Idle && t.S.LastIntent is null);
+        if (words >= 3 || (first && words >= 1))
         {
             t.S = t.S with { Language = lang };
         }
+    }
+
+    private static readonly string[] LocationWords =
+    [
+        "donde", "direccion", "ubicacion", "ubicados", "ubicado", "quedan", "llegar", "llego", "mapa", "where", "located", "address",
+        "location", "directions", "map", "get there",
+    ];
+
+    /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
+    private bool IsSupportedByEvidence(TurnContext t, NluResult nlu)
+    {
+        var e = nlu.Entities;
+        return nlu.Intent switch
+        {
+            NluLabels.AskAmenities => e.Amenities.Count > 0,
+            NluLabels.AskPolicies => PolicyTopics(t, nlu).Count > 0,
+            NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
+            NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
+                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null),
+            NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.ModifyReservation => FindReference(t, nlu) is not null,
+            _ => false,
+        };
     }
 
     // ---------------------------------------------------------------- handoff
@@ -104,7 +143,7 @@ public sealed partial class ReceptionistDialog
     private async Task<bool> CheckHandoffTriggersAsync(TurnContext t)
     {
         var nlu = t.Nlu;
-        if (string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ClarifyThreshold)
+        if (string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
         {
             await HandoffAsync(t, "requested");
             return true;
@@ -231,6 +270,7 @@ public sealed partial class ReceptionistDialog
     private async Task ClarifyAsync(TurnContext t, NluResult nlu)
     {
         var candidates = nlu.Alternatives
+            .Where(a => a.Confidence >= 0.1)
             .Select(a => a.Intent)
             .Prepend(nlu.Intent)
             .Where(i => NluLabels.IsIntent(i) && i is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.OutOfScope))
@@ -324,7 +364,8 @@ public sealed partial class ReceptionistDialog
     {
         var nlu = t.Nlu;
         var replyId = t.Turn.Message.ReplyId;
-        var confident = nlu.Confidence >= _nlu.ActThreshold;
+        var confident = nlu.Confidence >= _nlu.ActThreshold
+            || (nlu.Confidence >= _nlu.ClarifyThreshold && IsSupportedByEvidence(t, nlu));
 
         // A confident request for another flow wins over the context (e.g. "quiero cancelar mi reserva" while quoting).
         var switchesFlow = confident && nlu.Intent is NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.Goodbye
@@ -435,7 +476,7 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (nlu.Entities.BookingReference is not null)
+                if (FindReference(t, nlu) is not null)
                 {
                     NotYours(t);
                     return true;
