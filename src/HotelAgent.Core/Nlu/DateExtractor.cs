@@ -154,6 +154,8 @@ internal static class DateExtractor
         for (var k = start - 1; k >= Math.Max(0, start - 2); k--)
         {
             var w = t[k];
+            if (w is "al" && k > 0 && t[k - 1] is "llegada" or "entrada" or "ingreso" or "arrival" or "checkin")
+                return false;
             if (CheckOutMarkers.Contains(w))
             {
                 if (w is "to" or "-" && !hasPrevious)
@@ -336,7 +338,14 @@ internal static class DateExtractor
         {
             if (num[i] is not { } n || n <= 0 || n > 60)
                 continue;
-            var unit = t[i + 1];
+            var unitIndex = i + 1;
+            if (t[unitIndex] is "mas" or "more" && unitIndex + 1 < t.Length)
+                unitIndex++;
+            var unit = t[unitIndex];
+            // "con una semana de anticipación", "2 days before": a notice period, not a stay
+            if (unitIndex + 1 < t.Length && t[unitIndex + 1] is "antes" or "before" or "prior" or "ahead"
+                || (unitIndex + 2 < t.Length && t[unitIndex + 1] is "de" or "in" && t[unitIndex + 2] is "anticipacion" or "antelacion" or "advance"))
+                continue;
             if (unit is "noche" or "noches" or "night" or "nights" or "nites" or "nochecitas")
                 return n;
             if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))

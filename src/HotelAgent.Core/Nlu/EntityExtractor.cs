@@ -322,14 +322,14 @@ public static partial class EntityExtractor
         var kept = new List<string>();
         foreach (var w in words)
         {
-            var lw = w.ToLowerInvariant();
-            if (NameStop.Contains(lw) || w.Any(char.IsDigit))
-                break;
+            var lw = TextNormalizer.Normalize(w);
             if (lw is "de" or "del" or "la" or "van" or "von" && kept.Count > 0)
             {
                 kept.Add(lw);
                 continue;
             }
+            if (NameStop.Contains(lw) || w.Any(char.IsDigit))
+                break;
             kept.Add(char.ToUpper(w[0], CultureInfo.InvariantCulture) + w[1..]);
             if (kept.Count >= 4)
                 break;

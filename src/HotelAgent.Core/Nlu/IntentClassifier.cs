@@ -15,9 +15,9 @@ public sealed class IntentClassifier
 {
     private const int HashBits = 18;
     private const int FeatureCount = 1 << HashBits;
-    private const int Epochs = 12;
-    private const float InitialLearningRate = 0.5f;
-    private const float L2 = 2e-5f;
+    private const int Epochs = 10;
+    private const float InitialLearningRate = 1.0f;
+    private const float L2 = 5e-5f;
     private const int Seed = 1121;
 
     private readonly string[] _labels;
@@ -158,6 +158,11 @@ public sealed class IntentClassifier
             prev = word;
         }
         features.Add(Hash(2, prev, "</s>"));
+        // dictionary cues shared with the entity extractors (generalize beyond the words seen in training)
+        if (EntityExtractor.FindAmenities(words).Count > 0)
+            features.Add(Hash(5, "amenity", null));
+        if (EntityExtractor.FindRoomType(words) is not null)
+            features.Add(Hash(5, "room", null));
         if (words.Length <= 2)
             features.Add(Hash(4, words.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
 

@@ -7,6 +7,7 @@ public static class NluCorpus
 {
     public const string TrainResource = "HotelAgent.Core.Nlu.Data.nlu-train.jsonl";
     public const string EvalResource = "HotelAgent.Core.Nlu.Data.nlu-eval.jsonl";
+    public const string TestResource = "HotelAgent.Core.Nlu.Data.nlu-test.jsonl";
 
     /// <summary>The default reference date of the held-out set (lines may override it with "today").</summary>
     public static DateOnly EvalDefaultToday { get; } = new(2026, 11, 21);
@@ -20,6 +21,13 @@ public static class NluCorpus
     public static IReadOnlyList<NluEvalExample> LoadEvaluation()
     {
         using var stream = Open(EvalResource);
+        return ReadJsonl(stream, EvalDefaultToday);
+    }
+
+    /// <summary>The second held-out set, written after the model was tuned on the first one.</summary>
+    public static IReadOnlyList<NluEvalExample> LoadTest()
+    {
+        using var stream = Open(TestResource);
         return ReadJsonl(stream, EvalDefaultToday);
     }
 

@@ -52,3 +52,4 @@ internal static class NumberWords
     /// <summary>Ordinal words for menu choices ("la segunda", "the first").</summary>
     public static int? ParseOrdinal(string token) => Ordinals.TryGetValue(token, out var v) ? v : null;
 }
+

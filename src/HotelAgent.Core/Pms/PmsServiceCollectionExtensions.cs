@@ -25,7 +25,15 @@ public static class PmsServiceCollectionExtensions
     public static IServiceCollection AddHotelAgentPms(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PmsOptions>().BindConfiguration(PmsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PmsOptions>()
+            .BindConfiguration(PmsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => o.Provider != PmsProvider.QloApps
+                    || (Uri.TryCreate(o.QloApps.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && !string.IsNullOrWhiteSpace(o.QloApps.ApiKey) && o.QloApps.HotelId > 0),
+                "Pms__Provider=QloApps needs Pms__QloApps__BaseUrl (absolute http/https URL), Pms__QloApps__ApiKey and Pms__QloApps__HotelId.")
+            .Validate(o => o.TotalTimeoutSeconds >= o.TimeoutSeconds, "Pms__TotalTimeoutSeconds must be at least Pms__TimeoutSeconds.")
+            .ValidateOnStart();
         if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<HotelAgentOptions>)))
         {
             services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName).ValidateDataAnnotations();

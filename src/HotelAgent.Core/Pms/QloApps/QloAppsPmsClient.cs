@@ -35,7 +35,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
     private readonly ILogger _logger;
     private readonly CancellationPolicy _policy;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private (DateTimeOffset LoadedAt, IReadOnlyList<QloRoomType> Types)? _catalogue;
+    private volatile CatalogueSnapshot? _catalogue;
 
     /// <param name="http">Creates the HttpClient for each call (IHttpClientFactory in production, so handlers rotate).</param>
     public QloAppsPmsClient(Func<HttpClient> http, QloAppsOptions options, HotelProfile profile, QloAppsBookingIndex index, TimeProvider time, ILogger<QloAppsPmsClient>? logger = null)
@@ -270,7 +270,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             }
 
             var types = await CatalogueAsync(cancellationToken);
-            var type = types.First(t => t.Code == current.RoomType);
+            var type = types.FirstOrDefault(t => t.Code == current.RoomType)
+                ?? throw new ReservationChangeRejectedException(current.Reference, "its QloApps room type has no canonical code (set Pms__QloApps__RoomTypeMap)");
             using (await PutBookingAsync(idOrder, current, type.IdProduct, current.CheckIn, current.CheckOut, current.Guests, StatusCancelled, cancellationToken))
             {
             }
@@ -441,8 +442,29 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             return c.Types;
         }
 
+        // The three catalogue reads are independent: run them together to keep the first guest turn short.
+        var roomsTask = SendAsync(HttpMethod.Get, "api/hotel_rooms?display=full", null, null, null, default, default, ct);
+        var occupancyTask = LoadMaxGuestsAsync(ct);
+        var typesTask = SendAsync(HttpMethod.Get, "api/room_types?display=full", null, null, null, default, default, ct);
+        try
+        {
+            await Task.WhenAll(roomsTask, occupancyTask, typesTask);
+        }
+        catch
+        {
+            foreach (var t in new[] { roomsTask, typesTask })
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+            }
+
+            throw;
+        }
+
         var inventory = new Dictionary<int, int>();
-        using (var rooms = await SendAsync(HttpMethod.Get, "api/hotel_rooms?display=full", null, null, null, default, default, ct))
+        using (var rooms = roomsTask.Result)
         {
             foreach (var room in rooms.RootElement.Prop("hotel_rooms").Items())
             {
@@ -454,7 +476,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             }
         }
 
-        using var doc = await SendAsync(HttpMethod.Get, "api/room_types?display=full", null, null, null, default, default, ct);
+        var maxGuests = occupancyTask.Result;
+        using var doc = typesTask.Result;
         var types = new List<QloRoomType>();
         foreach (var rt in doc.RootElement.Prop("room_types").Items())
         {
@@ -473,17 +496,46 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                 continue;
             }
 
-            var capacity = rt.Int("max_guests");
+            var capacity = maxGuests.GetValueOrDefault(id);
             if (capacity <= 0)
             {
-                capacity = Math.Max(rt.Int("max_adults"), rt.Int("adults")) + Math.Max(rt.Int("max_children"), rt.Int("children"));
+                capacity = rt.Int("adults") + rt.Int("children");
             }
 
             types.Add(new QloRoomType(id, code, name, Math.Max(1, capacity), inventory.GetValueOrDefault(id), rt.Dec("price") ?? 0));
         }
 
-        _catalogue = (now, types);
+        _catalogue = new CatalogueSnapshot(now, types);
         return types;
+    }
+
+    /// <summary>Occupancy limits live in hotel_room_types (htl_room_type); room_types only has the base adults/children.</summary>
+    private async Task<Dictionary<int, int>> LoadMaxGuestsAsync(CancellationToken ct)
+    {
+        var maxGuests = new Dictionary<int, int>();
+        try
+        {
+            using var occupancy = await SendAsync(HttpMethod.Get, "api/hotel_room_types?display=full", null, null, null, default, default, ct);
+            foreach (var hrt in occupancy.RootElement.Prop("hotel_room_types").Items())
+            {
+                var guests = hrt.Int("max_guests");
+                if (guests <= 0)
+                {
+                    guests = hrt.Int("max_adults") + hrt.Int("max_children");
+                }
+
+                if (guests > 0)
+                {
+                    maxGuests[hrt.Int("id_product")] = guests;
+                }
+            }
+        }
+        catch (PmsRequestRejectedException)
+        {
+            // The key may not be allowed to read hotel_room_types: fall back to the base occupancy of room_types.
+        }
+
+        return maxGuests;
     }
 
     /// <summary>The canonical code of a QloApps room type: the settings map first, then the name.</summary>
@@ -656,4 +708,6 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
     private sealed record QloRoomType(int IdProduct, string Code, string Name, int Capacity, int Inventory, decimal Price);
 
     private sealed record AriRow(int IdProduct, int Available, decimal Total);
+
+    private sealed record CatalogueSnapshot(DateTimeOffset LoadedAt, IReadOnlyList<QloRoomType> Types);
 }

@@ -153,6 +153,22 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
                 ["comment"] = string.Empty,
             })).ToArray()),
         }));
+        _app.MapGet("/api/hotel_room_types", () => Json(new JsonObject
+        {
+            ["hotel_room_types"] = new JsonArray(_types.Select(t => (JsonNode)new JsonObject
+            {
+                ["id"] = t.Id + 10,
+                ["id_product"] = t.Id.ToString(CultureInfo.InvariantCulture),
+                ["id_hotel"] = HotelId.ToString(CultureInfo.InvariantCulture),
+                ["adults"] = t.Adults.ToString(CultureInfo.InvariantCulture),
+                ["children"] = t.Children.ToString(CultureInfo.InvariantCulture),
+                ["max_adults"] = t.MaxGuests.ToString(CultureInfo.InvariantCulture),
+                ["max_children"] = t.Children.ToString(CultureInfo.InvariantCulture),
+                ["max_guests"] = t.MaxGuests.ToString(CultureInfo.InvariantCulture),
+                ["min_los"] = "1",
+                ["max_los"] = "0",
+            }).ToArray()),
+        }));
         _app.MapPost("/api/hotel_ari", HotelAriAsync);
         _app.MapPost("/api/bookings", CreateBookingAsync);
         _app.MapGet("/api/bookings/{id:int}", (int id) =>
@@ -445,7 +461,10 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
     private static IResult Error(int status, int code, string message) =>
         Results.Text(new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["code"] = code, ["message"] = message }) }.ToJsonString(), "application/json", statusCode: status);
 
-    private sealed record FakeRoomType(int Id, string Name, int Adults, int Children, decimal Price, int[] Rooms);
+    private sealed record FakeRoomType(int Id, string Name, int Adults, int Children, decimal Price, int[] Rooms)
+    {
+        public int MaxGuests => Adults + Children;
+    }
 
     public sealed class FakeBooking
     {

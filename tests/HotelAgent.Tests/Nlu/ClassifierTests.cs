@@ -1,0 +1,111 @@
+using HotelAgent.Core.Nlu;
+
+namespace HotelAgent.Tests.Nlu;
+
+public class ClassifierTests
+{
+    private static string Key(string text) => string.Join(' ',
+        new string(text.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormD)
+            .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+            .Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray())
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public void Training_corpus_is_large_and_covers_every_label()
+    {
+        var train = NluCorpus.LoadTraining();
+        foreach (var intent in NluLabels.Intents)
+            Assert.True(train.Count(t => t.Intent == intent) >= 200, intent);
+        Assert.All(train, t => Assert.True(NluLabels.IsIntent(t.Intent), t.Intent));
+    }
+
+    [Fact]
+    public void Held_out_sets_never_appear_in_training()
+    {
+        var train = NluCorpus.LoadTraining().Select(t => Key(t.Text)).ToHashSet(StringComparer.Ordinal);
+        var heldOut = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).ToList();
+        Assert.True(heldOut.Count >= 250);
+        var overlap = heldOut.Where(e => train.Contains(Key(e.Text))).Select(e => e.Text).ToList();
+        Assert.Empty(overlap);
+        Assert.All(heldOut, e => Assert.True(NluLabels.IsIntent(e.Intent), e.Intent));
+    }
+
+    [Fact]
+    public void Training_is_deterministic()
+    {
+        var data = NluCorpus.LoadTraining();
+        var a = IntentClassifier.Train(data, NluLabels.Intents);
+        var b = IntentClassifier.Train(data, NluLabels.Intents);
+        foreach (var text in new[] { "hay pileta?", "quiero reservar la doble", "chau", "asdf qwer", "tenés lugar el finde?" })
+            Assert.Equal(a.PredictProbabilities(text), b.PredictProbabilities(text));
+    }
+
+    [Fact]
+    public void Probabilities_are_a_distribution_and_ranked()
+    {
+        var ranked = NluEngine.DefaultModel.Rank("cuánto sale la suite?");
+        Assert.Equal(NluLabels.Intents.Count, ranked.Count);
+        Assert.Equal(1.0, ranked.Sum(r => r.Confidence), 3);
+        Assert.True(ranked.Zip(ranked.Skip(1)).All(p => p.First.Confidence >= p.Second.Confidence));
+        Assert.Equal(NluLabels.AskPrice, ranked[0].Intent);
+    }
+
+    [Theory]
+    [InlineData("tenés algo libre para el finde largo?", NluLabels.CheckAvailability)]
+    [InlineData("resérvame la matrimonial del 10 al 12", NluLabels.MakeReservation)]
+    [InlineData("hay pileta?", NluLabels.AskAmenities)]
+    [InlineData("holaaaa 😊", NluLabels.Greeting)]
+    [InlineData("quiero hablar con alguien ya", NluLabels.RequestHuman)]
+    [InlineData("cancel my booking please", NluLabels.CancelReservation)]
+    public void Typical_utterances(string text, string intent)
+    {
+        var r = new NluEngine().Parse(text, new DateOnly(2026, 11, 21));
+        Assert.Equal(intent, r.Intent);
+        Assert.Equal(3, r.Alternatives.Count);
+        Assert.Equal(intent, r.Alternatives[0].Intent);
+    }
+
+    [Fact]
+    public void Empty_text_is_out_of_scope() => Assert.Equal(NluLabels.OutOfScope, new NluEngine().Parse("  ", new DateOnly(2026, 11, 21)).Intent);
+
+    [Theory]
+    [InlineData("eval")]
+    [InlineData("test")]
+    public void Held_out_accuracy_gate(string set)
+    {
+        var examples = set == "eval" ? NluCorpus.LoadEvaluation() : NluCorpus.LoadTest();
+        var report = NluEvaluator.Evaluate(new NluEngine(), examples);
+        Assert.True(report.IntentAccuracy >= 0.95, report.Format());
+        Assert.True(report.EntityAccuracy >= 0.95, report.Format());
+    }
+
+    [Theory]
+    [InlineData("pésimo servicio", -0.5)]
+    [InlineData("es una vergüenza", -0.5)]
+    [InlineData("sos un inútil, pasame con alguien", -0.5)]
+    public void Strong_negative_sentiment(string text, double atMost) =>
+        Assert.True(new NluEngine().Parse(text, new DateOnly(2026, 11, 21)).Sentiment <= atMost);
+
+    [Fact]
+    public void Urgency_is_negative_and_thanks_positive()
+    {
+        var engine = new NluEngine();
+        Assert.True(engine.Parse("quiero hablar con alguien ya", new DateOnly(2026, 11, 21)).Sentiment < 0);
+        Assert.True(engine.Parse("muchas gracias, excelente atención 😊", new DateOnly(2026, 11, 21)).Sentiment > 0.5);
+        Assert.Equal(0, engine.Parse("tienen cochera?", new DateOnly(2026, 11, 21)).Sentiment);
+    }
+
+    [Theory]
+    [InlineData("hello, do you have a room for tonight?", "en")]
+    [InlineData("hola, tienen lugar?", "es")]
+    [InlineData("quiero reservar", "es")]
+    [InlineData("cancel my booking", "en")]
+    public void Language(string text, string lang) => Assert.Equal(lang, new NluEngine().Parse(text, new DateOnly(2026, 11, 21)).Language);
+
+    [Theory]
+    [InlineData("Holaaaa!!!", "hola")]
+    [InlineData("¿Tenés LUGAR?", "? tenes lugar ?")]
+    [InlineData("del 10/12 al 15-12", "del 10/12 al 15-12")]
+    [InlineData("ok 👍", "ok emo_ok")]
+    public void Normalization(string text, string expected) => Assert.Equal(expected, TextNormalizer.Normalize(text));
+}

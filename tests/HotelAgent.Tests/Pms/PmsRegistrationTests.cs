@@ -1,0 +1,80 @@
+using HotelAgent.Core.Pms;
+using HotelAgent.Core.Pms.Resilience;
+using HotelAgent.Tests.Fakes.Pms;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HotelAgent.Tests.Pms;
+
+public sealed class PmsRegistrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings["HotelAgent:DataDirectory"] = _dir.Path;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddHotelAgentPms(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    [Fact]
+    public async Task Embedded_is_the_default_and_is_wrapped_with_resilience()
+    {
+        await using var sp = Build([]);
+
+        var pms = sp.GetRequiredService<IPmsClient>();
+        var offers = await pms.SearchAvailabilityAsync(new StayQuery(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 11), 2));
+
+        Assert.IsType<ResilientPmsClient>(pms);
+        Assert.NotEmpty(offers);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "pms.db")));
+        Assert.Equal(PmsProvider.Embedded, sp.GetRequiredService<PmsHealth>().Provider);
+        var reservation = await pms.CreateReservationAsync(EmbeddedPmsClientTests.Booking("reg-1"));
+        Assert.StartsWith("HPS-", reservation.Reference, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QloApps_provider_uses_the_configured_webservice()
+    {
+        await using var server = await FakeQloAppsServer.StartAsync();
+        await using var sp = Build(new()
+        {
+            ["Pms:Provider"] = "QloApps",
+            ["Pms:QloApps:BaseUrl"] = server.BaseUrl,
+            ["Pms:QloApps:ApiKey"] = FakeQloAppsServer.ApiKey,
+            ["Pms:QloApps:HotelId"] = "1",
+            ["Pms:QloApps:RoomTypeMap:4"] = "familiar",
+            // A cold Kestrel fake on a busy CI machine can exceed the 1.5 s guest budget on its first answers.
+            ["Pms:TimeoutSeconds"] = "10",
+            ["Pms:TotalTimeoutSeconds"] = "20",
+        });
+
+        var types = await sp.GetRequiredService<IPmsClient>().GetRoomTypesAsync();
+
+        Assert.Contains(types, t => t.Code == "familiar" && t.Name == "Family Room");
+        Assert.Equal(PmsProvider.QloApps, sp.GetRequiredService<PmsHealth>().Provider);
+    }
+
+    [Fact]
+    public async Task Invalid_settings_are_rejected()
+    {
+        await using var sp = Build(new() { ["Pms:RetryCount"] = "99" });
+
+        Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<PmsOptions>>().Value);
+    }
+
+    [Fact]
+    public async Task QloApps_without_url_or_key_is_rejected()
+    {
+        await using var sp = Build(new() { ["Pms:Provider"] = "QloApps", ["Pms:QloApps:BaseUrl"] = "not a url" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<PmsOptions>>().Value);
+        Assert.Contains("Pms__QloApps__BaseUrl", e.Message, StringComparison.Ordinal);
+    }
+}
