@@ -563,7 +563,7 @@ public sealed partial class ReceptionistDialog
         {
             "change_dates" => L(t, "¿Cuáles serían las nuevas fechas? (por ejemplo: del 10 al 12)", "What are the new dates? (e.g. from the 10th to the 12th)"),
             "change_guests" => L(t, "¿Cuántas personas serían?", "How many guests?"),
-            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name.ToLower(CultureInfo.GetCultureInfo("es-AR")))) + ".",
+            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + ".",
                 "Which room would you prefer? We have " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + "."),
         });
     }

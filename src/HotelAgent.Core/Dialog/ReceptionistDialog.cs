@@ -363,7 +363,8 @@ public sealed partial class ReceptionistDialog
     private async Task<bool> HandleInContextAsync(TurnContext t)
     {
         var nlu = t.Nlu;
-        var replyId = t.Turn.Message.ReplyId;
+        var replyId = t.Turn.Message.ReplyId
+            ?? (t.S.Asked == AskedSlot.ChangeWhat && !HasStayDelta(ExtractStayDelta(t, nlu)) ? ChangeWhatFromText(t.Norm) : null);
         var confident = nlu.Confidence >= _nlu.ActThreshold
             || (nlu.Confidence >= _nlu.ClarifyThreshold && IsSupportedByEvidence(t, nlu));
 
@@ -568,6 +569,30 @@ public sealed partial class ReceptionistDialog
             default:
                 return false;
         }
+    }
+
+    /// <summary>"las fechas", "somos más", "otra habitación" typed instead of pressing a change button.</summary>
+    private static string? ChangeWhatFromText(string norm)
+    {
+        var words = norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        if (words > 4)
+        {
+            return null;
+        }
+
+        if (DialogText.ContainsAny(norm, "fecha*", "dia", "dias", "date*", "dates", "noche*", "night*"))
+        {
+            return "change_dates";
+        }
+
+        if (DialogText.ContainsAny(norm, "persona*", "huesped*", "gente", "guest*", "people", "cantidad"))
+        {
+            return "change_guests";
+        }
+
+        return DialogText.ContainsAny(norm, "habitacion*", "cuarto*", "room*", "tipo")
+            ? "change_room"
+            : null;
     }
 
     private async Task<bool> HandleClarifyPickAsync(TurnContext t)

@@ -190,4 +190,39 @@ public sealed class ReservationConversationTests : DialogTestBase
 
         Assert.All(Effects.Calls.Where(c => c.StartsWith("find:", StringComparison.Ordinal)), c => Assert.Equal("find:" + Phone, c));
     }
+
+    [Fact]
+    public async Task Modify_room_type_by_typing_requotes_and_applies()
+    {
+        var mine = await ExistingBooking(Phone, Dec10, Dec12);
+        var g = Guest();
+
+        await g.Say("quiero cambiar mi reserva");
+        await g.Say("la habitación");
+        Assert.Contains("Suite Palermo", g.Text, StringComparison.Ordinal);
+
+        await g.Say("la suite");
+        Assert.Equal(DialogStage.ConfirmingModification, g.State.Stage);
+        Assert.Contains(Price(420000), g.Text, StringComparison.Ordinal);
+
+        await g.Say("sí");
+
+        var stored = await Effects.Pms.GetReservationAsync(mine.Reference);
+        Assert.Equal("suite", stored.RoomType);
+        Assert.Equal(420000m, stored.TotalPrice);
+    }
+
+    [Fact]
+    public async Task Modify_in_one_message_with_the_new_dates()
+    {
+        var mine = await ExistingBooking(Phone, Dec10, Dec12);
+        var g = Guest();
+
+        await g.Say("quiero cambiar mi reserva para del 15 al 17 de diciembre");
+
+        Assert.Equal(DialogStage.ConfirmingModification, g.State.Stage);
+        Assert.Equal(new DateOnly(2026, 12, 15), g.State.PendingChange?.CheckIn);
+        await g.Say("no");
+        Assert.Equal(Dec10, (await Effects.Pms.GetReservationAsync(mine.Reference)).CheckIn);
+    }
 }
