@@ -211,7 +211,10 @@ public sealed partial class ReceptionistDialog
         AskedSlot.CheckOut => t.S.Stay.CheckIn is { } ci
             ? L(t, $"Entrada el {ShortDate(t, ci)}. ¿Hasta qué fecha, o cuántas noches?", $"Arriving {ShortDate(t, ci)}. Until what date, or how many nights?")
             : L(t, "¿Hasta qué fecha, o cuántas noches?", "Until what date, or how many nights?"),
-        AskedSlot.Guests => L(t, "¿Cuántas personas serían?", "How many guests?"),
+        AskedSlot.Guests => t.S.Stay.CheckIn is { } a && t.S.Stay.CheckOut is { } b && t.S.Stage == DialogStage.CollectingStay
+            ? L(t, $"Del {ShortDate(t, a)} al {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). ¿Cuántas personas serían?",
+                $"From {ShortDate(t, a)} to {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). How many guests?")
+            : L(t, "¿Cuántas personas serían?", "How many guests?"),
         _ => string.Empty,
     };
 

@@ -22,7 +22,7 @@ public sealed partial class ReceptionistDialog
     private void Greet(TurnContext t)
     {
         var name = t.S.GuestName ?? t.Turn.Message.DisplayName;
-        var first = name is null ? string.Empty : " " + FirstName(name);
+        var first = name is null ? string.Empty : ", " + FirstName(name);
         t.Say(L(t,
             $"¡Hola{first}! 👋 Soy el asistente virtual del {_profile.Name}. Puedo consultar disponibilidad y precios, hacer, cambiar o cancelar tu reserva, y contarte todo sobre el hotel. ¿En qué te ayudo?",
             $"Hi{first}! 👋 I'm the virtual assistant of {_profile.Name}. I can check availability and prices, make, change or cancel your booking, and tell you all about the hotel. How can I help?"));
@@ -158,6 +158,11 @@ public sealed partial class ReceptionistDialog
         if (DialogText.ContainsAny(n, "fum*", "smok*", "cigarr*", "tabaco"))
         {
             topics.Add("smoking");
+        }
+
+        if (topics.Count == 0 && DialogText.ContainsAny(n, "politica*", "reglas", "normas", "condiciones", "policy", "policies", "rules"))
+        {
+            topics.Add("general");
         }
 
         return topics;
