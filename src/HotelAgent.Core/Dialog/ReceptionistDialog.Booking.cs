@@ -489,7 +489,14 @@ public sealed partial class ReceptionistDialog
 
     private void ShowBookingSummary(TurnContext t)
     {
-        var o = t.S.Selected!;
+        if (t.S.Selected is not { } o || !t.S.Stay.IsComplete)
+        {
+            // Defensive: never summarize (or book) an incomplete stay.
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Selected = null };
+            t.Say(SlotQuestion(t, t.S.Stay.CheckIn is null ? AskedSlot.CheckIn : t.S.Stay.CheckOut is null ? AskedSlot.CheckOut : AskedSlot.Guests));
+            return;
+        }
+
         var s = t.S.Stay;
         var p = _profile.Policies;
         var sb = new StringBuilder(L(t, "Te confirmo los datos:\n", "Here are the details:\n"));
@@ -573,7 +580,13 @@ public sealed partial class ReceptionistDialog
 
     private async Task BookAsync(TurnContext t)
     {
-        var o = t.S.Selected!;
+        if (t.S.Selected is not { } o || !t.S.Stay.IsComplete)
+        {
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Selected = null };
+            await AdvanceStayAsync(t);
+            return;
+        }
+
         var s = t.S.Stay;
         var m = t.Turn.Message;
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":book";

@@ -175,7 +175,12 @@ public sealed partial class ReceptionistDialog
 
     private async Task QuoteModificationAsync(TurnContext t, StaySlots delta)
     {
-        var target = t.S.Target!;
+        if (t.S.Target is not { } target)
+        {
+            await StartReservationFlowAsync(t, ReservationAction.Modify, t.Nlu);
+            return;
+        }
+
         var current = new StaySlots
         {
             CheckIn = target.CheckIn,
@@ -229,8 +234,13 @@ public sealed partial class ReceptionistDialog
 
     private async Task ApplyModificationAsync(TurnContext t)
     {
-        var target = t.S.Target!;
-        var change = t.S.PendingChange!;
+        if (t.S.Target is not { } target || t.S.PendingChange is not { } change)
+        {
+            t.S = t.S.ClearFlow();
+            t.Say(L(t, "Perdón, perdí el hilo del cambio. ¿Me decís de nuevo qué querés cambiar?", "Sorry, I lost track of the change. Could you tell me again what you'd like to change?"));
+            return;
+        }
+
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":modify";
         t.S = t.S with { PendingWriteKey = key };
         var result = await t.Effects.ModifyReservationAsync(target.Reference, new ReservationChange
@@ -268,7 +278,12 @@ public sealed partial class ReceptionistDialog
 
     private async Task CancelAsync(TurnContext t)
     {
-        var target = t.S.Target!;
+        if (t.S.Target is not { } target)
+        {
+            await StartReservationFlowAsync(t, ReservationAction.Cancel, t.Nlu);
+            return;
+        }
+
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":cancel";
         t.S = t.S with { PendingWriteKey = key };
         var result = await t.Effects.CancelReservationAsync(target.Reference, key);

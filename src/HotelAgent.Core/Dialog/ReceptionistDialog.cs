@@ -352,6 +352,12 @@ public sealed partial class ReceptionistDialog
     {
         DialogStage.CollectingStay when t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests => SlotQuestion(t, t.S.Asked),
         DialogStage.OfferingRooms => L(t, "¿Cuál de las opciones te reservo?", "Which option should I book?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.ConfirmName && t.S.GuestName is not null =>
+            L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName =>
+            L(t, "¿A nombre de quién hago la reserva?", "What name should the booking be under?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email =>
+            L(t, "¿Me pasás un email para la confirmación? (opcional)", "Could you give me an email for the confirmation? (optional)"),
         DialogStage.ConfirmingBooking => L(t, "¿Confirmo la reserva? (sí / no)", "Shall I confirm the booking? (yes / no)"),
         DialogStage.ConfirmingCancellation => L(t, "¿Confirmo la cancelación? (sí / no)", "Shall I cancel it? (yes / no)"),
         DialogStage.ConfirmingModification => L(t, "¿Confirmo el cambio? (sí / no)", "Shall I apply the change? (yes / no)"),
@@ -623,8 +629,16 @@ public sealed partial class ReceptionistDialog
         t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
         if (picked is null)
         {
-            // Not a pick: understand this message on its own.
-            return false;
+            // Not a pick: understand this message on its own, in the context the menu interrupted. A bare yes/no answered
+            // the menu, not the pending confirmation: ask the confirmation again instead of writing anything.
+            if (resume is DialogStage.ConfirmingBooking or DialogStage.ConfirmingModification or DialogStage.ConfirmingCancellation
+                && (IsYes(t) || IsNo(t)))
+            {
+                t.Say(YesNo(t, PendingQuestion(t)!));
+                return true;
+            }
+
+            return resume != DialogStage.Clarifying && await HandleInContextAsync(t);
         }
 
         var source = original is null ? t.Nlu : await t.Effects.UnderstandAsync(original, t.Turn.Today);

@@ -176,4 +176,53 @@ public sealed class HandoffAndUnderstandingTests : DialogTestBase
         Assert.Equal(2, g.State.Stay.Guests);
         Assert.DoesNotContain(outcome.Events, e => e.Kind is DialogEventKind.Fallback or DialogEventKind.Clarified);
     }
+
+    [Fact]
+    public async Task An_unclear_message_at_confirmation_asks_again_and_never_books()
+    {
+        Effects.Scripted["tema raro"] = Nlu(NluLabels.AskPrice, 0.5, (NluLabels.AskPrice, 0.5), (NluLabels.AskPolicies, 0.3));
+        var g = Guest();
+        await g.Say("quiero reservar del 10 al 12 de diciembre para 2 personas");
+        await g.Say("la doble");
+        await g.Say("sí");
+        await g.Say("prefiero no");
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+
+        await g.Say("tema raro");
+
+        Assert.Empty(Effects.CreateRequests);
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+        Assert.Contains("¿Confirmo la reserva?", g.Text, StringComparison.Ordinal);
+        var booked = await g.Say("sí");
+        Assert.Contains(booked.Events, e => e.Kind == DialogEventKind.Booked);
+    }
+
+    [Fact]
+    public async Task After_a_menu_an_answer_to_the_interrupted_flow_still_works()
+    {
+        Effects.Scripted["tema raro"] = Nlu(NluLabels.AskPrice, 0.5, (NluLabels.AskPrice, 0.5), (NluLabels.AskPolicies, 0.3));
+        var g = Guest();
+        await g.Say("quiero reservar del 10 al 12 de diciembre para 2 personas");
+
+        await g.Say("tema raro");
+        Assert.Equal(DialogStage.Clarifying, g.State.Stage);
+        await g.Say("la doble");
+
+        Assert.Equal(DialogStage.CollectingGuestDetails, g.State.Stage);
+        Assert.Equal("doble", g.State.Selected?.RoomType);
+    }
+
+    [Fact]
+    public async Task A_fallback_mid_flow_repeats_the_pending_question()
+    {
+        Effects.Scripted["zzq prrt"] = Nlu(NluLabels.OutOfScope, 0.3);
+        var g = Guest();
+        await g.Say("quiero reservar del 10 al 12 de diciembre");
+
+        await g.Say("zzq prrt");
+
+        Assert.Contains("no te entendí", g.Text, StringComparison.Ordinal);
+        Assert.Contains("¿Cuántas personas", g.Text, StringComparison.Ordinal);
+        Assert.Equal(AskedSlot.Guests, g.State.Asked);
+    }
 }
