@@ -82,7 +82,7 @@ public static class NluCommands
     {
         if (string.IsNullOrEmpty(value))
         {
-            today = DateOnly.FromDateTime(DateTime.Now);
+            today = DateOnly.FromDateTime(TimeProvider.System.GetLocalNow().DateTime);
             return true;
         }
         return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out today);

@@ -211,6 +211,8 @@ internal static class DateExtractor
                 return Fixed(today, i, i + 2);
             case "pasado" when i + 1 < t.Length && t[i + 1] == "manana":
                 return Fixed(today.AddDays(2), i, i + 2);
+            case "manana" when IsFarewell(t, i):
+                return null;
             case "manana" when !(i > 0 && t[i - 1] is "la" or "por" or "de" or "esta" or "cada" or "pasado"):
                 return Fixed(today.AddDays(1), i, i + 1);
             case "day" when i + 2 < t.Length && t[i + 1] == "after" && t[i + 2] == "tomorrow":
@@ -270,6 +272,20 @@ internal static class DateExtractor
             }
         }
         return null;
+    }
+
+    /// <summary>"gracias, hasta mañana" closes a conversation; "me quedo hasta mañana" does not.</summary>
+    private static bool IsFarewell(string[] t, int i)
+    {
+        if (i == 0 || t[i - 1] != "hasta" || i != t.Length - 1)
+            return false;
+        foreach (var w in t)
+        {
+            if (w is "quedo" or "quedamos" or "quedarme" or "quedarnos" or "extender" or "extiendo" or "reserva" or "reservar"
+                or "noche" or "noches" or "desde" or "del" or "hay" or "lugar" or "disponible" or "habitacion")
+                return false;
+        }
+        return true;
     }
 
     private static bool NextIsDay(string[] t, int?[] num, int j) =>

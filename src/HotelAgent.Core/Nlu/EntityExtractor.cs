@@ -21,11 +21,21 @@ public static partial class EntityExtractor
     private static readonly HashSet<string> FuzzyStop = new(StringComparer.Ordinal)
     {
         "familia", "familias", "quite", "simplemente", "noble", "doblar", "tripa", "suits", "sweet", "single", "simpre",
-        "siempre", "sample", "visual", "ejecutar", "doblez", "nobles", "dobla", "doblo", "tiple", "subte", "suerte", "simples",
+        "siempre", "sample", "visual", "ejecutar", "doblez", "nobles", "dobla", "doblo", "tiple", "subte", "suerte", "simples", "efectivo", "efectiva", "ejecutar",
     };
 
     // (phrase tokens, canonical); single tokens of 6+ letters also match with edit distance 1
     private static readonly (string[] Phrase, string Canonical)[] AmenityPhrases = BuildAmenities();
+
+    private static readonly Dictionary<string, (string[] Phrase, string Canonical)[]> AmenityByFirstToken =
+        AmenityPhrases.GroupBy(p => p.Phrase[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+
+    private static readonly Dictionary<char, (string Word, string Canonical)[]> AmenityFuzzy =
+        AmenityPhrases.Where(p => p.Phrase.Length == 1 && p.Phrase[0].Length >= 6)
+            .GroupBy(p => p.Phrase[0][0]).ToDictionary(g => g.Key, g => g.Select(p => (p.Phrase[0], p.Canonical)).ToArray());
+
+    private static readonly Dictionary<char, (string Word, string Canonical)[]> RoomFuzzy =
+        RoomSynonyms.Where(p => p.Key.Length >= 5).GroupBy(p => p.Key[0]).ToDictionary(g => g.Key, g => g.Select(p => (p.Key, p.Value)).ToArray());
 
     private static (string[] Phrase, string Canonical)[] BuildAmenities()
     {
@@ -143,7 +153,7 @@ public static partial class EntityExtractor
                     adults += v;
                 else if (ChildWords.Contains(next))
                     kids += v;
-                else if (PeopleWords.Contains(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos")))
+                else if (PeopleWords.Contains(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos" or "sumar" or "agregar" or "sumo" or "agrego" or "add")))
                     people = Math.Max(people, v);
             }
             switch (w)
@@ -232,13 +242,11 @@ public static partial class EntityExtractor
                 continue;
             if (RoomSynonyms.TryGetValue(w, out var canon))
                 return canon;
-            if (w.Length >= 5 && !FuzzyStop.Contains(w) && char.IsAsciiLetter(w[0]))
+            if (w.Length >= 5 && RoomFuzzy.TryGetValue(w[0], out var candidates) && !FuzzyStop.Contains(w))
             {
-                foreach (var (syn, c) in RoomSynonyms)
+                foreach (var (syn, c) in candidates)
                 {
-                    if (syn.Length < 5 || syn[0] != w[0])
-                        continue;
-                    var max = syn.Length >= 8 ? 2 : 1;
+                    var max = syn.Length >= 10 ? 2 : 1;
                     if (Math.Abs(syn.Length - w.Length) <= max && Fuzzy.DamerauLevenshtein(w, syn, max) <= max)
                         return c;
                 }
@@ -252,22 +260,43 @@ public static partial class EntityExtractor
         List<string>? found = null;
         for (var i = 0; i < t.Length; i++)
         {
-            foreach (var (phrase, canon) in AmenityPhrases)
+            var w = t[i];
+            string? hit = null;
+            var length = 1;
+            if (AmenityByFirstToken.TryGetValue(w, out var phrases))
             {
-                if (!Matches(t, i, phrase))
-                    continue;
-                if (canon == "aire_acondicionado" && phrase.Length == 1 && phrase[0] == "aire" && i + 1 < t.Length && t[i + 1] is "libre" or "fresco" or "puro")
-                    continue;
-                if (phrase.Length == 1 && phrase[0] == "ac" && !(i > 0 && t[i - 1] is "have" or "has" or "with" or "the" or "is" or "and" or "or"))
-                    continue;
-                if (phrase.Length == 1 && phrase[0] is "resto" && !(i > 0 && t[i - 1] is "el" or "un" or "hay" or "tienen"))
-                    continue;
-                found ??= [];
-                if (!found.Contains(canon))
-                    found.Add(canon);
-                i += phrase.Length - 1;
-                break;
+                foreach (var (phrase, canon) in phrases)
+                {
+                    if (!Matches(t, i, phrase))
+                        continue;
+                    if (canon == "aire_acondicionado" && phrase.Length == 1 && phrase[0] == "aire" && i + 1 < t.Length && t[i + 1] is "libre" or "fresco" or "puro")
+                        continue;
+                    if (phrase.Length == 1 && phrase[0] == "ac" && !(i > 0 && t[i - 1] is "have" or "has" or "with" or "the" or "is" or "and" or "or"))
+                        continue;
+                    if (phrase.Length == 1 && phrase[0] is "resto" && !(i > 0 && t[i - 1] is "el" or "un" or "hay" or "tienen"))
+                        continue;
+                    hit = canon;
+                    length = phrase.Length;
+                    break;
+                }
             }
+            else if (w.Length >= 6 && AmenityFuzzy.TryGetValue(w[0], out var candidates) && !FuzzyStop.Contains(w))
+            {
+                foreach (var (word, canon) in candidates)
+                {
+                    if (Math.Abs(w.Length - word.Length) <= 1 && Fuzzy.DamerauLevenshtein(w, word, 1) <= 1)
+                    {
+                        hit = canon;
+                        break;
+                    }
+                }
+            }
+            if (hit is null)
+                continue;
+            found ??= [];
+            if (!found.Contains(hit))
+                found.Add(hit);
+            i += length - 1;
         }
         return found is null ? [] : found;
     }
@@ -276,15 +305,6 @@ public static partial class EntityExtractor
     {
         if (i + phrase.Length > t.Length)
             return false;
-        if (phrase.Length == 1)
-        {
-            var w = t[i];
-            var p = phrase[0];
-            if (string.Equals(w, p, StringComparison.Ordinal))
-                return true;
-            return p.Length >= 6 && w.Length >= 6 && w[0] == p[0] && Math.Abs(w.Length - p.Length) <= 1
-                && !FuzzyStop.Contains(w) && Fuzzy.DamerauLevenshtein(w, p, 1) <= 1;
-        }
         for (var k = 0; k < phrase.Length; k++)
         {
             if (!string.Equals(t[i + k], phrase[k], StringComparison.Ordinal))

@@ -68,6 +68,7 @@ public sealed class IntentClassifier
         var order = Enumerable.Range(0, feats.Length).ToArray();
         var rng = new Random(Seed);
         var scores = new float[classes];
+        var grad = new float[classes];
         for (var epoch = 0; epoch < Epochs; epoch++)
         {
             rng.Shuffle(order);
@@ -79,14 +80,16 @@ public sealed class IntentClassifier
                 Softmax(scores);
                 for (var c = 0; c < classes; c++)
                 {
-                    var g = scores[c] - (c == y ? 1f : 0f);
-                    b[c] -= lr * g * 0.1f;
-                    var step = lr * g * x;
-                    foreach (var feature in f)
-                    {
-                        ref var wi = ref w[(feature * classes) + c];
-                        wi -= step + (lr * L2 * wi);
-                    }
+                    grad[c] = scores[c] - (c == y ? 1f : 0f);
+                    b[c] -= lr * grad[c] * 0.1f;
+                    grad[c] *= lr * x;
+                }
+                var decay = 1f - (lr * L2);
+                foreach (var feature in f)
+                {
+                    var row = w.AsSpan(feature * classes, classes);
+                    for (var c = 0; c < classes; c++)
+                        row[c] = (row[c] * decay) - grad[c];
                 }
             }
         }

@@ -80,10 +80,9 @@ public sealed class OpenAIIntentClassifier : ILlmIntentClassifier
             new SystemChatMessage(SystemPrompt),
             new UserChatMessage($"Guest message:\n{text}\n\nAn offline model guessed: {hint}."),
         ];
+        // no temperature / token limit: reasoning models (o-series, gpt-5) reject or need them differently
         var options = new ChatCompletionOptions
         {
-            Temperature = 0f,
-            MaxOutputTokenCount = 50,
             ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("intent_classification", Schema, jsonSchemaIsStrict: true),
         };
         ChatCompletion completion = await _client.CompleteChatAsync(messages, options, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Core.Nlu;
@@ -19,7 +20,14 @@ public static class NluServiceCollectionExtensions
             .Validate(o => o.ClarifyThreshold <= o.ActThreshold, "Nlu:ClarifyThreshold must not exceed Nlu:ActThreshold.")
             .ValidateOnStart();
         services.AddOptions<OpenAIOptions>().BindConfiguration(OpenAIOptions.SectionName).ValidateOnStart();
-        services.TryAddSingleton<INluEngine>(_ => new NluEngine());
+        services.TryAddSingleton<INluEngine>(sp =>
+        {
+            var engine = new NluEngine();
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("HotelAgent.Core.Nlu");
+            if (logger is not null)
+                Log.ModelTrained(logger, engine.Classifier.ExampleCount, (long)engine.Classifier.TrainingTime.TotalMilliseconds);
+            return engine;
+        });
         services.TryAddSingleton<ILlmIntentClassifier>(sp => new OpenAIIntentClassifier(sp.GetRequiredService<IOptions<OpenAIOptions>>()));
         services.TryAddSingleton<IIntentUnderstanding, IntentUnderstanding>();
         return services;

@@ -35,7 +35,7 @@ internal static class TextNormalizer
             var cat = CharUnicodeInfo.GetUnicodeCategory(c);
             if (cat is UnicodeCategory.NonSpacingMark or UnicodeCategory.Format)
                 continue;
-            if (c is '\u2764' or '\u263A')
+            if (c is '\u2764' or '\u263A' or '\u2705' or '\u274C' or '\u2639')
             {
                 AppendEmoji(sb, c);
                 prev = ' ';
@@ -107,7 +107,7 @@ internal static class TextNormalizer
         var token = cp switch
         {
             0x1F44D or 0x1F44C or 0x2705 or 0x1F4AA => "emo_ok",
-            0x1F44E or 0x1F621 or 0x1F620 or 0x1F92C or 0x1F624 or 0x1F612 or 0x1F4A9 => "emo_neg",
+            0x1F44E or 0x274C or 0x2639 or 0x1F621 or 0x1F620 or 0x1F92C or 0x1F624 or 0x1F612 or 0x1F4A9 => "emo_neg",
             0x1F602 or 0x1F923 or 0x1F606 or 0x1F639 => "emo_laugh",
             0x1F44B => "emo_wave",
             0x1F64F => "emo_please",

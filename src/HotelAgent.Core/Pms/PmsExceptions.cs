@@ -20,6 +20,15 @@ public sealed class NoAvailabilityException : PmsException
         CheckOut = checkOut;
     }
 
+    /// <summary>The party does not fit in one room of this type (<paramref name="capacity"/> guests max).</summary>
+    public static NoAvailabilityException TooManyGuests(string roomType, DateOnly checkIn, DateOnly checkOut, int capacity, int guests) =>
+        new(roomType, checkIn, checkOut, $"A '{roomType}' room holds {capacity} guests, not {guests}.") { Capacity = capacity };
+
+    /// <summary>Set when the type is not sold out but too small for the party: its capacity. Null when sold out.</summary>
+    public int? Capacity { get; private init; }
+
+    public bool CapacityExceeded => Capacity is not null;
+
     public string RoomType { get; }
     public DateOnly CheckIn { get; }
     public DateOnly CheckOut { get; }

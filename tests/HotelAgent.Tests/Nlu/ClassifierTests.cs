@@ -109,3 +109,45 @@ public class ClassifierTests
     [InlineData("ok 👍", "ok emo_ok")]
     public void Normalization(string text, string expected) => Assert.Equal(expected, TextNormalizer.Normalize(text));
 }
+
+public class RobustnessTests
+{
+    public static TheoryData<string> OddInputs() => new()
+    {
+        "",
+        "   ",
+        "😀😀😀",
+        "?!?!",
+        new string('a', 20_000),
+        string.Join(' ', Enumerable.Repeat("del 10 al 15 hay pileta para 2", 500)),
+        "\0\u0001\u200b",
+        "مرحبا",
+        "你好",
+        "1/1/1/1/1",
+        "9999-99-99",
+        "el 32 de diciembre",
+        "a nombre de",
+        "HA-",
+    };
+
+    [Theory]
+    [MemberData(nameof(OddInputs))]
+    public void Never_throws_and_returns_a_valid_label(string text)
+    {
+        var r = new NluEngine().Parse(text, new DateOnly(2026, 11, 21));
+        Assert.True(NluLabels.IsIntent(r.Intent));
+        Assert.InRange(r.Confidence, 0, 1);
+        Assert.InRange(r.Sentiment, -1, 1);
+    }
+
+    [Fact]
+    public void Parallel_parses_agree_with_sequential()
+    {
+        var engine = new NluEngine();
+        var texts = NluCorpus.LoadEvaluation().Select(e => e.Text).ToArray();
+        var sequential = texts.Select(t => engine.Parse(t, new DateOnly(2026, 11, 21)).Intent).ToArray();
+        var parallel = new string[texts.Length];
+        Parallel.For(0, texts.Length, i => parallel[i] = engine.Parse(texts[i], new DateOnly(2026, 11, 21)).Intent);
+        Assert.Equal(sequential, parallel);
+    }
+}

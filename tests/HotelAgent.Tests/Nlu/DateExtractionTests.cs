@@ -45,6 +45,12 @@ public class DateExtractionTests
     public void Weekday_equal_to_today_means_next_week() => Assert.Equal(D("2026-11-28"), X("el sábado").CheckIn);
 
     [Fact]
+    public void Hasta_manana_as_farewell_is_not_a_date() => Assert.Null(X("gracias, hasta mañana").CheckOut);
+
+    [Fact]
+    public void Hasta_manana_in_a_stay_is_a_check_out() => Assert.Equal(D("2026-11-22"), X("me quedo hasta mañana").CheckOut);
+
+    [Fact]
     public void Manana_as_morning_is_not_a_date() => Assert.Null(X("a qué hora abren por la mañana?").CheckIn);
 
     [Theory]

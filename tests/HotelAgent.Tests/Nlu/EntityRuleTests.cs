@@ -64,6 +64,7 @@ public class EntityRuleTests
     [InlineData("any rooms for a family of 4?")]
     [InlineData("tienen camas individuales?")]
     [InlineData("viajo con mi familia")]
+    [InlineData("aceptan pago en efectivo?")]
     public void Not_room_types(string text) => Assert.Null(X(text).RoomType);
 
     [Theory]

@@ -98,7 +98,7 @@ public sealed class EmbeddedPmsClientTests : IDisposable
         Assert.Equal(0, calendar.Single(c => c.RoomType == "suite").Available);
         Assert.Equal(8, calendar.Single(c => c.RoomType == "doble").Available);
 
-        await Assert.ThrowsAsync<NoAvailabilityException>(() => _pms.CreateReservationAsync(Booking("k2", "suite")));
+        Assert.False((await Assert.ThrowsAsync<NoAvailabilityException>(() => _pms.CreateReservationAsync(Booking("k2", "suite")))).CapacityExceeded);
     }
 
     [Fact]
@@ -117,6 +117,8 @@ public sealed class EmbeddedPmsClientTests : IDisposable
     {
         var e = await Assert.ThrowsAsync<NoAvailabilityException>(() => _pms.CreateReservationAsync(Booking("k", "doble", guests: 3)));
         Assert.Equal("doble", e.RoomType);
+        Assert.True(e.CapacityExceeded);
+        Assert.Equal(2, e.Capacity);
         await Assert.ThrowsAsync<UnknownRoomTypeException>(() => _pms.CreateReservationAsync(Booking("k2", "castillo")));
     }
 

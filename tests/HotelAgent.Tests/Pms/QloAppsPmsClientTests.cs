@@ -137,6 +137,34 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_create_whose_answer_was_lost_is_found_again_by_its_key()
+    {
+        await _pms.CreateReservationAsync(Booking("other", "simple", guests: 1));
+        _server.LoseNextCreateAnswer = true;
+
+        await Assert.ThrowsAsync<PmsUnavailableException>(() => _pms.CreateReservationAsync(Booking("lost")));
+        var retried = await _pms.CreateReservationAsync(Booking("lost"));
+
+        Assert.Equal("QLO-101", retried.Reference);
+        Assert.Equal("doble", retried.RoomType);
+        Assert.Equal(2, _server.BookingCount);
+        Assert.Equal(retried, await _pms.CreateReservationAsync(Booking("lost")));
+        Assert.Equal(2, _server.BookingCount);
+        Assert.Equal(["QLO-100", "QLO-101"], (await _pms.FindReservationsByContactAsync("+5491155551234")).Select(r => r.Reference).Order());
+    }
+
+    [Fact]
+    public async Task Occupancy_is_sent_per_room()
+    {
+        var r = await _pms.CreateReservationAsync(Booking("fam", "familiar", guests: 3, contact: "ana@example.com"));
+
+        Assert.Equal(3, r.Guests);
+        Assert.Equal(3, _server.Booking(100)!.Adults);
+        Assert.Equal("ana@example.com", r.Email);
+        Assert.Equal("ana@example.com", (string?)_server.Booking(100)!.Customer["email"]);
+    }
+
+    [Fact]
     public async Task Unknown_reference_and_bad_key()
     {
         await Assert.ThrowsAsync<ReservationNotFoundException>(() => _pms.GetReservationAsync("QLO-999"));

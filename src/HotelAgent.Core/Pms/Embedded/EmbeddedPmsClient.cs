@@ -125,7 +125,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             var type = await RequireRoomTypeAsync(connection, tx, reservation.RoomType, cancellationToken);
             if (reservation.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, reservation.CheckIn, reservation.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {reservation.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
             }
 
             await TakeNightsAsync(connection, tx, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
@@ -241,7 +241,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             var type = await RequireRoomTypeAsync(connection, tx, stay.RoomType!, cancellationToken);
             if (stay.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, stay.CheckIn, stay.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {stay.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
             }
 
             // Release the old nights, then take the new ones; a failure rolls both back.

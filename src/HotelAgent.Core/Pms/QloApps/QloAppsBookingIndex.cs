@@ -51,6 +51,22 @@ public sealed class QloAppsBookingIndex
              booking.Channel.ToString(), booking.Status.ToString(), booking.CreatedAt.ToString("O", CultureInfo.InvariantCulture)], ct);
     }
 
+    /// <summary>Remembers that a create with this key was sent (its answer may get lost).</summary>
+    public Task MarkPendingAsync(string key, DateTimeOffset at, CancellationToken ct) =>
+        ExecuteAsync("INSERT OR IGNORE INTO pending(idempotency_key, sent_at) VALUES($p0, $p1)", [key, at.ToString("O", CultureInfo.InvariantCulture)], ct);
+
+    public Task ClearPendingAsync(string key, CancellationToken ct) =>
+        ExecuteAsync("DELETE FROM pending WHERE idempotency_key = $p0", [key], ct);
+
+    public async Task<bool> IsPendingAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT 1 FROM pending WHERE idempotency_key = $p0";
+        cmd.Parameters.AddWithValue("$p0", key);
+        return await cmd.ExecuteScalarAsync(ct) is not null;
+    }
+
     public Task MarkCancelledAsync(int idOrder, DateTimeOffset at, CancellationToken ct) =>
         ExecuteAsync("UPDATE bookings SET status = 'Cancelled', cancelled_at = $p1 WHERE id_order = $p0", [idOrder, at.ToString("O", CultureInfo.InvariantCulture)], ct);
 
@@ -128,6 +144,7 @@ public sealed class QloAppsBookingIndex
                             cancelled_at TEXT NULL);
                         CREATE INDEX IF NOT EXISTS ix_bookings_contact ON bookings(contact_norm);
                         CREATE TABLE IF NOT EXISTS operations(idempotency_key TEXT PRIMARY KEY, id_order INTEGER NOT NULL, kind TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS pending(idempotency_key TEXT PRIMARY KEY, sent_at TEXT NOT NULL);
                         """;
                     await cmd.ExecuteNonQueryAsync(ct);
                     _ready = true;

@@ -127,11 +127,21 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                 return await GetByOrderAsync(known.IdOrder, cancellationToken);
             }
 
+            // A previous attempt with this key never saw its answer: look for the order it may have created.
+            if (await _index.IsPendingAsync(reservation.IdempotencyKey, cancellationToken)
+                && await FindOrderByRemarkAsync(RemarkFor(reservation.IdempotencyKey), cancellationToken) is { } landed)
+            {
+                await _index.AddAsync(Indexed(landed, reservation), cancellationToken);
+                await _index.ClearPendingAsync(reservation.IdempotencyKey, cancellationToken);
+                Log.CreateReplayed(_logger, Reference(landed));
+                return await GetByOrderAsync(landed, cancellationToken);
+            }
+
             var types = await CatalogueAsync(cancellationToken);
             var type = types.FirstOrDefault(t => t.Code.Equals(reservation.RoomType, StringComparison.OrdinalIgnoreCase)) ?? throw new UnknownRoomTypeException(reservation.RoomType);
             if (reservation.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, reservation.CheckIn, reservation.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {reservation.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
             }
 
             var email = GuestEmail(reservation.Email, reservation.Contact);
@@ -145,7 +155,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                     ["booking_status"] = StatusNew,
                     ["payment_status"] = PaymentAwaiting,
                     ["source"] = "HotelAgent " + reservation.Channel,
-                    ["remark"] = "HotelAgent idempotency key " + reservation.IdempotencyKey,
+                    ["remark"] = RemarkFor(reservation.IdempotencyKey),
                     ["associations"] = new JsonObject
                     {
                         ["customer_detail"] = new JsonObject
@@ -160,6 +170,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                 },
             };
 
+            await _index.MarkPendingAsync(reservation.IdempotencyKey, _time.GetUtcNow(), cancellationToken);
             using var doc = await SendAsync(HttpMethod.Post, "api/bookings", body.ToJsonString(), "application/json", reservation.RoomType, reservation.CheckIn, reservation.CheckOut, cancellationToken);
             var booking = doc.RootElement.Prop("booking") ?? throw Garbage("bookings");
             var idOrder = booking.Int("id");
@@ -168,8 +179,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
                 throw Garbage("bookings");
             }
 
-            var now = _time.GetUtcNow();
-            await _index.AddAsync(new QloAppsIndexedBooking(idOrder, reservation.IdempotencyKey, reservation.GuestName.Trim(), reservation.Contact.Trim(), reservation.Email ?? (ContactNormalizer.IsEmail(reservation.Contact) ? reservation.Contact.Trim() : null), reservation.Channel, ReservationStatus.Confirmed, now, null), cancellationToken);
+            await _index.AddAsync(Indexed(idOrder, reservation), cancellationToken);
+            await _index.ClearPendingAsync(reservation.IdempotencyKey, cancellationToken);
             var created = Map(booking, types, await _index.FindByOrderAsync(idOrder, cancellationToken));
             Log.ReservationCreated(_logger, created.Reference, created.RoomType, created.CheckIn, created.CheckOut, PiiMask.Contact(created.Contact));
             return created;
@@ -178,6 +189,36 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>How many of the newest QloApps orders are searched for a lost create.</summary>
+    internal const int ReconcileWindow = 30;
+
+    private static string RemarkFor(string idempotencyKey) => "HotelAgent idempotency key " + idempotencyKey;
+
+    private QloAppsIndexedBooking Indexed(int idOrder, NewReservation r) =>
+        new(idOrder, r.IdempotencyKey, r.GuestName.Trim(), r.Contact.Trim(), r.Email ?? (ContactNormalizer.IsEmail(r.Contact) ? r.Contact.Trim() : null), r.Channel, ReservationStatus.Confirmed, _time.GetUtcNow(), null);
+
+    /// <summary>Searches the newest orders for one whose remarks carry <paramref name="remark"/> (the create's idempotency key).</summary>
+    private async Task<int?> FindOrderByRemarkAsync(string remark, CancellationToken ct)
+    {
+        List<int> ids;
+        using (var list = await SendAsync(HttpMethod.Get, "api/bookings", null, null, null, default, default, ct))
+        {
+            ids = list.RootElement.Prop("bookings").Items().Select(b => b.Int("id")).Where(id => id > 0).OrderDescending().Take(ReconcileWindow).ToList();
+        }
+
+        foreach (var id in ids)
+        {
+            using var doc = await SendAsync(HttpMethod.Get, "api/bookings/" + id.ToString(CultureInfo.InvariantCulture), null, null, null, default, default, ct, notFoundReference: Reference(id));
+            var remarks = doc.RootElement.Prop("booking")?.Prop("associations")?.Prop("remarks").Items() ?? [];
+            if (remarks.Any(r => r.ValueKind == JsonValueKind.String && r.GetString()!.Contains(remark, StringComparison.Ordinal)))
+            {
+                return id;
+            }
+        }
+
+        return null;
     }
 
     public Task<Reservation> GetReservationAsync(string reference, CancellationToken cancellationToken = default) =>
@@ -238,7 +279,7 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             var type = types.FirstOrDefault(t => t.Code.Equals(stay.RoomType, StringComparison.OrdinalIgnoreCase)) ?? throw new UnknownRoomTypeException(stay.RoomType!);
             if (stay.Guests > type.Capacity)
             {
-                throw new NoAvailabilityException(type.Code, stay.CheckIn, stay.CheckOut, $"A '{type.Code}' room holds {type.Capacity} guests, not {stay.Guests}.");
+                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
             }
 
             using var doc = await PutBookingAsync(idOrder, current, type.IdProduct, stay.CheckIn, stay.CheckOut, stay.Guests, null, cancellationToken);
@@ -332,7 +373,8 @@ public sealed class QloAppsPmsClient : IPmsClient, IDisposable
             ["checkin_date"] = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["checkout_date"] = checkOut.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["number_of_rooms"] = 1,
-            ["rooms"] = new JsonArray(new JsonObject { ["adults"] = guests, ["child"] = 0 }),
+            // The bookings schema names the field "adults" but QloApps' request formatter reads "adult": send both.
+            ["rooms"] = new JsonArray(new JsonObject { ["adults"] = guests, ["adult"] = guests, ["child"] = 0 }),
         },
     ];
 

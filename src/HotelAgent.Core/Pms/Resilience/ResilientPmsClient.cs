@@ -163,15 +163,17 @@ public sealed class ResilientPmsClient : IPmsClient
 
     private async Task<T> RunAsync<T>(string operation, ResiliencePipeline outer, ResiliencePipeline attempt, Func<CancellationToken, Task<T>> call, bool isWrite, CancellationToken cancellationToken)
     {
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
+            // One context flows through the three pipelines so each timeout's token reaches the PMS call.
             var result = await outer.ExecuteAsync(
-                static async (state, ct) => await state.breaker.ExecuteAsync(
-                    static async (s, ct2) => await s.attempt.ExecuteAsync(static async (c, ct3) => await c(ct3), s.call, ct2),
-                    state,
-                    ct),
-                (breaker: _breaker, attempt, call),
-                cancellationToken);
+                static async (ctx, state) => await state.breaker.ExecuteAsync(
+                    static async (ctx2, s) => await s.attempt.ExecuteAsync(static async (ctx3, c) => await c(ctx3.CancellationToken), ctx2, s.call),
+                    ctx,
+                    state),
+                context,
+                (breaker: _breaker, attempt, call));
             _health.RecordCall(operation, "ok");
             return result;
         }
@@ -202,6 +204,10 @@ public sealed class ResilientPmsClient : IPmsClient
             _health.RecordCall(operation, "rejected");
             throw;
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     private ResiliencePipeline BuildOuter(PmsOptions options, TimeSpan budget, int retries, TimeProvider time)
@@ -218,7 +224,7 @@ public sealed class ResilientPmsClient : IPmsClient
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
                 OnRetry = args =>
                 {
-                    Log.TransientFailure(_logger, args.Outcome.Exception, "pms", args.AttemptNumber + 1);
+                    Log.TransientFailure(_logger, args.Outcome.Exception, args.Context.OperationKey ?? "pms", args.AttemptNumber + 1);
                     return default;
                 },
             });

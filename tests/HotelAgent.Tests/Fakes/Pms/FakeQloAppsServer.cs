@@ -51,6 +51,9 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
 
     public QloFault Fault { get; set; }
 
+    /// <summary>The next POST /api/bookings creates the order but answers 502 (the answer is "lost").</summary>
+    public bool LoseNextCreateAnswer { get; set; }
+
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Tax added to prices "with tax" (0.1 = 10 %).</summary>
@@ -171,6 +174,13 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
         }));
         _app.MapPost("/api/hotel_ari", HotelAriAsync);
         _app.MapPost("/api/bookings", CreateBookingAsync);
+        _app.MapGet("/api/bookings", () =>
+        {
+            lock (_gate)
+            {
+                return Json(new JsonObject { ["bookings"] = new JsonArray(_bookings.Keys.Order().Select(id => (JsonNode)new JsonObject { ["id"] = id }).ToArray()) });
+            }
+        });
         _app.MapGet("/api/bookings/{id:int}", (int id) =>
         {
             lock (_gate)
@@ -314,7 +324,7 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
 
         lock (_gate)
         {
-            var booking = new FakeBooking { Id = _nextOrder++, Customer = customer.DeepClone().AsObject(), Source = (string?)node["source"] ?? string.Empty };
+            var booking = new FakeBooking { Id = _nextOrder++, Customer = customer.DeepClone().AsObject(), Source = (string?)node["source"] ?? string.Empty, Remark = (string?)node["remark"] };
             if (!Assign(booking, rt))
             {
                 _nextOrder--;
@@ -322,7 +332,13 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
             }
 
             _bookings[booking.Id] = booking;
-            return Results.Json(BookingJson(booking), statusCode: 201);
+            if (LoseNextCreateAnswer)
+            {
+                LoseNextCreateAnswer = false;
+                return Results.Text("<html>502 Bad Gateway</html>", "text/html", statusCode: 502);
+            }
+
+            return Results.Text(BookingJson(booking).ToJsonString(), "application/json", statusCode: 201);
         }
     }
 
@@ -376,7 +392,8 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
         var type = _types.FirstOrDefault(t => t.Id == idProduct);
         var from = DateOnly.Parse((string)rt["checkin_date"]!, CultureInfo.InvariantCulture);
         var to = DateOnly.Parse((string)rt["checkout_date"]!, CultureInfo.InvariantCulture);
-        var adults = (int?)rt["rooms"]?[0]?["adults"] ?? type?.Adults ?? 1;
+        // Like QloApps' formatOccupancyInRequestData: reads "adult", falls back to the type's base occupancy.
+        var adults = (int?)rt["rooms"]?[0]?["adult"] ?? type?.Adults ?? 1;
         if (type is null || to <= from)
         {
             return false;
@@ -419,7 +436,7 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
                     ["customer_detail"] = b.Customer.DeepClone(),
                     ["price_details"] = new JsonObject { ["total_paid"] = 0, ["total_price_without_tax"] = b.Total, ["total_tax"] = b.Tax },
                     ["cart_rules"] = new JsonArray(),
-                    ["remarks"] = new JsonArray(),
+                    ["remarks"] = b.Remark is null ? new JsonArray() : new JsonArray(b.Remark),
                     ["room_types"] = new JsonArray(new JsonObject
                     {
                         ["id_room_type"] = b.IdProduct,
@@ -471,6 +488,7 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
         public int Id { get; init; }
         public required JsonObject Customer { get; init; }
         public string Source { get; init; } = string.Empty;
+        public string? Remark { get; init; }
         public int IdProduct { get; set; }
         public int IdRoom { get; set; }
         public DateOnly From { get; set; }

@@ -18,6 +18,8 @@ DATE = ["el 15 de diciembre", "del 10 al 15", "mañana", "el finde", "este fin d
 DATE_EN = ["on december 15", "from the 10th to the 15th", "tomorrow", "this weekend", "next friday", "tonight",
            "next week", "for 3 nights from jan 5", "on the 20th", "march 2 to march 6", "new year's eve",
            "next weekend", "from monday to thursday", "today"]
+DATE2 = ["el domingo", "el 18", "el 2/1", "el martes", "el 5 de enero", "pasado mañana", "el lunes", "el 20"]
+DATE2_EN = ["on sunday", "on the 18th", "on jan 2", "on tuesday"]
 GUESTS = ["para dos", "2 adultos y 1 niño", "somos 4", "para una pareja", "para 3 personas", "para mí solo",
           "mi señora y yo", "2 adultos y 2 chicos", "5 personas", "para 2 pax", "con mi familia", "somos tres amigos",
           "para dos adultos", "con mi novia", "para 6", "un grupo de 8"]
@@ -258,6 +260,23 @@ for k, v in ADD.items():
 for k, v in ADD_EN.items():
     T[k + '_en'] = T.get(k + '_en', []) + v
 
+MORE = {
+"affirm": ["la 2", "la segunda", "la primera", "la 1", "opción 1", "opcion 2", "la tercera", "esa, la 3", "la 2 porfa", "me quedo con la primera",
+  "quiero la segunda opción", "la número 1", "la 3", "dale, la 2", "esa", "esa misma", "la primera opción está bien", "1", "2"],
+"check_availability": ["vamos {g} {d}, hay lugar?", "queremos ir {d} {g}", "estamos pensando en ir {d}", "viajamos {d}, tienen algo?",
+  "llegamos {d} y nos vamos {d2}", "llego {d} y me voy {d2}, hay disponibilidad?", "entramos {d} y salimos {d2}",
+  "nos quedaríamos {d}", "pensábamos ir {d} {g}", "caemos {d}, hay lugar?", "vamos a estar {d}, tienen {r}?"],
+"make_reservation": ["llegamos {d} y nos vamos {d2}, reservá {r}", "reservame desde {d} hasta {d2}", "vamos {g} {d}, reservá"],
+}
+MORE_EN = {
+"affirm": ["the second one", "option 2", "the first one", "number 3", "that one"],
+"check_availability": ["we arrive {d} and leave {d2}, any rooms?", "we're coming {d}, do you have space?"],
+}
+for k, v in MORE.items():
+    T[k] = T[k] + v
+for k, v in MORE_EN.items():
+    T[k + '_en'] = T.get(k + '_en', []) + v
+
 GIB = "qwertyuiopasdfghjklzxcvbnm"
 def gibberish():
     return "".join(R.choice(GIB) for _ in range(R.randrange(3, 10)))
@@ -287,7 +306,7 @@ def typo(s):
 
 def fill(tpl, en):
     a, a2 = R.sample(AMEN_EN if en else AMEN, 2)
-    s = tpl.format(d=pick(DATE_EN if en else DATE), g=pick(GUESTS_EN if en else GUESTS), r=pick(ROOM_EN if en else ROOM),
+    s = tpl.format(d=pick(DATE_EN if en else DATE), d2=pick(DATE2_EN if en else DATE2), g=pick(GUESTS_EN if en else GUESTS), r=pick(ROOM_EN if en else ROOM),
                    a=a, a2=a2, p=pick(PETS), ref=pick(REF), pl=pick(CITY_PLACES))
     s = " ".join(s.split())
     return s
