@@ -29,6 +29,18 @@ public sealed partial class ReceptionistDialog
             nights = null;
         }
 
+        // "hasta el domingo" is resolved by the NLU against today; relative to a later check-in it means the Sunday after it.
+        if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci0 && co0 <= ci0 && ci0.DayNumber - co0.DayNumber < 7)
+        {
+            checkOut = co0.AddDays(7);
+        }
+
+        // "somos una pareja" / "a couple" is two people whatever the number words say.
+        if (guests is null or 1 && DialogText.ContainsAny(t.Norm, "pareja", "couple"))
+        {
+            guests = 2;
+        }
+
         var bare = DialogText.BareNumber(t.Norm);
         if (bare is { } n && t.Turn.Message.ReplyId is null)
         {
@@ -376,9 +388,22 @@ public sealed partial class ReceptionistDialog
         var nlu = t.Nlu;
         var delta = ExtractStayDelta(t, nlu);
         var named = CleanName(nlu.Entities.PersonName);
+        var typedEmail = nlu.Entities.Email ?? DialogText.FindEmail(t.Turn.Message.Text ?? string.Empty);
+        if (typedEmail is not null && t.S.Asked != AskedSlot.Email)
+        {
+            // An email given before we asked for it: keep it, and repeat the pending question.
+            t.S = t.S with { Email = typedEmail.Trim().ToLowerInvariant(), EmailAsked = true };
+            if (named is null)
+            {
+                t.Say(L(t, "¡Anotado el email! ", "Email noted! ") + (PendingQuestion(t) ?? string.Empty));
+                return true;
+            }
+        }
+
         switch (t.S.Asked)
         {
             case AskedSlot.ConfirmName:
+                named ??= IsYes(t) || IsNo(t) || HasStayDelta(delta) ? null : NameFromText(t);
                 if (named is not null)
                 {
                     t.S = t.S with { GuestName = named, GuestNameConfirmed = true, Asked = AskedSlot.None };
@@ -414,7 +439,7 @@ public sealed partial class ReceptionistDialog
                 break;
 
             case AskedSlot.Email:
-                var email = nlu.Entities.Email ?? DialogText.FindEmail(t.Turn.Message.Text ?? string.Empty);
+                var email = typedEmail;
                 if (email is not null)
                 {
                     t.S = t.S with { Email = email.Trim().ToLowerInvariant(), Asked = AskedSlot.None };

@@ -261,4 +261,24 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal(2, Effects.CreateRequests.Count);
         Assert.Equal(Effects.CreateRequests[0].IdempotencyKey, Effects.CreateRequests[1].IdempotencyKey);
     }
+
+    [Fact]
+    public async Task Natural_answers_a_couple_a_weekday_departure_and_a_different_name_are_understood()
+    {
+        var g = Guest(displayName: "Caro");
+
+        await g.Say("hay lugar la semana que viene?");
+        Assert.Equal(new DateOnly(2026, 11, 23), g.State.Stay.CheckIn);
+        await g.Say("hasta el domingo");
+        Assert.Equal(new DateOnly(2026, 11, 29), g.State.Stay.CheckOut);
+        await g.Say("somos una pareja");
+        Assert.Equal(2, g.State.Stay.Guests);
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+
+        await g.Say("la doble");
+        Assert.Equal(AskedSlot.ConfirmName, g.State.Asked);
+        await g.Say("Carolina Díaz");
+        Assert.Equal("Carolina Díaz", g.State.GuestName);
+        Assert.Equal(AskedSlot.Email, g.State.Asked);
+    }
 }
