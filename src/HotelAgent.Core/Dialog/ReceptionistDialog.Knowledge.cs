@@ -76,7 +76,7 @@ public sealed partial class ReceptionistDialog
             }
             else
             {
-                lines.Add(L(t, "Sí: ", "Yes: ") + AmenityText(t, amenity) + ".");
+                lines.Add((IsYesNoQuestion(t) ? L(t, "Sí: ", "Yes: ") : string.Empty) + AmenityText(t, amenity) + ".");
             }
         }
 
@@ -92,6 +92,10 @@ public sealed partial class ReceptionistDialog
 
         t.Say(WithPending(t, string.Join('\n', lines)));
     }
+
+    private static bool IsYesNoQuestion(TurnContext t) =>
+        DialogText.ContainsAny(t.Norm, "tienen", "tenes", "hay", "aceptan", "admiten", "se puede", "puedo", "ofrecen", "cuentan con", "incluye*",
+            "do you", "is there", "are there", "can i", "can we", "does", "is it", "have");
 
     private string AmenityText(TurnContext t, HotelAmenity a)
     {

@@ -648,14 +648,26 @@ public sealed partial class ReceptionistDialog
         return true;
     }
 
+    private static readonly string[] AffirmWords =
+    [
+        "si", "dale", "ok", "okay", "okey", "confirm*", "correct*", "claro", "perfect*", "de acuerdo", "adelante", "reserv*",
+        "yes", "yep", "yeah", "sure", "go ahead", "book it", "exact*", "listo", "bueno", "va", "that s right", "right",
+    ];
+
+    /// <summary>A yes for non-binding steps (name confirmation, the only offer): a button, a yes word, or an affirm without numbers.</summary>
     private bool IsYes(TurnContext t) =>
         t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
-        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold);
+        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold
+            && !t.Norm.Any(char.IsAsciiDigit));
 
-    /// <summary>Only an explicit yes confirms a write: the "Sí" button, a plain yes word, or a confident affirm.</summary>
+    /// <summary>
+    /// Only an explicit yes confirms a write: the "Sí" button, a plain yes word, or a confident affirm that actually contains
+    /// an affirmative word ("la 1" or "2" may be classified as affirm, but they are not a yes).
+    /// </summary>
     private bool IsExplicitYes(TurnContext t) =>
         t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
         || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ActThreshold
+            && !t.Norm.Any(char.IsAsciiDigit) && DialogText.ContainsAny(t.Norm, AffirmWords)
             && !HasStayDelta(ExtractStayDelta(t, t.Nlu)));
 
     private bool IsNo(TurnContext t) =>

@@ -180,6 +180,10 @@ public sealed class BookingConversationTests : DialogTestBase
 
         await g.Say("mmm dejame pensar");
         Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+        await g.Say("la 1");
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+        await g.Say("2");
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
         await g.Say("y la pileta a qué hora abre?");
         Assert.Contains("9:00", g.Text, StringComparison.Ordinal);
         Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
