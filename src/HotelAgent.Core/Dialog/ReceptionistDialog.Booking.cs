@@ -287,7 +287,7 @@ public sealed partial class ReceptionistDialog
         sb.Append(quoted.Count == 1 ? L(t, "¿Te la reservo?", "Shall I book it?") : L(t, "¿Cuál te reservo?", "Which one should I book?"));
         t.Say(new Reply(sb.ToString())
         {
-            Options = quoted.Select(o => new ReplyOption(o.RoomType, Truncate(o.Name, 24),
+            Options = quoted.Select(o => new ReplyOption(o.RoomType, Truncate(o.Name, 20),
                 Truncate(L(t, $"{Price(o.NightlyRate, o.Currency)}/noche · total {Price(o.TotalPrice, o.Currency)}",
                     $"{Price(o.NightlyRate, o.Currency)}/night · total {Price(o.TotalPrice, o.Currency)}"), 72))).ToArray(),
             OptionsTitle = L(t, "Ver opciones", "See options"),

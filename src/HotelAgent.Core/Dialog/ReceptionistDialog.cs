@@ -310,7 +310,7 @@ public sealed partial class ReceptionistDialog
         NluLabels.AskPrice => L(t, "Consultar precios", "Ask for prices"),
         NluLabels.AskRoomTypes => L(t, "Tipos de habitación", "Room types"),
         NluLabels.AskAmenities => L(t, "Servicios del hotel", "Hotel amenities"),
-        NluLabels.AskLocation => L(t, "Ubicación y cómo llegar", "Location & directions"),
+        NluLabels.AskLocation => L(t, "Ubicación y acceso", "Location"),
         NluLabels.AskPolicies => L(t, "Políticas del hotel", "Hotel policies"),
         NluLabels.Greeting => L(t, "Saludar", "Say hello"),
         NluLabels.Goodbye => L(t, "Terminar la charla", "End the chat"),

@@ -133,4 +133,27 @@ public sealed class DialogStateTests : DialogTestBase
         Assert.True(DialogText.Similarity("hay lugar el finde", "hay lugar el finde largo") >= 0.8);
         Assert.Equal("ana@example.com", DialogText.FindEmail("mi mail es Ana@Example.com."));
     }
+
+    [Fact]
+    public async Task Options_fit_whatsapp_interactive_limits()
+    {
+        await ExistingBooking(Phone, new DateOnly(2027, 1, 5), new DateOnly(2027, 1, 7), "suite");
+        await ExistingBooking(Phone, new DateOnly(2027, 2, 5), new DateOnly(2027, 2, 7), "ejecutiva");
+        Effects.Scripted["tema raro"] = Nlu("ask_location", 0.5, ("ask_location", 0.5), ("ask_policies", 0.3), ("ask_room_types", 0.2));
+        var g = Guest();
+        await g.Say("quiero reservar del 10 al 12 de diciembre para 1 persona");
+        await g.Say("la 1");
+        await g.Say("sí");
+        await g.Say("prefiero no");
+        await g.Say("no");
+        await g.Say("tema raro");
+        await g.Say("quiero cancelar mi reserva");
+
+        var options = g.AllReplies.SelectMany(r => r.Options).ToList();
+        Assert.True(options.Count > 10);
+        Assert.All(g.AllReplies, r => Assert.True(r.Options.Count <= 10));
+        Assert.All(options, o => Assert.InRange(o.Title.Length, 1, 20));
+        Assert.All(options, o => Assert.InRange(o.Id.Length, 1, 200));
+        Assert.All(options, o => Assert.True((o.Description?.Length ?? 0) <= 72));
+    }
 }

@@ -15,6 +15,9 @@ public sealed class DialogConversation(ReceptionistDialog dialog, IDialogEffects
 
     public List<DialogEvent> Events { get; } = [];
 
+    /// <summary>Every reply of the conversation so far.</summary>
+    public List<Reply> AllReplies { get; } = [];
+
     public DateOnly Today { get; set; } = today;
 
     /// <summary>All reply texts of the last turn joined.</summary>
@@ -35,6 +38,7 @@ public sealed class DialogConversation(ReceptionistDialog dialog, IDialogEffects
         State = JsonSerializer.Deserialize<DialogState>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Last = outcome;
         Events.AddRange(outcome.Events);
+        AllReplies.AddRange(outcome.Replies);
         return outcome;
     }
 }
