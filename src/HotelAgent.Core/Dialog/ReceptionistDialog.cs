@@ -63,7 +63,7 @@ public sealed partial class ReceptionistDialog
 
         if (await HandleInContextAsync(t))
         {
-            t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
+            ResetCountersIfUnderstood(t);
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
@@ -82,8 +82,8 @@ public sealed partial class ReceptionistDialog
         switch (band)
         {
             case ConfidenceBand.Act:
-                t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
                 await RouteAsync(t, nlu.Intent, nlu);
+                ResetCountersIfUnderstood(t);
                 break;
             case ConfidenceBand.Clarify:
                 await ClarifyAsync(t, nlu);
@@ -94,6 +94,15 @@ public sealed partial class ReceptionistDialog
         }
 
         return t.Outcome(nlu.Intent, nlu.Confidence);
+    }
+
+    /// <summary>A turn that was understood and answered ends a run of fallbacks; an unknown question does not.</summary>
+    private static void ResetCountersIfUnderstood(TurnContext t)
+    {
+        if (!t.Events.Any(e => e.Kind is DialogEventKind.Fallback or DialogEventKind.UnknownQuestion or DialogEventKind.HandoffStarted))
+        {
+            t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
+        }
     }
 
     /// <summary>

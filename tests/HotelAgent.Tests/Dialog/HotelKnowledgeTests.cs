@@ -115,4 +115,20 @@ public sealed class HotelKnowledgeTests : DialogTestBase
         Assert.Contains("¿Cuántas personas", g.Text, StringComparison.Ordinal);
         Assert.Equal(AskedSlot.Guests, g.State.Asked);
     }
+
+    [Fact]
+    public async Task Three_unknown_questions_in_a_row_hand_off()
+    {
+        Effects.Scripted["tienen sala de conferencias?"] = Nlu("out_of_scope", 0.8);
+        Effects.Scripted["hay cancha de tenis en el hotel?"] = Nlu("out_of_scope", 0.8);
+        Effects.Scripted["tienen bicicletas para prestar?"] = Nlu("out_of_scope", 0.8);
+        var g = Guest();
+
+        await g.Say("tienen sala de conferencias?");
+        await g.Say("hay cancha de tenis en el hotel?");
+        Assert.False(g.State.HandedOff);
+        var third = await g.Say("tienen bicicletas para prestar?");
+
+        Assert.Equal("fallbacks", Assert.Single(third.Events, e => e.Kind == DialogEventKind.HandoffStarted).Reason);
+    }
 }
