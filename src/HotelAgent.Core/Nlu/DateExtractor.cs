@@ -47,6 +47,8 @@ internal static class DateExtractor
     private static readonly HashSet<string> DayIntroducers = new(StringComparer.Ordinal)
     {
         "el", "del", "al", "hasta", "desde", "entre", "the", "on", "from", "to", "until", "till", "dia", "for", "by",
+        "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     };
 
     private static readonly HashSet<string> CheckOutMarkers = new(StringComparer.Ordinal)
@@ -98,6 +100,16 @@ internal static class DateExtractor
                 inM = m;
             else if (outM is null)
                 outM = m;
+        }
+
+        // a month named on its own ("en enero, del 15 al 20") applies to day-only mentions
+        if (FindContextMonth(t, mentions) is { } contextMonth)
+        {
+            foreach (var m in mentions)
+            {
+                if (m.Kind == Kind.Calendar && m.Month is null)
+                    m.Month = contextMonth;
+            }
         }
 
         if (inM is not null && inM.Kind != Kind.Weekend && outM is not null && outM.Kind != Kind.Weekend
@@ -232,7 +244,8 @@ internal static class DateExtractor
             case "next" when i + 1 < t.Length && t[i + 1] == "week":
                 return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 2 };
         }
-        if (Weekdays.TryGetValue(w, out var dow))
+        // "el lunes 8": the day number decides, the weekday only introduces it
+        if (Weekdays.TryGetValue(w, out var dow) && !(i + 1 < t.Length && num[i + 1] is >= 1 and <= 31 && !FollowedByUnit(t, i + 1)))
             return new Mention { Kind = Kind.Weekday, Weekday = dow, Start = i, End = i + 1 };
 
         // month day [year]: "december 15", "diciembre 15", "jan 3rd, 2027"
@@ -264,7 +277,7 @@ internal static class DateExtractor
             if (!FollowedByUnit(t, i) && t[i].Length <= 4)
             {
                 var introduced = i > 0 && (DayIntroducers.Contains(t[i - 1]) || (hasPrevious && t[i - 1] is "a" or "y" or "and" or "-"));
-                var startsRange = i + 2 < t.Length && t[i + 1] is "al" or "a" or "to" or "-" or "y" && num[i + 2] is >= 1 and <= 31;
+                var startsRange = i + 2 < t.Length && t[i + 1] is "al" or "a" or "to" or "-" && num[i + 2] is >= 1 and <= 31;
                 var ordinalForm = !t[i].All(char.IsAsciiDigit) && t[i][^1] is 'h' or 't' or 'd';
                 var notGuests = !(i > 0 && t[i - 1] == "for" && !ordinalForm);
                 if ((introduced || startsRange || (ordinalForm && i > 0 && t[i - 1] == "the")) && notGuests)
@@ -272,6 +285,17 @@ internal static class DateExtractor
             }
         }
         return null;
+    }
+
+    private static bool StayVerbBefore(string[] t, int i)
+    {
+        for (var k = Math.Max(0, i - 4); k < i; k++)
+        {
+            if (t[k] is "quedar" or "quedarme" or "quedarnos" or "quedamos" or "quedo" or "quedaria" or "quedariamos" or "stay"
+                or "staying" or "hospedarme" or "hospedarnos" or "alojarme" or "alojarnos")
+                return true;
+        }
+        return false;
     }
 
     /// <summary>"gracias, hasta mañana" closes a conversation; "me quedo hasta mañana" does not.</summary>
@@ -286,6 +310,22 @@ internal static class DateExtractor
                 return false;
         }
         return true;
+    }
+
+    private static int? FindContextMonth(string[] t, List<Mention> mentions)
+    {
+        for (var i = 1; i < t.Length; i++)
+        {
+            if (t[i - 1] is not ("en" or "in" or "para" or "de" or "durante" or "during") || !Months.TryGetValue(t[i], out var month)
+                || t[i] is "mar" or "set" or "may" or "jun" or "ene" or "sep" or "dic" or "ago" or "oct" or "nov" or "abr" or "feb" or "jul")
+                continue;
+            var consumed = false;
+            foreach (var m in mentions)
+                consumed |= i >= m.Start && i < m.End;
+            if (!consumed)
+                return month;
+        }
+        return null;
     }
 
     private static bool NextIsDay(string[] t, int?[] num, int j) =>
@@ -366,7 +406,7 @@ internal static class DateExtractor
                 return n;
             if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))
                 return n * 7;
-            if (unit is "dias" or "days" && i > 0 && t[i - 1] is "por" or "for" or "durante")
+            if (unit is "dias" or "days" && ((i > 0 && t[i - 1] is "por" or "for" or "durante") || StayVerbBefore(t, i)))
                 return n;
         }
         return null;

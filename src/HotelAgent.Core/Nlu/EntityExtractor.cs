@@ -167,7 +167,7 @@ public static partial class EntityExtractor
                 case "we" or "were" when i + 2 < t.Length && t[i + 1] is "are" or "re" && num[i + 2] is > 0 and <= 60:
                     stated ??= num[i + 2];
                     break;
-                case "para" or "for" when i + 1 < t.Length && num[i + 1] is > 0 and <= 20
+                case "para" or "for" or "pa" or "p" or "x" when i + 1 < t.Length && num[i + 1] is > 0 and <= 20
                                           && !(i + 2 < t.Length && NotGuestsAfterPara.Contains(t[i + 2])) && !IsDateToken(t, i + 1):
                     stated ??= num[i + 1];
                     break;

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -56,13 +57,19 @@ public sealed class OpenAIIntentClassifier : ILlmIntentClassifier
 
     private readonly ChatClient? _client;
 
-    public OpenAIIntentClassifier(IOptions<OpenAIOptions> options)
+    /// <summary>Name of the <see cref="IHttpClientFactory"/> client used for the OpenAI calls.</summary>
+    public const string HttpClientName = "HotelAgent.Nlu.OpenAI";
+
+    public OpenAIIntentClassifier(IOptions<OpenAIOptions> options, IHttpClientFactory? httpClientFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         if (!string.IsNullOrWhiteSpace(o.ApiKey))
         {
-            _client = new ChatClient(o.ChatModel, new ApiKeyCredential(o.ApiKey), new OpenAIClientOptions { Endpoint = o.Endpoint });
+            var clientOptions = new OpenAIClientOptions { Endpoint = o.Endpoint };
+            if (httpClientFactory is not null)
+                clientOptions.Transport = new HttpClientPipelineTransport(httpClientFactory.CreateClient(HttpClientName));
+            _client = new ChatClient(o.ChatModel, new ApiKeyCredential(o.ApiKey), clientOptions);
         }
     }
 

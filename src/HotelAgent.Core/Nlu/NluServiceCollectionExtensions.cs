@@ -28,7 +28,9 @@ public static class NluServiceCollectionExtensions
                 Log.ModelTrained(logger, engine.Classifier.ExampleCount, (long)engine.Classifier.TrainingTime.TotalMilliseconds);
             return engine;
         });
-        services.TryAddSingleton<ILlmIntentClassifier>(sp => new OpenAIIntentClassifier(sp.GetRequiredService<IOptions<OpenAIOptions>>()));
+        services.AddHttpClient(OpenAIIntentClassifier.HttpClientName);
+        services.TryAddSingleton<ILlmIntentClassifier>(sp => new OpenAIIntentClassifier(
+            sp.GetRequiredService<IOptions<OpenAIOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton<IIntentUnderstanding, IntentUnderstanding>();
         return services;
     }

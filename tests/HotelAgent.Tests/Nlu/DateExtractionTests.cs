@@ -42,6 +42,26 @@ public class DateExtractionTests
     }
 
     [Fact]
+    public void Weekday_with_day_number_uses_the_day() => Assert.Equal(D("2026-12-08"), X("para el martes 8").CheckIn);
+
+    [Fact]
+    public void Month_named_apart_applies_to_a_day_range()
+    {
+        var e = X("quiero ir en enero, del 15 al 20");
+        Assert.Equal(D("2027-01-15"), e.CheckIn);
+        Assert.Equal(D("2027-01-20"), e.CheckOut);
+    }
+
+    [Fact]
+    public void Ages_of_children_are_not_dates()
+    {
+        var e = X("somos 2 adultos y 2 nenes de 8 y 10 años, queremos ir del 3 al 8 de enero");
+        Assert.Equal(D("2027-01-03"), e.CheckIn);
+        Assert.Equal(D("2027-01-08"), e.CheckOut);
+        Assert.Equal(4, e.Guests);
+    }
+
+    [Fact]
     public void Weekday_equal_to_today_means_next_week() => Assert.Equal(D("2026-11-28"), X("el sábado").CheckIn);
 
     [Fact]
@@ -156,6 +176,8 @@ public class DateExtractionTests
     [InlineData("una semana", 7)]
     [InlineData("dos semanas", 14)]
     [InlineData("por 4 días", 4)]
+    [InlineData("me voy a quedar 10 días", 10)]
+    [InlineData("we'll stay 5 days", 5)]
     [InlineData("one more night", 1)]
     [InlineData("una noche más", 1)]
     public void Nights_without_dates(string text, int nights)
@@ -169,6 +191,7 @@ public class DateExtractionTests
     [InlineData("cobran si cancelo con una semana de anticipación?")]
     [InlineData("a qué hora es el check in?")]
     [InlineData("están a 5 cuadras del subte?")]
+    [InlineData("llego en 3 días")]
     [InlineData("somos 4")]
     [InlineData("la 2")]
     public void No_dates_where_there_are_none(string text)

@@ -29,6 +29,8 @@ public class EntityRuleTests
     [InlineData("un grupo de 8", 8)]
     [InlineData("vamos a ser 3 en vez de 2", 3)]
     [InlineData("para 2 pax", 2)]
+    [InlineData("hay lugar p/ 2 el 24?", 2)]
+    [InlineData("tenés algo pa 3?", 3)]
     public void Guests(string text, int guests) => Assert.Equal(guests, X(text).Guests);
 
     [Theory]

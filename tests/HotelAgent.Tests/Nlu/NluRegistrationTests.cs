@@ -37,6 +37,16 @@ public class NluRegistrationTests
     }
 
     [Fact]
+    public async Task Registered_llm_uses_the_configured_endpoint_through_the_http_client_factory()
+    {
+        await using var server = await HotelAgent.Tests.Fakes.Nlu.FakeOpenAIChatServer.StartAsync();
+        using var sp = Build(new() { ["OpenAI:ApiKey"] = "sk-di", ["OpenAI:Endpoint"] = server.BaseUri.ToString(), ["OpenAI:ChatModel"] = "my-deployment" });
+        var answer = await sp.GetRequiredService<ILlmIntentClassifier>().ClassifyAsync("x", [], CancellationToken.None);
+        Assert.Equal(NluLabels.AskPrice, answer?.Intent);
+        Assert.Equal("my-deployment", Assert.Single(server.Requests).RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public void Invalid_thresholds_fail_validation()
     {
         using var sp = Build(new() { ["Nlu:ActThreshold"] = "0.3", ["Nlu:ClarifyThreshold"] = "0.5" });
