@@ -38,6 +38,12 @@ public sealed partial class ReceptionistDialog
         }
 
         var text = turn.Message.Text ?? string.Empty;
+        if (turn.Message.Kind == InboundKind.Reaction && turn.Message.ReplyId is null)
+        {
+            // An emoji reaction to one of our messages needs no answer.
+            return t.Outcome(null, 0);
+        }
+
         if (string.IsNullOrWhiteSpace(text) && turn.Message.ReplyId is null)
         {
             t.Say(L(t, "Por ahora solo puedo leer mensajes de texto y notas de voz. ¿Me lo escribís?",

@@ -156,4 +156,19 @@ public sealed class DialogStateTests : DialogTestBase
         Assert.All(options, o => Assert.InRange(o.Id.Length, 1, 200));
         Assert.All(options, o => Assert.True((o.Description?.Length ?? 0) <= 72));
     }
+
+    [Fact]
+    public async Task Reactions_get_no_answer_and_other_media_a_polite_one()
+    {
+        var reaction = await Dialog.HandleAsync(DialogState.New, new GuestTurn(
+            new InboundMessage(Channel.WhatsApp, Phone, null, string.Empty, "wamid.r", DateTimeOffset.UnixEpoch) { Kind = InboundKind.Reaction }, Today, "r"), Effects);
+        var image = await Dialog.HandleAsync(DialogState.New, new GuestTurn(
+            new InboundMessage(Channel.WhatsApp, Phone, null, string.Empty, "wamid.i", DateTimeOffset.UnixEpoch) { Kind = InboundKind.Image }, Today, "i"), Effects);
+
+        Assert.Empty(reaction.Replies);
+        Assert.Contains("texto", Assert.Single(image.Replies).Text, StringComparison.Ordinal);
+        Assert.Empty(Effects.Calls);
+        Assert.Equal(DialogState.New, DialogJson.Deserialize(null));
+        Assert.Equal(DialogStage.Idle, DialogJson.Deserialize(DialogJson.Serialize(DialogState.New)).Stage);
+    }
 }
