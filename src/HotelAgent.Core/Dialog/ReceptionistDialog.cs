@@ -56,6 +56,14 @@ public sealed partial class ReceptionistDialog
             text = turn.Message.ReplyId!;
         }
 
+        if (turn.Message.ReplyId is null && turn.Message.Channel != Channel.WhatsApp && state.LastOptionIds.Count > 0
+            && DialogText.BareNumber(DialogText.Normalize(text)) is { } n && n >= 1 && n <= state.LastOptionIds.Count)
+        {
+            // Numbered options (email, web chat): "2" is the second option, exactly like pressing it.
+            turn = turn with { Message = turn.Message with { ReplyId = state.LastOptionIds[n - 1] } };
+            t = new TurnContext(turn, effects, t.S);
+        }
+
         var nlu = await effects.UnderstandAsync(text, turn.Today);
         t.Nlu = nlu;
         t.Norm = DialogText.Normalize(text);
@@ -712,6 +720,11 @@ public sealed partial class ReceptionistDialog
 
         public void Say(Reply reply) => Replies.Add(reply);
 
-        public DialogOutcome Outcome(string? intent, double confidence) => new(S, Replies.ToArray(), Events.ToArray(), intent, confidence);
+        public DialogOutcome Outcome(string? intent, double confidence)
+        {
+            var withOptions = Replies.LastOrDefault(r => r.Options.Count > 0);
+            var state = S with { LastOptionIds = withOptions is null ? [] : withOptions.Options.Select(o => o.Id).ToArray() };
+            return new(state, Replies.ToArray(), Events.ToArray(), intent, confidence);
+        }
     }
 }

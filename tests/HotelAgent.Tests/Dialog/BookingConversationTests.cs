@@ -285,4 +285,22 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal("Carolina Díaz", g.State.GuestName);
         Assert.Equal(AskedSlot.Email, g.State.Asked);
     }
+
+    [Fact]
+    public async Task On_web_chat_a_number_answers_the_numbered_options_like_a_button()
+    {
+        var g = Guest(Channel.WebChat, "web-7", displayName: "Ana Gómez");
+        await g.Say("quiero reservar del 10 al 12 de diciembre para 2 personas");
+        await g.Say("1");
+        Assert.Equal("doble", g.State.Selected?.RoomType);
+        await g.Say("1");
+        Assert.True(g.State.GuestNameConfirmed);
+        await g.Say("1");
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+        Assert.Null(g.State.Email);
+
+        var booked = await g.Say("1");
+
+        Assert.Contains(booked.Events, e => e.Kind == DialogEventKind.Booked);
+    }
 }
