@@ -250,7 +250,7 @@ public sealed partial class ReceptionistDialog
             if (any.IsOk && any.Value!.Count > 0)
             {
                 offers = any.Value;
-                prefix = L(t, $"No me queda {RoomName(s.RoomType).ToLower(CultureInfo.GetCultureInfo("es-AR"))} libre para esas fechas, pero tengo estas opciones:\n",
+                prefix = L(t, $"No hay disponibilidad de {RoomName(s.RoomType)} para esas fechas, pero tengo estas opciones:\n",
                     $"I have no {RoomName(s.RoomType)} free for those dates, but I do have:\n");
             }
         }

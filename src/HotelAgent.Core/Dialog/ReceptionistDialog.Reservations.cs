@@ -213,7 +213,7 @@ public sealed partial class ReceptionistDialog
         {
             t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
             t.Say(L(t,
-                $"No tengo {RoomName(roomType)} libre del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
+                $"No hay disponibilidad de {RoomName(roomType)} del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
                 $"I have no {RoomName(roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?"));
             return;
         }

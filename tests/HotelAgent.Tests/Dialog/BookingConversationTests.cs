@@ -303,4 +303,18 @@ public sealed class BookingConversationTests : DialogTestBase
 
         Assert.Contains(booked.Events, e => e.Kind == DialogEventKind.Booked);
     }
+
+    [Fact]
+    public async Task A_full_room_type_gets_the_real_alternatives()
+    {
+        await ExistingBooking("+5491177776666", new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), "suite", "Otra Persona");
+        var g = Guest();
+
+        await g.Say("quiero reservar la suite del 10 al 12 de diciembre para 2 personas");
+
+        Assert.Contains("No hay disponibilidad de Suite Palermo", g.Text, StringComparison.Ordinal);
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+        Assert.DoesNotContain(g.State.Offers, o => o.RoomType == "suite");
+        Assert.Contains(g.State.Offers, o => o.RoomType == "doble");
+    }
 }

@@ -70,7 +70,7 @@ public sealed class ReservationConversationTests : DialogTestBase
         await g.Say("4");
 
         Assert.Equal(DialogStage.CollectingModification, g.State.Stage);
-        Assert.Contains("No tengo", g.Text, StringComparison.Ordinal);
+        Assert.Contains("No hay disponibilidad", g.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(Effects.Calls, c => c.StartsWith("modify:", StringComparison.Ordinal));
     }
 
