@@ -209,6 +209,27 @@ public sealed partial class ReceptionistDialog
         }
 
         var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
+        var overlapsOwnRoom = string.Equals(roomType, target.RoomType, StringComparison.Ordinal)
+            && next.CheckIn.Value < target.CheckOut && target.CheckIn < next.CheckOut.Value
+            && _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
+        if (offer is null && overlapsOwnRoom)
+        {
+            // The search counts the guest's own room as taken; only the PMS can tell (it re-prices atomically). No price is
+            // invented: the guest confirms the change and hears the real total afterwards.
+            t.S = t.S with
+            {
+                Stage = DialogStage.ConfirmingModification,
+                Asked = AskedSlot.None,
+                PendingChange = next with { RoomType = roomType },
+                PendingChangeQuote = null,
+                PendingWriteKey = null,
+            };
+            t.Say(YesNo(t, L(t,
+                $"Tu reserva {target.Reference} pasaría a ser del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) en {RoomName(roomType)}. El sistema confirma la disponibilidad y el nuevo total al aplicar el cambio. ¿Lo intento?",
+                $"Your booking {target.Reference} would move to {ShortDate(t, next.CheckIn.Value)}–{ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) in {RoomName(roomType)}. The system confirms availability and the new total when applying it. Shall I try?")));
+            return;
+        }
+
         if (offer is null)
         {
             t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };

@@ -225,4 +225,24 @@ public sealed class ReservationConversationTests : DialogTestBase
         await g.Say("no");
         Assert.Equal(Dec10, (await Effects.Pms.GetReservationAsync(mine.Reference)).CheckIn);
     }
+
+    [Fact]
+    public async Task Extending_a_stay_in_the_last_room_of_its_type_is_left_to_the_pms_and_reports_the_real_total()
+    {
+        var mine = await ExistingBooking(Phone, Dec10, Dec12, "suite");
+        var g = Guest();
+
+        await g.Say("quiero cambiar mi reserva");
+        await g.Say("Las fechas", replyId: "change_dates");
+        await g.Say("del 10 al 13 de diciembre");
+        Assert.Equal(DialogStage.ConfirmingModification, g.State.Stage);
+        Assert.Contains("nuevo total", g.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("$", g.Text, StringComparison.Ordinal);
+
+        var done = await g.Say("sí");
+
+        Assert.Equal(630000m, Assert.Single(done.Events, e => e.Kind == DialogEventKind.Modified).Total);
+        Assert.Contains(Price(630000), g.Text, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 12, 13), (await Effects.Pms.GetReservationAsync(mine.Reference)).CheckOut);
+    }
 }
