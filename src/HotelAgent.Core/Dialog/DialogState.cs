@@ -152,6 +152,12 @@ public sealed record DialogState
     /// <summary>The guest's last texts, normalized (repetition detection).</summary>
     public IReadOnlyList<string> RecentTexts { get; init; } = [];
 
+    /// <summary>
+    /// Ids of the options offered by the last reply, in order: on channels that show them as numbered lines (email, web chat)
+    /// a bare "1"/"2" answers with that option, as a button press would on WhatsApp.
+    /// </summary>
+    public IReadOnlyList<string> LastOptionIds { get; init; } = [];
+
     public bool HandedOff { get; init; }
     public string? HandoffReason { get; init; }
 

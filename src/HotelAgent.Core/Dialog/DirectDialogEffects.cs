@@ -9,7 +9,7 @@ namespace HotelAgent.Core.Dialog;
 /// </summary>
 public sealed class DirectDialogEffects : IDialogEffects
 {
-    private readonly INluEngine _nlu;
+    private readonly Func<string, DateOnly, Task<NluResult>> _understand;
     private readonly IPmsClient _pms;
     private readonly Func<HandoffNotice, Task> _notify;
 
@@ -17,12 +17,22 @@ public sealed class DirectDialogEffects : IDialogEffects
     {
         ArgumentNullException.ThrowIfNull(nlu);
         ArgumentNullException.ThrowIfNull(pms);
-        _nlu = nlu;
+        _understand = (text, today) => Task.FromResult(nlu.Parse(text, today));
         _pms = pms;
         _notify = notifyStaff ?? (_ => Task.CompletedTask);
     }
 
-    public Task<NluResult> UnderstandAsync(string text, DateOnly today) => Task.FromResult(_nlu.Parse(text, today));
+    /// <summary>With the full understanding pipeline (offline NLU plus the optional LLM second opinion).</summary>
+    public DirectDialogEffects(IIntentUnderstanding understanding, IPmsClient pms, Func<HandoffNotice, Task>? notifyStaff = null)
+    {
+        ArgumentNullException.ThrowIfNull(understanding);
+        ArgumentNullException.ThrowIfNull(pms);
+        _understand = (text, today) => understanding.UnderstandAsync(text, today, CancellationToken.None);
+        _pms = pms;
+        _notify = notifyStaff ?? (_ => Task.CompletedTask);
+    }
+
+    public Task<NluResult> UnderstandAsync(string text, DateOnly today) => _understand(text, today);
 
     public Task<DialogPmsResult<IReadOnlyList<RoomOffer>>> SearchAvailabilityAsync(StayQuery query) =>
         DialogPmsResult.CaptureAsync(() => _pms.SearchAvailabilityAsync(query));

@@ -29,6 +29,18 @@ public sealed partial class ReceptionistDialog
             nights = null;
         }
 
+        // "hasta el domingo" is resolved by the NLU against today; relative to a later check-in it means the Sunday after it.
+        if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci0 && co0 <= ci0 && ci0.DayNumber - co0.DayNumber < 7)
+        {
+            checkOut = co0.AddDays(7);
+        }
+
+        // "somos una pareja" / "a couple" is two people whatever the number words say.
+        if (guests is null or 1 && DialogText.ContainsAny(t.Norm, "pareja", "couple"))
+        {
+            guests = 2;
+        }
+
         var bare = DialogText.BareNumber(t.Norm);
         if (bare is { } n && t.Turn.Message.ReplyId is null)
         {
@@ -211,7 +223,10 @@ public sealed partial class ReceptionistDialog
         AskedSlot.CheckOut => t.S.Stay.CheckIn is { } ci
             ? L(t, $"Entrada el {ShortDate(t, ci)}. ¿Hasta qué fecha, o cuántas noches?", $"Arriving {ShortDate(t, ci)}. Until what date, or how many nights?")
             : L(t, "¿Hasta qué fecha, o cuántas noches?", "Until what date, or how many nights?"),
-        AskedSlot.Guests => L(t, "¿Cuántas personas serían?", "How many guests?"),
+        AskedSlot.Guests => t.S.Stay.CheckIn is { } a && t.S.Stay.CheckOut is { } b && t.S.Stage == DialogStage.CollectingStay
+            ? L(t, $"Del {ShortDate(t, a)} al {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). ¿Cuántas personas serían?",
+                $"From {ShortDate(t, a)} to {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). How many guests?")
+            : L(t, "¿Cuántas personas serían?", "How many guests?"),
         _ => string.Empty,
     };
 
@@ -235,7 +250,7 @@ public sealed partial class ReceptionistDialog
             if (any.IsOk && any.Value!.Count > 0)
             {
                 offers = any.Value;
-                prefix = L(t, $"No me queda {RoomName(s.RoomType).ToLower(CultureInfo.GetCultureInfo("es-AR"))} libre para esas fechas, pero tengo estas opciones:\n",
+                prefix = L(t, $"No hay disponibilidad de {RoomName(s.RoomType)} para esas fechas, pero tengo estas opciones:\n",
                     $"I have no {RoomName(s.RoomType)} free for those dates, but I do have:\n");
             }
         }
@@ -272,7 +287,7 @@ public sealed partial class ReceptionistDialog
         sb.Append(quoted.Count == 1 ? L(t, "¿Te la reservo?", "Shall I book it?") : L(t, "¿Cuál te reservo?", "Which one should I book?"));
         t.Say(new Reply(sb.ToString())
         {
-            Options = quoted.Select(o => new ReplyOption(o.RoomType, Truncate(o.Name, 24),
+            Options = quoted.Select(o => new ReplyOption(o.RoomType, Truncate(o.Name, 20),
                 Truncate(L(t, $"{Price(o.NightlyRate, o.Currency)}/noche · total {Price(o.TotalPrice, o.Currency)}",
                     $"{Price(o.NightlyRate, o.Currency)}/night · total {Price(o.TotalPrice, o.Currency)}"), 72))).ToArray(),
             OptionsTitle = L(t, "Ver opciones", "See options"),
@@ -373,9 +388,22 @@ public sealed partial class ReceptionistDialog
         var nlu = t.Nlu;
         var delta = ExtractStayDelta(t, nlu);
         var named = CleanName(nlu.Entities.PersonName);
+        var typedEmail = nlu.Entities.Email ?? DialogText.FindEmail(t.Turn.Message.Text ?? string.Empty);
+        if (typedEmail is not null && t.S.Asked != AskedSlot.Email)
+        {
+            // An email given before we asked for it: keep it, and repeat the pending question.
+            t.S = t.S with { Email = typedEmail.Trim().ToLowerInvariant(), EmailAsked = true };
+            if (named is null)
+            {
+                t.Say(L(t, "¡Anotado el email! ", "Email noted! ") + (PendingQuestion(t) ?? string.Empty));
+                return true;
+            }
+        }
+
         switch (t.S.Asked)
         {
             case AskedSlot.ConfirmName:
+                named ??= IsYes(t) || IsNo(t) || HasStayDelta(delta) ? null : NameFromText(t);
                 if (named is not null)
                 {
                     t.S = t.S with { GuestName = named, GuestNameConfirmed = true, Asked = AskedSlot.None };
@@ -411,7 +439,7 @@ public sealed partial class ReceptionistDialog
                 break;
 
             case AskedSlot.Email:
-                var email = nlu.Entities.Email ?? DialogText.FindEmail(t.Turn.Message.Text ?? string.Empty);
+                var email = typedEmail;
                 if (email is not null)
                 {
                     t.S = t.S with { Email = email.Trim().ToLowerInvariant(), Asked = AskedSlot.None };
@@ -486,7 +514,14 @@ public sealed partial class ReceptionistDialog
 
     private void ShowBookingSummary(TurnContext t)
     {
-        var o = t.S.Selected!;
+        if (t.S.Selected is not { } o || !t.S.Stay.IsComplete)
+        {
+            // Defensive: never summarize (or book) an incomplete stay.
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Selected = null };
+            t.Say(SlotQuestion(t, t.S.Stay.CheckIn is null ? AskedSlot.CheckIn : t.S.Stay.CheckOut is null ? AskedSlot.CheckOut : AskedSlot.Guests));
+            return;
+        }
+
         var s = t.S.Stay;
         var p = _profile.Policies;
         var sb = new StringBuilder(L(t, "Te confirmo los datos:\n", "Here are the details:\n"));
@@ -563,14 +598,20 @@ public sealed partial class ReceptionistDialog
         {
             "change_dates" => L(t, "¿Cuáles serían las nuevas fechas? (por ejemplo: del 10 al 12)", "What are the new dates? (e.g. from the 10th to the 12th)"),
             "change_guests" => L(t, "¿Cuántas personas serían?", "How many guests?"),
-            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name.ToLower(CultureInfo.GetCultureInfo("es-AR")))) + ".",
+            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + ".",
                 "Which room would you prefer? We have " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + "."),
         });
     }
 
     private async Task BookAsync(TurnContext t)
     {
-        var o = t.S.Selected!;
+        if (t.S.Selected is not { } o || !t.S.Stay.IsComplete)
+        {
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Selected = null };
+            await AdvanceStayAsync(t);
+            return;
+        }
+
         var s = t.S.Stay;
         var m = t.Turn.Message;
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":book";

@@ -22,7 +22,7 @@ public sealed partial class ReceptionistDialog
     private void Greet(TurnContext t)
     {
         var name = t.S.GuestName ?? t.Turn.Message.DisplayName;
-        var first = name is null ? string.Empty : " " + FirstName(name);
+        var first = name is null ? string.Empty : ", " + FirstName(name);
         t.Say(L(t,
             $"¡Hola{first}! 👋 Soy el asistente virtual del {_profile.Name}. Puedo consultar disponibilidad y precios, hacer, cambiar o cancelar tu reserva, y contarte todo sobre el hotel. ¿En qué te ayudo?",
             $"Hi{first}! 👋 I'm the virtual assistant of {_profile.Name}. I can check availability and prices, make, change or cancel your booking, and tell you all about the hotel. How can I help?"));
@@ -76,7 +76,7 @@ public sealed partial class ReceptionistDialog
             }
             else
             {
-                lines.Add(L(t, "Sí: ", "Yes: ") + AmenityText(t, amenity) + ".");
+                lines.Add((IsYesNoQuestion(t) ? L(t, "Sí: ", "Yes: ") : string.Empty) + AmenityText(t, amenity) + ".");
             }
         }
 
@@ -92,6 +92,10 @@ public sealed partial class ReceptionistDialog
 
         t.Say(WithPending(t, string.Join('\n', lines)));
     }
+
+    private static bool IsYesNoQuestion(TurnContext t) =>
+        DialogText.ContainsAny(t.Norm, "tienen", "tenes", "hay", "aceptan", "admiten", "se puede", "puedo", "ofrecen", "cuentan con", "incluye*",
+            "do you", "is there", "are there", "can i", "can we", "does", "is it", "have");
 
     private string AmenityText(TurnContext t, HotelAmenity a)
     {
@@ -125,40 +129,77 @@ public sealed partial class ReceptionistDialog
         t.Say(WithPending(t, sb.ToString()));
     }
 
-    private void AnswerPolicies(TurnContext t, NluResult nlu)
+    /// <summary>The policies the guest asked about, picked by keywords (Spanish and English).</summary>
+    private static List<string> PolicyTopics(TurnContext t, NluResult nlu)
     {
-        var p = _profile.Policies;
         var n = t.Norm;
-        var parts = new List<string>();
+        var topics = new List<string>();
         if (DialogText.ContainsAny(n, "check*", "horario*", "hora", "horas", "a que hora", "entrada", "salida", "late", "early", "time", "ingreso", "egreso"))
         {
-            parts.Add(L(t, $"El check-in es desde las {p.CheckInTime} y el check-out hasta las {p.CheckOutTime}.",
-                $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}."));
+            topics.Add("times");
         }
 
         if (DialogText.ContainsAny(n, "cancel*", "anul*", "devoluc*", "reembols*", "refund*", "devuelven"))
         {
-            parts.Add(L(t, p.Cancellation, $"Free cancellation up to {p.FreeCancellationHours} hours before check-in; after that the first night is charged. ({p.Cancellation})"));
+            topics.Add("cancellation");
         }
 
-        if (DialogText.ContainsAny(n, "nin*", "chic*", "bebe*", "hij*", "menor*", "cuna", "kid*", "child*", "baby", "babies", "crib", "familia*"))
+        if (DialogText.ContainsAny(n, "nino*", "ninos", "nenes", "chicos", "chica", "chicas", "bebe*", "hijo*", "hija*", "menor*", "cuna", "kid*", "child*", "baby", "babies", "crib", "familia*"))
         {
-            parts.Add(p.Children);
+            topics.Add("children");
         }
 
         if (DialogText.ContainsAny(n, "mascota*", "perro*", "perri*", "gato*", "pet", "pets", "dog*", "cat", "cats") || nlu.Entities.Amenities.Contains("mascotas"))
         {
-            parts.Add(p.Pets);
+            topics.Add("pets");
         }
 
         if (DialogText.ContainsAny(n, "pag*", "tarjeta*", "efectivo", "transferencia", "sena", "deposito", "pay*", "card*", "cash", "credit", "debit*", "visa", "mastercard", "amex"))
         {
-            parts.Add(p.Payment);
+            topics.Add("payment");
         }
 
-        if (p.Smoking is not null && DialogText.ContainsAny(n, "fum*", "smok*", "cigarr*", "tabaco"))
+        if (DialogText.ContainsAny(n, "fum*", "smok*", "cigarr*", "tabaco"))
         {
-            parts.Add(p.Smoking);
+            topics.Add("smoking");
+        }
+
+        if (topics.Count == 0 && DialogText.ContainsAny(n, "politica*", "reglas", "normas", "condiciones", "policy", "policies", "rules"))
+        {
+            topics.Add("general");
+        }
+
+        return topics;
+    }
+
+    private void AnswerPolicies(TurnContext t, NluResult nlu)
+    {
+        var p = _profile.Policies;
+        var parts = new List<string>();
+        foreach (var topic in PolicyTopics(t, nlu))
+        {
+            switch (topic)
+            {
+                case "times":
+                    parts.Add(L(t, $"El check-in es desde las {p.CheckInTime} y el check-out hasta las {p.CheckOutTime}.",
+                        $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}."));
+                    break;
+                case "cancellation":
+                    parts.Add(L(t, p.Cancellation, $"Free cancellation up to {p.FreeCancellationHours} hours before check-in; after that the first night is charged."));
+                    break;
+                case "children":
+                    parts.Add(p.Children);
+                    break;
+                case "pets":
+                    parts.Add(p.Pets);
+                    break;
+                case "payment":
+                    parts.Add(p.Payment);
+                    break;
+                case "smoking" when p.Smoking is not null:
+                    parts.Add(p.Smoking);
+                    break;
+            }
         }
 
         if (parts.Count == 0)

@@ -19,7 +19,7 @@ public sealed partial class ReceptionistDialog
 
         // Only this contact's bookings exist for the dialog: there is no other lookup path.
         var mine = found.Value!;
-        var reference = nlu.Entities.BookingReference is { } r ? ReservationReference.Normalize(r) : null;
+        var reference = FindReference(t, nlu);
         if (reference is not null)
         {
             var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reference), reference, StringComparison.Ordinal));
@@ -135,15 +135,32 @@ public sealed partial class ReceptionistDialog
             }
         }
 
-        if (t.Nlu.Entities.BookingReference is { } r)
+        if (FindReference(t, t.Nlu) is { } norm)
         {
-            var norm = ReservationReference.Normalize(r);
             return candidates.FirstOrDefault(c => string.Equals(ReservationReference.Normalize(c.Reference), norm, StringComparison.Ordinal));
         }
 
         var n = DialogText.BareNumber(t.Norm) ?? t.Nlu.Entities.OptionNumber;
         return n is { } k && k >= 1 && k <= candidates.Count ? candidates[k - 1] : null;
     }
+
+    /// <summary>
+    /// The booking code the guest quoted: the NLU's entity, or any "ABC-XXXXXX" token (references without digits slip past
+    /// the NLU's pattern). A quoted code always wins over "your only booking", so nobody acts on the wrong one.
+    /// </summary>
+    private static string? FindReference(TurnContext t, NluResult nlu)
+    {
+        if (nlu.Entities.BookingReference is { } r)
+        {
+            return ReservationReference.Normalize(r);
+        }
+
+        var m = ReferenceRegex().Match(t.Turn.Message.Text ?? string.Empty);
+        return m.Success ? ReservationReference.Normalize(m.Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w@.-])[A-Za-z]{2,4}-[A-Za-z0-9]{5,10}(?![\w@-])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ReferenceRegex();
 
     private void NotYours(TurnContext t) => t.Say(L(t,
         $"No encuentro esa reserva entre las de este {ContactKind(t)}. Por seguridad solo puedo ver las reservas hechas con el contacto desde el que me escribís. Si la hiciste con otro, escribinos desde ese o llamá a recepción al {_profile.Phone}.",
@@ -158,7 +175,12 @@ public sealed partial class ReceptionistDialog
 
     private async Task QuoteModificationAsync(TurnContext t, StaySlots delta)
     {
-        var target = t.S.Target!;
+        if (t.S.Target is not { } target)
+        {
+            await StartReservationFlowAsync(t, ReservationAction.Modify, t.Nlu);
+            return;
+        }
+
         var current = new StaySlots
         {
             CheckIn = target.CheckIn,
@@ -187,11 +209,32 @@ public sealed partial class ReceptionistDialog
         }
 
         var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
+        var overlapsOwnRoom = string.Equals(roomType, target.RoomType, StringComparison.Ordinal)
+            && next.CheckIn.Value < target.CheckOut && target.CheckIn < next.CheckOut.Value
+            && _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
+        if (offer is null && overlapsOwnRoom)
+        {
+            // The search counts the guest's own room as taken; only the PMS can tell (it re-prices atomically). No price is
+            // invented: the guest confirms the change and hears the real total afterwards.
+            t.S = t.S with
+            {
+                Stage = DialogStage.ConfirmingModification,
+                Asked = AskedSlot.None,
+                PendingChange = next with { RoomType = roomType },
+                PendingChangeQuote = null,
+                PendingWriteKey = null,
+            };
+            t.Say(YesNo(t, L(t,
+                $"Tu reserva {target.Reference} pasaría a ser del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) en {RoomName(roomType)}. El sistema confirma la disponibilidad y el nuevo total al aplicar el cambio. ¿Lo intento?",
+                $"Your booking {target.Reference} would move to {ShortDate(t, next.CheckIn.Value)}–{ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) in {RoomName(roomType)}. The system confirms availability and the new total when applying it. Shall I try?")));
+            return;
+        }
+
         if (offer is null)
         {
             t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
             t.Say(L(t,
-                $"No tengo {RoomName(roomType)} libre del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
+                $"No hay disponibilidad de {RoomName(roomType)} del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
                 $"I have no {RoomName(roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?"));
             return;
         }
@@ -212,8 +255,13 @@ public sealed partial class ReceptionistDialog
 
     private async Task ApplyModificationAsync(TurnContext t)
     {
-        var target = t.S.Target!;
-        var change = t.S.PendingChange!;
+        if (t.S.Target is not { } target || t.S.PendingChange is not { } change)
+        {
+            t.S = t.S.ClearFlow();
+            t.Say(L(t, "Perdón, perdí el hilo del cambio. ¿Me decís de nuevo qué querés cambiar?", "Sorry, I lost track of the change. Could you tell me again what you'd like to change?"));
+            return;
+        }
+
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":modify";
         t.S = t.S with { PendingWriteKey = key };
         var result = await t.Effects.ModifyReservationAsync(target.Reference, new ReservationChange
@@ -251,7 +299,12 @@ public sealed partial class ReceptionistDialog
 
     private async Task CancelAsync(TurnContext t)
     {
-        var target = t.S.Target!;
+        if (t.S.Target is not { } target)
+        {
+            await StartReservationFlowAsync(t, ReservationAction.Cancel, t.Nlu);
+            return;
+        }
+
         var key = t.S.PendingWriteKey ?? t.Turn.IdempotencyPrefix + ":cancel";
         t.S = t.S with { PendingWriteKey = key };
         var result = await t.Effects.CancelReservationAsync(target.Reference, key);

@@ -38,6 +38,12 @@ public sealed partial class ReceptionistDialog
         }
 
         var text = turn.Message.Text ?? string.Empty;
+        if (turn.Message.Kind == InboundKind.Reaction && turn.Message.ReplyId is null)
+        {
+            // An emoji reaction to one of our messages needs no answer.
+            return t.Outcome(null, 0);
+        }
+
         if (string.IsNullOrWhiteSpace(text) && turn.Message.ReplyId is null)
         {
             t.Say(L(t, "Por ahora solo puedo leer mensajes de texto y notas de voz. ¿Me lo escribís?",
@@ -48,6 +54,14 @@ public sealed partial class ReceptionistDialog
         if (string.IsNullOrWhiteSpace(text))
         {
             text = turn.Message.ReplyId!;
+        }
+
+        if (turn.Message.ReplyId is null && turn.Message.Channel != Channel.WhatsApp && state.LastOptionIds.Count > 0
+            && DialogText.BareNumber(DialogText.Normalize(text)) is { } n && n >= 1 && n <= state.LastOptionIds.Count)
+        {
+            // Numbered options (email, web chat): "2" is the second option, exactly like pressing it.
+            turn = turn with { Message = turn.Message with { ReplyId = state.LastOptionIds[n - 1] } };
+            t = new TurnContext(turn, effects, t.S);
         }
 
         var nlu = await effects.UnderstandAsync(text, turn.Today);
@@ -63,15 +77,27 @@ public sealed partial class ReceptionistDialog
 
         if (await HandleInContextAsync(t))
         {
-            t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
+            ResetCountersIfUnderstood(t);
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        switch (_nlu.Classify(nlu.Confidence))
+        var band = _nlu.Classify(nlu.Confidence);
+        if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
+        {
+            // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
+            band = ConfidenceBand.Fallback;
+        }
+        else if (band == ConfidenceBand.Clarify && IsSupportedByEvidence(t, nlu))
+        {
+            // Mid confidence, but the message carries what that intent needs (an amenity, dates, a policy keyword...): act.
+            band = ConfidenceBand.Act;
+        }
+
+        switch (band)
         {
             case ConfidenceBand.Act:
-                t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
                 await RouteAsync(t, nlu.Intent, nlu);
+                ResetCountersIfUnderstood(t);
                 break;
             case ConfidenceBand.Clarify:
                 await ClarifyAsync(t, nlu);
@@ -84,19 +110,55 @@ public sealed partial class ReceptionistDialog
         return t.Outcome(nlu.Intent, nlu.Confidence);
     }
 
-    private void UpdateLanguage(TurnContext t)
+    /// <summary>A turn that was understood and answered ends a run of fallbacks; an unknown question does not.</summary>
+    private static void ResetCountersIfUnderstood(TurnContext t)
+    {
+        if (!t.Events.Any(e => e.Kind is DialogEventKind.Fallback or DialogEventKind.UnknownQuestion or DialogEventKind.HandoffStarted))
+        {
+            t.S = t.S with { FallbackCount = 0, VeryLowCount = 0 };
+        }
+    }
+
+    /// <summary>
+    /// Follows the guest's language, but only on real sentences: button titles, names, "ok" or "3" never flip it
+    /// (the first message of a conversation may be a single word such as "hello").
+    /// </summary>
+    private static void UpdateLanguage(TurnContext t)
     {
         var lang = t.Nlu.Language;
-        if (lang is not ("es" or "en") || string.Equals(lang, t.S.Language, StringComparison.Ordinal))
+        if (lang is not ("es" or "en") || string.Equals(lang, t.S.Language, StringComparison.Ordinal) || t.Turn.Message.ReplyId is not null)
         {
             return;
         }
 
         var words = t.Norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter));
-        if (words >= 2 || (t.S.Stage == DialogStage.Idle && words >= 1 && !DialogText.IsYes(t.Norm) && !DialogText.IsNo(t.Norm)))
+        var first = t.S.TurnCount <= 1 || (t.S.Stage == DialogStage.Idle && t.S.LastIntent is null);
+        if (words >= 3 || (first && words >= 1))
         {
             t.S = t.S with { Language = lang };
         }
+    }
+
+    private static readonly string[] LocationWords =
+    [
+        "donde", "direccion", "ubicacion", "ubicados", "ubicado", "quedan", "llegar", "llego", "mapa", "where", "located", "address",
+        "location", "directions", "map", "get there",
+    ];
+
+    /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
+    private bool IsSupportedByEvidence(TurnContext t, NluResult nlu)
+    {
+        var e = nlu.Entities;
+        return nlu.Intent switch
+        {
+            NluLabels.AskAmenities => e.Amenities.Count > 0,
+            NluLabels.AskPolicies => PolicyTopics(t, nlu).Count > 0,
+            NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
+            NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
+                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null),
+            NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.ModifyReservation => FindReference(t, nlu) is not null,
+            _ => false,
+        };
     }
 
     // ---------------------------------------------------------------- handoff
@@ -104,7 +166,7 @@ public sealed partial class ReceptionistDialog
     private async Task<bool> CheckHandoffTriggersAsync(TurnContext t)
     {
         var nlu = t.Nlu;
-        if (string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ClarifyThreshold)
+        if (string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
         {
             await HandoffAsync(t, "requested");
             return true;
@@ -231,6 +293,7 @@ public sealed partial class ReceptionistDialog
     private async Task ClarifyAsync(TurnContext t, NluResult nlu)
     {
         var candidates = nlu.Alternatives
+            .Where(a => a.Confidence >= 0.1)
             .Select(a => a.Intent)
             .Prepend(nlu.Intent)
             .Where(i => NluLabels.IsIntent(i) && i is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.OutOfScope))
@@ -270,7 +333,7 @@ public sealed partial class ReceptionistDialog
         NluLabels.AskPrice => L(t, "Consultar precios", "Ask for prices"),
         NluLabels.AskRoomTypes => L(t, "Tipos de habitación", "Room types"),
         NluLabels.AskAmenities => L(t, "Servicios del hotel", "Hotel amenities"),
-        NluLabels.AskLocation => L(t, "Ubicación y cómo llegar", "Location & directions"),
+        NluLabels.AskLocation => L(t, "Ubicación y acceso", "Location"),
         NluLabels.AskPolicies => L(t, "Políticas del hotel", "Hotel policies"),
         NluLabels.Greeting => L(t, "Saludar", "Say hello"),
         NluLabels.Goodbye => L(t, "Terminar la charla", "End the chat"),
@@ -312,6 +375,12 @@ public sealed partial class ReceptionistDialog
     {
         DialogStage.CollectingStay when t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests => SlotQuestion(t, t.S.Asked),
         DialogStage.OfferingRooms => L(t, "¿Cuál de las opciones te reservo?", "Which option should I book?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.ConfirmName && t.S.GuestName is not null =>
+            L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName =>
+            L(t, "¿A nombre de quién hago la reserva?", "What name should the booking be under?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email =>
+            L(t, "¿Me pasás un email para la confirmación? (opcional)", "Could you give me an email for the confirmation? (optional)"),
         DialogStage.ConfirmingBooking => L(t, "¿Confirmo la reserva? (sí / no)", "Shall I confirm the booking? (yes / no)"),
         DialogStage.ConfirmingCancellation => L(t, "¿Confirmo la cancelación? (sí / no)", "Shall I cancel it? (yes / no)"),
         DialogStage.ConfirmingModification => L(t, "¿Confirmo el cambio? (sí / no)", "Shall I apply the change? (yes / no)"),
@@ -323,8 +392,10 @@ public sealed partial class ReceptionistDialog
     private async Task<bool> HandleInContextAsync(TurnContext t)
     {
         var nlu = t.Nlu;
-        var replyId = t.Turn.Message.ReplyId;
-        var confident = nlu.Confidence >= _nlu.ActThreshold;
+        var replyId = t.Turn.Message.ReplyId
+            ?? (t.S.Asked == AskedSlot.ChangeWhat && !HasStayDelta(ExtractStayDelta(t, nlu)) ? ChangeWhatFromText(t.Norm) : null);
+        var confident = nlu.Confidence >= _nlu.ActThreshold
+            || (nlu.Confidence >= _nlu.ClarifyThreshold && IsSupportedByEvidence(t, nlu));
 
         // A confident request for another flow wins over the context (e.g. "quiero cancelar mi reserva" while quoting).
         var switchesFlow = confident && nlu.Intent is NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.Goodbye
@@ -435,7 +506,7 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (nlu.Entities.BookingReference is not null)
+                if (FindReference(t, nlu) is not null)
                 {
                     NotYours(t);
                     return true;
@@ -529,6 +600,30 @@ public sealed partial class ReceptionistDialog
         }
     }
 
+    /// <summary>"las fechas", "somos más", "otra habitación" typed instead of pressing a change button.</summary>
+    private static string? ChangeWhatFromText(string norm)
+    {
+        var words = norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        if (words > 4)
+        {
+            return null;
+        }
+
+        if (DialogText.ContainsAny(norm, "fecha*", "dia", "dias", "date*", "dates", "noche*", "night*"))
+        {
+            return "change_dates";
+        }
+
+        if (DialogText.ContainsAny(norm, "persona*", "huesped*", "gente", "guest*", "people", "cantidad"))
+        {
+            return "change_guests";
+        }
+
+        return DialogText.ContainsAny(norm, "habitacion*", "cuarto*", "room*", "tipo")
+            ? "change_room"
+            : null;
+    }
+
     private async Task<bool> HandleClarifyPickAsync(TurnContext t)
     {
         var intents = t.S.ClarifyIntents;
@@ -557,8 +652,16 @@ public sealed partial class ReceptionistDialog
         t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
         if (picked is null)
         {
-            // Not a pick: understand this message on its own.
-            return false;
+            // Not a pick: understand this message on its own, in the context the menu interrupted. A bare yes/no answered
+            // the menu, not the pending confirmation: ask the confirmation again instead of writing anything.
+            if (resume is DialogStage.ConfirmingBooking or DialogStage.ConfirmingModification or DialogStage.ConfirmingCancellation
+                && (IsYes(t) || IsNo(t)))
+            {
+                t.Say(YesNo(t, PendingQuestion(t)!));
+                return true;
+            }
+
+            return resume != DialogStage.Clarifying && await HandleInContextAsync(t);
         }
 
         var source = original is null ? t.Nlu : await t.Effects.UnderstandAsync(original, t.Turn.Today);
@@ -568,14 +671,26 @@ public sealed partial class ReceptionistDialog
         return true;
     }
 
+    private static readonly string[] AffirmWords =
+    [
+        "si", "dale", "ok", "okay", "okey", "confirm*", "correct*", "claro", "perfect*", "de acuerdo", "adelante", "reserv*",
+        "yes", "yep", "yeah", "sure", "go ahead", "book it", "exact*", "listo", "bueno", "va", "that s right", "right",
+    ];
+
+    /// <summary>A yes for non-binding steps (name confirmation, the only offer): a button, a yes word, or an affirm without numbers.</summary>
     private bool IsYes(TurnContext t) =>
         t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
-        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold);
+        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold
+            && !t.Norm.Any(char.IsAsciiDigit));
 
-    /// <summary>Only an explicit yes confirms a write: the "Sí" button, a plain yes word, or a confident affirm.</summary>
+    /// <summary>
+    /// Only an explicit yes confirms a write: the "Sí" button, a plain yes word, or a confident affirm that actually contains
+    /// an affirmative word ("la 1" or "2" may be classified as affirm, but they are not a yes).
+    /// </summary>
     private bool IsExplicitYes(TurnContext t) =>
         t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
         || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ActThreshold
+            && !t.Norm.Any(char.IsAsciiDigit) && DialogText.ContainsAny(t.Norm, AffirmWords)
             && !HasStayDelta(ExtractStayDelta(t, t.Nlu)));
 
     private bool IsNo(TurnContext t) =>
@@ -605,6 +720,11 @@ public sealed partial class ReceptionistDialog
 
         public void Say(Reply reply) => Replies.Add(reply);
 
-        public DialogOutcome Outcome(string? intent, double confidence) => new(S, Replies.ToArray(), Events.ToArray(), intent, confidence);
+        public DialogOutcome Outcome(string? intent, double confidence)
+        {
+            var withOptions = Replies.LastOrDefault(r => r.Options.Count > 0);
+            var state = S with { LastOptionIds = withOptions is null ? [] : withOptions.Options.Select(o => o.Id).ToArray() };
+            return new(state, Replies.ToArray(), Events.ToArray(), intent, confidence);
+        }
     }
 }
