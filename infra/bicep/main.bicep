@@ -83,7 +83,7 @@ param dataDirectory string = '/tmp/hotelagent'
 param hotelProfilePath string = ''
 
 @description('Time zone that cuts days in the interaction statistics.')
-param analyticsTimeZone string = 'Europe/Madrid'
+param analyticsTimeZone string = ''
 
 @description('OTLP endpoint for HotelAgent metrics (e.g. an OpenTelemetry Collector); empty disables export.')
 param otlpEndpoint string = ''

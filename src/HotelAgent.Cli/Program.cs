@@ -10,6 +10,8 @@ public static class Program
     [
         NluCommands.Create(),
         ChatCommand.Create(),
+        PublishCommand.Create(),
+        StatsCommand.Create(),
     ];
 
     public static RootCommand BuildRoot()

@@ -1,3 +1,4 @@
+using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Audio;
 using HotelAgent.Core.Channels.Gmail;
 using HotelAgent.Core.Channels.WebChat;
@@ -42,6 +43,15 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
 
         services.AddHotelAgentObservability(configuration);
+
+        // Statistics days are cut in the hotel's own time zone unless Analytics__TimeZone says otherwise.
+        services.AddOptions<AnalyticsOptions>().PostConfigure<HotelProfile>((options, hotel) =>
+        {
+            if (string.IsNullOrWhiteSpace(configuration["Analytics:TimeZone"]))
+            {
+                options.TimeZone = hotel.TimeZone;
+            }
+        });
         services.AddHotelAgentOrchestration(configuration);
         services.AddHotelAgentNlu(configuration);
         services.AddHotelAgentPms(configuration);

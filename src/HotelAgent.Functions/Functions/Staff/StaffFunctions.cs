@@ -188,7 +188,7 @@ public sealed class StaffConversationActionFunction(IDurableClient durable, stri
 }
 
 /// <summary><c>GET /api/staff/stats?from=&amp;to=</c> → per-day messages, intents, bookings, conversions and handoff rate.</summary>
-public sealed class StaffStatsFunction(IInteractionLog log, TimeProvider time, HotelProfile hotel) : IHttpFunction
+public sealed class StaffStatsFunction(IInteractionLog log, TimeProvider time, Microsoft.Extensions.Options.IOptions<AnalyticsOptions> analytics) : IHttpFunction
 {
     public FunctionDefinition Definition { get; } = new("StaffStats", StaffApi.Http("staff/stats", "GET"));
 
@@ -197,7 +197,7 @@ public sealed class StaffStatsFunction(IInteractionLog log, TimeProvider time, H
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var (from, to) = StatsRange.Resolve(request.QueryValue("from"), request.QueryValue("to"), StatsRange.Today(time, hotel.TimeZone));
+            var (from, to) = StatsRange.Resolve(request.QueryValue("from"), request.QueryValue("to"), StatsRange.Today(time, analytics.Value.TimeZone));
             var days = await log.GetStatsAsync(from, to, cancellationToken);
             var totals = await log.GetTotalsAsync(from, to, cancellationToken);
             return FunctionHttpResponse.Json(200, new { from, to, totals, days });

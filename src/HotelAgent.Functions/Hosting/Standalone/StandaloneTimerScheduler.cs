@@ -15,6 +15,12 @@ public sealed partial class StandaloneTimerScheduler(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.OfType<ITimerFunction>().Select(f => RunScheduleAsync(f, stoppingToken)));
 
+    /// <summary>Defaults for schedule settings, so standalone runs without them (the host needs them set).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Gmail__PollSchedule"] = "0 */2 * * * *",
+    };
+
     /// <summary>Resolves <c>%Name__Key%</c> to the setting's value (<c>Name:Key</c> in configuration).</summary>
     public static string ResolveSchedule(string schedule, IConfiguration configuration)
     {
@@ -23,6 +29,7 @@ public sealed partial class StandaloneTimerScheduler(
         {
             var name = schedule[1..^1];
             return configuration[name.Replace("__", ":", StringComparison.Ordinal)] ?? configuration[name]
+                ?? DefaultSchedules.GetValueOrDefault(name)
                 ?? throw new InvalidOperationException($"The timer schedule setting {name} is not set.");
         }
 
