@@ -82,7 +82,7 @@ param dataDirectory string = '/tmp/hotelagent'
 @description('Path of the hotel profile JSON inside the package; empty for the embedded sample hotel.')
 param hotelProfilePath string = ''
 
-@description('Time zone that cuts days in the interaction statistics.')
+@description('Time zone that cuts days in the interaction statistics (empty = the hotel profile time zone).')
 param analyticsTimeZone string = ''
 
 @description('OTLP endpoint for HotelAgent metrics (e.g. an OpenTelemetry Collector); empty disables export.')
