@@ -9,6 +9,7 @@ using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Observability;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Core.Queues;
 using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
@@ -54,6 +55,8 @@ public static class HotelAgentCoreServiceCollectionExtensions
         });
         services.AddHotelAgentOrchestration(configuration);
         services.AddHotelAgentNlu(configuration);
+        services.AddSingleton<IPmsClient>(sp => new MeteredPmsClient(
+            sp.GetRequiredService<ResilientPmsClient>(), sp.GetRequiredService<HotelAgentMetrics>(), sp.GetRequiredService<PmsHealth>()));
         services.AddHotelAgentPms(configuration);
         services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);

@@ -23,7 +23,6 @@ public sealed class PmsHealth : IDisposable
         _meter = new Meter(MeterName);
         _calls = _meter.CreateCounter<long>("hotelagent.pms.calls", description: "PMS calls by operation and outcome");
         _failures = _meter.CreateCounter<long>("hotelagent.pms.unavailable", description: "PMS calls that failed as unavailable");
-        _meter.CreateObservableGauge("hotelagent.pms.circuit_state", () => (int)State, description: "0 closed, 1 open, 2 half-open, 3 isolated");
     }
 
     public PmsProvider Provider { get; }
