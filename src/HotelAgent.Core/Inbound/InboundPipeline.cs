@@ -1,6 +1,7 @@
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Core.Inbound;
@@ -18,6 +19,7 @@ public sealed partial class InboundPipeline(
     IConversationGateway conversations,
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceNoteIntake> voiceIntake,
+    HotelAgentMetrics metrics,
     ILogger<InboundPipeline> logger) : IInboundMessageSink
 {
     public const string RateLimitNotice = "Recibimos varios mensajes tuyos seguidos 🙏 Dame un momento y te respondo enseguida.";
@@ -33,6 +35,7 @@ public sealed partial class InboundPipeline(
         var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
         if (!gatedUpstream && !await processed.TryRecordAsync(message.Channel, key, cancellationToken))
         {
+            metrics.RecordDuplicate(message.Channel);
             LogDuplicate(logger, message.Channel, message.ProviderMessageId);
             return;
         }
@@ -41,7 +44,13 @@ public sealed partial class InboundPipeline(
         {
             if (!message.IsVoice && !gatedUpstream)
             {
-                switch (rateLimiter.Acquire(message.Channel, message.GuestId))
+                var decision = rateLimiter.Acquire(message.Channel, message.GuestId);
+                if (decision != RateLimitDecision.Allowed)
+                {
+                    metrics.RecordRateLimited(message.Channel);
+                }
+
+                switch (decision)
                 {
                     case RateLimitDecision.LimitedNotify:
                         LogRateLimited(logger, PiiMask.Contact(message.GuestId), true);

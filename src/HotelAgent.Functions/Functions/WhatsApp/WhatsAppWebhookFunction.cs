@@ -13,6 +13,7 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
     WhatsAppInboundProcessor processor,
+    HotelAgent.Core.Observability.HotelAgentMetrics metrics,
     ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
 {
     public const string Name = "WhatsAppWebhook";
@@ -66,6 +67,16 @@ public sealed partial class WhatsAppWebhookFunction(
         // Inline, not fire-and-forget: starting or raising the guest's orchestration takes milliseconds, and a
         // failure answers 500 so Meta redelivers (the processor forgets the id first) instead of losing the message.
         var result = await processor.ProcessAsync(batch, cancellationToken);
+        for (var i = 0; i < result.Duplicates; i++)
+        {
+            metrics.RecordDuplicate(Channel.WhatsApp);
+        }
+
+        for (var i = 0; i < result.RateLimited; i++)
+        {
+            metrics.RecordRateLimited(Channel.WhatsApp);
+        }
+
         LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
         return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");
     }
