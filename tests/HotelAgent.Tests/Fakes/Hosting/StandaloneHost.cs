@@ -2,7 +2,6 @@ using HotelAgent.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Tests.Fakes.Hosting;
@@ -64,11 +63,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             values[key] = value;
         }
 
-        var app = HotelAgentApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], HostingMode.Standalone, builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(values);
-            configureServices?.Invoke(builder.Services);
-        });
+        // Settings go in as command-line configuration so registrations that read configuration see them too.
+        string[] args = ["--urls", "http://127.0.0.1:0", "--environment", "Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
+        var app = HotelAgentApp.Build(args, HostingMode.Standalone, builder => configureServices?.Invoke(builder.Services));
         await app.StartAsync();
         return new StandaloneHost(app, dataDirectory, owns);
     }
