@@ -56,6 +56,9 @@ public sealed record ConversationInput
     public bool Idle { get; init; }
 
     public IReadOnlyDictionary<string, string> ChannelContext { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Provider ids of the latest guest messages: a message delivered twice is handled once (defence in depth).</summary>
+    public IReadOnlyList<string> RecentMessageIds { get; init; } = [];
 }
 
 /// <summary>A reply for the <c>SendReply</c> activity.</summary>

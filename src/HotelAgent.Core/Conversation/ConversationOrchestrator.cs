@@ -22,6 +22,8 @@ public sealed partial class ConversationOrchestrator(
 {
     public const string Name = "ConversationOrchestrator";
 
+    private const int RecentMessageIdLimit = 50;
+
     private static readonly RetryPolicy SendRetry = new(4, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(30));
 
     public override async Task<ConversationStatus?> RunAsync(IOrchestrationContext context, ConversationInput? input)
@@ -84,8 +86,15 @@ public sealed partial class ConversationOrchestrator(
                 return current;
 
             case ConversationEventType.GuestMessage when evt.Message is { } message:
+                var messageKey = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
+                if (current.RecentMessageIds.Contains(messageKey, StringComparer.Ordinal))
+                {
+                    return current;
+                }
+
                 current = current with
                 {
+                    RecentMessageIds = [.. current.RecentMessageIds.TakeLast(RecentMessageIdLimit - 1), messageKey],
                     Channel = message.Channel,
                     GuestId = message.GuestId,
                     Idle = false,

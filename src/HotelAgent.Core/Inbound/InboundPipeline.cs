@@ -55,9 +55,11 @@ public sealed partial class InboundPipeline(
                     case RateLimitDecision.LimitedNotify:
                         LogRateLimited(logger, PiiMask.Contact(message.GuestId), true);
                         await SendAsync(message, new Reply(RateLimitNotice), ":rate-limit", cancellationToken);
+                        await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
                         return;
                     case RateLimitDecision.LimitedSilent:
                         LogRateLimited(logger, PiiMask.Contact(message.GuestId), false);
+                        await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
                         return;
                 }
             }
@@ -65,11 +67,13 @@ public sealed partial class InboundPipeline(
             if (message.Kind == InboundKind.Audio && !message.IsVoice && message.MediaId is not null && voiceIntake.FirstOrDefault() is { } intake)
             {
                 await intake.EnqueueTranscriptionAsync(message, cancellationToken);
+                await CompleteAsync(gatedUpstream, message.Channel, key);
                 LogVoiceQueued(logger, message.ProviderMessageId);
                 return;
             }
 
             await conversations.DeliverAsync(message, cancellationToken);
+            await CompleteAsync(gatedUpstream, message.Channel, key);
             LogAccepted(logger, message.Channel, message.Kind, PiiMask.Contact(message.GuestId));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -84,6 +88,9 @@ public sealed partial class InboundPipeline(
             throw;
         }
     }
+
+    private Task CompleteAsync(bool gatedUpstream, Channel channel, string key) =>
+        gatedUpstream ? Task.CompletedTask : processed.CompleteAsync(channel, key, CancellationToken.None);
 
     private Task SendAsync(InboundMessage message, Reply reply, string keySuffix, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public sealed class ChannelsDatabase
             channel TEXT NOT NULL,
             provider_message_id TEXT NOT NULL,
             recorded_utc INTEGER NOT NULL,
+            completed INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (channel, provider_message_id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS sent_messages (
@@ -113,6 +114,18 @@ public sealed class ChannelsDatabase
         }
     }
 
+    private static async Task AddColumnIfMissingAsync(SqliteConnection connection, string table, string column, string definition, CancellationToken cancellationToken)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition};";
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     private async Task InitializeAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await _initLock.WaitAsync(cancellationToken);
@@ -126,6 +139,7 @@ public sealed class ChannelsDatabase
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            await AddColumnIfMissingAsync(connection, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1", cancellationToken);
             _initialized = true;
         }
         finally

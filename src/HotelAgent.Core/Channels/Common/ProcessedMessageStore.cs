@@ -14,19 +14,33 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
     private const int PurgeEvery = 1000;
     private int _inserts;
 
-    /// <summary>Records the id; true only the first time it is ever seen for the channel.</summary>
+    /// <summary>
+    /// How long a claimed but never completed id blocks redeliveries: after it, a redelivery is processed (the
+    /// process that claimed it died before handing the message on), so a crash never loses a message.
+    /// </summary>
+    public static readonly TimeSpan PendingTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Claims the id before processing; true only for the first caller (across concurrent deliveries and restarts),
+    /// or when an earlier claim was never completed within <see cref="PendingTimeout"/>. Call
+    /// <see cref="CompleteAsync"/> once the message is safely handed on.
+    /// </summary>
     public async Task<bool> TryRecordAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        var now = timeProvider.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT OR IGNORE INTO processed_messages (channel, provider_message_id, recorded_utc)
-            VALUES ($channel, $id, $now);
+            INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed)
+            VALUES ($channel, $id, $now, 0)
+            ON CONFLICT (channel, provider_message_id) DO UPDATE SET recorded_utc = excluded.recorded_utc
+            WHERE processed_messages.completed = 0 AND processed_messages.recorded_utc < $stale;
             """;
         command.Parameters.AddWithValue("$channel", channel.ToString());
         command.Parameters.AddWithValue("$id", providerMessageId);
-        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$stale", (now - PendingTimeout).ToUnixTimeMilliseconds());
         var recorded = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
@@ -34,6 +48,17 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         }
 
         return recorded;
+    }
+
+    /// <summary>Marks a claimed id as handled: from now on every redelivery is a duplicate.</summary>
+    public async Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;";
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

@@ -76,6 +76,7 @@ public sealed class WhatsAppInboundProcessor(
                         throw;
                     }
 
+                    await processed.CompleteAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
                     accepted++;
                     InboundLog.Accepted(logger, message.ProviderMessageId, message.Kind, PiiMask.Contact(message.GuestId));
                     await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
@@ -85,9 +86,11 @@ public sealed class WhatsAppInboundProcessor(
                     limited++;
                     InboundLog.RateLimited(logger, PiiMask.Contact(message.GuestId), true);
                     await TrySendNoticeAsync(message, cancellationToken);
+                    await processed.CompleteAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
                     break;
 
                 default:
+                    await processed.CompleteAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
                     limited++;
                     InboundLog.RateLimited(logger, PiiMask.Contact(message.GuestId), false);
                     break;
