@@ -60,7 +60,9 @@ public sealed class SqliteCustomerServiceWindow(
 
     public async Task<bool> IsOpenAsync(string guestId, CancellationToken cancellationToken = default)
     {
+        // No record here (e.g. another instance took the webhook under the Functions host, whose SQLite is per
+        // instance): let Meta decide; a closed window answers 131047 and the client falls back to the template.
         var last = await GetLastInboundAsync(guestId, cancellationToken);
-        return last is { } at && timeProvider.GetUtcNow() - at < options.Value.CustomerServiceWindow;
+        return last is not { } at || timeProvider.GetUtcNow() - at < options.Value.CustomerServiceWindow;
     }
 }

@@ -16,9 +16,10 @@ public sealed class CustomerServiceWindowTests : IDisposable
         new(new ChannelsDatabase(_db), Options.Create(new WhatsAppOptions()), _time);
 
     [Fact]
-    public async Task Unknown_guest_is_outside_the_window()
+    public async Task Unknown_guest_is_left_to_the_api_to_decide()
     {
-        Assert.False(await Create().IsOpenAsync(Guest));
+        // Another instance may have recorded the inbound message: Meta answers 131047 if the window is really closed.
+        Assert.True(await Create().IsOpenAsync(Guest));
         Assert.Null(await Create().GetLastInboundAsync(Guest));
     }
 

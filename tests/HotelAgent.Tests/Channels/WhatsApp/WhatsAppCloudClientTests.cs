@@ -119,6 +119,7 @@ public class WhatsAppCloudClientTests
             ["WhatsApp:ReengagementTemplateName"] = "volver_a_conversar",
             ["WhatsApp:ReengagementTemplateLanguage"] = "es_AR",
         });
+        await host.Window.RecordInboundAsync(Guest, DateTimeOffset.UtcNow.AddHours(-25));
 
         await host.Client.SendAsync(Out(new Reply("Texto libre que no se puede enviar")), CancellationToken.None);
 
