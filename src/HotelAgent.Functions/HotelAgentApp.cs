@@ -40,7 +40,7 @@ public static class HotelAgentApp
         {
             // Under the host, queue triggers and the durable task hub are the host's: no in-process engines.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queues:ProcessorEnabled"] = "false" });
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.WebHost.UseUrls($"http://127.0.0.1:{CustomHandlerPort(builder.Configuration, port)}");
         }
         else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -70,5 +70,26 @@ public static class HotelAgentApp
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The port the Functions host told us to listen on (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, older hosts
+    /// <c>FUNCTIONS_HTTPWORKER_PORT</c>). <c>CustomHandler:Port</c> overrides it (tests pass 0 for a free port).
+    /// </summary>
+    private static string CustomHandlerPort(IConfiguration configuration, string? environmentPort)
+    {
+        var port = configuration["CustomHandler:Port"];
+        if (string.IsNullOrWhiteSpace(port))
+        {
+            port = string.IsNullOrEmpty(environmentPort) ? Environment.GetEnvironmentVariable("FUNCTIONS_HTTPWORKER_PORT") : environmentPort;
+        }
+
+        if (!int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number > 65535)
+        {
+            throw new InvalidOperationException(
+                $"Custom-handler mode needs a valid port in FUNCTIONS_CUSTOMHANDLER_PORT (or CustomHandler__Port); got '{port}'.");
+        }
+
+        return number.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -19,7 +19,10 @@ public sealed class NCrontab
         _hours = ParseField(fields[2], 0, 23);
         _days = ParseField(fields[3], 1, 31);
         _months = ParseField(fields[4], 1, 12);
-        _weekdays = ParseField(fields[5].Replace("7", "0", StringComparison.Ordinal), 0, 6);
+        // 0 and 7 are both Sunday: parse 0-7 (so ranges such as 5-7 work) and fold 7 onto 0.
+        var weekdays = ParseField(fields[5], 0, 7);
+        weekdays[0] |= weekdays[7];
+        _weekdays = weekdays[..7];
         _dayRestricted = fields[3] != "*";
         _weekdayRestricted = fields[5] != "*";
     }
@@ -84,7 +87,16 @@ public sealed class NCrontab
             else if (range.Contains('-', StringComparison.Ordinal))
             {
                 var bounds = range.Split('-');
+                if (bounds.Length != 2)
+                {
+                    throw new FormatException($"'{range}' is not a range a-b.");
+                }
+
                 (from, to) = (ParseNumber(bounds[0], min, max), ParseNumber(bounds[1], min, max));
+                if (from > to)
+                {
+                    throw new FormatException($"'{range}' is an empty range.");
+                }
             }
             else
             {
