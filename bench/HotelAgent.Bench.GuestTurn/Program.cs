@@ -100,9 +100,12 @@ public static class Program
             var wall0 = Stopwatch.GetTimestamp();
             var turns = await RunAsync(concurrency, seconds, async () => 0, i => i, guests, perTurn, texts, () => Interlocked.Increment(ref negatives));
             Report($"{concurrency,3} concurrent", turns.Latencies, baseline.Latencies, turns.Count / turns.Seconds, baseline.Count / baseline.Seconds, turns.Errors, summary);
-            var cpuShare = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / (Stopwatch.GetElapsedTime(wall0).TotalSeconds * Environment.ProcessorCount);
-            Console.WriteLine(string.Create(C, $"    process CPU during the turn phase: {cpuShare:P0} of {Environment.ProcessorCount} cores (host + bench client + fake Graph in one process)"));
-            summary.Add(string.Create(C, $"    CPU {cpuShare:P0} of {Environment.ProcessorCount} cores"));
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            var cpuShare = cpuSeconds / (Stopwatch.GetElapsedTime(wall0).TotalSeconds * Environment.ProcessorCount);
+            var cpuPerTurn = cpuSeconds * 1000 / Math.Max(1, turns.Count);
+            var line = string.Create(C, $"    process CPU during the turn phase: {cpuShare:P0} of {Environment.ProcessorCount} cores, {cpuPerTurn:F1} ms CPU per turn (host + bench client + fake Graph in one process) → CPU-bound ceiling ≈ {Environment.ProcessorCount * 1000 / cpuPerTurn:F0} msg/s");
+            Console.WriteLine(line);
+            summary.Add(line);
             if (negatives > 0)
             {
                 Console.WriteLine($"    ({negatives} replies arrived before the webhook's 200 was read; counted as 0 ms)");
