@@ -48,7 +48,7 @@ public sealed class PmsFaultReliabilityTests
             var (elapsed, text) = await TimedTurnAsync(NewGuest(), question);
             timings.Add($"{fault}: {elapsed.TotalMilliseconds:F0} ms");
             Assert.True(elapsed < TimeSpan.FromSeconds(2), $"{fault} turn took {elapsed.TotalMilliseconds:F0} ms ({string.Join(", ", timings)})");
-            Assert.Contains(HotelPhone, text, StringComparison.Ordinal);
+            Assert.True(text.Contains(HotelPhone, StringComparison.Ordinal), $"{fault}: {text}");
             Assert.DoesNotContain("95.000", text, StringComparison.Ordinal);
         }
 
