@@ -30,15 +30,13 @@ public static partial class KillNineScenario
         try
         {
             await host.StartAsync();
-            var month = DateTime.UtcNow.AddMonths(2);
-            var spanishMonth = CultureInfo.GetCultureInfo("es-AR").DateTimeFormat.GetMonthName(month.Month);
-            string[] script = ["Hola!", $"tenés lugar para 2 personas del 10 al 12 de {spanishMonth}?", "la doble", "sí, a mi nombre", "prefiero no", "sí"];
-
             // Conversation 0 runs without kills: the reference transcript.
-            IReadOnlyList<string>? control = null;
+            int[]? control = null;
             for (var c = 0; c <= conversations; c++)
             {
                 var waId = "54911556" + (c + 10000).ToString(CultureInfo.InvariantCulture);
+                var script = Script(c);
+                var perTurn = new int[script.Length];
                 var turnsLost = 0;
                 for (var turn = 0; turn < script.Length; turn++)
                 {
@@ -101,7 +99,9 @@ public static partial class KillNineScenario
                         await host.StartAsync();
                     }
 
-                    if (!await WaitForReplyAsync(graph, waId, before))
+                    var replied = await WaitForReplyAsync(graph, waId, before);
+                    perTurn[turn] = Received(graph, waId).Count - before;
+                    if (!replied)
                     {
                         turnsLost++;
                         failures.Add($"conversation {c} turn {turn} ('{script[turn]}'): no reply");
@@ -116,17 +116,17 @@ public static partial class KillNineScenario
 
                 if (control is null)
                 {
-                    control = transcript;
+                    control = perTurn;
                     if (lost > 0)
                     {
                         failures.Add("control conversation has no reference:\n" + string.Join("\n---\n", transcript));
                         break;
                     }
                 }
-                else if (!transcript.SequenceEqual(control))
+                else if (!perTurn.SequenceEqual(control) || transcript.Distinct().Count() != transcript.Length)
                 {
-                    duplicateReplies += Math.Max(0, transcript.Length - transcript.Distinct().Count());
-                    failures.Add($"conversation {c} transcript differs from the control ({transcript.Length} vs {control.Count} messages; kills: {string.Join(", ", killLog)}):\n"
+                    duplicateReplies += Math.Max(0, transcript.Length - control.Sum());
+                    failures.Add($"conversation {c}: replies per turn [{string.Join(",", perTurn)}], control [{string.Join(",", control)}]; kills: {string.Join(", ", killLog)}:\n"
                         + string.Join("\n---\n", transcript));
                 }
 
@@ -158,6 +158,16 @@ public static partial class KillNineScenario
             {
             }
         }
+    }
+
+    /// <summary>The scripted booking of conversation <paramref name="c"/>; stays spread over 3 months so the hotel never fills up.</summary>
+    private static string[] Script(int c)
+    {
+        var month = DateTime.UtcNow.AddMonths(2 + (c % 3));
+        var day = 1 + (c / 3 % 25);
+        var spanishMonth = CultureInfo.GetCultureInfo("es-AR").DateTimeFormat.GetMonthName(month.Month);
+        var stay = string.Create(CultureInfo.InvariantCulture, $"del {day} al {day + 2} de {spanishMonth}");
+        return ["Hola!", $"tenés lugar para 2 personas {stay}?", "la doble", "sí, a mi nombre", "prefiero no", "sí"];
     }
 
     private static List<string> Received(FakeGraphApi graph, string waId) =>
