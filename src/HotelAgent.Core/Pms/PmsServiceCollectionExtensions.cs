@@ -45,37 +45,33 @@ public static class PmsServiceCollectionExtensions
         services.TryAddSingleton(sp => new CancellationPolicy(sp.GetRequiredService<HotelProfile>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new PmsHealth(sp.GetRequiredService<IOptions<PmsOptions>>().Value.Provider, sp.GetRequiredService<TimeProvider>()));
 
-        var provider = configuration.GetSection(PmsOptions.SectionName).GetValue<PmsProvider?>(nameof(PmsOptions.Provider)) ?? PmsProvider.Embedded;
-        if (provider == PmsProvider.QloApps)
+        // Both providers are registered lazily and the choice is read from the bound options when IPmsClient is first
+        // resolved, so configuration sources added after this call (host test hooks, late providers) are honoured.
+        // No HttpClient timeout: the Polly pipeline owns timeouts.
+        services.AddHttpClient(QloAppsHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(sp => new QloAppsBookingIndex(Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "qloapps-index.db")));
+        services.TryAddSingleton(sp =>
         {
-            // No HttpClient timeout: the Polly pipeline owns timeouts.
-            services.AddHttpClient(QloAppsHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-            services.TryAddSingleton(sp => new QloAppsBookingIndex(Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "qloapps-index.db")));
-            services.TryAddSingleton(sp =>
-            {
-                var factory = sp.GetRequiredService<IHttpClientFactory>();
-                return new QloAppsPmsClient(
-                    () => factory.CreateClient(QloAppsHttpClientName),
-                    sp.GetRequiredService<IOptions<PmsOptions>>().Value.QloApps,
-                    sp.GetRequiredService<HotelProfile>(),
-                    sp.GetRequiredService<QloAppsBookingIndex>(),
-                    sp.GetRequiredService<TimeProvider>(),
-                    sp.GetService<ILogger<QloAppsPmsClient>>());
-            });
-        }
-        else
-        {
-            services.TryAddSingleton(sp => new EmbeddedPmsClient(
-                Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "pms.db"),
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return new QloAppsPmsClient(
+                () => factory.CreateClient(QloAppsHttpClientName),
+                sp.GetRequiredService<IOptions<PmsOptions>>().Value.QloApps,
                 sp.GetRequiredService<HotelProfile>(),
+                sp.GetRequiredService<QloAppsBookingIndex>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<EmbeddedPmsClient>>(),
-                sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
-        }
+                sp.GetService<ILogger<QloAppsPmsClient>>());
+        });
+        services.TryAddSingleton(sp => new EmbeddedPmsClient(
+            Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "pms.db"),
+            sp.GetRequiredService<HotelProfile>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<EmbeddedPmsClient>>(),
+            sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
 
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
+            var provider = options.Provider;
             IPmsClient inner = provider == PmsProvider.QloApps ? sp.GetRequiredService<QloAppsPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.

@@ -50,7 +50,7 @@ public static class WhatsAppWebhookParser
             var statuses = new List<WhatsAppStatusUpdate>();
             var ignored = new List<string>();
 
-            if (!root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+            if (!Prop(root, "entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
             {
                 ignored.Add("no entry array");
                 return new WhatsAppWebhookBatch(messages, statuses, ignored);
@@ -58,7 +58,7 @@ public static class WhatsAppWebhookParser
 
             foreach (var entry in entries.EnumerateArray())
             {
-                if (!entry.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
+                if (!Prop(entry, "changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
                 {
                     ignored.Add("entry without changes");
                     continue;
@@ -88,25 +88,25 @@ public static class WhatsAppWebhookParser
             return;
         }
 
-        if (!change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+        if (!Prop(change, "value", out var value) || value.ValueKind != JsonValueKind.Object)
         {
             ignored.Add("change without value");
             return;
         }
 
         string? phoneNumberId = null;
-        if (value.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        if (Prop(value, "metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
         {
             phoneNumberId = GetString(metadata, "phone_number_id");
         }
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (value.TryGetProperty("contacts", out var contacts) && contacts.ValueKind == JsonValueKind.Array)
+        if (Prop(value, "contacts", out var contacts) && contacts.ValueKind == JsonValueKind.Array)
         {
             foreach (var contact in contacts.EnumerateArray())
             {
                 var waId = GetString(contact, "wa_id");
-                var name = contact.TryGetProperty("profile", out var profile) ? GetString(profile, "name") : null;
+                var name = Prop(contact, "profile", out var profile) ? GetString(profile, "name") : null;
                 if (waId is not null && !string.IsNullOrWhiteSpace(name))
                 {
                     names.TryAdd(waId, name);
@@ -114,7 +114,7 @@ public static class WhatsAppWebhookParser
             }
         }
 
-        if (value.TryGetProperty("messages", out var messageArray) && messageArray.ValueKind == JsonValueKind.Array)
+        if (Prop(value, "messages", out var messageArray) && messageArray.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messageArray.EnumerateArray())
             {
@@ -137,7 +137,7 @@ public static class WhatsAppWebhookParser
             }
         }
 
-        if (value.TryGetProperty("statuses", out var statusArray) && statusArray.ValueKind == JsonValueKind.Array)
+        if (Prop(value, "statuses", out var statusArray) && statusArray.ValueKind == JsonValueKind.Array)
         {
             foreach (var status in statusArray.EnumerateArray())
             {
@@ -153,7 +153,7 @@ public static class WhatsAppWebhookParser
             }
         }
 
-        if (value.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+        if (Prop(value, "errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
         {
             foreach (var error in errors.EnumerateArray())
             {
@@ -194,7 +194,7 @@ public static class WhatsAppWebhookParser
             context[WhatsAppContextKeys.PhoneNumberId] = phoneNumberId;
         }
 
-        if (message.TryGetProperty("context", out var quoted) && GetString(quoted, "id") is { } quotedId)
+        if (Prop(message, "context", out var quoted) && GetString(quoted, "id") is { } quotedId)
         {
             context[WhatsAppContextKeys.ContextMessageId] = quotedId;
         }
@@ -255,7 +255,7 @@ public static class WhatsAppWebhookParser
                 kind = InboundKind.Audio;
                 mediaId = ReadMedia(content, context);
                 text = string.Empty;
-                if (content.ValueKind == JsonValueKind.Object && content.TryGetProperty("voice", out var voice)
+                if (content.ValueKind == JsonValueKind.Object && Prop(content, "voice", out var voice)
                     && voice.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 {
                     context[WhatsAppContextKeys.Voice] = voice.GetBoolean() ? "true" : "false";
@@ -299,16 +299,16 @@ public static class WhatsAppWebhookParser
             case "contacts":
                 kind = InboundKind.Contacts;
                 text = string.Empty;
-                if (message.TryGetProperty("contacts", out var shared) && shared.ValueKind == JsonValueKind.Array
+                if (Prop(message, "contacts", out var shared) && shared.ValueKind == JsonValueKind.Array
                     && shared.GetArrayLength() > 0)
                 {
                     var first = shared[0];
-                    if (first.TryGetProperty("name", out var sharedName) && GetString(sharedName, "formatted_name") is { } formatted)
+                    if (Prop(first, "name", out var sharedName) && GetString(sharedName, "formatted_name") is { } formatted)
                     {
                         context[WhatsAppContextKeys.SharedContactName] = formatted;
                     }
 
-                    if (first.TryGetProperty("phones", out var phones) && phones.ValueKind == JsonValueKind.Array
+                    if (Prop(first, "phones", out var phones) && phones.ValueKind == JsonValueKind.Array
                         && phones.GetArrayLength() > 0)
                     {
                         var phone = GetString(phones[0], "wa_id") ?? GetString(phones[0], "phone");
@@ -366,12 +366,12 @@ public static class WhatsAppWebhookParser
         }
 
         var errors = new List<WhatsAppStatusError>();
-        if (status.TryGetProperty("errors", out var errorArray) && errorArray.ValueKind == JsonValueKind.Array)
+        if (Prop(status, "errors", out var errorArray) && errorArray.ValueKind == JsonValueKind.Array)
         {
             foreach (var error in errorArray.EnumerateArray())
             {
                 string? details = null;
-                if (error.TryGetProperty("error_data", out var data))
+                if (Prop(error, "error_data", out var data))
                 {
                     details = GetString(data, "details");
                 }
@@ -401,7 +401,7 @@ public static class WhatsAppWebhookParser
 
     private static DateTimeOffset ParseTimestamp(JsonElement element, DateTimeOffset now)
     {
-        if (element.TryGetProperty("timestamp", out var ts))
+        if (Prop(element, "timestamp", out var ts))
         {
             long seconds;
             if (ts.ValueKind == JsonValueKind.String
@@ -419,9 +419,21 @@ public static class WhatsAppWebhookParser
         return now;
     }
 
+    /// <summary><see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> that is false (not a throw) on non-objects.</summary>
+    private static bool Prop(JsonElement element, string name, out JsonElement value)
+    {
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
     private static bool Child(JsonElement parent, string name, out JsonElement child)
     {
-        if (parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out child)
+        if (parent.ValueKind == JsonValueKind.Object && Prop(parent, name, out child)
             && child.ValueKind == JsonValueKind.Object)
         {
             return true;
@@ -433,7 +445,7 @@ public static class WhatsAppWebhookParser
 
     private static string? GetString(JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        if (element.ValueKind != JsonValueKind.Object || !Prop(element, name, out var value))
         {
             return null;
         }
@@ -448,7 +460,7 @@ public static class WhatsAppWebhookParser
 
     private static int? GetInt(JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        if (element.ValueKind != JsonValueKind.Object || !Prop(element, name, out var value))
         {
             return null;
         }
@@ -474,7 +486,7 @@ public static class WhatsAppWebhookParser
 
     private static void AddNumber(JsonElement element, string name, string key, Dictionary<string, string> context)
     {
-        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+        if (element.ValueKind == JsonValueKind.Object && Prop(element, name, out var value)
             && value.ValueKind is JsonValueKind.Number or JsonValueKind.String)
         {
             context[key] = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.GetString()!;

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using HotelAgent.Tests.Fakes.Channels;
+
+namespace HotelAgent.Tests.Reliability;
+
+/// <summary>
+/// The standalone host as a child process (<c>dotnet HotelAgent.Functions.dll --urls …</c>) on a fixed data
+/// directory, so it can be SIGKILLed and restarted like a real deployment.
+/// </summary>
+public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDisposable
+{
+    public const string AppSecret = "test-app-secret-123";
+    public const string StaffKey = "test-staff-key";
+    private Process? _process;
+
+    public int Starts { get; private set; }
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>HotelAgent.Functions.dll next to the running assembly (the test or bench bin folder).</summary>
+    public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "HotelAgent.Functions.dll");
+
+    public bool Running => _process is { HasExited: false };
+
+    public async Task StartAsync()
+    {
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(AssemblyPath);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["HotelAgent__DataDirectory"] = dataDirectory;
+        info.Environment["WhatsApp__GraphBaseUrl"] = graph.BaseUrl;
+        info.Environment["WhatsApp__GraphVersion"] = "v23.0";
+        info.Environment["WhatsApp__AppSecret"] = AppSecret;
+        info.Environment["WhatsApp__VerifyToken"] = "test-verify-token";
+        info.Environment["WhatsApp__AccessToken"] = "test-access-token";
+        info.Environment["WhatsApp__PhoneNumberId"] = "106540352242922";
+        info.Environment["Staff__ApiKey"] = StaffKey;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Starts++;
+
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("The child host exited with code " + _process.ExitCode);
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("api/health/live");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The child host did not become ready.");
+    }
+
+    /// <summary>SIGKILL (Process.Kill on Linux): no graceful shutdown, no flush.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: false);
+            p.WaitForExit(10_000);
+        }
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

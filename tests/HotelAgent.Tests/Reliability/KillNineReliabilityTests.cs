@@ -1,0 +1,21 @@
+namespace HotelAgent.Tests.Reliability;
+
+/// <summary>
+/// SIGKILL of the standalone host (a child process) at seeded random points between the turns of scripted booking
+/// conversations; restart on the same data directory, redeliver unacknowledged webhooks as Meta would, finish: no lost
+/// conversation, no duplicate booking, no duplicate or missing reply. Kills while a reply is in flight are in the
+/// reliability bench (see docs/reliability.md: the Graph API has no idempotency key, so that window is at-least-once).
+/// </summary>
+public sealed class KillNineReliabilityTests
+{
+    [Fact]
+    public async Task Killed_and_restarted_host_loses_no_conversation_and_duplicates_nothing()
+    {
+        Assert.True(File.Exists(ChildHost.AssemblyPath), "missing " + ChildHost.AssemblyPath);
+        Assert.True(File.Exists(Path.ChangeExtension(ChildHost.AssemblyPath, ".runtimeconfig.json")), "missing runtimeconfig next to " + ChildHost.AssemblyPath);
+        var result = await KillNineScenario.RunAsync(conversations: 3, seed: 20261121, killProbability: 0.35, inFlightKills: false);
+        Assert.True(result.Kills >= 2, $"only {result.Kills} kills: the scenario proves nothing");
+        Assert.True(result.Failures.Count == 0, string.Join('\n', result.Failures));
+    }
+}
+

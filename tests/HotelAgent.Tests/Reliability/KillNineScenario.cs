@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HotelAgent.Tests.Fakes.Channels;
+
+namespace HotelAgent.Tests.Reliability;
+
+/// <summary>
+/// The kill -9 scenario, shared by <see cref="KillNineReliabilityTests"/> (small, kills between turns) and the
+/// reliability bench (large, <c>inFlightKills</c>: kills while a webhook is being acknowledged or a reply is in flight).
+/// </summary>
+public static partial class KillNineScenario
+{
+    public sealed record Result(int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures);
+
+    public static async Task<Result> RunAsync(int conversations, int seed, double killProbability, bool inFlightKills, Action<string>? progress = null)
+    {
+        var random = new Random(seed);
+        var failures = new List<string>();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "hotelagent-kill9-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        await using var graph = await FakeGraphApi.StartAsync();
+        using var host = new ChildHost(dataDirectory, graph);
+        int kills = 0, lost = 0, duplicateReplies = 0, duplicateBookings = 0;
+        var killLog = new List<string>();
+        try
+        {
+            await host.StartAsync();
+            // Conversation 0 runs without kills: the reference transcript.
+            int[]? control = null;
+            for (var c = 0; c <= conversations; c++)
+            {
+                var waId = "54911556" + (c + 10000).ToString(CultureInfo.InvariantCulture);
+                var script = Script(c);
+                var perTurn = new int[script.Length];
+                var turnsLost = 0;
+                for (var turn = 0; turn < script.Length; turn++)
+                {
+                    var body = WhatsAppWebhookSamples.Text(script[turn], waId, $"wamid.KILL9-{c}-{turn}", profileName: "Lucía Fernández");
+                    var before = Received(graph, waId).Count;
+                    var kill = c > 0 && random.NextDouble() < killProbability ? 1 + random.Next(2) : 0;
+                    if (kill != 0)
+                    {
+                        killLog.Add($"c{c}/t{turn}: " + (inFlightKills ? (kill == 1 ? "after ack" : "during POST") : (kill == 1 ? "idle, restart" : "idle, refused POST")));
+                        kills++;
+                    }
+
+                    if (!inFlightKills && kill != 0)
+                    {
+                        host.Kill();
+                        if (kill == 1)
+                        {
+                            await host.StartAsync();
+                        }
+                    }
+
+                    // Deliver until acknowledged (200), restarting the host when it is down, as Meta redelivers.
+                    var killedDuringPost = false;
+                    while (true)
+                    {
+                        Task? killer = null;
+                        if (inFlightKills && kill == 2 && !killedDuringPost)
+                        {
+                            var delay = random.Next(0, 40);
+                            killer = Task.Run(async () =>
+                            {
+                                await Task.Delay(delay);
+                                host.Kill();
+                            });
+                            killedDuringPost = true;
+                        }
+
+                        var status = await TryPostAsync(host, body);
+                        if (killer is not null)
+                        {
+                            await killer;
+                        }
+
+                        if (!host.Running)
+                        {
+                            await host.StartAsync();
+                        }
+
+                        if (status == HttpStatusCode.OK)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (inFlightKills && kill == 1)
+                    {
+                        // Acknowledged, then killed before (or while) the reply goes out.
+                        await Task.Delay(random.Next(0, 60));
+                        host.Kill();
+                        await host.StartAsync();
+                    }
+
+                    var replied = await WaitForReplyAsync(graph, waId, before);
+                    perTurn[turn] = Received(graph, waId).Count - before;
+                    if (!replied)
+                    {
+                        turnsLost++;
+                        failures.Add($"conversation {c} turn {turn} ('{script[turn]}'): no reply");
+                    }
+                }
+
+                var transcript = Received(graph, waId).Select(t => ReferencePattern().Replace(t, "HPS-XXXXXX")).ToArray();
+                if (turnsLost > 0 || !transcript.Any(t => t.Contains("HPS-XXXXXX", StringComparison.Ordinal)))
+                {
+                    lost++;
+                }
+
+                if (control is null)
+                {
+                    control = perTurn;
+                    if (lost > 0)
+                    {
+                        failures.Add("control conversation has no reference:\n" + string.Join("\n---\n", transcript));
+                        break;
+                    }
+                }
+                else if (!perTurn.SequenceEqual(control) || transcript.Distinct().Count() != transcript.Length)
+                {
+                    duplicateReplies += Math.Max(0, transcript.Length - control.Sum());
+                    failures.Add($"conversation {c}: replies per turn [{string.Join(",", perTurn)}], control [{string.Join(",", control)}]; kills: {string.Join(", ", killLog)}:\n"
+                        + string.Join("\n---\n", transcript));
+                }
+
+                progress?.Invoke($"conversation {c}/{conversations}: {transcript.Length} replies, {kills} kills so far");
+            }
+
+            // Exactly one booking per conversation, all distinct.
+            using var staff = host.CreateClient();
+            staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ChildHost.StaffKey);
+            var reservations = await staff.GetFromJsonAsync<JsonElement[]>("api/staff/reservations") ?? [];
+            var contacts = reservations.Select(r => r.GetProperty("contact").GetString()).ToArray();
+            duplicateBookings = contacts.Length - contacts.Distinct().Count();
+            if (reservations.Length != conversations + 1 || duplicateBookings > 0)
+            {
+                failures.Add($"{reservations.Length} reservations for {conversations + 1} conversations: " + string.Join(", ", contacts));
+            }
+
+            return new Result(conversations + 1, kills, host.Starts - 1, lost, duplicateBookings, duplicateReplies, failures);
+        }
+        finally
+        {
+            host.Kill();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The scripted booking of conversation <paramref name="c"/>; stays spread over 3 months so the hotel never fills up.</summary>
+    private static string[] Script(int c)
+    {
+        var month = DateTime.UtcNow.AddMonths(2 + (c % 3));
+        var day = 1 + (c / 3 % 25);
+        var spanishMonth = CultureInfo.GetCultureInfo("es-AR").DateTimeFormat.GetMonthName(month.Month);
+        var stay = string.Create(CultureInfo.InvariantCulture, $"del {day} al {day + 2} de {spanishMonth}");
+        return ["Hola!", $"tenés lugar para 2 personas {stay}?", "la doble", "sí, a mi nombre", "prefiero no", "sí"];
+    }
+
+    private static List<string> Received(FakeGraphApi graph, string waId) =>
+        [.. graph.SentMessages.Where(m => m.To == waId).Select(TextOf)];
+
+    private static string TextOf(FakeSentMessage message)
+    {
+        if (message.Text is { } text)
+        {
+            return text;
+        }
+
+        if (message.Type == "interactive" && message.Body.TryGetProperty("interactive", out var interactive)
+            && interactive.TryGetProperty("body", out var body) && body.TryGetProperty("text", out var bodyText))
+        {
+            return bodyText.GetString() ?? string.Empty;
+        }
+
+        return "[" + message.Type + "]";
+    }
+
+    private static async Task<HttpStatusCode?> TryPostAsync(ChildHost host, string body)
+    {
+        try
+        {
+            using var client = host.CreateClient();
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            content.Headers.Add("X-Hub-Signature-256", WhatsAppWebhookSamples.Sign(body, ChildHost.AppSecret));
+            using var response = await client.PostAsync("api/webhooks/whatsapp", content);
+            return response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> WaitForReplyAsync(FakeGraphApi graph, string waId, int before)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var count = before;
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            var now = Received(graph, waId).Count;
+            if (now != count)
+            {
+                count = now;
+                since = DateTime.UtcNow;
+            }
+            else if (count > before && DateTime.UtcNow - since > TimeSpan.FromMilliseconds(500))
+            {
+                return true;
+            }
+        }
+
+        return count > before;
+    }
+
+    [GeneratedRegex("HPS-[A-Z0-9]{6}")]
+    private static partial Regex ReferencePattern();
+}
