@@ -19,6 +19,7 @@ public sealed class ChannelsDatabase
             provider_message_id TEXT NOT NULL,
             recorded_utc INTEGER NOT NULL,
             completed INTEGER NOT NULL DEFAULT 1,
+            owner TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (channel, provider_message_id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS sent_messages (
@@ -140,6 +141,7 @@ public sealed class ChannelsDatabase
             command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
             await AddColumnIfMissingAsync(connection, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1", cancellationToken);
+            await AddColumnIfMissingAsync(connection, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''", cancellationToken);
             _initialized = true;
         }
         finally

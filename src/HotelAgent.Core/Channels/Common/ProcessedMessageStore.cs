@@ -16,9 +16,13 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
 
     /// <summary>
     /// How long a claimed but never completed id blocks redeliveries: after it, a redelivery is processed (the
-    /// process that claimed it died before handing the message on), so a crash never loses a message.
+    /// process that claimed it died before handing the message on), so a crash never loses a message. A claim left by
+    /// an earlier process (a restart after a kill) is reclaimable at once.
     /// </summary>
     public static readonly TimeSpan PendingTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Identifies this process's claims (a claim by another, dead process can be taken over).</summary>
+    private static readonly string ProcessOwner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     /// <summary>
     /// Claims the id before processing; true only for the first caller (across concurrent deliveries and restarts),
@@ -32,15 +36,17 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         await using var connection = await database.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed)
-            VALUES ($channel, $id, $now, 0)
-            ON CONFLICT (channel, provider_message_id) DO UPDATE SET recorded_utc = excluded.recorded_utc
-            WHERE processed_messages.completed = 0 AND processed_messages.recorded_utc < $stale;
+            INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed, owner)
+            VALUES ($channel, $id, $now, 0, $owner)
+            ON CONFLICT (channel, provider_message_id) DO UPDATE SET recorded_utc = excluded.recorded_utc, owner = excluded.owner
+            WHERE processed_messages.completed = 0
+              AND (processed_messages.recorded_utc < $stale OR processed_messages.owner <> $owner);
             """;
         command.Parameters.AddWithValue("$channel", channel.ToString());
         command.Parameters.AddWithValue("$id", providerMessageId);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$stale", (now - PendingTimeout).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$owner", ProcessOwner);
         var recorded = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
