@@ -114,7 +114,8 @@ public sealed partial class ConversationOrchestrator(
                     outcome = new DialogOutcome(current.State, [new Reply(Apology(current.State.Language))], [], null, 0);
                 }
 
-                var booked = outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Reference;
+                var bookedEvent = outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked);
+                var booked = bookedEvent?.Reference;
                 for (var i = 0; i < outcome.Replies.Count; i++)
                 {
                     var outbound = new OutboundMessage(message.Channel, message.GuestId, outcome.Replies[i], $"{message.ProviderMessageId}:{i}")
@@ -129,7 +130,7 @@ public sealed partial class ConversationOrchestrator(
                     booked = confirmsBooking ? null : booked;
                 }
 
-                await RecordAsync(context, current, message, outcome, log);
+                await RecordAsync(context, current, message, outcome, bookedEvent, log);
                 return current with { State = outcome.State };
 
             default:
@@ -150,7 +151,7 @@ public sealed partial class ConversationOrchestrator(
         }
     }
 
-    private static async Task RecordAsync(IOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, ILogger log)
+    private static async Task RecordAsync(IOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booked, ILogger log)
     {
         try
         {
@@ -161,9 +162,9 @@ public sealed partial class ConversationOrchestrator(
                 outcome.Intent ?? "none",
                 outcome.Confidence,
                 outcome.Events.Select(e => e.Kind.ToString()).ToArray(),
-                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked) is { } booked ? booked.Reference : null,
-                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Total,
-                outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked)?.Currency,
+                booked?.Reference,
+                booked?.Total,
+                booked?.Currency,
                 (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds));
         }
         catch (TaskFailedException ex)

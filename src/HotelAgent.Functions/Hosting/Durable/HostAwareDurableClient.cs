@@ -8,14 +8,20 @@ namespace HotelAgent.Functions.Hosting.Durable;
 /// </summary>
 public sealed class HostAwareDurableClient(IServiceProvider services, IHttpClientFactory httpClients, ILoggerFactory loggers) : IDurableClient
 {
+    // One management client per invocation: start-or-raise makes several calls with the same binding.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<FunctionContext, IDurableClient> _perInvocation = [];
+
     private IDurableClient Resolve()
     {
         var context = FunctionContext.Current;
         if (context is { UnderHost: true })
         {
-            var binding = context.DurableClientBinding
-                ?? throw new InvalidOperationException($"Function {context.FunctionName} needs a durableClient binding to reach orchestrations.");
-            return DurableHttpManagementClient.FromBinding(httpClients, binding, loggers.CreateLogger<DurableHttpManagementClient>());
+            return _perInvocation.GetValue(context, c =>
+            {
+                var binding = c.DurableClientBinding
+                    ?? throw new InvalidOperationException($"Function {c.FunctionName} needs a durableClient binding to reach orchestrations.");
+                return DurableHttpManagementClient.FromBinding(httpClients, binding, loggers.CreateLogger<DurableHttpManagementClient>());
+            });
         }
 
         return services.GetRequiredService<StandaloneOrchestrationEngine>();
