@@ -216,6 +216,10 @@ public sealed class StandaloneOrchestrationEngineTests(ITestOutputHelper output)
                 while (now > (seen = Volatile.Read(ref maxRunning)) && Interlocked.CompareExchange(ref maxRunning, now, seen) != seen)
                 {
                 }
+
+                // Steps take well under a millisecond; on a loaded machine they may never overlap by chance.
+                // Holding each step open briefly makes parallelism (or its absence) observable.
+                Thread.Sleep(2);
             }
             else
             {
