@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Text;
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Messaging;
@@ -81,10 +82,7 @@ public sealed class OtlpMetricsExporterTests
     public async Task Exporter_posts_hotelagent_metrics_to_an_otlp_http_receiver_on_stop()
     {
         var received = new List<(string Path, string? ContentType, byte[] Body)>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var app = builder.Build();
+        await using var app = LoopbackServer.Create();
         app.MapPost("/v1/metrics", async (HttpContext ctx) =>
         {
             using var ms = new MemoryStream();
@@ -99,7 +97,7 @@ public sealed class OtlpMetricsExporterTests
             return Results.Bytes([], "application/x-protobuf");
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = LoopbackServer.BaseUrl(app);
 
         var settings = OtlpSettings.FromConfiguration(Config(
             ("OTEL_EXPORTER_OTLP_ENDPOINT", address),

@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -40,16 +41,12 @@ public sealed class FakeOpenAiAudioServer : IAsyncDisposable
 
     public static async Task<FakeOpenAiAudioServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var server = new FakeOpenAiAudioServer(app);
         app.MapPost("/v1/audio/transcriptions", server.TranscribeAsync);
         app.MapPost("/v1/audio/speech", server.SpeechAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        server.BaseUrl = LoopbackServer.BaseUrl(app) + "/v1";
         return server;
     }
 

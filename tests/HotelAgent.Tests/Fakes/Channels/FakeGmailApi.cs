@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -105,14 +106,11 @@ public sealed class FakeGmailApi : IAsyncDisposable
     public static async Task<FakeGmailApi> StartAsync(string userEmail = "reservas@hotelpalermosoho.com")
     {
         var fake = new FakeGmailApi(userEmail);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         fake.Map(app);
         await app.StartAsync();
         fake._app = app;
-        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        fake.BaseUrl = LoopbackServer.BaseUrl(app);
         return fake;
     }
 

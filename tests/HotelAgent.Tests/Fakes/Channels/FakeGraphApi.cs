@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -93,15 +94,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>Starts the fake on a free loopback port.</summary>
     public static async Task<FakeGraphApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeGraphApi(app);
         fake.MapRoutes();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = address.TrimEnd('/');
+        fake.BaseUrl = LoopbackServer.BaseUrl(app);
         return fake;
     }
 

@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,10 +37,7 @@ public sealed class FakeOpenAIChatServer : IAsyncDisposable
 
     public static async Task<FakeOpenAIChatServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         FakeOpenAIChatServer? self = null;
         app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
         {
@@ -84,8 +82,7 @@ public sealed class FakeOpenAIChatServer : IAsyncDisposable
             await ctx.Response.WriteAsync(JsonSerializer.Serialize(payload));
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeOpenAIChatServer(app, new Uri(address.TrimEnd('/') + "/v1"));
+        self = new FakeOpenAIChatServer(app, new Uri(LoopbackServer.BaseUrl(app) + "/v1"));
         return self;
     }
 

@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,10 +43,7 @@ public sealed class FakeDurableManagementApi : IAsyncDisposable
 
     public static async Task<FakeDurableManagementApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeDurableManagementApi(app);
         app.Use(async (ctx, next) =>
         {
@@ -65,8 +63,7 @@ public sealed class FakeDurableManagementApi : IAsyncDisposable
         app.MapPost(Prefix + "/instances/{id}/terminate", fake.Terminate);
         app.MapDelete(Prefix + "/instances/{id}", fake.Purge);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = address + Prefix;
+        fake.BaseUrl = LoopbackServer.BaseUrl(app) + Prefix;
         return fake;
     }
 

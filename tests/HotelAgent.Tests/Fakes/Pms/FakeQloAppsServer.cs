@@ -1,3 +1,4 @@
+using HotelAgent.Tests.Fakes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -76,14 +77,11 @@ public sealed class FakeQloAppsServer : IAsyncDisposable
 
     public static async Task<FakeQloAppsServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var server = new FakeQloAppsServer(app);
         server.Map();
         await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+        server.BaseUrl = LoopbackServer.BaseUrl(app) + "/";
         return server;
     }
 
