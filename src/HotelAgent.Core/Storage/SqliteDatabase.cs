@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace HotelAgent.Core.Storage;
+
+/// <summary>
+/// One SQLite file (WAL) as this process uses it: reads on pooled connections, writes one at a time on a
+/// dedicated writer connection whose statements stay prepared. SQLite admits a single writer per file; letting
+/// connections race for it surfaces as <c>SQLITE_BUSY</c>, and the busy handler then sleeps on (blocks) a
+/// thread-pool thread, which under load stalls every request in the process. Instances opened on the same file
+/// share one in-process write gate, so components that share a file never contend inside SQLite.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim _writeGate;
+    private readonly string _readConnectionString;
+    private readonly string _writeConnectionString;
+    private readonly string _pragmas;
+    private SqliteWriter? _writer; // guarded by _writeGate
+    private volatile bool _disposed;
+
+    /// <param name="filePath">The database file (created with its folder when missing).</param>
+    /// <param name="durableAgainstPowerLoss">
+    /// False: <c>synchronous=NORMAL</c> — in WAL mode every commit survives a process crash or kill; the last commits
+    /// may be lost on an OS crash or power cut. True: <c>synchronous=FULL</c> (an fsync per commit).
+    /// </param>
+    public SqliteDatabase(string filePath, bool durableAgainstPowerLoss = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
+        FilePath = Path.GetFullPath(filePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        _writeGate = WriteGates.GetOrAdd(FilePath, static _ => new SemaphoreSlim(1, 1));
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        _readConnectionString = builder.ToString();
+        builder.Pooling = false; // the writer lives as long as this instance; disposing it releases the file
+        _writeConnectionString = builder.ToString();
+        _pragmas = durableAgainstPowerLoss
+            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>
+    /// A pooled connection for reads (WAL readers never wait for the writer). Other processes may still hold the
+    /// write lock briefly (a CLI next to the host), hence the busy timeout.
+    /// </summary>
+    public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout=10000;";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction (<c>BEGIN IMMEDIATE</c>) on the writer connection,
+    /// after earlier writes to the same file from this process. Commits when <paramref name="work"/> returns, rolls
+    /// back when it throws.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var writer = _writer ??= OpenWriter();
+            writer.Begin();
+            try
+            {
+                var result = await work(writer).ConfigureAwait(false);
+                writer.Commit();
+                return result;
+            }
+            catch
+            {
+                writer.Rollback();
+                throw;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return WriteAsync(w => Task.FromResult(work(w)), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        // Wait (bounded) for a write in flight so the connection is not pulled from under it.
+        var entered = _writeGate.Wait(TimeSpan.FromSeconds(5));
+        try
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+        finally
+        {
+            if (entered)
+            {
+                _writeGate.Release();
+            }
+        }
+    }
+
+    private SqliteWriter OpenWriter()
+    {
+        var connection = new SqliteConnection(_writeConnectionString);
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = _pragmas;
+            pragma.ExecuteNonQuery();
+            return new SqliteWriter(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// The writer connection during one write transaction. <see cref="Command"/> hands out statements that stay
+/// prepared for the life of the connection (SQL text is parsed once, not per call); do not dispose them.
+/// </summary>
+public sealed class SqliteWriter : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
+
+    internal SqliteWriter(SqliteConnection connection) => Connection = connection;
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The open transaction (for code that creates its own commands).</summary>
+    public SqliteTransaction Transaction => _transaction ?? throw new InvalidOperationException("No write transaction is open.");
+
+    /// <summary>A cached statement for <paramref name="sql"/> with its parameters cleared and then set to <paramref name="args"/>.</summary>
+    public SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+#pragma warning disable CA2100 // SQL text comes from the calling store's constants; values are parameters.
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            _statements[sql] = command;
+        }
+
+        command.Transaction = _transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    /// <summary>Executes a cached statement; returns the number of rows changed.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> args) => Command(sql, args).ExecuteNonQuery();
+
+    /// <summary>Executes a cached statement; returns the first column of the first row (null when none).</summary>
+    public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var value = Command(sql, args).ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    internal void Begin() => _transaction = Connection.BeginTransaction();
+
+    internal void Commit()
+    {
+        _transaction!.Commit();
+        _transaction.Dispose();
+        _transaction = null;
+    }
+
+    internal void Rollback()
+    {
+        try
+        {
+            _transaction?.Rollback();
+        }
+        catch (SqliteException)
+        {
+            // Already rolled back by SQLite (e.g. after a constraint error in some modes); nothing to undo.
+        }
+        finally
+        {
+            _transaction?.Dispose();
+            _transaction = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _statements.Values)
+        {
+            command.Dispose();
+        }
+
+        _statements.Clear();
+        _transaction?.Dispose();
+        Connection.Dispose();
+    }
+}
