@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using HotelAgent.Core.Orchestration.Protocol;
+using HotelAgent.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -56,8 +57,9 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     private readonly StandaloneEngineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteDatabase _db;
+    private readonly HistoryCache _historyCache = new();
+    private long _pollerWakeAtMs = long.MaxValue;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly Lock _gate = new();
     private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
@@ -78,13 +80,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         _options = options ?? new StandaloneEngineOptions();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _db = new SqliteDatabase(DatabasePath, _options.DurableAgainstPowerLoss);
     }
 
     public string DatabasePath { get; }
@@ -134,6 +130,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         // No graceful drain: from now on nothing is committed (in-flight work is redone by the next engine).
         _disposed = true;
         base.Dispose();
+        _db.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -224,6 +221,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
             try
             {
+                Volatile.Write(ref _pollerWakeAtMs, NowMs() + (long)delay.TotalMilliseconds);
                 await _wake.WaitAsync(delay, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -279,14 +277,14 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         {
             try
             {
-                var delivered = await WriteAsync(async (conn, tx) =>
+                var delivered = await WriteAsync(w =>
                 {
-                    if (await ExecAsync(conn, tx, "DELETE FROM activities WHERE id=$id", ("$id", item.Id)).ConfigureAwait(false) == 0)
+                    if (Exec(w, "DELETE FROM activities WHERE id=$id", ("$id", item.Id)) == 0)
                     {
                         return false; // the execution that scheduled it is gone (completed, continued-as-new, purged)
                     }
 
-                    await InsertInboxAsync(conn, tx, item.InstanceId, PrioNormal, NowMs(), KindTaskResult, result).ConfigureAwait(false);
+                    InsertInbox(w, item.InstanceId, PrioNormal, NowMs(), KindTaskResult, result);
                     return true;
                 }, ct).ConfigureAwait(false);
                 if (delivered)
@@ -339,13 +337,13 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     {
         var nowMs = NowMs();
         InstanceRow? row;
-        var past = new List<HistoryEvent>();
+        IReadOnlyList<HistoryEvent> past = [];
         var inbox = new List<(long Id, HistoryEvent Event)>();
         var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            row = await ReadInstanceAsync(conn, null, instanceId, ct).ConfigureAwait(false);
-            await using (var cmd = Command(conn, null, "SELECT id, event FROM inbox WHERE instance_id=$i AND visible_at<=$now ORDER BY prio, id",
+            row = await ReadInstanceAsync(conn, instanceId, ct).ConfigureAwait(false);
+            await using (var cmd = Command(conn, "SELECT id, event FROM inbox WHERE instance_id=$i AND visible_at<=$now ORDER BY prio, id",
                 ("$i", instanceId), ("$now", nowMs)))
             {
                 var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -367,20 +365,38 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             {
                 // Events for finished or unknown instances are dropped (as the Durable Task backends do), unless the
                 // instance was (re)started meanwhile: then run the step again.
-                var dropped = await WriteAsync((c, tx) => ExecAsync(c, tx,
-                    $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))}) AND NOT EXISTS " +
-                    $"(SELECT 1 FROM instances WHERE instance_id=$i AND status IN ({ActiveStatusList}))", ("$i", instanceId)), ct).ConfigureAwait(false);
+                var dropped = await WriteAsync(w =>
+                {
+                    if (ReadInstance(w, instanceId) is { } current && IsActive(current.Status))
+                    {
+                        return 0;
+                    }
+
+                    foreach (var (id, _) in inbox)
+                    {
+                        Exec(w, "DELETE FROM inbox WHERE id=$id", ("$id", id));
+                    }
+
+                    return inbox.Count;
+                }, ct).ConfigureAwait(false);
                 return dropped == 0;
             }
 
-            await using (var cmd = Command(conn, null, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId)))
+            if (_historyCache.TryGet(instanceId, row.ExecutionId) is { } cached)
             {
+                past = cached;
+            }
+            else
+            {
+                var loaded = new List<HistoryEvent>();
+                past = loaded;
+                await using var cmd = Command(conn, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
                 var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        past.Add(HistoryEvent.Parser.ParseFrom((byte[])reader[0]));
+                        loaded.Add(HistoryEvent.Parser.ParseFrom((byte[])reader[0]));
                     }
                 }
             }
@@ -396,12 +412,19 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var newActivities = new List<ActivityWorkItem>();
         var signals = new List<string>();
         string? finishedStatus = null;
-        var timerCreated = false;
-        await WriteAsync(async (c, tx) =>
+        long? timerDueMs = null;
+        string? newExecutionId = null;
+        var append = new List<HistoryEvent>(request.NewEvents);
+        try
         {
-            await ExecAsync(c, tx, $"DELETE FROM inbox WHERE id IN ({string.Join(',', inbox.Select(i => i.Id))})").ConfigureAwait(false);
+        await WriteAsync(w =>
+        {
+            foreach (var (id, _) in inbox)
+            {
+                Exec(w, "DELETE FROM inbox WHERE id=$id", ("$id", id));
+            }
+
             var seq = past.Count;
-            var append = new List<HistoryEvent>(request.NewEvents);
             CompleteOrchestrationAction? completion = null;
             foreach (var action in response.Actions)
             {
@@ -415,9 +438,9 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                             Timestamp = ts,
                             TaskScheduled = new TaskScheduledEvent { Name = action.ScheduleTask.Name, Input = action.ScheduleTask.Input },
                         });
-                        var activityId = await InsertScalarAsync(c, tx,
+                        var activityId = InsertScalar(w,
                             "INSERT INTO activities(instance_id, execution_id, task_id, name, input) VALUES($i,$e,$t,$n,$in) RETURNING id",
-                            ("$i", instanceId), ("$e", row.ExecutionId), ("$t", action.Id), ("$n", action.ScheduleTask.Name), ("$in", action.ScheduleTask.Input)).ConfigureAwait(false);
+                            ("$i", instanceId), ("$e", row.ExecutionId), ("$t", action.Id), ("$n", action.ScheduleTask.Name), ("$in", action.ScheduleTask.Input));
                         newActivities.Add(new ActivityWorkItem(activityId, instanceId, action.Id, action.ScheduleTask.Name, action.ScheduleTask.Input));
                         break;
                     case OrchestratorAction.OrchestratorActionTypeOneofCase.CreateTimer:
@@ -429,8 +452,8 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                             TimerFired = new TimerFiredEvent { FireAt = action.CreateTimer.FireAt, TimerId = action.Id },
                         };
                         var fireMs = action.CreateTimer.FireAt.ToDateTimeOffset().ToUnixTimeMilliseconds();
-                        await InsertInboxAsync(c, tx, instanceId, PrioNormal, fireMs, KindTimer, fired).ConfigureAwait(false);
-                        timerCreated = true;
+                        InsertInbox(w, instanceId, PrioNormal, fireMs, KindTimer, fired);
+                        timerDueMs = Math.Min(timerDueMs ?? long.MaxValue, fireMs);
                         break;
                     case OrchestratorAction.OrchestratorActionTypeOneofCase.SendEvent:
                         var send = action.SendEvent;
@@ -441,14 +464,14 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                             EventSent = new EventSentEvent { InstanceId = send.Instance?.InstanceId ?? "", Name = send.Name, Input = send.Data },
                         });
                         var target = send.Instance?.InstanceId;
-                        if (target is not null && await ReadInstanceAsync(c, tx, target, ct).ConfigureAwait(false) is { } t && IsActive(t.Status))
+                        if (target is not null && ReadInstance(w, target) is { } t && IsActive(t.Status))
                         {
-                            await InsertInboxAsync(c, tx, target, PrioNormal, nowMs, KindEvent, new HistoryEvent
+                            InsertInbox(w, target, PrioNormal, nowMs, KindEvent, new HistoryEvent
                             {
                                 EventId = -1,
                                 Timestamp = ts,
                                 EventRaised = new EventRaisedEvent { Name = send.Name, Input = send.Data },
-                            }).ConfigureAwait(false);
+                            });
                             signals.Add(target);
                         }
 
@@ -468,11 +491,12 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             {
                 // New generation: empty history, new execution id, the new input and the carried-over events first.
                 var executionId = Guid.NewGuid().ToString("N");
-                await ExecAsync(c, tx, "DELETE FROM history WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
-                await ExecAsync(c, tx, $"DELETE FROM inbox WHERE instance_id=$i AND kind<>{KindEvent}", ("$i", instanceId)).ConfigureAwait(false);
-                await ExecAsync(c, tx, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                newExecutionId = executionId;
+                Exec(w, "DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
+                Exec(w, $"DELETE FROM inbox WHERE instance_id=$i AND kind<>{KindEvent}", ("$i", instanceId));
+                Exec(w, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId));
                 newActivities.Clear();
-                await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
+                InsertInbox(w, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
                 {
                     EventId = -1,
                     Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)),
@@ -482,24 +506,24 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                         Input = completion.Result,
                         OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
                     },
-                }).ConfigureAwait(false);
+                });
                 foreach (var carried in completion.CarryoverEvents)
                 {
-                    await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, carried).ConfigureAwait(false);
+                    InsertInbox(w, instanceId, PrioStart, nowMs, KindEvent, carried);
                 }
 
-                await ExecAsync(c, tx,
+                Exec(w,
                     "UPDATE instances SET execution_id=$e, status=$s, input=$in, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
                     ("$e", executionId), ("$s", (int)OrchestrationRuntimeStatus.Running), ("$in", completion.Result),
-                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId));
                 signals.Add(instanceId);
                 return true;
             }
 
             foreach (var e in append)
             {
-                await ExecAsync(c, tx, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)",
-                    ("$i", instanceId), ("$s", seq++), ("$e", e.ToByteArray())).ConfigureAwait(false);
+                Exec(w, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)",
+                    ("$i", instanceId), ("$s", seq++), ("$e", e.ToByteArray()));
             }
 
             if (completion is not null)
@@ -514,7 +538,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 var output = status == OrchestrationRuntimeStatus.Failed
                     ? OrchestrationJson.Serialize($"{completion.FailureDetails?.ErrorType}: {completion.FailureDetails?.ErrorMessage}")
                     : completion.Result;
-                await ExecAsync(c, tx, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++),
+                Exec(w, "INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++),
                     ("$e", new HistoryEvent
                     {
                         EventId = -1,
@@ -525,22 +549,41 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                             Result = completion.Result,
                             FailureDetails = completion.FailureDetails,
                         },
-                    }.ToByteArray())).ConfigureAwait(false);
-                await ExecAsync(c, tx, "DELETE FROM inbox WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
-                await ExecAsync(c, tx, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
+                    }.ToByteArray()));
+                Exec(w, "DELETE FROM inbox WHERE instance_id=$i", ("$i", instanceId));
+                Exec(w, "DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId));
                 newActivities.Clear();
-                await ExecAsync(c, tx,
+                Exec(w,
                     "UPDATE instances SET status=$s, output=$o, failure=$f, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
                     ("$s", (int)status), ("$o", output), ("$f", completion.FailureDetails is null ? null : JsonFormatter.Default.Format(completion.FailureDetails)),
-                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+                    ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId));
                 finishedStatus = status.ToString();
                 return true;
             }
 
-            await ExecAsync(c, tx, "UPDATE instances SET status=$s, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
-                ("$s", (int)OrchestrationRuntimeStatus.Running), ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId)).ConfigureAwait(false);
+            Exec(w, "UPDATE instances SET status=$s, custom_status=$cs, updated_at=$now WHERE instance_id=$i",
+                ("$s", (int)OrchestrationRuntimeStatus.Running), ("$cs", customStatus), ("$now", nowMs), ("$i", instanceId));
             return true;
         }, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _historyCache.Remove(instanceId); // nothing was committed: the next step reloads from the database
+            throw;
+        }
+
+        if (newExecutionId is not null)
+        {
+            _historyCache.Set(instanceId, newExecutionId, []);
+        }
+        else if (finishedStatus is not null)
+        {
+            _historyCache.Remove(instanceId);
+        }
+        else
+        {
+            _historyCache.Set(instanceId, row.ExecutionId, [.. past, .. append]);
+        }
 
         foreach (var item in newActivities)
         {
@@ -557,9 +600,9 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             Log.InstanceFinished(_logger, instanceId, finishedStatus);
         }
 
-        if (timerCreated && _wake.CurrentCount == 0)
+        if (timerDueMs is { } due && due < Volatile.Read(ref _pollerWakeAtMs) && _wake.CurrentCount == 0)
         {
-            _wake.Release(); // the new timer may be due before the poller's current wait ends
+            _wake.Release(); // the new timer is due before the poller's current wait ends
         }
 
         return true;
@@ -574,21 +617,21 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = NowMs();
         var input = NormalizeJson(inputJson);
-        await WriteAsync(async (c, tx) =>
+        await WriteAsync(w =>
         {
-            var existing = await ReadInstanceAsync(c, tx, instanceId, cancellationToken).ConfigureAwait(false);
+            var existing = ReadInstance(w, instanceId);
             if (existing is not null && IsActive(existing.Status))
             {
                 throw new InvalidOperationException($"Orchestration instance '{instanceId}' already exists and is {existing.Status}.");
             }
 
-            await DeleteInstanceDataAsync(c, tx, instanceId).ConfigureAwait(false);
+            DeleteInstanceData(w, instanceId);
             var executionId = Guid.NewGuid().ToString("N");
-            await ExecAsync(c, tx,
+            Exec(w,
                 "INSERT INTO instances(instance_id, name, execution_id, status, input, created_at, updated_at) VALUES($i,$n,$e,$s,$in,$now,$now)",
                 ("$i", instanceId), ("$n", orchestratorName), ("$e", executionId), ("$s", (int)OrchestrationRuntimeStatus.Pending),
-                ("$in", input), ("$now", nowMs)).ConfigureAwait(false);
-            await InsertInboxAsync(c, tx, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
+                ("$in", input), ("$now", nowMs));
+            InsertInbox(w, instanceId, PrioStart, nowMs, KindEvent, new HistoryEvent
             {
                 EventId = -1,
                 Timestamp = Timestamp.FromDateTimeOffset(FromMs(nowMs)),
@@ -598,7 +641,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                     Input = input,
                     OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = executionId },
                 },
-            }).ConfigureAwait(false);
+            });
             return true;
         }, cancellationToken).ConfigureAwait(false);
         Signal(instanceId);
@@ -619,9 +662,9 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         await EnsureInitializedAsync(ct).ConfigureAwait(false);
         var nowMs = NowMs();
-        var ok = await WriteAsync(async (c, tx) =>
+        var ok = await WriteAsync(w =>
         {
-            var row = await ReadInstanceAsync(c, tx, instanceId, ct).ConfigureAwait(false);
+            var row = ReadInstance(w, instanceId);
             if (row is null || !IsActive(row.Status))
             {
                 return false;
@@ -637,7 +680,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
                 e.ExecutionTerminated = terminated;
             }
 
-            await InsertInboxAsync(c, tx, instanceId, PrioNormal, nowMs, KindEvent, e).ConfigureAwait(false);
+            InsertInbox(w, instanceId, PrioNormal, nowMs, KindEvent, e);
             return true;
         }, ct).ConfigureAwait(false);
         if (ok)
@@ -654,7 +697,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            var row = await ReadInstanceAsync(conn, null, instanceId, cancellationToken).ConfigureAwait(false);
+            var row = await ReadInstanceAsync(conn, instanceId, cancellationToken).ConfigureAwait(false);
             if (row is null)
             {
                 return null;
@@ -664,7 +707,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             if (showHistory)
             {
                 var sb = new StringBuilder("[");
-                await using var cmd = Command(conn, null, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
+                await using var cmd = Command(conn, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
                 var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
@@ -721,7 +764,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            await using var cmd = Command(conn, null, sql.ToString(), [.. args]);
+            await using var cmd = Command(conn, sql.ToString(), [.. args]);
             var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -738,15 +781,16 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     public async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await WriteAsync(async (c, tx) =>
+        return await WriteAsync(w =>
         {
-            var row = await ReadInstanceAsync(c, tx, instanceId, cancellationToken).ConfigureAwait(false);
+            var row = ReadInstance(w, instanceId);
             if (row is null || IsActive(row.Status))
             {
                 return false;
             }
 
-            await DeleteInstanceDataAsync(c, tx, instanceId).ConfigureAwait(false);
+            DeleteInstanceData(w, instanceId);
+            _historyCache.Remove(instanceId);
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -776,92 +820,49 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             return;
         }
 
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        await _db.WriteAsync(w =>
         {
-            if (_initialized == 1)
-            {
-                return;
-            }
-
-            var conn = await OpenAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                await ExecAsync(conn, null, """
-                    PRAGMA journal_mode=WAL;
-                    CREATE TABLE IF NOT EXISTS instances(
-                      instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status INTEGER NOT NULL,
-                      input TEXT, output TEXT, custom_status TEXT, failure TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS history(
-                      instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event BLOB NOT NULL, PRIMARY KEY(instance_id, seq));
-                    CREATE TABLE IF NOT EXISTS inbox(
-                      id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
-                      visible_at INTEGER NOT NULL, kind INTEGER NOT NULL, event BLOB NOT NULL);
-                    CREATE INDEX IF NOT EXISTS ix_inbox_instance ON inbox(instance_id, prio, id);
-                    CREATE INDEX IF NOT EXISTS ix_inbox_visible ON inbox(visible_at);
-                    CREATE TABLE IF NOT EXISTS activities(
-                      id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
-                      task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT);
-                    CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
-                    """).ConfigureAwait(false);
-            }
-
-            Volatile.Write(ref _initialized, 1);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            Exec(w, """
+                CREATE TABLE IF NOT EXISTS instances(
+                  instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status INTEGER NOT NULL,
+                  input TEXT, output TEXT, custom_status TEXT, failure TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS history(
+                  instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event BLOB NOT NULL, PRIMARY KEY(instance_id, seq));
+                CREATE TABLE IF NOT EXISTS inbox(
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
+                  visible_at INTEGER NOT NULL, kind INTEGER NOT NULL, event BLOB NOT NULL);
+                CREATE INDEX IF NOT EXISTS ix_inbox_instance ON inbox(instance_id, prio, id);
+                CREATE INDEX IF NOT EXISTS ix_inbox_visible ON inbox(visible_at);
+                CREATE TABLE IF NOT EXISTS activities(
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
+                  task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT);
+                CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
+                """);
+            return true;
+        }, ct).ConfigureAwait(false);
+        Volatile.Write(ref _initialized, 1);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        var conn = new SqliteConnection(_connectionString);
-        try
-        {
-            await conn.OpenAsync(ct).ConfigureAwait(false);
-            await ExecAsync(conn, null, _options.DurableAgainstPowerLoss
-                ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
-                : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;").ConfigureAwait(false);
-            return conn;
-        }
-        catch
-        {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _db.OpenReadConnectionAsync(ct);
 
-    /// <summary>One write transaction under the in-process writer lock; refused once the engine is disposed.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    /// <summary>
+    /// One write transaction on the database's single writer (statements stay prepared); refused once the engine is
+    /// disposed, and a "killed" engine commits nothing.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+        return _db.WriteAsync(w =>
         {
-            var conn = await OpenAsync(ct).ConfigureAwait(false);
-            await using (conn.ConfigureAwait(false))
-            {
-                var tx = (SqliteTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await using (tx.ConfigureAwait(false))
-                {
-                    var result = await work(conn, tx).ConfigureAwait(false);
-                    ObjectDisposedException.ThrowIf(_disposed, this); // a "killed" engine commits nothing
-                    await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                    return result;
-                }
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            var result = work(w);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return result;
+        }, ct);
     }
 
-    private static SqliteCommand Command(SqliteConnection conn, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    private static SqliteCommand Command(SqliteConnection conn, string sql, params (string Name, object? Value)[] args)
     {
         var cmd = conn.CreateCommand();
-        cmd.Transaction = tx;
 #pragma warning disable CA2100 // SQL text is built from constants; values are parameters.
         cmd.CommandText = sql;
 #pragma warning restore CA2100
@@ -873,33 +874,32 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         return cmd;
     }
 
-    private static async Task<int> ExecAsync(SqliteConnection conn, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(conn, tx, sql, args);
-        return await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
+    private static int Exec(SqliteWriter w, string sql, params (string Name, object? Value)[] args) => w.Execute(sql, args);
 
-    private static async Task<long> InsertScalarAsync(SqliteConnection conn, SqliteTransaction tx, string sql, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(conn, tx, sql, args);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
-    }
+    private static long InsertScalar(SqliteWriter w, string sql, params (string Name, object? Value)[] args) =>
+        Convert.ToInt64(w.Scalar(sql, args), CultureInfo.InvariantCulture);
 
-    private static Task<int> InsertInboxAsync(SqliteConnection conn, SqliteTransaction tx, string instanceId, int prio, long visibleAt, int kind, HistoryEvent e) =>
-        ExecAsync(conn, tx, "INSERT INTO inbox(instance_id, prio, visible_at, kind, event) VALUES($i,$p,$v,$k,$e)",
+    private static int InsertInbox(SqliteWriter w, string instanceId, int prio, long visibleAt, int kind, HistoryEvent e) =>
+        w.Execute("INSERT INTO inbox(instance_id, prio, visible_at, kind, event) VALUES($i,$p,$v,$k,$e)",
             ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$k", kind), ("$e", e.ToByteArray()));
 
-    private static async Task DeleteInstanceDataAsync(SqliteConnection c, SqliteTransaction tx, string instanceId)
+    private static void DeleteInstanceData(SqliteWriter w, string instanceId)
     {
-        foreach (var table in new[] { "instances", "history", "inbox", "activities" })
-        {
-            await ExecAsync(c, tx, $"DELETE FROM {table} WHERE instance_id=$i", ("$i", instanceId)).ConfigureAwait(false);
-        }
+        w.Execute("DELETE FROM instances WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM inbox WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId));
     }
 
-    private static async Task<InstanceRow?> ReadInstanceAsync(SqliteConnection conn, SqliteTransaction? tx, string instanceId, CancellationToken ct)
+    private static InstanceRow? ReadInstance(SqliteWriter w, string instanceId)
     {
-        await using var cmd = Command(conn, tx, $"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId));
+        using var reader = w.Command($"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId)).ExecuteReader();
+        return reader.Read() ? InstanceRow.Read(reader) : null;
+    }
+
+    private static async Task<InstanceRow?> ReadInstanceAsync(SqliteConnection conn, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, $"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId));
         var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -914,7 +914,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            await using var cmd = Command(conn, null, "SELECT DISTINCT instance_id FROM inbox WHERE visible_at<=$now", ("$now", NowMs()));
+            await using var cmd = Command(conn, "SELECT DISTINCT instance_id FROM inbox WHERE visible_at<=$now", ("$now", NowMs()));
             var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -938,7 +938,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            await using var cmd = Command(conn, null, "SELECT MIN(visible_at) FROM inbox WHERE visible_at>$now", ("$now", NowMs()));
+            await using var cmd = Command(conn, "SELECT MIN(visible_at) FROM inbox WHERE visible_at>$now", ("$now", NowMs()));
             var value = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
             return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
         }
@@ -950,7 +950,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            await using var cmd = Command(conn, null, "SELECT id, instance_id, task_id, name, input FROM activities ORDER BY id");
+            await using var cmd = Command(conn, "SELECT id, instance_id, task_id, name, input FROM activities ORDER BY id");
             var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -987,5 +987,51 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
             LastUpdatedTime = FromMs(UpdatedAt),
             HistoryJson = history,
         };
+    }
+
+    /// <summary>
+    /// The committed history of recently stepped instances, so a step does not re-read and re-parse it. Valid because
+    /// this engine is the only writer of its database and never steps one instance twice at a time; keyed by execution
+    /// id (new on every start and continue-as-new), dropped whenever a step fails to commit, bounded in size.
+    /// </summary>
+    private sealed class HistoryCache
+    {
+        private const int MaxInstances = 2048;
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, (string ExecutionId, List<HistoryEvent> Events)> _entries = new(StringComparer.Ordinal);
+
+        public List<HistoryEvent>? TryGet(string instanceId, string executionId)
+        {
+            lock (_gate)
+            {
+                return _entries.TryGetValue(instanceId, out var entry) && entry.ExecutionId == executionId ? entry.Events : null;
+            }
+        }
+
+        public void Set(string instanceId, string executionId, List<HistoryEvent> events)
+        {
+            lock (_gate)
+            {
+                if (_entries.Count >= MaxInstances && !_entries.ContainsKey(instanceId))
+                {
+                    // Any victim will do: a miss only costs one history read.
+                    using var first = _entries.Keys.GetEnumerator();
+                    if (first.MoveNext())
+                    {
+                        _entries.Remove(first.Current);
+                    }
+                }
+
+                _entries[instanceId] = (executionId, events);
+            }
+        }
+
+        public void Remove(string instanceId)
+        {
+            lock (_gate)
+            {
+                _entries.Remove(instanceId);
+            }
+        }
     }
 }
