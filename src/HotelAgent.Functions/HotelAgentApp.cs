@@ -23,7 +23,9 @@ public static class HotelAgentApp
         var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // Settings are read and validated once at start. Reload-on-change would put a recursive file watcher on the
+            // content root, which by default also holds the data directory: every SQLite write became an inotify event.
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             EnvironmentName = explicitEnvironment ?? (hostingMode == HostingMode.Standalone ? Environments.Development : Environments.Production),
         });
 
