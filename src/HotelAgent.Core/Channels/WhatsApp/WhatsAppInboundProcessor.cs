@@ -10,7 +10,8 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// <summary>
 /// The inbound path after the webhook was verified and parsed, in order for each message: exactly-once gate
 /// (<see cref="ProcessedMessageStore"/>, recorded before processing) → customer-service window → per-guest rate limit
-/// (one polite notice, then silence) → <see cref="IInboundMessageSink"/> → best-effort read receipt.
+/// (one polite notice, then silence) → <see cref="IInboundMessageSink"/> → best-effort read receipt (queued, sent in
+/// the background by <see cref="WhatsAppReadReceipts"/> so the webhook answers without another Graph round trip).
 /// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
@@ -20,6 +21,7 @@ public sealed class WhatsAppInboundProcessor(
     GuestRateLimiter rateLimiter,
     IInboundMessageSink sink,
     WhatsAppCloudClient client,
+    WhatsAppReadReceipts readReceipts,
     Microsoft.Extensions.Options.IOptions<WhatsAppOptions> options,
     ILogger<WhatsAppInboundProcessor> logger)
 {
@@ -79,7 +81,11 @@ public sealed class WhatsAppInboundProcessor(
                     await processed.CompleteAsync(Channel.WhatsApp, message.ProviderMessageId, CancellationToken.None);
                     accepted++;
                     InboundLog.Accepted(logger, message.ProviderMessageId, message.Kind, PiiMask.Contact(message.GuestId));
-                    await TryMarkAsReadAsync(message.ProviderMessageId, cancellationToken);
+                    if (options.Value.MarkAsRead)
+                    {
+                        readReceipts.Enqueue(message.ProviderMessageId);
+                    }
+
                     break;
 
                 case RateLimitDecision.LimitedNotify:
@@ -113,23 +119,6 @@ public sealed class WhatsAppInboundProcessor(
             InboundLog.NoticeFailed(logger, PiiMask.Contact(message.GuestId), ex.GetType().Name);
         }
     }
-
-    private async Task TryMarkAsReadAsync(string messageId, CancellationToken cancellationToken)
-    {
-        if (!options.Value.MarkAsRead)
-        {
-            return;
-        }
-
-        try
-        {
-            await client.MarkAsReadAsync(messageId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WhatsAppApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            InboundLog.MarkAsReadFailed(logger, messageId, ex.GetType().Name);
-        }
-    }
 }
 
 internal static partial class InboundLog
@@ -154,7 +143,4 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6207, Level = LogLevel.Warning, Message = "Could not send the rate-limit notice to {Guest} ({Error})")]
     public static partial void NoticeFailed(ILogger logger, string guest, string error);
-
-    [LoggerMessage(EventId = 6206, Level = LogLevel.Warning, Message = "Could not mark WhatsApp message {MessageId} as read ({Error})")]
-    public static partial void MarkAsReadFailed(ILogger logger, string messageId, string error);
 }

@@ -40,6 +40,7 @@ public static class WhatsAppServiceCollectionExtensions
         services.AddTransient<IChannelSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
         services.AddTransient<IMediaDownloader>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
         services.AddTransient<IVoiceNoteSender>(sp => sp.GetRequiredService<WhatsAppCloudClient>());
+        services.TryAddSingleton<WhatsAppReadReceipts>();
         services.TryAddTransient<WhatsAppInboundProcessor>();
         return services;
     }

@@ -24,7 +24,24 @@ public class WhatsAppInboundProcessorTests
         var message = Assert.Single(host.Sink.Messages);
         Assert.Equal("wamid.A1", message.ProviderMessageId);
         Assert.Equal(message.Timestamp, await host.Window.GetLastInboundAsync("+5491155551234"));
-        Assert.Equal("wamid.A1", Assert.Single(host.Graph.ReadReceipts).Body.GetProperty("message_id").GetString());
+        Assert.Equal("wamid.A1", Assert.Single(await host.Graph.WaitForReadReceiptsAsync()).Body.GetProperty("message_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_slow_read_receipt_does_not_hold_up_the_webhook()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync();
+        host.Graph.ReadReceiptDelay = TimeSpan.FromSeconds(3);
+        var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await processor.ProcessAsync(TextBatch("wamid.SLOW"), CancellationToken.None);
+        var elapsed = started.Elapsed;
+
+        Assert.Equal(1, result.Accepted);
+        Assert.Empty(host.Graph.ReadReceipts); // still in flight at the Graph API
+        Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"processing waited {elapsed} for the read receipt");
+        Assert.Equal("wamid.SLOW", Assert.Single(await host.Graph.WaitForReadReceiptsAsync()).Body.GetProperty("message_id").GetString());
     }
 
     [Fact]
@@ -184,6 +201,7 @@ public class WhatsAppInboundProcessorFailureTests
             host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.GuestRateLimiter>(),
             new ThrowingSink(),
             host.Client,
+            host.Services.GetRequiredService<WhatsAppReadReceipts>(),
             host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhatsAppOptions>>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<WhatsAppInboundProcessor>.Instance);
         var body = WhatsAppWebhookSamples.Text("Hola", wamid: "wamid.RETRY");

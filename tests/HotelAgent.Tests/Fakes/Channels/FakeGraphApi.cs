@@ -160,6 +160,26 @@ public sealed class FakeGraphApi : IAsyncDisposable
         return id;
     }
 
+    /// <summary>How long the fake takes to answer a read receipt (a slow Graph API).</summary>
+    public TimeSpan ReadReceiptDelay { get; set; }
+
+    /// <summary>Waits until <paramref name="count"/> read receipts arrived (they are sent in the background).</summary>
+    public async Task<IReadOnlyList<FakeSentMessage>> WaitForReadReceiptsAsync(int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (_reads.Count < count)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{_reads.Count} of {count} read receipts reached the fake Graph API.");
+            }
+
+            await Task.Delay(10);
+        }
+
+        return ReadReceipts;
+    }
+
     /// <summary>Waits until a message matching <paramref name="predicate"/> was sent (for asynchronous end-to-end tests).</summary>
     public async Task<FakeSentMessage> WaitForSentMessageAsync(Func<FakeSentMessage, bool>? predicate = null, TimeSpan? timeout = null)
     {
@@ -265,6 +285,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
             {
                 await WriteError(context, 100, 400, "(#100) The parameter message_id is required.");
                 return;
+            }
+
+            if (ReadReceiptDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ReadReceiptDelay);
             }
 
             _reads.Enqueue(new FakeSentMessage(phoneNumberId, body, Auth(context), string.Empty));
