@@ -39,8 +39,19 @@ public sealed record ConversationEvent(ConversationEventType Type)
 
     public string? StaffEventId { get; init; }
 
-    public static ConversationEvent Guest(InboundMessage message) => new(ConversationEventType.GuestMessage) { Message = message };
+    /// <summary>
+    /// The message already understood on arrival (offline NLU, when that was final): the orchestration uses it instead
+    /// of scheduling the NLU activity, one durable step fewer per turn. Recorded in the history with the event, so
+    /// replays see the same understanding.
+    /// </summary>
+    public PreUnderstanding? Understanding { get; init; }
+
+    public static ConversationEvent Guest(InboundMessage message, PreUnderstanding? understanding = null) =>
+        new(ConversationEventType.GuestMessage) { Message = message, Understanding = understanding };
 }
+
+/// <summary>What the NLU made of <see cref="Text"/> for the hotel's date <see cref="Today"/>.</summary>
+public sealed record PreUnderstanding(string Text, DateOnly Today, Nlu.NluResult Result);
 
 /// <summary>Input of a conversation orchestration generation.</summary>
 public sealed record ConversationInput

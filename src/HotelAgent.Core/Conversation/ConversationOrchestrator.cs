@@ -101,10 +101,11 @@ public sealed partial class ConversationOrchestrator(
                     TotalMessages = current.TotalMessages + 1,
                     ChannelContext = message.ChannelContext.Count > 0 ? message.ChannelContext : current.ChannelContext,
                 };
-                var today = HotelToday(context.CurrentUtcDateTime);
+                var today = HotelClock.Today(hotel, context.CurrentUtcDateTime);
                 DialogOutcome outcome;
                 try
                 {
+                    effects.UseUnderstanding(evt.Understanding);
                     outcome = await dialog.HandleAsync(current.State, new GuestTurn(message, today, message.ProviderMessageId), effects);
                 }
                 catch (Exception ex) when (ex is not NonDeterministicOrchestrationException)
@@ -116,6 +117,7 @@ public sealed partial class ConversationOrchestrator(
 
                 var bookedEvent = outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked);
                 var booked = bookedEvent?.Reference;
+                var record = Task.CompletedTask;
                 for (var i = 0; i < outcome.Replies.Count; i++)
                 {
                     var outbound = new OutboundMessage(message.Channel, message.GuestId, outcome.Replies[i], $"{message.ProviderMessageId}:{i}")
@@ -123,14 +125,27 @@ public sealed partial class ConversationOrchestrator(
                         ChannelContext = message.ChannelContext,
                     };
                     var confirmsBooking = booked is not null && (outcome.Replies[i].Text.Contains(booked, StringComparison.Ordinal) || i == outcome.Replies.Count - 1);
-                    await SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId)
+                    var send = SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId)
                     {
                         BookingReference = confirmsBooking ? booked : null,
                     }, log);
                     booked = confirmsBooking ? null : booked;
+                    if (i == outcome.Replies.Count - 1)
+                    {
+                        // The turn's record goes out with the last reply (one orchestration step fewer per turn); replies
+                        // themselves stay strictly in order.
+                        record = RecordAsync(context, current, message, outcome, bookedEvent, log);
+                    }
+
+                    await send;
                 }
 
-                await RecordAsync(context, current, message, outcome, bookedEvent, log);
+                if (outcome.Replies.Count == 0)
+                {
+                    record = RecordAsync(context, current, message, outcome, bookedEvent, log);
+                }
+
+                await record;
                 return current with { State = outcome.State };
 
             default:
@@ -176,19 +191,6 @@ public sealed partial class ConversationOrchestrator(
     private string Apology(string language) => language == "en"
         ? $"Sorry, I ran into a technical problem 🙏 Please try again in a moment, or reach us at {hotel.Phone} / {hotel.Email}."
         : $"Perdón, tuve un problema técnico 🙏 Probá de nuevo en un momento, o comunicate al {hotel.Phone} / {hotel.Email}.";
-
-    private DateOnly HotelToday(DateTime utcNow)
-    {
-        try
-        {
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(hotel.TimeZone);
-            return DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), zone));
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return DateOnly.FromDateTime(utcNow);
-        }
-    }
 
     private static ConversationStatus BuildStatus(ConversationInput input, DateTime? lastMessageAt) => new()
     {

@@ -14,9 +14,22 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
 {
     private static readonly RetryPolicy TransientRetry = new(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10));
 
-    public async Task<NluResult> UnderstandAsync(string text, DateOnly today) =>
-        await context.CallActivityAsync<NluResult>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
-        ?? throw new InvalidOperationException("The NLU activity returned nothing.");
+    private PreUnderstanding? _understood;
+
+    /// <summary>The current message's understanding from its event (null: none); used once, for the same text and day.</summary>
+    public void UseUnderstanding(PreUnderstanding? understood) => _understood = understood;
+
+    public async Task<NluResult> UnderstandAsync(string text, DateOnly today)
+    {
+        if (_understood is { } pre && pre.Today == today && string.Equals(pre.Text, text, StringComparison.Ordinal))
+        {
+            _understood = null;
+            return pre.Result;
+        }
+
+        return await context.CallActivityAsync<NluResult>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
+            ?? throw new InvalidOperationException("The NLU activity returned nothing.");
+    }
 
     public Task<DialogPmsResult<IReadOnlyList<RoomOffer>>> SearchAvailabilityAsync(StayQuery query) =>
         CallPmsAsync<IReadOnlyList<RoomOffer>>(ConversationActivities.SearchAvailability, query);

@@ -8,6 +8,16 @@ namespace HotelAgent.Core.Nlu;
 public interface IIntentUnderstanding
 {
     Task<NluResult> UnderstandAsync(string text, DateOnly today, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The final understanding when it needs no remote call (the offline model is sure, or no LLM is configured):
+    /// cheap and synchronous, so callers may run it on a hot path. False means "call <see cref="UnderstandAsync"/>".
+    /// </summary>
+    bool TryUnderstandOffline(string text, DateOnly today, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NluResult? result)
+    {
+        result = null;
+        return false;
+    }
 }
 
 /// <summary>
@@ -35,6 +45,14 @@ public sealed class IntentUnderstanding : IIntentUnderstanding
     }
 
     public NluOptions Options => _options;
+
+    public bool TryUnderstandOffline(string text, DateOnly today, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NluResult? result)
+    {
+        var offline = _engine.Parse(text, today);
+        var final = offline.Confidence >= _options.ActThreshold || !_llm.IsEnabled || string.IsNullOrWhiteSpace(text);
+        result = final ? offline : null;
+        return final;
+    }
 
     public async Task<NluResult> UnderstandAsync(string text, DateOnly today, CancellationToken cancellationToken)
     {

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Tests.Fakes.Channels;
+using HotelAgent.Tests.Fakes.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HotelAgent.Tests.Conversation;
+
+/// <summary>
+/// A message the offline NLU understands for sure arrives already understood: the conversation answers it without
+/// the NLU activity (one durable step fewer per turn); an event without that understanding still gets the activity.
+/// </summary>
+public sealed class PreUnderstandingTests : IAsyncLifetime
+{
+    private FakeGraphApi _graph = null!;
+    private StandaloneHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _graph = await FakeGraphApi.StartAsync();
+        _host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(_graph));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _graph.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_clear_question_is_answered_without_the_nlu_activity()
+    {
+        var guest = new GuestSimulator(_host, _graph, "5491155550311");
+
+        var reply = string.Join('\n', await guest.SayAsync("¿Tienen wifi?"));
+
+        Assert.Contains("Wi-Fi", reply, StringComparison.Ordinal);
+        var scheduled = await ScheduledActivitiesAsync(ConversationIds.For(Channel.WhatsApp, guest.Phone));
+        Assert.DoesNotContain(ConversationActivities.Understand, scheduled);
+        Assert.Contains(ConversationActivities.SendReply, scheduled);
+    }
+
+    [Fact]
+    public async Task An_event_without_understanding_still_runs_the_nlu_activity()
+    {
+        var guest = new GuestSimulator(_host, _graph, "5491155550312");
+        await guest.SayAsync("Hola");
+        var conversationId = ConversationIds.For(Channel.WhatsApp, guest.Phone);
+        var client = _host.Services.GetRequiredService<IDurableClient>();
+        var before = _graph.SentMessages.Count(m => m.To == guest.WaId);
+        var message = new InboundMessage(Channel.WhatsApp, guest.Phone, "Lucía", "¿Tienen wifi?", "wamid.NO-PRE-1", DateTimeOffset.UtcNow);
+
+        Assert.True(await client.RaiseEventAsync(conversationId, ConversationEvent.Name, OrchestrationJson.Serialize(ConversationEvent.Guest(message))));
+
+        var reply = string.Join('\n', await guest.CollectAsync(before, expectReply: true));
+        Assert.Contains("Wi-Fi", reply, StringComparison.Ordinal);
+        Assert.Contains(ConversationActivities.Understand, await ScheduledActivitiesAsync(conversationId));
+    }
+
+    private async Task<List<string>> ScheduledActivitiesAsync(string instanceId)
+    {
+        var client = _host.Services.GetRequiredService<IDurableClient>();
+        var status = await client.GetStatusAsync(instanceId, showHistory: true);
+        Assert.NotNull(status?.HistoryJson);
+        using var history = JsonDocument.Parse(status!.HistoryJson!);
+        return history.RootElement.EnumerateArray()
+            .Where(e => e.TryGetProperty("taskScheduled", out _))
+            .Select(e => e.GetProperty("taskScheduled").GetProperty("name").GetString()!)
+            .ToList();
+    }
+}
