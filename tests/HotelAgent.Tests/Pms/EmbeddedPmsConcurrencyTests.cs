@@ -16,7 +16,7 @@ public sealed class EmbeddedPmsConcurrencyTests : IDisposable
     [Fact]
     public async Task Twenty_parallel_bookings_for_three_rooms_give_exactly_three_confirmations()
     {
-        // Four PMS instances on the same file behave like four processes: only SQLite's BEGIN IMMEDIATE serialises them.
+        // Four PMS instances on the same file: the shared in-process write gate plus BEGIN IMMEDIATE serialise them.
         var clients = Enumerable.Range(0, 4).Select(_ => new EmbeddedPmsClient(_dir.File("pms.db"), _profile, TimeProvider.System)).ToArray();
         try
         {
