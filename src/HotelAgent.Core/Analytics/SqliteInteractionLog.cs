@@ -1,6 +1,6 @@
 using System.Globalization;
 using HotelAgent.Core.Configuration;
-using Microsoft.Data.Sqlite;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,13 +8,19 @@ namespace HotelAgent.Core.Analytics;
 
 /// <summary>
 /// The interaction log in SQLite (<c>analytics.db</c> under the data directory). One row per handled message;
-/// days are cut in the hotel's time zone when the row is written so per-day queries are simple index scans.
+/// days are cut in the hotel's time zone when the row is written so per-day queries are simple index scans. Inserts go
+/// one at a time through the file's single writer on a prepared statement; statistics read on pooled connections.
 /// </summary>
-public sealed partial class SqliteInteractionLog : IInteractionLog
+public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
 {
     private const string DayFormat = "yyyy-MM-dd";
 
-    private readonly string _connectionString;
+    private const string InsertSql = """
+        INSERT INTO interactions (ts, day, conversation_id, channel, intent, confidence, outcome, booking_reference, revenue, currency, latency_ms)
+        VALUES ($ts, $day, $conversation, $channel, $intent, $confidence, $outcome, $booking, $revenue, $currency, $latency)
+        """;
+
+    private readonly SqliteDatabase _database;
     private readonly TimeZoneInfo _timeZone;
     private readonly AnalyticsOptions _options;
     private readonly TimeProvider _time;
@@ -34,13 +40,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
         _time = time;
         _logger = logger;
         DatabasePath = Path.Combine(hotelOptions.Value.ResolveDataDirectory(), _options.DatabaseFileName);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Default,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(DatabasePath);
         _timeZone = ResolveTimeZone(_options.TimeZone, logger);
     }
 
@@ -61,24 +61,30 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
         await EnsureInitializedAsync(cancellationToken);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.Timestamp, _timeZone).DateTime);
 
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO interactions (ts, day, conversation_id, channel, intent, confidence, outcome, booking_reference, revenue, currency, latency_ms)
-            VALUES ($ts, $day, $conversation, $channel, $intent, $confidence, $outcome, $booking, $revenue, $currency, $latency)
-            """;
-        command.Parameters.AddWithValue("$ts", record.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$day", day.ToString(DayFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$conversation", record.ConversationId);
-        command.Parameters.AddWithValue("$channel", Observability.HotelAgentMetrics.ChannelTag(record.Channel));
-        command.Parameters.AddWithValue("$intent", Normalize(record.Intent));
-        command.Parameters.AddWithValue("$confidence", double.IsFinite(record.Confidence) ? Math.Clamp(record.Confidence, 0d, 1d) : 0d);
-        command.Parameters.AddWithValue("$outcome", Normalize(record.Outcome));
-        command.Parameters.AddWithValue("$booking", (object?)record.BookingReference ?? DBNull.Value);
-        command.Parameters.AddWithValue("$revenue", record.Revenue is { } r ? r.ToString(CultureInfo.InvariantCulture) : DBNull.Value);
-        command.Parameters.AddWithValue("$currency", string.IsNullOrWhiteSpace(record.Currency) ? DBNull.Value : record.Currency.Trim().ToUpperInvariant());
-        command.Parameters.AddWithValue("$latency", double.IsFinite(record.LatencyMs) ? Math.Max(0, record.LatencyMs) : 0d);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var ts = record.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        var dayText = day.ToString(DayFormat, CultureInfo.InvariantCulture);
+        var channel = Observability.HotelAgentMetrics.ChannelTag(record.Channel);
+        var intent = Normalize(record.Intent);
+        var confidence = double.IsFinite(record.Confidence) ? Math.Clamp(record.Confidence, 0d, 1d) : 0d;
+        var outcome = Normalize(record.Outcome);
+        var revenue = record.Revenue is { } r ? r.ToString(CultureInfo.InvariantCulture) : null;
+        var currency = string.IsNullOrWhiteSpace(record.Currency) ? null : record.Currency.Trim().ToUpperInvariant();
+        var latency = double.IsFinite(record.LatencyMs) ? Math.Max(0, record.LatencyMs) : 0d;
+        await _database.WriteAsync(
+            writer => writer.Execute(
+                InsertSql,
+                ("$ts", ts),
+                ("$day", dayText),
+                ("$conversation", record.ConversationId),
+                ("$channel", channel),
+                ("$intent", intent),
+                ("$confidence", confidence),
+                ("$outcome", outcome),
+                ("$booking", record.BookingReference),
+                ("$revenue", revenue),
+                ("$currency", currency),
+                ("$latency", latency)),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
@@ -145,7 +151,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
         var key = perDay ? "day" : "'total'";
         var f = from.ToString(DayFormat, CultureInfo.InvariantCulture);
         var t = to.ToString(DayFormat, CultureInfo.InvariantCulture);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenReadConnectionAsync(cancellationToken);
 
         await using (var totals = connection.CreateCommand())
         {
@@ -242,12 +248,10 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
             return 0;
         }
 
-        var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM interactions WHERE ts < $cutoff";
-        command.Parameters.AddWithValue("$cutoff", cutoff.ToString("O", CultureInfo.InvariantCulture));
-        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays).ToString("O", CultureInfo.InvariantCulture);
+        var deleted = await _database.WriteAsync(
+            writer => writer.Execute("DELETE FROM interactions WHERE ts < $cutoff", ("$cutoff", cutoff)),
+            cancellationToken);
         if (deleted > 0)
         {
             Log.Purged(_logger, deleted, _options.RetentionDays);
@@ -271,30 +275,16 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
                 return;
             }
 
-            await using (var connection = await OpenAsync(cancellationToken))
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = """
-                    PRAGMA journal_mode = WAL;
-                    CREATE TABLE IF NOT EXISTS interactions (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        ts TEXT NOT NULL,
-                        day TEXT NOT NULL,
-                        conversation_id TEXT NOT NULL,
-                        channel TEXT NOT NULL,
-                        intent TEXT NOT NULL,
-                        confidence REAL NOT NULL,
-                        outcome TEXT NOT NULL,
-                        booking_reference TEXT NULL,
-                        revenue TEXT NULL,
-                        currency TEXT NULL,
-                        latency_ms REAL NOT NULL
-                    );
-                    CREATE INDEX IF NOT EXISTS ix_interactions_day ON interactions (day);
-                    CREATE INDEX IF NOT EXISTS ix_interactions_ts ON interactions (ts);
-                    """;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await _database.WriteAsync(
+                writer =>
+                {
+                    // journal_mode=WAL is set when the writer opens.
+                    using var command = writer.Connection.CreateCommand();
+                    command.Transaction = writer.Transaction;
+                    command.CommandText = Schema;
+                    return command.ExecuteNonQuery();
+                },
+                cancellationToken);
 
             await PurgeCoreAsync(cancellationToken);
             _initialized = true;
@@ -305,12 +295,30 @@ public sealed partial class SqliteInteractionLog : IInteractionLog
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        _database.Dispose();
+        _initLock.Dispose();
     }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS interactions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts TEXT NOT NULL,
+            day TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            intent TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            outcome TEXT NOT NULL,
+            booking_reference TEXT NULL,
+            revenue TEXT NULL,
+            currency TEXT NULL,
+            latency_ms REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_interactions_day ON interactions (day);
+        CREATE INDEX IF NOT EXISTS ix_interactions_ts ON interactions (ts);
+        """;
 
     private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, DayFormat, CultureInfo.InvariantCulture);
 

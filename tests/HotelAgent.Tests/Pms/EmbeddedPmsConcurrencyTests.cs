@@ -16,7 +16,7 @@ public sealed class EmbeddedPmsConcurrencyTests : IDisposable
     [Fact]
     public async Task Twenty_parallel_bookings_for_three_rooms_give_exactly_three_confirmations()
     {
-        // Four PMS instances on the same file behave like four processes: only SQLite's BEGIN IMMEDIATE serialises them.
+        // Four PMS instances on the same file: the shared in-process write gate plus BEGIN IMMEDIATE serialise them.
         var clients = Enumerable.Range(0, 4).Select(_ => new EmbeddedPmsClient(_dir.File("pms.db"), _profile, TimeProvider.System)).ToArray();
         try
         {
@@ -100,6 +100,37 @@ public sealed class EmbeddedPmsConcurrencyTests : IDisposable
                 c.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public async Task Forty_concurrent_bookings_of_free_nights_from_two_instances_all_confirm_while_guests_search()
+    {
+        // Writes are serialised in-process by the shared writer instead of racing for SQLite's lock (SQLITE_BUSY).
+        using var a = new EmbeddedPmsClient(_dir.File("pms.db"), _profile, TimeProvider.System);
+        using var b = new EmbeddedPmsClient(_dir.File("pms.db"), _profile, TimeProvider.System);
+        var first = new DateOnly(2027, 6, 1);
+        using var start = new ManualResetEventSlim();
+        var bookings = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var night = first.AddDays(i);
+            return await (i % 2 == 0 ? a : b).CreateReservationAsync(EmbeddedPmsClientTests.Booking("free-" + i, "triple", night, night.AddDays(1), 2));
+        })).ToList();
+        var searches = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var night = first.AddDays(i);
+            return await (i % 2 == 0 ? b : a).SearchAvailabilityAsync(new StayQuery(night, night.AddDays(1), 2, "triple"));
+        })).ToList();
+        start.Set();
+
+        var confirmed = await Task.WhenAll(bookings);
+        await Task.WhenAll(searches);
+
+        Assert.Equal(40, confirmed.Select(r => r.Reference).Distinct().Count());
+        var booked = await a.BookedPerNightAsync("triple");
+        Assert.Equal(40, booked.Count);
+        Assert.All(booked.Values, v => Assert.Equal(1, v));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +8,10 @@ namespace HotelAgent.Core.Channels.Common;
 /// <summary>
 /// The channels' SQLite file (<c>channels.db</c> under <see cref="HotelAgentOptions.DataDirectory"/>, WAL mode):
 /// processed inbound ids, sent outbound idempotency keys, delivery statuses and the WhatsApp customer-service window.
-/// Each operation opens a short-lived pooled connection, so it is safe from any thread.
+/// Writes go one at a time through the file's single writer (<see cref="WriteAsync{T}"/>, shared in-process with every
+/// other instance on the same file); reads use pooled connections. Safe from any thread.
 /// </summary>
-public sealed class ChannelsDatabase
+public sealed class ChannelsDatabase : IDisposable
 {
     public const string FileName = "channels.db";
 
@@ -43,9 +45,15 @@ public sealed class ChannelsDatabase
             last_inbound_utc INTEGER NOT NULL,
             PRIMARY KEY (channel, guest_id)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS gmail_sent (
+            idempotency_key TEXT PRIMARY KEY,
+            gmail_message_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL,
+            sent_at TEXT NOT NULL
+        );
         """;
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
@@ -58,45 +66,45 @@ public sealed class ChannelsDatabase
     public ChannelsDatabase(string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
-        FilePath = Path.GetFullPath(filePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(filePath);
     }
 
-    public string FilePath { get; }
+    public string FilePath => _database.FilePath;
 
-    /// <summary>An open connection with the schema in place (busy timeout 5 s, WAL).</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction on the file's single writer (see <see cref="SqliteDatabase"/>),
+    /// with the schema in place. Do not call another write of this file from inside <paramref name="work"/> (it would wait
+    /// for itself).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA busy_timeout = 5000;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
-            }
+        await EnsureInitializedAsync(cancellationToken);
+        return await _database.WriteAsync(work, cancellationToken);
+    }
 
-            if (!_initialized)
-            {
-                await InitializeAsync(connection, cancellationToken);
-            }
+    /// <summary>A pooled read connection with the schema in place (dispose it).</summary>
+    public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        return await _database.OpenReadConnectionAsync(cancellationToken);
+    }
 
-            return connection;
-        }
-        catch
+    /// <summary>Runs one read statement on a pooled read connection and returns its first value (null when none).</summary>
+    public async Task<object?> ReadScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // SQL text comes from the calling store's constants; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in args)
         {
-            await connection.DisposeAsync();
-            throw;
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
+
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is DBNull ? null : result;
     }
 
     /// <summary>True when the file can be opened and queried (readiness probe).</summary>
@@ -104,10 +112,7 @@ public sealed class ChannelsDatabase
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1;";
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+            return Convert.ToInt64(await ReadScalarAsync("SELECT 1;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
         }
         catch (SqliteException)
         {
@@ -115,20 +120,33 @@ public sealed class ChannelsDatabase
         }
     }
 
-    private static async Task AddColumnIfMissingAsync(SqliteConnection connection, string table, string column, string definition, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        using var probe = connection.CreateCommand();
+        _database.Dispose();
+        _initLock.Dispose();
+    }
+
+    private static void AddColumnIfMissing(SqliteWriter writer, string table, string column, string definition)
+    {
+        using var probe = writer.Connection.CreateCommand();
+        probe.Transaction = writer.Transaction;
         probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
-        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        if (Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
-            using var alter = connection.CreateCommand();
+            using var alter = writer.Connection.CreateCommand();
+            alter.Transaction = writer.Transaction;
             alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition};";
-            await alter.ExecuteNonQueryAsync(cancellationToken);
+            alter.ExecuteNonQuery();
         }
     }
 
-    private async Task InitializeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {
+        if (_initialized)
+        {
+            return;
+        }
+
         await _initLock.WaitAsync(cancellationToken);
         try
         {
@@ -137,11 +155,22 @@ public sealed class ChannelsDatabase
                 return;
             }
 
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await AddColumnIfMissingAsync(connection, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1", cancellationToken);
-            await AddColumnIfMissingAsync(connection, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''", cancellationToken);
+            // One write transaction on the shared writer (journal_mode=WAL and synchronous=NORMAL are set when it opens).
+            await _database.WriteAsync(
+                writer =>
+                {
+                    using (var command = writer.Connection.CreateCommand())
+                    {
+                        command.Transaction = writer.Transaction;
+                        command.CommandText = Schema;
+                        command.ExecuteNonQuery();
+                    }
+
+                    AddColumnIfMissing(writer, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1");
+                    AddColumnIfMissing(writer, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''");
+                    return true;
+                },
+                cancellationToken);
             _initialized = true;
         }
         finally

@@ -19,24 +19,24 @@ public sealed class DeliveryStatusStore(ChannelsDatabase database, TimeProvider 
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
         ArgumentException.ThrowIfNullOrEmpty(status);
         var codes = errorCodes is null ? null : string.Join(",", errorCodes.Select(c => c.ToString(CultureInfo.InvariantCulture)));
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT OR REPLACE INTO delivery_statuses (channel, provider_message_id, status, status_utc, error_codes)
-            VALUES ($channel, $id, $status, $at, $codes);
-            """;
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        command.Parameters.AddWithValue("$status", status);
-        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$codes", string.IsNullOrEmpty(codes) ? DBNull.Value : codes);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await database.WriteAsync(
+            writer => writer.Execute(
+                """
+                INSERT OR REPLACE INTO delivery_statuses (channel, provider_message_id, status, status_utc, error_codes)
+                VALUES ($channel, $id, $status, $at, $codes);
+                """,
+                ("$channel", channel.ToString()),
+                ("$id", providerMessageId),
+                ("$status", status),
+                ("$at", at.ToUnixTimeMilliseconds()),
+                ("$codes", string.IsNullOrEmpty(codes) ? null : codes)),
+            cancellationToken);
     }
 
     /// <summary>The statuses received for a message, oldest first.</summary>
     public async Task<IReadOnlyList<DeliveryStatus>> GetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT status, status_utc, error_codes FROM delivery_statuses
@@ -57,12 +57,11 @@ public sealed class DeliveryStatusStore(ChannelsDatabase database, TimeProvider 
         return result;
     }
 
-    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    public Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM delivery_statuses WHERE status_utc < $cutoff;";
-        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var cutoff = (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds();
+        return database.WriteAsync(
+            writer => writer.Execute("DELETE FROM delivery_statuses WHERE status_utc < $cutoff;", ("$cutoff", cutoff)),
+            cancellationToken);
     }
 }

@@ -25,6 +25,18 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
     private static readonly string ProcessOwner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     /// <summary>
+    /// Inserts a pending claim, or takes over a pending one that is stale or was left by another (dead) process;
+    /// changes one row only when this caller now owns the claim.
+    /// </summary>
+    private const string ClaimSql = """
+        INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed, owner)
+        VALUES ($channel, $id, $now, 0, $owner)
+        ON CONFLICT (channel, provider_message_id) DO UPDATE SET recorded_utc = excluded.recorded_utc, owner = excluded.owner
+        WHERE processed_messages.completed = 0
+          AND (processed_messages.recorded_utc < $stale OR processed_messages.owner <> $owner);
+        """;
+
+    /// <summary>
     /// Claims the id before processing; true only for the first caller (across concurrent deliveries and restarts),
     /// or when an earlier claim was never completed within <see cref="PendingTimeout"/>. Call
     /// <see cref="CompleteAsync"/> once the message is safely handed on.
@@ -33,21 +45,17 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
     {
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed, owner)
-            VALUES ($channel, $id, $now, 0, $owner)
-            ON CONFLICT (channel, provider_message_id) DO UPDATE SET recorded_utc = excluded.recorded_utc, owner = excluded.owner
-            WHERE processed_messages.completed = 0
-              AND (processed_messages.recorded_utc < $stale OR processed_messages.owner <> $owner);
-            """;
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$stale", (now - PendingTimeout).ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$owner", ProcessOwner);
-        var recorded = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var recorded = await database.WriteAsync(
+            writer => writer.Execute(
+                ClaimSql,
+                ("$channel", channel.ToString()),
+                ("$id", providerMessageId),
+                ("$now", now.ToUnixTimeMilliseconds()),
+                ("$stale", (now - PendingTimeout).ToUnixTimeMilliseconds()),
+                ("$owner", ProcessOwner)) == 1,
+            cancellationToken);
+
+        // Outside the write above: a write cannot start another write on the same file.
         if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
             await PurgeOlderThanAsync(Retention, cancellationToken);
@@ -57,48 +65,40 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
     }
 
     /// <summary>Marks a claimed id as handled: from now on every redelivery is a duplicate.</summary>
-    public async Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;";
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            writer => writer.Execute(
+                "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;",
+                ("$channel", channel.ToString()),
+                ("$id", providerMessageId)),
+            cancellationToken);
 
     /// <summary>
     /// Removes a recorded id so a redelivery is processed again. Use only when processing failed before the message
     /// was handed on (e.g. the sink threw), so a queue retry does not lose it.
     /// </summary>
-    public async Task ForgetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task ForgetAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            writer => writer.Execute(
+                "DELETE FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;",
+                ("$channel", channel.ToString()),
+                ("$id", providerMessageId)),
+            cancellationToken);
 
     /// <summary>Whether the id was already recorded (does not record it).</summary>
-    public async Task<bool> ContainsAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;";
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$id", providerMessageId);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
+    public async Task<bool> ContainsAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default) =>
+        await database.ReadScalarAsync(
+            "SELECT 1 FROM processed_messages WHERE channel = $channel AND provider_message_id = $id;",
+            cancellationToken,
+            ("$channel", channel.ToString()),
+            ("$id", providerMessageId)) is not null;
 
     /// <summary>Deletes ids older than <paramref name="age"/> (WhatsApp retries for up to 7 days; keep more).</summary>
-    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    public Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM processed_messages WHERE recorded_utc < $cutoff;";
-        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var cutoff = (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds();
+        return database.WriteAsync(
+            writer => writer.Execute("DELETE FROM processed_messages WHERE recorded_utc < $cutoff;", ("$cutoff", cutoff)),
+            cancellationToken);
     }
 }

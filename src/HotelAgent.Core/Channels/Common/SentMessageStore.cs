@@ -31,28 +31,31 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
     public async Task<bool> WasSentAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM sent_messages WHERE channel = $channel AND idempotency_key = $key;";
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$key", idempotencyKey);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        return await database.ReadScalarAsync(
+            "SELECT 1 FROM sent_messages WHERE channel = $channel AND idempotency_key = $key;",
+            cancellationToken,
+            ("$channel", channel.ToString()),
+            ("$key", idempotencyKey)) is not null;
     }
 
     public async Task RecordSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT OR IGNORE INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc)
-            VALUES ($channel, $key, $pid, $now);
-            """;
-        command.Parameters.AddWithValue("$channel", channel.ToString());
-        command.Parameters.AddWithValue("$key", idempotencyKey);
-        command.Parameters.AddWithValue("$pid", (object?)providerMessageId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1 && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var inserted = await database.WriteAsync(
+            writer => writer.Execute(
+                """
+                INSERT OR IGNORE INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc)
+                VALUES ($channel, $key, $pid, $now);
+                """,
+                ("$channel", channel.ToString()),
+                ("$key", idempotencyKey),
+                ("$pid", providerMessageId),
+                ("$now", now)) == 1,
+            cancellationToken);
+
+        // Outside the write above: a write cannot start another write on the same file.
+        if (inserted && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
             await PurgeOlderThanAsync(Retention, cancellationToken);
         }
@@ -72,12 +75,11 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
     }
 
     /// <summary>Deletes keys older than <paramref name="age"/>.</summary>
-    public async Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    public Task<int> PurgeOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM sent_messages WHERE sent_utc < $cutoff;";
-        command.Parameters.AddWithValue("$cutoff", (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var cutoff = (timeProvider.GetUtcNow() - age).ToUnixTimeMilliseconds();
+        return database.WriteAsync(
+            writer => writer.Execute("DELETE FROM sent_messages WHERE sent_utc < $cutoff;", ("$cutoff", cutoff)),
+            cancellationToken);
     }
 }

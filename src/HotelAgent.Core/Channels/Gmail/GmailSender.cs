@@ -50,7 +50,7 @@ public sealed partial class GmailSender : IChannelSender, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_sent.IsSent(message.IdempotencyKey))
+            if (await _sent.IsSentAsync(message.IdempotencyKey, cancellationToken))
             {
                 Log.ReplyDuplicate(_logger, message.IdempotencyKey);
                 return;
@@ -70,7 +70,8 @@ public sealed partial class GmailSender : IChannelSender, IDisposable
                 throw;
             }
 
-            _sent.MarkSent(message.IdempotencyKey, sent.Id, sent.ThreadId, _time.GetUtcNow());
+            // Not cancellable: the email is out, the record must land so a retry does not send it twice.
+            await _sent.MarkSentAsync(message.IdempotencyKey, sent.Id, sent.ThreadId, _time.GetUtcNow(), CancellationToken.None);
             Log.ReplySent(_logger, message.IdempotencyKey, PiiMask.Contact(message.GuestId), sent.Id, sent.ThreadId);
         }
         finally

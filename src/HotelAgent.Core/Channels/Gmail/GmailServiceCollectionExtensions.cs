@@ -1,3 +1,4 @@
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Messaging;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ public static class GmailServiceCollectionExtensions
         services.AddSingleton<GmailAccessTokenProvider>();
         services.AddSingleton<IGmailAccessTokenProvider>(sp => sp.GetRequiredService<GmailAccessTokenProvider>());
         services.AddSingleton<GmailApiClient>();
+        services.TryAddSingleton<ChannelsDatabase>(); // gmail_sent lives in channels.db, behind its single writer
         services.AddSingleton<GmailSentStore>();
         services.AddSingleton<GmailInboxPoller>();
         services.AddSingleton<GmailSender>();

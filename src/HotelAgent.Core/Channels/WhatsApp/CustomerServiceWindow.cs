@@ -35,27 +35,26 @@ public sealed class SqliteCustomerServiceWindow(
         // A timestamp from the future (clock skew) must not extend the window beyond what Meta allows.
         var now = timeProvider.GetUtcNow();
         var at = receivedAt > now ? now : receivedAt;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
-            ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
-            """;
-        command.Parameters.AddWithValue("$channel", ChannelName);
-        command.Parameters.AddWithValue("$guest", guestId);
-        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await database.WriteAsync(
+            writer => writer.Execute(
+                """
+                INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
+                ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
+                """,
+                ("$channel", ChannelName),
+                ("$guest", guestId),
+                ("$at", at.ToUnixTimeMilliseconds())),
+            cancellationToken);
     }
 
     public async Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(guestId);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT last_inbound_utc FROM customer_service_window WHERE channel = $channel AND guest_id = $guest;";
-        command.Parameters.AddWithValue("$channel", ChannelName);
-        command.Parameters.AddWithValue("$guest", guestId);
-        return await command.ExecuteScalarAsync(cancellationToken) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        return await database.ReadScalarAsync(
+            "SELECT last_inbound_utc FROM customer_service_window WHERE channel = $channel AND guest_id = $guest;",
+            cancellationToken,
+            ("$channel", ChannelName),
+            ("$guest", guestId)) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
     public async Task<bool> IsOpenAsync(string guestId, CancellationToken cancellationToken = default)

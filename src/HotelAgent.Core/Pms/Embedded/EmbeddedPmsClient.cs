@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +11,8 @@ namespace HotelAgent.Core.Pms.Embedded;
 
 /// <summary>
 /// A small-hotel PMS on SQLite (WAL). Inventory is kept per room type per night as a "booked" counter; every write runs in
-/// one BEGIN IMMEDIATE transaction that checks and moves the counters, so two guests (or two processes) can never book the
-/// last room. Room types, capacities, inventory and rates are synced from the hotel profile at start; booked counts and
+/// one BEGIN IMMEDIATE transaction on the file's single in-process writer (<see cref="SqliteDatabase"/>) that checks and
+/// moves the counters, so two guests (or two processes) can never book the last room. Reads use pooled connections. Room types, capacities, inventory and rates are synced from the hotel profile at start; booked counts and
 /// reservations (with the price they were booked at) are kept.
 /// </summary>
 public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
@@ -21,10 +22,9 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationPolicy _policy;
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly string _path;
     private readonly string _referencePrefix;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
@@ -37,14 +37,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         _policy = new CancellationPolicy(profile, time);
         _path = Path.GetFullPath(databasePath);
         _referencePrefix = string.IsNullOrWhiteSpace(referencePrefix) ? ReservationReference.PrefixFromHotelName(profile.Name) : referencePrefix;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _database = new SqliteDatabase(_path);
     }
 
     public string DatabasePath => _path;
@@ -109,11 +102,12 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reservation.Contact);
         reservation.ToStay().Validate();
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        await EnsureInitializedAsync(cancellationToken);
+        Action? afterCommit = null;
+        var result = await _database.WriteAsync(async writer =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var connection = writer.Connection;
+            var tx = writer.Transaction;
 
             var existing = await QueryReservationsAsync(connection, tx, "WHERE idempotency_key = $p0", [reservation.IdempotencyKey], cancellationToken);
             if (existing.Count > 0)
@@ -128,7 +122,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
             }
 
-            await TakeNightsAsync(connection, tx, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
+            await TakeNightsAsync(writer, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
 
             var now = _time.GetUtcNow();
             var nights = reservation.CheckOut.DayNumber - reservation.CheckIn.DayNumber;
@@ -150,7 +144,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 CreatedAt = now,
             };
 
-            await ExecuteAsync(connection, tx, """
+            Execute(writer, """
                 INSERT INTO reservations(reference, idempotency_key, guest_name, contact, contact_norm, email, channel, room_type,
                     check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, updated_at, cancelled_at)
                 VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p15, NULL)
@@ -159,14 +153,11 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                  created.Email, created.Channel.ToString(), created.RoomType, D(created.CheckIn), D(created.CheckOut), created.Guests,
                  M(created.NightlyRate), M(created.TotalPrice), created.Currency, created.Status.ToString(), now.ToString("O", CultureInfo.InvariantCulture)],
                 cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            Log.ReservationCreated(_logger, created.Reference, created.RoomType, created.CheckIn, created.CheckOut, PiiMask.Contact(created.Contact));
+            afterCommit = () => Log.ReservationCreated(_logger, created.Reference, created.RoomType, created.CheckIn, created.CheckOut, PiiMask.Contact(created.Contact));
             return created;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        }, cancellationToken);
+        afterCommit?.Invoke();
+        return result;
     }
 
     public async Task<Reservation> GetReservationAsync(string reference, CancellationToken cancellationToken = default)
@@ -220,11 +211,12 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentNullException.ThrowIfNull(change);
         ArgumentException.ThrowIfNullOrWhiteSpace(change.IdempotencyKey);
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        await EnsureInitializedAsync(cancellationToken);
+        Action? afterCommit = null;
+        var result = await _database.WriteAsync(async writer =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var connection = writer.Connection;
+            var tx = writer.Transaction;
             var current = await GetInTxAsync(connection, tx, reference, cancellationToken);
             if (await OperationDoneAsync(connection, tx, change.IdempotencyKey, cancellationToken))
             {
@@ -245,8 +237,8 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             }
 
             // Release the old nights, then take the new ones; a failure rolls both back.
-            await ReleaseNightsAsync(connection, tx, current.RoomType, current.CheckIn, current.CheckOut, cancellationToken);
-            await TakeNightsAsync(connection, tx, type, stay.CheckIn, stay.CheckOut, cancellationToken);
+            ReleaseNights(writer, current.RoomType, current.CheckIn, current.CheckOut);
+            await TakeNightsAsync(writer, type, stay.CheckIn, stay.CheckOut, cancellationToken);
 
             var now = _time.GetUtcNow();
             var updated = current with
@@ -259,22 +251,19 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 TotalPrice = type.NightlyRate * stay.Nights,
                 Currency = type.Currency,
             };
-            await ExecuteAsync(connection, tx, """
+            Execute(writer, """
                 UPDATE reservations SET room_type = $p1, check_in = $p2, check_out = $p3, guests = $p4, nightly_rate = $p5,
                     total_price = $p6, currency = $p7, updated_at = $p8 WHERE reference = $p0
                 """,
                 [updated.Reference, updated.RoomType, D(updated.CheckIn), D(updated.CheckOut), updated.Guests, M(updated.NightlyRate),
                  M(updated.TotalPrice), updated.Currency, now.ToString("O", CultureInfo.InvariantCulture)],
                 cancellationToken);
-            await RecordOperationAsync(connection, tx, change.IdempotencyKey, updated.Reference, "modify", now, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            Log.ReservationModified(_logger, updated.Reference, updated.RoomType, updated.CheckIn, updated.CheckOut);
+            RecordOperation(writer, change.IdempotencyKey, updated.Reference, "modify", now, cancellationToken);
+            afterCommit = () => Log.ReservationModified(_logger, updated.Reference, updated.RoomType, updated.CheckIn, updated.CheckOut);
             return updated;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        }, cancellationToken);
+        afterCommit?.Invoke();
+        return result;
     }
 
     public async Task<CancellationOutcome> CancelReservationAsync(string reference, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -282,11 +271,12 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        await EnsureInitializedAsync(cancellationToken);
+        Action? afterCommit = null;
+        var result = await _database.WriteAsync(async writer =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            var connection = writer.Connection;
+            var tx = writer.Transaction;
             var current = await GetInTxAsync(connection, tx, reference, cancellationToken);
             if (current.Status == ReservationStatus.Cancelled)
             {
@@ -295,21 +285,18 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 return _policy.Evaluate(current, cancelledAt, alreadyCancelled: !sameKey);
             }
 
-            await ReleaseNightsAsync(connection, tx, current.RoomType, current.CheckIn, current.CheckOut, cancellationToken);
+            ReleaseNights(writer, current.RoomType, current.CheckIn, current.CheckOut);
             var now = _time.GetUtcNow();
             var stamp = now.ToString("O", CultureInfo.InvariantCulture);
-            await ExecuteAsync(connection, tx, "UPDATE reservations SET status = $p1, updated_at = $p2, cancelled_at = $p2 WHERE reference = $p0",
+            Execute(writer, "UPDATE reservations SET status = $p1, updated_at = $p2, cancelled_at = $p2 WHERE reference = $p0",
                 [current.Reference, nameof(ReservationStatus.Cancelled), stamp], cancellationToken);
-            await RecordOperationAsync(connection, tx, idempotencyKey, current.Reference, "cancel", now, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
+            RecordOperation(writer, idempotencyKey, current.Reference, "cancel", now, cancellationToken);
             var outcome = _policy.Evaluate(current with { Status = ReservationStatus.Cancelled }, now);
-            Log.ReservationCancelled(_logger, current.Reference, outcome.Free);
+            afterCommit = () => Log.ReservationCancelled(_logger, current.Reference, outcome.Free);
             return outcome;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        }, cancellationToken);
+        afterCommit?.Invoke();
+        return result;
     }
 
     /// <summary>Rooms booked per night (for tests and inspection).</summary>
@@ -331,7 +318,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
 
     public void Dispose()
     {
-        _writeLock.Dispose();
+        _database.Dispose();
         _initLock.Dispose();
     }
 
@@ -348,9 +335,9 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         }
     }
 
-    private async Task TakeNightsAsync(SqliteConnection connection, SqliteTransaction tx, RoomTypeInfo type, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    private static async Task TakeNightsAsync(SqliteWriter writer, RoomTypeInfo type, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
     {
-        var maxBooked = await MaxBookedAsync(connection, tx, checkIn, checkOut, ct, type.Code);
+        var maxBooked = await MaxBookedAsync(writer.Connection, writer.Transaction, checkIn, checkOut, ct, type.Code);
         if (maxBooked.GetValueOrDefault(type.Code) >= type.Inventory)
         {
             throw new NoAvailabilityException(type.Code, checkIn, checkOut);
@@ -358,17 +345,17 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
 
         for (var night = checkIn; night < checkOut; night = night.AddDays(1))
         {
-            await ExecuteAsync(connection, tx, """
+            Execute(writer, """
                 INSERT INTO night_inventory(room_type, night, booked) VALUES($p0, $p1, 1)
                 ON CONFLICT(room_type, night) DO UPDATE SET booked = booked + 1
                 """, [type.Code, D(night)], ct);
         }
     }
 
-    private static async Task ReleaseNightsAsync(SqliteConnection connection, SqliteTransaction tx, string roomType, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    private static void ReleaseNights(SqliteWriter writer, string roomType, DateOnly checkIn, DateOnly checkOut)
     {
-        await ExecuteAsync(connection, tx, "UPDATE night_inventory SET booked = MAX(booked - 1, 0) WHERE room_type = $p0 AND night >= $p1 AND night < $p2",
-            [roomType, D(checkIn), D(checkOut)], ct);
+        Execute(writer, "UPDATE night_inventory SET booked = MAX(booked - 1, 0) WHERE room_type = $p0 AND night >= $p1 AND night < $p2",
+            [roomType, D(checkIn), D(checkOut)], CancellationToken.None);
     }
 
     private static async Task<Dictionary<string, int>> MaxBookedAsync(SqliteConnection connection, SqliteTransaction? tx, DateOnly from, DateOnly to, CancellationToken ct, string? roomType = null)
@@ -484,8 +471,8 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 
-    private static Task RecordOperationAsync(SqliteConnection connection, SqliteTransaction tx, string key, string reference, string kind, DateTimeOffset now, CancellationToken ct) =>
-        ExecuteAsync(connection, tx, "INSERT INTO operations(idempotency_key, reference, kind, created_at) VALUES($p0, $p1, $p2, $p3)",
+    private static void RecordOperation(SqliteWriter writer, string key, string reference, string kind, DateTimeOffset now, CancellationToken ct) =>
+        Execute(writer, "INSERT INTO operations(idempotency_key, reference, kind, created_at) VALUES($p0, $p1, $p2, $p3)",
             [key, reference, kind, now.ToString("O", CultureInfo.InvariantCulture)], ct);
 
     private async Task<string> NewUniqueReferenceAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
@@ -504,37 +491,31 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, IReadOnlyList<object?> args, CancellationToken ct)
+    /// <summary>Runs a write statement on the writer's cached (prepared) statement for <paramref name="sql"/>.</summary>
+    private static void Execute(SqliteWriter writer, string sql, IReadOnlyList<object?> args, CancellationToken ct)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
+        ct.ThrowIfCancellationRequested();
+        var parameters = new (string Name, object? Value)[args.Count];
         for (var i = 0; i < args.Count; i++)
         {
-            cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
+            parameters[i] = ("$p" + i.ToString(CultureInfo.InvariantCulture), args[i]);
         }
 
-        await cmd.ExecuteNonQueryAsync(ct);
+        writer.Execute(sql, parameters);
     }
 
     private static string D(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     private static string M(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A pooled read connection (WAL readers never wait for the writer), with the schema in place.</summary>
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
-        if (!_initialized)
-        {
-            await InitializeAsync(ct);
-        }
-
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
-        await pragma.ExecuteNonQueryAsync(ct);
-        return connection;
+        await EnsureInitializedAsync(ct);
+        return await _database.OpenReadConnectionAsync(ct);
     }
+
+    private Task EnsureInitializedAsync(CancellationToken ct) => _initialized ? Task.CompletedTask : InitializeAsync(ct);
 
     /// <summary>Creates the schema (WAL) and syncs room types from the hotel profile. Runs once per instance.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -547,31 +528,36 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 return;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;", [], cancellationToken);
-            using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken))
-            {
-                await ExecuteAsync(connection, tx, Schema, [], cancellationToken);
-                await ExecuteAsync(connection, tx, "UPDATE room_types SET active = 0", [], cancellationToken);
-                var sort = 0;
-                foreach (var rt in _profile.RoomTypes)
+            // One write transaction on the file's single writer (journal_mode=WAL is set when it opens).
+            await _database.WriteAsync(
+                writer =>
                 {
-                    await ExecuteAsync(connection, tx, """
-                        INSERT INTO room_types(code, name, description, capacity, inventory, nightly_rate, currency, includes, sort, active)
-                        VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, 1)
-                        ON CONFLICT(code) DO UPDATE SET name = excluded.name, description = excluded.description, capacity = excluded.capacity,
-                            inventory = excluded.inventory, nightly_rate = excluded.nightly_rate, currency = excluded.currency,
-                            includes = excluded.includes, sort = excluded.sort, active = 1
-                        """,
-                        [rt.Code.Trim().ToLowerInvariant(), rt.Name, rt.Description, rt.Capacity, Math.Max(0, rt.Inventory), M(rt.NightlyRate), _profile.Currency,
-                         JsonSerializer.Serialize(rt.Includes), sort++],
-                        cancellationToken);
-                }
+                    using (var schema = writer.Connection.CreateCommand())
+                    {
+                        schema.Transaction = writer.Transaction;
+                        schema.CommandText = Schema;
+                        schema.ExecuteNonQuery();
+                    }
 
-                await tx.CommitAsync(cancellationToken);
-            }
+                    Execute(writer, "UPDATE room_types SET active = 0", [], cancellationToken);
+                    var sort = 0;
+                    foreach (var rt in _profile.RoomTypes)
+                    {
+                        Execute(writer, """
+                            INSERT INTO room_types(code, name, description, capacity, inventory, nightly_rate, currency, includes, sort, active)
+                            VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, 1)
+                            ON CONFLICT(code) DO UPDATE SET name = excluded.name, description = excluded.description, capacity = excluded.capacity,
+                                inventory = excluded.inventory, nightly_rate = excluded.nightly_rate, currency = excluded.currency,
+                                includes = excluded.includes, sort = excluded.sort, active = 1
+                            """,
+                            [rt.Code.Trim().ToLowerInvariant(), rt.Name, rt.Description, rt.Capacity, Math.Max(0, rt.Inventory), M(rt.NightlyRate), _profile.Currency,
+                             JsonSerializer.Serialize(rt.Includes), sort++],
+                            cancellationToken);
+                    }
+
+                    return sort;
+                },
+                cancellationToken);
 
             _initialized = true;
             Log.EmbeddedReady(_logger, _path, _profile.RoomTypes.Count);

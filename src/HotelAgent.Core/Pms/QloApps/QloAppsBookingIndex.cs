@@ -1,5 +1,6 @@
 using System.Globalization;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace HotelAgent.Core.Pms.QloApps;
@@ -10,16 +11,34 @@ public sealed record QloAppsIndexedBooking(int IdOrder, string IdempotencyKey, s
 /// <summary>
 /// Local SQLite index of the bookings HotelAgent made in QloApps: idempotency keys (QloApps has none), the guest's contact
 /// (QloApps cannot search orders by WhatsApp number) and the cancellation state (the bookings resource does not return it).
+/// Writes go one at a time through the file's single writer (prepared statements); lookups use pooled read connections.
 /// </summary>
-public sealed class QloAppsBookingIndex
+public sealed class QloAppsBookingIndex : IDisposable
 {
-    private readonly string _connectionString;
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS bookings(
+            id_order INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, guest_name TEXT NOT NULL, contact TEXT NOT NULL,
+            contact_norm TEXT NOT NULL, email TEXT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+            cancelled_at TEXT NULL);
+        CREATE INDEX IF NOT EXISTS ix_bookings_contact ON bookings(contact_norm);
+        CREATE TABLE IF NOT EXISTS operations(idempotency_key TEXT PRIMARY KEY, id_order INTEGER NOT NULL, kind TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS pending(idempotency_key TEXT PRIMARY KEY, sent_at TEXT NOT NULL);
+        """;
+
+    private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _init = new(1, 1);
     private volatile bool _ready;
 
     public QloAppsBookingIndex(string databasePath)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(databasePath), Pooling = true, DefaultTimeout = 30 }.ToString();
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        _database = new SqliteDatabase(databasePath);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        _init.Dispose();
     }
 
     public async Task<QloAppsIndexedBooking?> FindByKeyAsync(string idempotencyKey, CancellationToken ct)
@@ -113,49 +132,50 @@ public sealed class QloAppsBookingIndex
 
     private async Task ExecuteAsync(string sql, object?[] args, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        await EnsureReadyAsync(ct);
+        var parameters = new (string Name, object? Value)[args.Length];
         for (var i = 0; i < args.Length; i++)
         {
-            cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
+            parameters[i] = ("$p" + i.ToString(CultureInfo.InvariantCulture), args[i]);
         }
 
-        await cmd.ExecuteNonQueryAsync(ct);
+        await _database.WriteAsync(writer => writer.Execute(sql, parameters), ct);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        if (!_ready)
+        await EnsureReadyAsync(ct);
+        return await _database.OpenReadConnectionAsync(ct);
+    }
+
+    private async Task EnsureReadyAsync(CancellationToken ct)
+    {
+        if (_ready)
         {
-            await _init.WaitAsync(ct);
-            try
-            {
-                if (!_ready)
-                {
-                    await using var cmd = connection.CreateCommand();
-                    cmd.CommandText = """
-                        PRAGMA journal_mode = WAL;
-                        CREATE TABLE IF NOT EXISTS bookings(
-                            id_order INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, guest_name TEXT NOT NULL, contact TEXT NOT NULL,
-                            contact_norm TEXT NOT NULL, email TEXT NULL, channel TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
-                            cancelled_at TEXT NULL);
-                        CREATE INDEX IF NOT EXISTS ix_bookings_contact ON bookings(contact_norm);
-                        CREATE TABLE IF NOT EXISTS operations(idempotency_key TEXT PRIMARY KEY, id_order INTEGER NOT NULL, kind TEXT NOT NULL);
-                        CREATE TABLE IF NOT EXISTS pending(idempotency_key TEXT PRIMARY KEY, sent_at TEXT NOT NULL);
-                        """;
-                    await cmd.ExecuteNonQueryAsync(ct);
-                    _ready = true;
-                }
-            }
-            finally
-            {
-                _init.Release();
-            }
+            return;
         }
 
-        return connection;
+        await _init.WaitAsync(ct);
+        try
+        {
+            if (!_ready)
+            {
+                // journal_mode=WAL is set when the writer opens.
+                await _database.WriteAsync(
+                    writer =>
+                    {
+                        using var cmd = writer.Connection.CreateCommand();
+                        cmd.Transaction = writer.Transaction;
+                        cmd.CommandText = Schema;
+                        return cmd.ExecuteNonQuery();
+                    },
+                    ct);
+                _ready = true;
+            }
+        }
+        finally
+        {
+            _init.Release();
+        }
     }
 }

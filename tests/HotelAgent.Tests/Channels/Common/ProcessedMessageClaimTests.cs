@@ -23,13 +23,11 @@ public sealed class ProcessedMessageClaimTests : IDisposable
         Assert.False(await store.TryRecordAsync(Channel.WhatsApp, "wamid.LIVE"));
 
         // A claim left by a process that was killed before handing the message on.
-        await using (var connection = await database.OpenAsync(CancellationToken.None))
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed, owner) VALUES ('WhatsApp', 'wamid.ORPHAN', $now, 0, 'dead-process');";
-            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync();
-        }
+        await database.WriteAsync(
+            writer => writer.Execute(
+                "INSERT INTO processed_messages (channel, provider_message_id, recorded_utc, completed, owner) VALUES ('WhatsApp', 'wamid.ORPHAN', $now, 0, 'dead-process');",
+                ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())),
+            CancellationToken.None);
 
         Assert.True(await store.TryRecordAsync(Channel.WhatsApp, "wamid.ORPHAN"));
         Assert.False(await store.TryRecordAsync(Channel.WhatsApp, "wamid.ORPHAN"));

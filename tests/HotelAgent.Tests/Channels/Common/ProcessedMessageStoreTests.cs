@@ -62,8 +62,8 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Database_uses_wal_mode()
     {
-        var database = new ChannelsDatabase(DbPath);
-        await using var connection = await database.OpenAsync(CancellationToken.None);
+        using var database = new ChannelsDatabase(DbPath);
+        await using var connection = await database.OpenReadConnectionAsync(CancellationToken.None);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
