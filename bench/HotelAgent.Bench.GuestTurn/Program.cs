@@ -96,6 +96,17 @@ public static class Program
             }, i => i);
 
             var negatives = 0;
+            // Thread-pool threads vs queued work: a long queue with idle CPU means something blocks pool threads.
+            using var samplerStop = new CancellationTokenSource();
+            var poolSamples = new List<(int Threads, long Queued)>();
+            var sampler = Task.Run(async () =>
+            {
+                while (!samplerStop.IsCancellationRequested)
+                {
+                    poolSamples.Add((ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount));
+                    await Task.Delay(50);
+                }
+            });
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var wall0 = Stopwatch.GetTimestamp();
             var turns = await RunAsync(concurrency, seconds, async () => 0, i => i, guests, perTurn, texts, () => Interlocked.Increment(ref negatives));
@@ -103,7 +114,9 @@ public static class Program
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             var cpuShare = cpuSeconds / (Stopwatch.GetElapsedTime(wall0).TotalSeconds * Environment.ProcessorCount);
             var cpuPerTurn = cpuSeconds * 1000 / Math.Max(1, turns.Count);
-            var line = string.Create(C, $"    process CPU during the turn phase: {cpuShare:P0} of {Environment.ProcessorCount} cores, {cpuPerTurn:F1} ms CPU per turn (host + bench client + fake Graph in one process) → CPU-bound ceiling ≈ {Environment.ProcessorCount * 1000 / cpuPerTurn:F0} msg/s");
+            await samplerStop.CancelAsync();
+            await sampler;
+            var line = string.Create(C, $"    process CPU during the turn phase: {cpuShare:P0} of {Environment.ProcessorCount} cores, {cpuPerTurn:F1} ms CPU per turn (host + bench client + fake Graph in one process) → CPU-bound ceiling ≈ {Environment.ProcessorCount * 1000 / cpuPerTurn:F0} msg/s; thread pool avg {poolSamples.Average(p => p.Threads):F1} threads, {poolSamples.Average(p => p.Queued):F1} queued items");
             Console.WriteLine(line);
             summary.Add(line);
             if (negatives > 0)
