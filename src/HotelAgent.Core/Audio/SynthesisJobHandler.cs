@@ -15,7 +15,8 @@ public sealed class SynthesisJobHandler(
     IVoiceNoteSender voiceNotes,
     AudioStatus status,
     IOptions<AudioOptions> options,
-    ILogger<SynthesisJobHandler> logger)
+    ILogger<SynthesisJobHandler> logger,
+    Observability.HotelAgentMetrics? metrics = null)
 {
     private readonly AudioOptions _options = options.Value;
 
@@ -23,6 +24,21 @@ public sealed class SynthesisJobHandler(
     public async Task<bool> HandleAsync(SynthesisJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            var sent = await SynthesizeAndSendAsync(job, cancellationToken);
+            metrics?.RecordAudioJob("synthesize", sent ? "success" : "skipped");
+            return sent;
+        }
+        catch
+        {
+            metrics?.RecordAudioJob("synthesize", "failure");
+            throw;
+        }
+    }
+
+    private async Task<bool> SynthesizeAndSendAsync(SynthesisJob job, CancellationToken cancellationToken)
+    {
         var guest = PiiMask.Contact(job.GuestId);
         if (!status.CanSynthesize)
         {

@@ -17,7 +17,8 @@ public sealed class TranscriptionJobHandler(
     IEnumerable<IChannelSender> senders,
     AudioStatus status,
     IOptions<AudioOptions> options,
-    ILogger<TranscriptionJobHandler> logger)
+    ILogger<TranscriptionJobHandler> logger,
+    Observability.HotelAgentMetrics? metrics = null)
 {
     private readonly AudioOptions _options = options.Value;
 
@@ -25,10 +26,25 @@ public sealed class TranscriptionJobHandler(
     public async Task HandleAsync(TranscriptionJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            var outcome = await TranscribeAsync(job, cancellationToken);
+            metrics?.RecordAudioJob("transcribe", outcome);
+        }
+        catch
+        {
+            metrics?.RecordAudioJob("transcribe", "failure"); // thrown on: the queue retries, then poisons
+            throw;
+        }
+    }
+
+    /// <returns><c>success</c> (fed into the conversation) or <c>skipped</c> (the guest was told why not).</returns>
+    private async Task<string> TranscribeAsync(TranscriptionJob job, CancellationToken cancellationToken)
+    {
         if (!status.CanTranscribe)
         {
             await RejectAsync(job, AudioRejection.Unavailable, cancellationToken);
-            return;
+            return "skipped";
         }
 
         DownloadedMedia media;
@@ -39,19 +55,19 @@ public sealed class TranscriptionJobHandler(
         catch (MediaTooLargeException)
         {
             await RejectAsync(job, AudioRejection.TooLong, cancellationToken);
-            return;
+            return "skipped";
         }
 
         if (media.Content.LongLength > _options.MaxInputBytes)
         {
             await RejectAsync(job, AudioRejection.TooLong, cancellationToken);
-            return;
+            return "skipped";
         }
 
         if (media.Content.Length == 0)
         {
             await RejectAsync(job, AudioRejection.Unreadable, cancellationToken);
-            return;
+            return "skipped";
         }
 
         var mimeType = string.IsNullOrWhiteSpace(media.MimeType) ? job.MimeType ?? "audio/ogg" : media.MimeType;
@@ -62,13 +78,13 @@ public sealed class TranscriptionJobHandler(
             if (!info.IsValid || info.Duration <= TimeSpan.Zero)
             {
                 await RejectAsync(job, AudioRejection.Unreadable, cancellationToken);
-                return;
+                return "skipped";
             }
 
             if (info.Duration.TotalSeconds > _options.MaxInputSeconds)
             {
                 await RejectAsync(job, AudioRejection.TooLong, cancellationToken);
-                return;
+                return "skipped";
             }
 
             seconds = info.Duration.TotalSeconds;
@@ -85,12 +101,12 @@ public sealed class TranscriptionJobHandler(
             catch (AudioRejectedException)
             {
                 await RejectAsync(job, AudioRejection.Unreadable, cancellationToken);
-                return;
+                return "skipped";
             }
             catch (AudioUnavailableException)
             {
                 await RejectAsync(job, AudioRejection.Unavailable, cancellationToken);
-                return;
+                return "skipped";
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -102,7 +118,7 @@ public sealed class TranscriptionJobHandler(
         if (transcript.Length == 0)
         {
             await RejectAsync(job, AudioRejection.NotUnderstood, cancellationToken);
-            return;
+            return "skipped";
         }
 
         Log.Transcribed(logger, job.ProviderMessageId, PiiMask.Contact(job.GuestId), media.Content.Length, seconds, transcript.Length, speechToText.EngineName);
@@ -114,6 +130,7 @@ public sealed class TranscriptionJobHandler(
             ChannelContext = job.ChannelContext,
         };
         await sink.AcceptAsync(message, cancellationToken);
+        return "success";
     }
 
     private static bool IsOgg(string mimeType)

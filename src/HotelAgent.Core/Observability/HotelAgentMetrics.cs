@@ -110,15 +110,26 @@ public sealed class HotelAgentMetrics
     }
 
     /// <param name="kind"><c>transcribe</c> or <c>synthesize</c>.</param>
-    /// <param name="outcome"><c>success</c>, <c>failure</c>, <c>poison</c>, <c>skipped</c>.</param>
+    /// <param name="outcome"><c>success</c>, <c>skipped</c> (unusable audio answered politely, or nothing to send) or
+    /// <c>failure</c> (thrown: the queue retries, then poisons).</param>
     public void RecordAudioJob(string kind, string outcome)
         => _audioJobs.Add(1, new TagList { { "kind", Normalize(kind) }, { "outcome", Normalize(outcome) } });
 
-    public void RecordDuplicate(Channel channel)
-        => _duplicates.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
+    public void RecordDuplicate(Channel channel, int count = 1)
+    {
+        if (count > 0)
+        {
+            _duplicates.Add(count, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
+        }
+    }
 
-    public void RecordRateLimited(Channel channel)
-        => _rateLimited.Add(1, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
+    public void RecordRateLimited(Channel channel, int count = 1)
+    {
+        if (count > 0)
+        {
+            _rateLimited.Add(count, new KeyValuePair<string, object?>("channel", ChannelTag(channel)));
+        }
+    }
 
     /// <summary>
     /// Registers a callback observed by the <c>hotelagent.pms.circuit_state</c> gauge (tag <c>circuit</c>).

@@ -67,15 +67,8 @@ public sealed partial class WhatsAppWebhookFunction(
         // Inline, not fire-and-forget: starting or raising the guest's orchestration takes milliseconds, and a
         // failure answers 500 so Meta redelivers (the processor forgets the id first) instead of losing the message.
         var result = await processor.ProcessAsync(batch, cancellationToken);
-        for (var i = 0; i < result.Duplicates; i++)
-        {
-            metrics.RecordDuplicate(Channel.WhatsApp);
-        }
-
-        for (var i = 0; i < result.RateLimited; i++)
-        {
-            metrics.RecordRateLimited(Channel.WhatsApp);
-        }
+        metrics.RecordDuplicate(Channel.WhatsApp, result.Duplicates);
+        metrics.RecordRateLimited(Channel.WhatsApp, result.RateLimited);
 
         LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
         return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");
