@@ -33,6 +33,7 @@ public sealed class HotelAgentMetrics
     public const string ReplyLatency = "hotelagent.reply.latency";
     public const string NluConfidence = "hotelagent.nlu.confidence";
     public const string PmsLatency = "hotelagent.pms.latency";
+    public const string PmsCalls = "hotelagent.pms.calls";
     public const string PmsCircuitState = "hotelagent.pms.circuit_state";
     public const string Handoffs = "hotelagent.handoffs";
     public const string Bookings = "hotelagent.bookings";
@@ -45,6 +46,7 @@ public sealed class HotelAgentMetrics
     private readonly Histogram<double> _replyLatency;
     private readonly Histogram<double> _nluConfidence;
     private readonly Histogram<double> _pmsLatency;
+    private readonly Counter<long> _pmsCalls;
     private readonly Counter<long> _handoffs;
     private readonly Counter<long> _bookings;
     private readonly Counter<double> _revenue;
@@ -62,6 +64,7 @@ public sealed class HotelAgentMetrics
         _replyLatency = Meter.CreateHistogram<double>(ReplyLatency, "ms", "Time from receiving a guest message to handing the reply to the channel.");
         _nluConfidence = Meter.CreateHistogram<double>(NluConfidence, null, "Confidence (0..1) of the detected intent.");
         _pmsLatency = Meter.CreateHistogram<double>(PmsLatency, "ms", "Duration of PMS calls by operation and outcome.");
+        _pmsCalls = Meter.CreateCounter<long>(PmsCalls, "{call}", "PMS calls by operation and resilience outcome (incl. cache hits and open circuit).");
         _handoffs = Meter.CreateCounter<long>(Handoffs, "{handoff}", "Conversations handed off to staff.");
         _bookings = Meter.CreateCounter<long>(Bookings, "{booking}", "Bookings created by the agent.");
         _revenue = Meter.CreateCounter<double>(BookingsRevenue, "{currency_unit}", "Total amount of bookings created by the agent, by currency.");
@@ -95,6 +98,12 @@ public sealed class HotelAgentMetrics
     /// <param name="outcome"><c>success</c>, <c>failure</c>, <c>timeout</c>, <c>circuit_open</c>.</param>
     public void RecordPmsCall(string operation, string outcome, TimeSpan elapsed)
         => _pmsLatency.Record(elapsed.TotalMilliseconds, new TagList { { "operation", Normalize(operation) }, { "outcome", Normalize(outcome) } });
+
+    /// <summary>One PMS call as the resilience layer saw it.</summary>
+    /// <param name="outcome"><c>ok</c>, <c>cache</c> (answered from the short availability cache), <c>rejected</c> (the PMS
+    /// said no: no availability, not found), <c>unavailable</c> (timeout, 5xx, garbage) or <c>circuit-open</c>.</param>
+    public void RecordPmsOutcome(string operation, string outcome)
+        => _pmsCalls.Add(1, new TagList { { "operation", Normalize(operation) }, { "outcome", Normalize(outcome) } });
 
     public void RecordHandoff(Channel channel, string? reason)
         => _handoffs.Add(1, new TagList { { "channel", ChannelTag(channel) }, { "reason", Normalize(reason) } });

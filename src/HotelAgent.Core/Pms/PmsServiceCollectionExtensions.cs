@@ -43,7 +43,8 @@ public static class PmsServiceCollectionExtensions
         services.AddMemoryCache();
         services.TryAddSingleton(sp => HotelProfile.Load(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath));
         services.TryAddSingleton(sp => new CancellationPolicy(sp.GetRequiredService<HotelProfile>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new PmsHealth(sp.GetRequiredService<IOptions<PmsOptions>>().Value.Provider, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PmsHealth(
+            sp.GetRequiredService<IOptions<PmsOptions>>().Value.Provider, sp.GetRequiredService<TimeProvider>(), sp.GetService<Observability.HotelAgentMetrics>()));
 
         // Both providers are registered lazily and the choice is read from the bound options when IPmsClient is first
         // resolved, so configuration sources added after this call (host test hooks, late providers) are honoured.

@@ -5,6 +5,7 @@ using HotelAgent.Core.Pms.QloApps;
 using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Tests.Fakes.Pms;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
 
 namespace HotelAgent.Tests.Pms;
@@ -184,5 +185,37 @@ public sealed class ResilientPmsClientTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(0.8));
         Assert.NotEmpty(await pms.SearchAvailabilityAsync(Stay));
         Assert.Equal(CircuitState.Closed, pms.Health.State);
+    }
+}
+
+public sealed class ResilientPmsClientMetricsTests
+{
+    [Fact]
+    public async Task Calls_are_counted_on_the_app_meter_with_their_resilience_outcome()
+    {
+        using var services = new ServiceCollection().AddMetrics().AddSingleton<HotelAgent.Core.Observability.HotelAgentMetrics>().BuildServiceProvider();
+        var metrics = services.GetRequiredService<HotelAgent.Core.Observability.HotelAgentMetrics>();
+        var outcomes = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == HotelAgent.Core.Observability.HotelAgentMetrics.PmsCalls && ReferenceEquals(instrument.Meter, metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            outcomes.Add(tags.ToArray().Single(t => t.Key == "outcome").Value!.ToString()!));
+        listener.Start();
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        using var health = new PmsHealth(PmsProvider.Embedded, TimeProvider.System, metrics);
+        var inner = new ScriptedPmsClient();
+        var pms = new ResilientPmsClient(inner, new PmsOptions { AvailabilityCacheSeconds = 30, RetryCount = 0 }, cache, health, writesAreIdempotent: true);
+        var stay = new StayQuery(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), 2);
+
+        await pms.SearchAvailabilityAsync(stay);
+        await pms.SearchAvailabilityAsync(stay);
+
+        Assert.Equal(["ok", "cache"], outcomes);
     }
 }

@@ -1,28 +1,24 @@
-using System.Diagnostics.Metrics;
+using HotelAgent.Core.Observability;
 using Polly.CircuitBreaker;
 
 namespace HotelAgent.Core.Pms.Resilience;
 
-/// <summary>Health of the PMS as seen through <see cref="ResilientPmsClient"/>: circuit state and last failure, for health checks and metrics.</summary>
+/// <summary>
+/// Health of the PMS as seen through <see cref="ResilientPmsClient"/>: circuit state and last failure, for health checks;
+/// call outcomes go to <c>hotelagent.pms.calls</c> on the app's one meter (<see cref="HotelAgentMetrics"/>).
+/// </summary>
 public sealed class PmsHealth : IDisposable
 {
-    /// <summary>Meter name for OpenTelemetry (<c>hotelagent.pms.*</c> instruments).</summary>
-    public const string MeterName = "HotelAgent.Pms";
-
     private readonly CircuitBreakerStateProvider _state = new();
-    private readonly Meter _meter;
-    private readonly Counter<long> _calls;
-    private readonly Counter<long> _failures;
+    private readonly HotelAgentMetrics? _metrics;
     private long _lastFailureTicks;
     private string? _lastError;
 
-    public PmsHealth(PmsProvider provider, TimeProvider time)
+    public PmsHealth(PmsProvider provider, TimeProvider time, HotelAgentMetrics? metrics = null)
     {
         Provider = provider;
         Time = time;
-        _meter = new Meter(MeterName);
-        _calls = _meter.CreateCounter<long>("hotelagent.pms.calls", description: "PMS calls by operation and outcome");
-        _failures = _meter.CreateCounter<long>("hotelagent.pms.unavailable", description: "PMS calls that failed as unavailable");
+        _metrics = metrics;
     }
 
     public PmsProvider Provider { get; }
@@ -48,15 +44,16 @@ public sealed class PmsHealth : IDisposable
     /// <summary>Exception type of the last transient failure (never a message: it could carry guest data).</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
-    internal void RecordCall(string operation, string outcome) =>
-        _calls.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+    internal void RecordCall(string operation, string outcome) => _metrics?.RecordPmsOutcome(operation, outcome);
 
     internal void RecordUnavailable(string operation, Exception error)
     {
         Interlocked.Exchange(ref _lastFailureTicks, Time.GetUtcNow().UtcTicks);
         Volatile.Write(ref _lastError, error.GetType().Name);
-        _failures.Add(1, new KeyValuePair<string, object?>("operation", operation));
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        // Nothing to release any more (kept disposable: registered and disposed as before).
+    }
 }
