@@ -7,8 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace HotelAgent.Core.Inbound;
 
 /// <summary>
-/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order
-/// (WhatsApp's gate and rate limit run earlier, in <c>WhatsAppInboundProcessor</c>, with its status and window tracking):
+/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order:
 /// exactly-once gate (provider message id recorded before processing; a redelivery is dropped, also across
 /// restarts) → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
@@ -24,73 +23,73 @@ public sealed partial class InboundPipeline(
 {
     public const string RateLimitNotice = "Recibimos varios mensajes tuyos seguidos 🙏 Dame un momento y te respondo enseguida.";
 
-    public async Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    public async Task<InboundOutcome> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = message.ConversationId, ["MessageId"] = message.ProviderMessageId });
 
-        // WhatsApp messages were already gated and rate limited by WhatsAppInboundProcessor at the webhook. Transcripts
-        // re-enter with the voice note's id: they are gated under their own key so queue retries stay exactly-once.
-        var gatedUpstream = message.Channel == Channel.WhatsApp && !message.IsVoice;
+        // Transcripts re-enter with the voice note's id: they are gated under their own key so queue retries stay exactly-once.
         var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
-        if (!gatedUpstream && !await processed.TryRecordAsync(message.Channel, key, cancellationToken))
+        if (!await processed.TryRecordAsync(message.Channel, key, cancellationToken))
         {
             metrics.RecordDuplicate(message.Channel);
             LogDuplicate(logger, message.Channel, message.ProviderMessageId);
-            return;
+            return InboundOutcome.Duplicate;
         }
 
         try
         {
-            if (!message.IsVoice && !gatedUpstream)
+            if (!message.IsVoice)
             {
                 var decision = rateLimiter.Acquire(message.Channel, message.GuestId);
                 if (decision != RateLimitDecision.Allowed)
                 {
                     metrics.RecordRateLimited(message.Channel);
-                }
+                    LogRateLimited(logger, PiiMask.Contact(message.GuestId), decision == RateLimitDecision.LimitedNotify);
+                    if (decision == RateLimitDecision.LimitedNotify)
+                    {
+                        await TrySendNoticeAsync(message, cancellationToken);
+                    }
 
-                switch (decision)
-                {
-                    case RateLimitDecision.LimitedNotify:
-                        LogRateLimited(logger, PiiMask.Contact(message.GuestId), true);
-                        await SendAsync(message, new Reply(RateLimitNotice), ":rate-limit", cancellationToken);
-                        await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
-                        return;
-                    case RateLimitDecision.LimitedSilent:
-                        LogRateLimited(logger, PiiMask.Contact(message.GuestId), false);
-                        await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
-                        return;
+                    await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
+                    return InboundOutcome.RateLimited;
                 }
             }
 
             if (message.Kind == InboundKind.Audio && !message.IsVoice && message.MediaId is not null && voiceIntake.FirstOrDefault() is { } intake)
             {
                 await intake.EnqueueTranscriptionAsync(message, cancellationToken);
-                await CompleteAsync(gatedUpstream, message.Channel, key);
+                await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
                 LogVoiceQueued(logger, message.ProviderMessageId);
-                return;
+                return InboundOutcome.Accepted;
             }
 
             await conversations.DeliverAsync(message, cancellationToken);
-            await CompleteAsync(gatedUpstream, message.Channel, key);
+            await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
             LogAccepted(logger, message.Channel, message.Kind, PiiMask.Contact(message.GuestId));
+            return InboundOutcome.Accepted;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Never lose a valid message: forget the id so the provider's redelivery is processed.
-            if (!gatedUpstream)
-            {
-                await processed.ForgetAsync(message.Channel, key, CancellationToken.None);
-            }
-
+            await processed.ForgetAsync(message.Channel, key, CancellationToken.None);
             LogDeliveryFailed(logger, ex, message.Channel, message.ProviderMessageId);
             throw;
         }
     }
 
-    private Task CompleteAsync(bool gatedUpstream, Channel channel, string key) =>
-        gatedUpstream ? Task.CompletedTask : processed.CompleteAsync(channel, key, CancellationToken.None);
+    /// <summary>The rate-limit notice is a courtesy: failing to send it must not fail (and so redeliver) the message.</summary>
+    private async Task TrySendNoticeAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(message, new Reply(RateLimitNotice), ":rate-limit", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNoticeFailed(logger, PiiMask.Contact(message.GuestId), ex.GetType().Name);
+        }
+    }
 
     private Task SendAsync(InboundMessage message, Reply reply, string keySuffix, CancellationToken cancellationToken)
     {
@@ -103,8 +102,11 @@ public sealed partial class InboundPipeline(
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Channel} message {MessageId} ignored")]
     private static partial void LogDuplicate(ILogger logger, Channel channel, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
     private static partial void LogRateLimited(ILogger logger, string guest, bool notified);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the rate-limit notice to {Guest} ({Error})")]
+    private static partial void LogNoticeFailed(ILogger logger, string guest, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Voice note {MessageId} queued for transcription")]
     private static partial void LogVoiceQueued(ILogger logger, string messageId);

@@ -25,9 +25,24 @@ public interface IVoiceNoteSender
 
 /// <summary>
 /// The single entry of guest messages into the receptionist: every channel (WhatsApp, Gmail, web chat,
-/// transcribed voice notes) hands its normalized messages here.
+/// transcribed voice notes) hands its normalized messages here, and this is where exactly-once and the per-guest
+/// rate limit are decided for all of them. Throws when the message could not be handed on (the provider's retry
+/// will be processed).
 /// </summary>
 public interface IInboundMessageSink
 {
-    Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken);
+    Task<InboundOutcome> AcceptAsync(InboundMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>What the inbound gate did with a message.</summary>
+public enum InboundOutcome
+{
+    /// <summary>Handed to the guest's conversation (or to the transcription queue).</summary>
+    Accepted,
+
+    /// <summary>Already processed (a provider redelivery): dropped.</summary>
+    Duplicate,
+
+    /// <summary>Over the guest's rate limit: one polite notice, then silence.</summary>
+    RateLimited,
 }

@@ -13,7 +13,6 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
     WhatsAppInboundProcessor processor,
-    HotelAgent.Core.Observability.HotelAgentMetrics metrics,
     ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
 {
     public const string Name = "WhatsAppWebhook";
@@ -65,10 +64,8 @@ public sealed partial class WhatsAppWebhookFunction(
         }
 
         // Inline, not fire-and-forget: starting or raising the guest's orchestration takes milliseconds, and a
-        // failure answers 500 so Meta redelivers (the processor forgets the id first) instead of losing the message.
+        // failure answers 500 so Meta redelivers (the inbound gate forgets the id first) instead of losing the message.
         var result = await processor.ProcessAsync(batch, cancellationToken);
-        metrics.RecordDuplicate(Channel.WhatsApp, result.Duplicates);
-        metrics.RecordRateLimited(Channel.WhatsApp, result.RateLimited);
 
         LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
         return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");

@@ -102,7 +102,7 @@ public class WhatsAppInboundProcessorTests
 
         Assert.Equal(["mensaje 0", "mensaje 1"], host.Sink.Messages.Select(m => m.Text));
         var notice = Assert.Single(host.Graph.SentMessages);
-        Assert.Equal(WhatsAppInboundProcessor.RateLimitNotice, notice.Text);
+        Assert.Equal(HotelAgent.Core.Inbound.InboundPipeline.RateLimitNotice, notice.Text);
         Assert.Empty(host.Graph.ReadReceipts);
     }
 
@@ -190,24 +190,16 @@ public class WhatsAppInboundProcessorTests
 public class WhatsAppInboundProcessorFailureTests
 {
     [Fact]
-    public async Task Sink_failure_forgets_the_id_so_a_retry_processes_the_message()
+    public async Task Delivery_failure_forgets_the_id_so_a_retry_processes_the_message()
     {
         await using var host = await WhatsAppTestHost.StartAsync(new Dictionary<string, string?> { ["WhatsApp:MarkAsRead"] = "false" });
-        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.ProcessedMessageStore>();
-        var failing = new WhatsAppInboundProcessor(
-            store,
-            host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>(),
-            host.Window,
-            host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.GuestRateLimiter>(),
-            new ThrowingSink(),
-            host.Client,
-            host.Services.GetRequiredService<WhatsAppReadReceipts>(),
-            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WhatsAppOptions>>(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<WhatsAppInboundProcessor>.Instance);
+        var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
         var body = WhatsAppWebhookSamples.Text("Hola", wamid: "wamid.RETRY");
+        host.Sink.FailWith = new InvalidOperationException("storage unavailable");
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None));
-        var result = await host.Services.GetRequiredService<WhatsAppInboundProcessor>().ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => processor.ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None));
+        host.Sink.FailWith = null;
+        var result = await processor.ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None);
 
         Assert.Equal(1, result.Accepted);
         Assert.Equal("wamid.RETRY", Assert.Single(host.Sink.Messages).ProviderMessageId);
@@ -232,11 +224,5 @@ public class WhatsAppInboundProcessorFailureTests
         Assert.Equal(1, result.RateLimited);
         Assert.Single(host.Sink.Messages);
         Assert.Empty(host.Graph.SentMessages);
-    }
-
-    private sealed class ThrowingSink : IInboundMessageSink
-    {
-        public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("queue unavailable");
     }
 }

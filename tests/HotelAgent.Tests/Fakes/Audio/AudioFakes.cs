@@ -64,11 +64,11 @@ public sealed class FakeInboundMessageSink : IInboundMessageSink
 
     public Task<InboundMessage> First => _first.Task;
 
-    public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    public Task<InboundOutcome> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         Accepted.Enqueue(message);
         _first.TrySetResult(message);
-        return Task.CompletedTask;
+        return Task.FromResult(InboundOutcome.Accepted);
     }
 }
 

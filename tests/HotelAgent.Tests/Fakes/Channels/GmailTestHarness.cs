@@ -24,7 +24,7 @@ public sealed class GmailRecordingSink : IInboundMessageSink
         }
     }
 
-    public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    public Task<InboundOutcome> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         if (FailWith is not null)
         {
@@ -36,7 +36,7 @@ public sealed class GmailRecordingSink : IInboundMessageSink
             _received.Add(message);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(InboundOutcome.Accepted);
     }
 }
 

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using HotelAgent.Core.Channels.WhatsApp;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Inbound;
+using HotelAgent.Core.Observability;
 using HotelAgent.Core.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,15 +11,16 @@ using Microsoft.Extensions.Logging;
 namespace HotelAgent.Tests.Fakes.Channels;
 
 /// <summary>
-/// The WhatsApp channel wired exactly as production (<c>AddHotelAgentWhatsApp</c>) against a <see cref="FakeGraphApi"/>,
-/// with a temporary data directory, captured logs and a recording inbound sink.
+/// The WhatsApp channel wired exactly as production (<c>AddHotelAgentWhatsApp</c> and the real <see cref="InboundPipeline"/>,
+/// the one exactly-once gate and rate limit) against a <see cref="FakeGraphApi"/>, with a temporary data directory,
+/// captured logs and a recording conversation gateway in place of the durable conversations.
 /// </summary>
 public sealed class WhatsAppTestHost : IAsyncDisposable
 {
     private readonly bool _ownsGraph;
     private readonly bool _ownsDirectory;
 
-    private WhatsAppTestHost(FakeGraphApi graph, bool ownsGraph, string dataDirectory, bool ownsDirectory, ServiceProvider services, CapturingLoggerProvider logs, RecordingInboundSink sink)
+    private WhatsAppTestHost(FakeGraphApi graph, bool ownsGraph, string dataDirectory, bool ownsDirectory, ServiceProvider services, CapturingLoggerProvider logs, RecordingConversationGateway sink)
     {
         Graph = graph;
         _ownsGraph = ownsGraph;
@@ -38,7 +42,8 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
-    public RecordingInboundSink Sink { get; }
+    /// <summary>What the inbound gate handed to the conversations.</summary>
+    public RecordingConversationGateway Sink { get; }
 
     public WhatsAppCloudClient Client => Services.GetRequiredService<WhatsAppCloudClient>();
 
@@ -68,7 +73,7 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new CapturingLoggerProvider();
-        var sink = new RecordingInboundSink();
+        var sink = new RecordingConversationGateway();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
@@ -77,7 +82,10 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
             services.AddSingleton(timeProvider);
         }
 
-        services.AddSingleton<IInboundMessageSink>(sink);
+        services.AddMetrics();
+        services.AddSingleton<HotelAgentMetrics>();
+        services.AddSingleton<IConversationGateway>(sink);
+        services.AddSingleton<IInboundMessageSink, InboundPipeline>();
         services.AddHotelAgentWhatsApp(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new WhatsAppTestHost(graph, ownsGraph, dataDirectory, ownsDirectory, provider, logs, sink);
@@ -109,15 +117,23 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>Records what reached the receptionist.</summary>
-public sealed class RecordingInboundSink : IInboundMessageSink
+/// <summary>Records what reached the guests' conversations; can be told to fail (storage down).</summary>
+public sealed class RecordingConversationGateway : IConversationGateway
 {
     private readonly ConcurrentQueue<InboundMessage> _messages = new();
 
     public IReadOnlyList<InboundMessage> Messages => [.. _messages];
 
-    public Task AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
+    /// <summary>When set, the next deliveries throw it.</summary>
+    public Exception? FailWith { get; set; }
+
+    public Task DeliverAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        if (FailWith is { } failure)
+        {
+            throw failure;
+        }
+
         _messages.Enqueue(message);
         return Task.CompletedTask;
     }
