@@ -1,7 +1,7 @@
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Messaging;
-using HotelAgent.Core.Observability;
+using HotelAgent.Core.Analytics;
 using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Core.Inbound;
@@ -18,7 +18,8 @@ public sealed partial class InboundPipeline(
     IConversationGateway conversations,
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceNoteIntake> voiceIntake,
-    HotelAgentMetrics metrics,
+    IInteractionRecorder interactions,
+    TimeProvider time,
     ILogger<InboundPipeline> logger) : IInboundMessageSink
 {
     public const string RateLimitNotice = "Recibimos varios mensajes tuyos seguidos 🙏 Dame un momento y te respondo enseguida.";
@@ -32,8 +33,8 @@ public sealed partial class InboundPipeline(
         var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;
         if (!await processed.TryRecordAsync(message.Channel, key, cancellationToken))
         {
-            metrics.RecordDuplicate(message.Channel);
             LogDuplicate(logger, message.Channel, message.ProviderMessageId);
+            await RecordAsync(message, InteractionOutcomes.Duplicate, cancellationToken);
             return InboundOutcome.Duplicate;
         }
 
@@ -44,7 +45,7 @@ public sealed partial class InboundPipeline(
                 var decision = rateLimiter.Acquire(message.Channel, message.GuestId);
                 if (decision != RateLimitDecision.Allowed)
                 {
-                    metrics.RecordRateLimited(message.Channel);
+                    await RecordAsync(message, InteractionOutcomes.RateLimited, cancellationToken);
                     LogRateLimited(logger, PiiMask.Contact(message.GuestId), decision == RateLimitDecision.LimitedNotify);
                     if (decision == RateLimitDecision.LimitedNotify)
                     {
@@ -77,6 +78,10 @@ public sealed partial class InboundPipeline(
             throw;
         }
     }
+
+    /// <summary>Dropped and refused messages count in the statistics and metrics too (best effort, no message body).</summary>
+    private Task RecordAsync(InboundMessage message, string outcome, CancellationToken cancellationToken) =>
+        interactions.RecordAsync(new InteractionRecord(time.GetUtcNow(), message.ConversationId, message.Channel, null, 0, outcome, 0), cancellationToken);
 
     /// <summary>The rate-limit notice is a courtesy: failing to send it must not fail (and so redeliver) the message.</summary>
     private async Task TrySendNoticeAsync(InboundMessage message, CancellationToken cancellationToken)

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Observability;
+using HotelAgent.Tests.Fakes.Analytics;
 using HotelAgent.Tests.Fakes.Audio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,6 +20,7 @@ public sealed class InboundPipelineTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly RecordingGateway _gateway = new();
     private readonly FakeChannelSender _email = new(Channel.Email);
+    private readonly FakeInteractionLog _interactions = new();
 
     public void Dispose()
     {
@@ -32,7 +35,8 @@ public sealed class InboundPipelineTests : IDisposable
         gateway ?? _gateway,
         [_email],
         voice is null ? [] : [voice],
-        new HotelAgentMetrics(_services.GetRequiredService<IMeterFactory>()),
+        new InteractionRecorder(_interactions, new HotelAgentMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<InteractionRecorder>.Instance),
+        TimeProvider.System,
         NullLogger<InboundPipeline>.Instance);
 
     private static InboundMessage Email(string id, string text = "Hola") =>
@@ -46,6 +50,9 @@ public sealed class InboundPipelineTests : IDisposable
         await Pipeline().AcceptAsync(Email("gmail-1"), CancellationToken.None);
 
         Assert.Single(_gateway.Delivered);
+        var duplicates = _interactions.Records.Where(r => r.Outcome == InteractionOutcomes.Duplicate).ToList();
+        Assert.Equal(5, duplicates.Count); // counted for `hotel-agent stats` (no body, hashed conversation id)
+        Assert.All(duplicates, r => Assert.Equal(Email("x").ConversationId, r.ConversationId));
     }
 
     [Fact]
@@ -60,6 +67,7 @@ public sealed class InboundPipelineTests : IDisposable
         Assert.Equal(2, _gateway.Delivered.Count);
         var notice = Assert.Single(_email.Sent);
         Assert.Equal(InboundPipeline.RateLimitNotice, notice.Reply.Text);
+        Assert.Equal(4, _interactions.Records.Count(r => r.Outcome == InteractionOutcomes.RateLimited));
     }
 
     [Fact]

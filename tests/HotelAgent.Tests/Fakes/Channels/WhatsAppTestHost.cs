@@ -6,6 +6,7 @@ using HotelAgent.Core.Observability;
 using HotelAgent.Core.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Tests.Fakes.Channels;
@@ -84,6 +85,9 @@ public sealed class WhatsAppTestHost : IAsyncDisposable
 
         services.AddMetrics();
         services.AddSingleton<HotelAgentMetrics>();
+        services.AddSingleton<HotelAgent.Core.Analytics.IInteractionLog, HotelAgent.Tests.Fakes.Analytics.FakeInteractionLog>();
+        services.AddSingleton<HotelAgent.Core.Analytics.IInteractionRecorder, HotelAgent.Core.Analytics.InteractionRecorder>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IConversationGateway>(sink);
         services.AddSingleton<IInboundMessageSink, InboundPipeline>();
         services.AddHotelAgentWhatsApp(configuration);
