@@ -12,11 +12,14 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// (<see cref="ProcessedMessageStore"/>, recorded before processing) → customer-service window → per-guest rate limit
 /// (one polite notice, then silence) → <see cref="IInboundMessageSink"/> → best-effort read receipt (queued, sent in
 /// the background by <see cref="WhatsAppReadReceipts"/> so the webhook answers without another Graph round trip).
-/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered.
+/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered;
+/// a sent / delivered / read status carrying <c>biz_opaque_callback_data</c> (our idempotency key) confirms that send in
+/// <see cref="SentMessageStore"/>, so a sender restarted after a kill does not send it again.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
     ProcessedMessageStore processed,
     DeliveryStatusStore statusStore,
+    SentMessageStore sentStore,
     ICustomerServiceWindow window,
     GuestRateLimiter rateLimiter,
     IInboundMessageSink sink,
@@ -42,6 +45,12 @@ public sealed class WhatsAppInboundProcessor(
         {
             await statusStore.RecordAsync(
                 Channel.WhatsApp, status.MessageId, status.Status, status.Timestamp, status.Errors.Select(e => e.Code), cancellationToken);
+            if (status.CallbackData is { } key && status.ProvesSent)
+            {
+                await sentStore.ConfirmFromStatusAsync(Channel.WhatsApp, key, status.MessageId, cancellationToken);
+                InboundLog.SendConfirmed(logger, key, status.MessageId, status.Status);
+            }
+
             if (status.IsFailed)
             {
                 var codes = string.Join(",", status.Errors.Select(e => e.Code));
@@ -140,6 +149,9 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Guest {Guest} rate limited (notice sent: {Notified})")]
     public static partial void RateLimited(ILogger logger, string guest, bool notified);
+
+    [LoggerMessage(EventId = 6209, Level = LogLevel.Debug, Message = "WhatsApp send {Key} confirmed by status {Status} of {MessageId}")]
+    public static partial void SendConfirmed(ILogger logger, string key, string messageId, string status);
 
     [LoggerMessage(EventId = 6207, Level = LogLevel.Warning, Message = "Could not send the rate-limit notice to {Guest} ({Error})")]
     public static partial void NoticeFailed(ILogger logger, string guest, string error);

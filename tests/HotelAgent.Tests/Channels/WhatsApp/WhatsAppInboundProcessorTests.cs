@@ -197,6 +197,7 @@ public class WhatsAppInboundProcessorFailureTests
         var failing = new WhatsAppInboundProcessor(
             store,
             host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>(),
+            host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SentMessageStore>(),
             host.Window,
             host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.GuestRateLimiter>(),
             new ThrowingSink(),
