@@ -24,6 +24,11 @@ public static partial class KillNineScenario
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hotelagent-kill9-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         await using var graph = await FakeGraphApi.StartAsync();
+
+        // Like Meta: every accepted send is followed by a signed "sent" status webhook echoing biz_opaque_callback_data,
+        // redelivered while the host is down; ChildHost points it at the current host on every (re)start.
+        graph.StatusWebhooksEnabled = true;
+        graph.StatusWebhookAppSecret = ChildHost.AppSecret;
         using var host = new ChildHost(dataDirectory, graph);
         int kills = 0, lost = 0, duplicateReplies = 0, duplicateBookings = 0;
         var killLog = new List<string>();
@@ -208,7 +213,8 @@ public static partial class KillNineScenario
 
     private static async Task<bool> WaitForReplyAsync(FakeGraphApi graph, string waId, int before)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var count = before;
         var since = DateTime.UtcNow;
         while (DateTime.UtcNow < deadline)
