@@ -15,7 +15,9 @@ namespace HotelAgent.Tests.Reliability;
 /// </summary>
 public static partial class KillNineScenario
 {
-    public sealed record Result(int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures);
+    /// <param name="StatusWebhooks">Signed "sent" status webhooks the host acknowledged (the fake's Meta-like callbacks).</param>
+    public sealed record Result(
+        int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures, int StatusWebhooks = 0);
 
     public static async Task<Result> RunAsync(int conversations, int seed, double killProbability, bool inFlightKills, Action<string>? progress = null)
     {
@@ -149,7 +151,8 @@ public static partial class KillNineScenario
                 failures.Add($"{reservations.Length} reservations for {conversations + 1} conversations: " + string.Join(", ", contacts));
             }
 
-            return new Result(conversations + 1, kills, host.Starts - 1, lost, duplicateBookings, duplicateReplies, failures);
+            return new Result(
+                conversations + 1, kills, host.Starts - 1, lost, duplicateBookings, duplicateReplies, failures, graph.DeliveredStatusWebhooks.Count);
         }
         finally
         {
