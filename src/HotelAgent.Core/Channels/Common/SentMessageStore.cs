@@ -20,7 +20,8 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         ON CONFLICT (channel, idempotency_key) DO UPDATE SET
             provider_message_id = COALESCE(sent_messages.provider_message_id, excluded.provider_message_id),
             sent_utc = CASE WHEN sent_messages.confirmed = 1 THEN sent_messages.sent_utc ELSE excluded.sent_utc END,
-            confirmed = 1;
+            confirmed = 1
+        WHERE sent_messages.confirmed = 0 OR sent_messages.provider_message_id IS NULL;
         """;
 
     /// <summary>How long keys are kept; older ones are purged now and then (activity retries happen within minutes).</summary>
