@@ -14,6 +14,7 @@ Console.WriteLine($"kills (SIGKILL):    {result.Kills}, restarts: {result.Restar
 Console.WriteLine($"lost conversations: {result.Lost}");
 Console.WriteLine($"duplicate bookings: {result.DuplicateBookings}");
 Console.WriteLine($"duplicate replies:  {result.DuplicateReplies}");
+Console.WriteLine($"status webhooks:    {result.StatusWebhooks} acknowledged");
 Console.WriteLine($"elapsed:            {(DateTime.UtcNow - started).TotalSeconds:F0} s");
 foreach (var failure in result.Failures)
 {

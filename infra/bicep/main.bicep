@@ -223,6 +223,7 @@ var hotelAgentSettings = {
   WhatsApp__PhoneNumberId: whatsAppPhoneNumberId
   WhatsApp__GraphBaseUrl: whatsAppGraphBaseUrl
   WhatsApp__GraphVersion: whatsAppGraphVersion
+  WhatsApp__UnconfirmedSendWaitSeconds: '15'
   Gmail__Enabled: string(gmailEnabled)
   Gmail__ClientId: gmailClientId
   Gmail__ClientSecret: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Gmail-ClientSecret)'

@@ -19,6 +19,13 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>
+    /// How long a restarted host waits for Meta's status webhook before resending a reply a killed host may have sent
+    /// (<c>WhatsApp__UnconfirmedSendWaitSeconds</c>). The fake Graph API redelivers statuses every 500 ms, so a few
+    /// seconds suffice and keep replies whose POST never reached the fake within the scenario's reply deadline.
+    /// </summary>
+    public const int UnconfirmedSendWaitSeconds = 5;
+
     /// <summary>HotelAgent.Functions.dll next to the running assembly (the test or bench bin folder).</summary>
     public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "HotelAgent.Functions.dll");
 
@@ -28,6 +35,9 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
     {
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+
+        // Meta's status webhooks (when the fake sends them) go to wherever the host now listens.
+        graph.StatusWebhookUrl = new Uri(BaseAddress, "api/webhooks/whatsapp").ToString();
         var info = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -47,6 +57,7 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
         info.Environment["WhatsApp__VerifyToken"] = "test-verify-token";
         info.Environment["WhatsApp__AccessToken"] = "test-access-token";
         info.Environment["WhatsApp__PhoneNumberId"] = "106540352242922";
+        info.Environment["WhatsApp__UnconfirmedSendWaitSeconds"] = UnconfirmedSendWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Staff__ApiKey"] = StaffKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

@@ -16,6 +16,7 @@ public sealed class KillNineReliabilityTests
         var result = await KillNineScenario.RunAsync(conversations: 3, seed: 20261121, killProbability: 0.35, inFlightKills: false);
         Assert.True(result.Kills >= 2, $"only {result.Kills} kills: the scenario proves nothing");
         Assert.True(result.Failures.Count == 0, string.Join('\n', result.Failures));
+        Assert.True(result.StatusWebhooks > 0, "no signed status webhook was acknowledged by the host");
     }
 }
 

@@ -15,7 +15,9 @@ namespace HotelAgent.Tests.Reliability;
 /// </summary>
 public static partial class KillNineScenario
 {
-    public sealed record Result(int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures);
+    /// <param name="StatusWebhooks">Signed "sent" status webhooks the host acknowledged (the fake's Meta-like callbacks).</param>
+    public sealed record Result(
+        int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures, int StatusWebhooks = 0);
 
     public static async Task<Result> RunAsync(int conversations, int seed, double killProbability, bool inFlightKills, Action<string>? progress = null)
     {
@@ -24,6 +26,11 @@ public static partial class KillNineScenario
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hotelagent-kill9-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         await using var graph = await FakeGraphApi.StartAsync();
+
+        // Like Meta: every accepted send is followed by a signed "sent" status webhook echoing biz_opaque_callback_data,
+        // redelivered while the host is down; ChildHost points it at the current host on every (re)start.
+        graph.StatusWebhooksEnabled = true;
+        graph.StatusWebhookAppSecret = ChildHost.AppSecret;
         using var host = new ChildHost(dataDirectory, graph);
         int kills = 0, lost = 0, duplicateReplies = 0, duplicateBookings = 0;
         var killLog = new List<string>();
@@ -144,7 +151,8 @@ public static partial class KillNineScenario
                 failures.Add($"{reservations.Length} reservations for {conversations + 1} conversations: " + string.Join(", ", contacts));
             }
 
-            return new Result(conversations + 1, kills, host.Starts - 1, lost, duplicateBookings, duplicateReplies, failures);
+            return new Result(
+                conversations + 1, kills, host.Starts - 1, lost, duplicateBookings, duplicateReplies, failures, graph.DeliveredStatusWebhooks.Count);
         }
         finally
         {
@@ -208,7 +216,8 @@ public static partial class KillNineScenario
 
     private static async Task<bool> WaitForReplyAsync(FakeGraphApi graph, string waId, int before)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var count = before;
         var since = DateTime.UtcNow;
         while (DateTime.UtcNow < deadline)

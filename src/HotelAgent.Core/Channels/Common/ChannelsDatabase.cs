@@ -29,6 +29,9 @@ public sealed class ChannelsDatabase : IDisposable
             idempotency_key TEXT NOT NULL,
             provider_message_id TEXT,
             sent_utc INTEGER NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 1,
+            owner TEXT NOT NULL DEFAULT '',
+            attempted_utc INTEGER,
             PRIMARY KEY (channel, idempotency_key)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS delivery_statuses (
@@ -168,6 +171,11 @@ public sealed class ChannelsDatabase : IDisposable
 
                     AddColumnIfMissing(writer, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1");
                     AddColumnIfMissing(writer, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''");
+
+                    // Send attempts (committed before the provider call): rows of older files are confirmed sends.
+                    AddColumnIfMissing(writer, "sent_messages", "confirmed", "INTEGER NOT NULL DEFAULT 1");
+                    AddColumnIfMissing(writer, "sent_messages", "owner", "TEXT NOT NULL DEFAULT ''");
+                    AddColumnIfMissing(writer, "sent_messages", "attempted_utc", "INTEGER");
                     return true;
                 },
                 cancellationToken);

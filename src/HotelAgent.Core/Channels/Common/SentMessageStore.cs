@@ -3,11 +3,27 @@ using HotelAgent.Core.Messaging;
 namespace HotelAgent.Core.Channels.Common;
 
 /// <summary>
-/// Remembers <see cref="OutboundMessage.IdempotencyKey"/>s after a successful send, so a retried activity
-/// (or a replayed orchestration) does not message the guest twice.
+/// Remembers <see cref="OutboundMessage.IdempotencyKey"/>s, so a retried activity (or a replayed orchestration) does
+/// not message the guest twice. A send is recorded as an <b>attempt</b> (key, owning process, time) committed before
+/// the provider call, and marked sent when the call answered (<see cref="RecordSentAsync"/>) or when the provider's
+/// status webhook confirmed it (<see cref="ConfirmFromStatusAsync"/>), so a sender that restarts after a kill can
+/// tell "maybe sent by a dead process" from "never tried".
 /// </summary>
 public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
 {
+    /// <summary>Identifies this process's attempts (an attempt by another owner was left by a process that died or is another instance).</summary>
+    public static readonly string ProcessOwner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    private const string SentSql = """
+        INSERT INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc, confirmed, owner, attempted_utc)
+        VALUES ($channel, $key, $pid, $now, 1, $owner, NULL)
+        ON CONFLICT (channel, idempotency_key) DO UPDATE SET
+            provider_message_id = COALESCE(sent_messages.provider_message_id, excluded.provider_message_id),
+            sent_utc = CASE WHEN sent_messages.confirmed = 1 THEN sent_messages.sent_utc ELSE excluded.sent_utc END,
+            confirmed = 1
+        WHERE sent_messages.confirmed = 0 OR sent_messages.provider_message_id IS NULL;
+        """;
+
     /// <summary>How long keys are kept; older ones are purged now and then (activity retries happen within minutes).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
@@ -28,34 +44,90 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         return new Releaser(stripe);
     }
 
+    /// <summary>True when the key was sent (the provider answered, or its status webhook confirmed the send).</summary>
     public async Task<bool> WasSentAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         return await database.ReadScalarAsync(
-            "SELECT 1 FROM sent_messages WHERE channel = $channel AND idempotency_key = $key;",
+            "SELECT 1 FROM sent_messages WHERE channel = $channel AND idempotency_key = $key AND confirmed = 1;",
             cancellationToken,
             ("$channel", channel.ToString()),
             ("$key", idempotencyKey)) is not null;
     }
 
-    public async Task RecordSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default)
+    /// <summary>The unconfirmed attempt recorded for the key, or null when there is none (never tried, or already sent).</summary>
+    public async Task<SendAttempt?> GetPendingAttemptAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT owner, COALESCE(attempted_utc, sent_utc) FROM sent_messages
+            WHERE channel = $channel AND idempotency_key = $key AND confirmed = 0;
+            """;
+        command.Parameters.AddWithValue("$channel", channel.ToString());
+        command.Parameters.AddWithValue("$key", idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var owner = reader.GetString(0);
+        return new SendAttempt(owner, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), string.Equals(owner, ProcessOwner, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Records that this process is about to call the provider for the key (committed before the call). A key already
+    /// sent is left alone; an earlier unconfirmed attempt is taken over.
+    /// </summary>
+    public Task RecordAttemptAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var inserted = await database.WriteAsync(
+        return database.WriteAsync(
             writer => writer.Execute(
                 """
-                INSERT OR IGNORE INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc)
-                VALUES ($channel, $key, $pid, $now);
+                INSERT INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc, confirmed, owner, attempted_utc)
+                VALUES ($channel, $key, NULL, $now, 0, $owner, $now)
+                ON CONFLICT (channel, idempotency_key) DO UPDATE SET
+                    owner = excluded.owner, attempted_utc = excluded.attempted_utc, sent_utc = excluded.sent_utc
+                WHERE sent_messages.confirmed = 0;
                 """,
                 ("$channel", channel.ToString()),
                 ("$key", idempotencyKey),
+                ("$now", now),
+                ("$owner", ProcessOwner)),
+            cancellationToken);
+    }
+
+    /// <summary>Marks the key sent after the provider accepted it (creates the row when no attempt was recorded).</summary>
+    public Task RecordSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default) =>
+        MarkSentAsync(channel, idempotencyKey, providerMessageId, cancellationToken);
+
+    /// <summary>
+    /// Marks the key sent because the provider's status webhook (e.g. WhatsApp <c>sent</c> / <c>delivered</c> / <c>read</c>
+    /// carrying <c>biz_opaque_callback_data</c>) proves the message went out. Idempotent; creates the row when the attempt is missing.
+    /// </summary>
+    public Task ConfirmFromStatusAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default) =>
+        MarkSentAsync(channel, idempotencyKey, providerMessageId, cancellationToken);
+
+    private async Task MarkSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var changed = await database.WriteAsync(
+            writer => writer.Execute(
+                SentSql,
+                ("$channel", channel.ToString()),
+                ("$key", idempotencyKey),
                 ("$pid", providerMessageId),
-                ("$now", now)) == 1,
+                ("$now", now),
+                ("$owner", ProcessOwner)) == 1,
             cancellationToken);
 
         // Outside the write above: a write cannot start another write on the same file.
-        if (inserted && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
+        if (changed && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
             await PurgeOlderThanAsync(Retention, cancellationToken);
         }
@@ -83,3 +155,9 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
             cancellationToken);
     }
 }
+
+/// <summary>An unconfirmed send attempt.</summary>
+/// <param name="Owner">The process that recorded it.</param>
+/// <param name="AttemptedUtc">When it was recorded (just before the provider call).</param>
+/// <param name="ByThisProcess">True when this process recorded it (a retry after a failed call in this process).</param>
+public sealed record SendAttempt(string Owner, DateTimeOffset AttemptedUtc, bool ByThisProcess);

@@ -37,4 +37,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6110, Level = LogLevel.Information, Message = "WhatsApp media {MediaId} downloaded ({Bytes} bytes, {MimeType})")]
     public static partial void MediaDownloaded(ILogger logger, string mediaId, long bytes, string mimeType);
+
+    [LoggerMessage(EventId = 6113, Level = LogLevel.Warning, Message = "WhatsApp send of key {Key} has an unconfirmed attempt from {AttemptedUtc} (by another process, or older than the wait); waiting up to {Wait} for Meta's status webhook")]
+    public static partial void WaitingForUnconfirmedSend(ILogger logger, string key, DateTimeOffset attemptedUtc, TimeSpan wait);
+
+    [LoggerMessage(EventId = 6114, Level = LogLevel.Information, Message = "WhatsApp send skipped: key {Key} was confirmed by a status webhook (an earlier attempt went out)")]
+    public static partial void UnconfirmedSendConfirmed(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 6115, Level = LogLevel.Warning, Message = "WhatsApp send of key {Key} still unconfirmed after {Wait}; sending again (at-least-once)")]
+    public static partial void UnconfirmedSendResent(ILogger logger, string key, TimeSpan wait);
 }

@@ -22,6 +22,9 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
+    /// <summary>How often the store is polled for a status-webhook confirmation of an unconfirmed attempt.</summary>
+    private static readonly TimeSpan ConfirmationPollInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly HttpClient _http;
     private readonly WhatsAppOptions _options;
     private readonly ICustomerServiceWindow _window;
@@ -29,6 +32,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
     private readonly OutboundThrottle _throttle;
     private readonly ILogger<WhatsAppCloudClient> _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _timeProvider;
 
     public WhatsAppCloudClient(
         HttpClient http,
@@ -46,6 +50,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         _sent = sent;
         _throttle = throttle;
         _logger = logger;
+        _timeProvider = timeProvider;
         _throttle.Configure(Channel.WhatsApp, _options.MessagesPerSecond, _options.MessagesBurst);
         _pipeline = BuildPipeline(_options, timeProvider, logger);
     }
@@ -54,7 +59,10 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
 
     /// <summary>
     /// Sends a reply: text, buttons (≤ 3 options) or a list (4–10). Outside the customer-service window (or when
-    /// the Graph API answers 131047) the re-engagement template goes instead. A key already sent is skipped.
+    /// the Graph API answers 131047) the re-engagement template goes instead. A key already sent is skipped. Every send
+    /// carries the key as <c>biz_opaque_callback_data</c>, and an attempt is committed before the POST: when a process
+    /// died between Meta's answer and the record, the retry waits (<see cref="WhatsAppOptions.UnconfirmedSendWaitSeconds"/>)
+    /// for Meta's status webhook to confirm the earlier send before sending again.
     /// </summary>
     /// <exception cref="WhatsAppAuthException">The access token was rejected.</exception>
     /// <exception cref="WhatsAppApiException">The Graph API refused the message (after retries when transient).</exception>
@@ -63,9 +71,8 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         ArgumentNullException.ThrowIfNull(message);
         EnsureWhatsApp(message.Channel);
         using var keyLock = await _sent.LockAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
-        if (await _sent.WasSentAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken))
+        if (!await ShouldSendAsync(message.IdempotencyKey, cancellationToken))
         {
-            Log.DuplicateSendSkipped(_logger, message.IdempotencyKey);
             return;
         }
 
@@ -79,9 +86,10 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
             Log.AttachmentsDropped(_logger, message.Reply.Attachments.Count);
         }
 
-        var payload = WhatsAppMessageRenderer.Render(message.GuestId, message.Reply);
+        var payload = WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Render(message.GuestId, message.Reply), message.IdempotencyKey);
         var kind = payload["type"]!.GetValue<string>();
-        var wamid = await SendWithinWindowAsync(message.GuestId, payload, kind, cancellationToken);
+        await _sent.RecordAttemptAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
+        var wamid = await SendWithinWindowAsync(message.GuestId, payload, kind, message.IdempotencyKey, cancellationToken);
         await _sent.RecordSentAsync(Channel.WhatsApp, message.IdempotencyKey, wamid, CancellationToken.None);
     }
 
@@ -148,9 +156,8 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         ArgumentNullException.ThrowIfNull(oggOpus);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         using var keyLock = await _sent.LockAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
-        if (await _sent.WasSentAsync(Channel.WhatsApp, idempotencyKey, cancellationToken))
+        if (!await ShouldSendAsync(idempotencyKey, cancellationToken))
         {
-            Log.DuplicateSendSkipped(_logger, idempotencyKey);
             return;
         }
 
@@ -158,12 +165,15 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         if (_options.EnforceCustomerServiceWindow && !await _window.IsOpenAsync(guestId, cancellationToken))
         {
             Log.WindowClosed(_logger, PiiMask.Contact(guestId), _options.ReengagementTemplateName);
-            wamid = await SendReengagementTemplateAsync(guestId, cancellationToken);
+            await _sent.RecordAttemptAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
+            wamid = await SendKeyedReengagementTemplateAsync(guestId, idempotencyKey, cancellationToken);
         }
         else
         {
             var mediaId = await UploadMediaAsync(oggOpus, "audio/ogg", "voice.ogg", cancellationToken);
-            wamid = await SendWithinWindowAsync(guestId, WhatsAppMessageRenderer.Audio(guestId, mediaId), "audio", cancellationToken, checkWindow: false);
+            var payload = WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Audio(guestId, mediaId), idempotencyKey);
+            await _sent.RecordAttemptAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
+            wamid = await SendWithinWindowAsync(guestId, payload, "audio", idempotencyKey, cancellationToken, checkWindow: false);
         }
 
         await _sent.RecordSentAsync(Channel.WhatsApp, idempotencyKey, wamid, CancellationToken.None);
@@ -226,12 +236,53 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
 
     private Uri MessagesUri => _options.ApiUri($"{_options.PhoneNumberId}/messages");
 
-    private async Task<string?> SendWithinWindowAsync(string guestId, JsonObject payload, string kind, CancellationToken cancellationToken, bool checkWindow = true)
+    /// <summary>
+    /// Under the key lock: false when the key was sent, or when an unconfirmed attempt left by another process (or an
+    /// old one) gets confirmed by a status webhook within <see cref="WhatsAppOptions.UnconfirmedSendWaitSeconds"/>.
+    /// A recent attempt by this process (a retry after a failed POST here) is sent again without waiting.
+    /// </summary>
+    private async Task<bool> ShouldSendAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (await _sent.WasSentAsync(Channel.WhatsApp, idempotencyKey, cancellationToken))
+        {
+            Log.DuplicateSendSkipped(_logger, idempotencyKey);
+            return false;
+        }
+
+        var attempt = await _sent.GetPendingAttemptAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
+        var wait = TimeSpan.FromSeconds(_options.UnconfirmedSendWaitSeconds);
+        if (attempt is null
+            || wait <= TimeSpan.Zero
+            || (attempt.ByThisProcess && _timeProvider.GetUtcNow() - attempt.AttemptedUtc < wait))
+        {
+            return true;
+        }
+
+        Log.WaitingForUnconfirmedSend(_logger, idempotencyKey, attempt.AttemptedUtc, wait);
+
+        // Counted polls, not a clock deadline: the wait stays bounded whatever the injected clock does.
+        var polls = (int)Math.Ceiling(wait / ConfirmationPollInterval);
+        for (var i = 0; i < polls; i++)
+        {
+            await Task.Delay(ConfirmationPollInterval, _timeProvider, cancellationToken);
+            if (await _sent.WasSentAsync(Channel.WhatsApp, idempotencyKey, cancellationToken))
+            {
+                Log.UnconfirmedSendConfirmed(_logger, idempotencyKey);
+                return false;
+            }
+        }
+
+        Log.UnconfirmedSendResent(_logger, idempotencyKey, wait);
+        return true;
+    }
+
+    private async Task<string?> SendWithinWindowAsync(
+        string guestId, JsonObject payload, string kind, string callbackData, CancellationToken cancellationToken, bool checkWindow = true)
     {
         if (checkWindow && _options.EnforceCustomerServiceWindow && !await _window.IsOpenAsync(guestId, cancellationToken))
         {
             Log.WindowClosed(_logger, PiiMask.Contact(guestId), _options.ReengagementTemplateName);
-            return await SendReengagementTemplateAsync(guestId, cancellationToken);
+            return await SendKeyedReengagementTemplateAsync(guestId, callbackData, cancellationToken);
         }
 
         try
@@ -241,9 +292,19 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         catch (WhatsAppApiException ex) when (ex.Code == WhatsAppApiException.ReengagementCode)
         {
             Log.ReengagementRequired(_logger, PiiMask.Contact(guestId), _options.ReengagementTemplateName);
-            return await SendReengagementTemplateAsync(guestId, cancellationToken);
+            return await SendKeyedReengagementTemplateAsync(guestId, callbackData, cancellationToken);
         }
     }
+
+    /// <summary>The re-engagement template of a keyed send, tagged with the key like the message it replaces.</summary>
+    private Task<string?> SendKeyedReengagementTemplateAsync(string guestId, string callbackData, CancellationToken cancellationToken) =>
+        PostMessageAsync(
+            guestId,
+            WhatsAppMessageRenderer.WithCallbackData(
+                WhatsAppMessageRenderer.Template(guestId, _options.ReengagementTemplateName, _options.ReengagementTemplateLanguage),
+                callbackData),
+            "template",
+            cancellationToken);
 
     private async Task<string?> PostMessageAsync(string guestId, JsonObject payload, string kind, CancellationToken cancellationToken)
     {

@@ -12,10 +12,13 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// window → <see cref="IInboundMessageSink"/> (the one exactly-once gate and per-guest rate limit of every channel) →
 /// for accepted messages a best-effort read receipt (queued, sent in the background by <see cref="WhatsAppReadReceipts"/>
 /// so the webhook answers without another Graph round trip).
-/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered.
+/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered;
+/// a sent / delivered / read status carrying <c>biz_opaque_callback_data</c> (our idempotency key) confirms that send in
+/// <see cref="SentMessageStore"/>, so a sender restarted after a kill does not send it again.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
     DeliveryStatusStore statusStore,
+    SentMessageStore sentStore,
     ICustomerServiceWindow window,
     IInboundMessageSink sink,
     WhatsAppReadReceipts readReceipts,
@@ -36,6 +39,12 @@ public sealed class WhatsAppInboundProcessor(
         {
             await statusStore.RecordAsync(
                 Channel.WhatsApp, status.MessageId, status.Status, status.Timestamp, status.Errors.Select(e => e.Code), cancellationToken);
+            if (status.CallbackData is { } key && status.ProvesSent)
+            {
+                await sentStore.ConfirmFromStatusAsync(Channel.WhatsApp, key, status.MessageId, cancellationToken);
+                InboundLog.SendConfirmed(logger, key, status.MessageId, status.Status);
+            }
+
             if (status.IsFailed)
             {
                 var codes = string.Join(",", status.Errors.Select(e => e.Code));
@@ -84,4 +93,7 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Debug, Message = "WhatsApp message {MessageId} is {Status}")]
     public static partial void Status(ILogger logger, string messageId, string status);
+
+    [LoggerMessage(EventId = 6209, Level = LogLevel.Debug, Message = "WhatsApp send {Key} confirmed by status {Status} of {MessageId}")]
+    public static partial void SendConfirmed(ILogger logger, string key, string messageId, string status);
 }

@@ -24,6 +24,9 @@ public static class WhatsAppMessageRenderer
     public const int MaxListButton = 20;
     public const int MaxHeader = 60;
 
+    /// <summary>Meta's limit for <c>biz_opaque_callback_data</c> (echoed in the message's status webhooks).</summary>
+    public const int MaxCallbackData = 512;
+
     /// <summary>Default label of the list button (Spanish, the hotel's first language).</summary>
     public const string DefaultListButton = "Ver opciones";
 
@@ -155,6 +158,35 @@ public static class WhatsAppMessageRenderer
 
     public static JsonObject Audio(string guestId, string mediaId) =>
         Envelope(guestId, "audio", new JsonObject { ["id"] = mediaId });
+
+    /// <summary>
+    /// Tags a send with <c>biz_opaque_callback_data</c> (our idempotency key), which Meta echoes in every status webhook
+    /// of that message, so a send whose answer was lost (process killed) can still be confirmed. Cut to
+    /// <see cref="MaxCallbackData"/> UTF-16 units, never inside a surrogate pair. Returns <paramref name="payload"/>.
+    /// </summary>
+    public static JsonObject WithCallbackData(JsonObject payload, string? callbackData)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (!string.IsNullOrEmpty(callbackData))
+        {
+            payload["biz_opaque_callback_data"] = CallbackData(callbackData);
+        }
+
+        return payload;
+    }
+
+    /// <summary>The <c>biz_opaque_callback_data</c> value sent for <paramref name="idempotencyKey"/> (cut to the limit).</summary>
+    public static string CallbackData(string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        if (idempotencyKey.Length <= MaxCallbackData)
+        {
+            return idempotencyKey;
+        }
+
+        var cut = char.IsHighSurrogate(idempotencyKey[MaxCallbackData - 1]) ? MaxCallbackData - 1 : MaxCallbackData;
+        return idempotencyKey[..cut];
+    }
 
     public static JsonObject MarkAsRead(string messageId) => new()
     {

@@ -77,6 +77,14 @@ public sealed class WhatsAppOptions
     /// <summary>Send a read receipt (blue ticks) for each accepted inbound message.</summary>
     public bool MarkAsRead { get; set; } = true;
 
+    /// <summary>
+    /// When a send of the same key was attempted by another (dead) process, or long ago, and never confirmed: how long
+    /// to wait for Meta's status webhook (which echoes <c>biz_opaque_callback_data</c>) before sending again.
+    /// <c>0</c> sends again at once (at-least-once either way: a reply is never lost).
+    /// </summary>
+    [Range(0, 300)]
+    public int UnconfirmedSendWaitSeconds { get; set; } = 15;
+
     internal Uri ApiUri(string relativePath) =>
         new($"{GraphBaseUrl.TrimEnd('/')}/{GraphVersion.Trim('/')}/{relativePath.TrimStart('/')}", UriKind.Absolute);
 }

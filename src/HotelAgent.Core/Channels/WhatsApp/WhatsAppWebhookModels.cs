@@ -17,14 +17,21 @@ public sealed record WhatsAppWebhookBatch(
 /// <param name="RecipientId">The guest, E.164 (or the raw recipient id when it is not a phone number).</param>
 /// <param name="Timestamp">When the status happened.</param>
 /// <param name="Errors">For <c>failed</c>: the reasons Meta gives.</param>
+/// <param name="CallbackData">
+/// The <c>biz_opaque_callback_data</c> the send carried (our idempotency key), echoed by Meta; null when absent.
+/// </param>
 public sealed record WhatsAppStatusUpdate(
     string MessageId,
     string Status,
     string RecipientId,
     DateTimeOffset Timestamp,
-    IReadOnlyList<WhatsAppStatusError> Errors)
+    IReadOnlyList<WhatsAppStatusError> Errors,
+    string? CallbackData = null)
 {
     public bool IsFailed => string.Equals(Status, "failed", StringComparison.Ordinal);
+
+    /// <summary>True for <c>sent</c>, <c>delivered</c> and <c>read</c>: proof that the message went out.</summary>
+    public bool ProvesSent => Status is "sent" or "delivered" or "read";
 }
 
 /// <summary>An error entry of a failed status.</summary>

@@ -384,7 +384,14 @@ public static class WhatsAppWebhookParser
             }
         }
 
-        return new WhatsAppStatusUpdate(id, state.ToLowerInvariant(), recipient, ParseTimestamp(status, now), errors);
+        var callbackData = GetString(status, "biz_opaque_callback_data");
+        return new WhatsAppStatusUpdate(
+            id,
+            state.ToLowerInvariant(),
+            recipient,
+            ParseTimestamp(status, now),
+            errors,
+            string.IsNullOrEmpty(callbackData) ? null : callbackData);
     }
 
     private static string? ReadMedia(JsonElement content, Dictionary<string, string> context)

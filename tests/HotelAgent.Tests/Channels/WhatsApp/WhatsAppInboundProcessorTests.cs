@@ -187,6 +187,48 @@ public class WhatsAppInboundProcessorTests
     }
 }
 
+public class WhatsAppInboundProcessorStatusConfirmationTests
+{
+    [Theory]
+    [InlineData("sent", true)]
+    [InlineData("delivered", true)]
+    [InlineData("read", true)]
+    [InlineData("failed", false)]
+    public async Task A_signed_status_webhook_with_callback_data_confirms_the_send_unless_it_failed(string status, bool confirms)
+    {
+        await using var host = await WhatsAppTestHost.StartAsync();
+        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SentMessageStore>();
+        await store.RecordAttemptAsync(Channel.WhatsApp, "wamid.IN:3");
+        var body = WhatsAppWebhookSamples.Status("wamid.OUT3", status, "5491155551234", callbackData: "wamid.IN:3");
+        var signature = WhatsAppWebhookSamples.Sign(body);
+        Assert.True(WhatsAppSignature.IsValid(System.Text.Encoding.UTF8.GetBytes(body), signature, "test-app-secret"));
+
+        var result = await host.Services.GetRequiredService<WhatsAppInboundProcessor>()
+            .ProcessAsync(WhatsAppWebhookParser.Parse(body), CancellationToken.None);
+
+        Assert.Equal(1, result.Statuses);
+        Assert.Equal(confirms, await store.WasSentAsync(Channel.WhatsApp, "wamid.IN:3"));
+        Assert.Equal(confirms, await store.GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN:3") is null);
+        Assert.Empty(host.Sink.Messages);
+        Assert.Empty(host.Graph.SentMessages);
+    }
+
+    [Fact]
+    public async Task A_status_without_callback_data_confirms_nothing()
+    {
+        await using var host = await WhatsAppTestHost.StartAsync();
+        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SentMessageStore>();
+        await store.RecordAttemptAsync(Channel.WhatsApp, "wamid.IN:4");
+
+        await host.Services.GetRequiredService<WhatsAppInboundProcessor>().ProcessAsync(
+            WhatsAppWebhookParser.Parse(Payloads.Read("statuses_only.json").Replace("wamid.IN1:0", string.Empty, StringComparison.Ordinal)),
+            CancellationToken.None);
+
+        Assert.False(await store.WasSentAsync(Channel.WhatsApp, "wamid.IN:4"));
+        Assert.NotNull(await store.GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN:4"));
+    }
+}
+
 public class WhatsAppInboundProcessorFailureTests
 {
     [Fact]

@@ -57,4 +57,18 @@ public class WhatsAppMessageRendererTests
         var payload = WhatsAppMessageRenderer.Buttons("+5491155551234", new Reply("¿?") { Options = [new ReplyOption("a", " "), new ReplyOption("b", "B")] });
         Assert.Equal("1", payload["interactive"]!["action"]!["buttons"]![0]!["reply"]!["title"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Callback_data_is_the_key_cut_to_512_without_splitting_a_surrogate_pair()
+    {
+        var payload = WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Text("+5491155551234", "Hola"), "wamid.IN:0");
+        Assert.Equal("wamid.IN:0", payload["biz_opaque_callback_data"]!.GetValue<string>());
+        Assert.Null(WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Text("+5491155551234", "Hola"), null)["biz_opaque_callback_data"]);
+
+        Assert.Equal(new string('k', 512), WhatsAppMessageRenderer.CallbackData(new string('k', 600)));
+        var emojiAtTheEdge = new string('k', 511) + "😀tail";
+        var cut = WhatsAppMessageRenderer.CallbackData(emojiAtTheEdge);
+        Assert.Equal(new string('k', 511), cut);
+        Assert.Equal(512, WhatsAppMessageRenderer.CallbackData(new string('k', 510) + "😀tail").Length);
+    }
 }

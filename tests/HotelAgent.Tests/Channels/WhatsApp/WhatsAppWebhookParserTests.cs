@@ -177,6 +177,8 @@ public class WhatsAppWebhookParserTests
             Assert.Equal("+5491155551234", s.RecipientId);
             Assert.False(s.IsFailed);
             Assert.Empty(s.Errors);
+            Assert.Equal("wamid.IN1:0", s.CallbackData);
+            Assert.True(s.ProvesSent);
         });
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1763740810), batch.Statuses[2].Timestamp);
     }
@@ -187,6 +189,8 @@ public class WhatsAppWebhookParserTests
         var batch = WhatsAppWebhookParser.Parse(Payloads.Read("status_failed.json"));
         var status = Assert.Single(batch.Statuses);
         Assert.True(status.IsFailed);
+        Assert.False(status.ProvesSent);
+        Assert.Null(status.CallbackData);
         var error = Assert.Single(status.Errors);
         Assert.Equal(131047, error.Code);
         Assert.Equal("Re-engagement message", error.Title);

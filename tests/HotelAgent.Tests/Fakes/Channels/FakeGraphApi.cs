@@ -26,6 +26,9 @@ public sealed record FakeSentMessage(string PhoneNumberId, JsonElement Body, str
 {
     public string? To => Str(Body, "to");
 
+    /// <summary>The <c>biz_opaque_callback_data</c> the send carried (our idempotency key), when any.</summary>
+    public string? CallbackData => Str(Body, "biz_opaque_callback_data");
+
     /// <summary><c>text</c>, <c>interactive</c>, <c>template</c>, <c>audio</c>, …</summary>
     public string? Type => Str(Body, "type");
 
@@ -41,6 +44,9 @@ public sealed record FakeSentMessage(string PhoneNumberId, JsonElement Body, str
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
+
+/// <summary>A status webhook the fake delivered (acknowledged with 2xx by the host).</summary>
+public sealed record FakeStatusWebhook(string WamId, string RecipientId, string CallbackData);
 
 /// <summary>A file uploaded to <c>/{version}/{phone-number-id}/media</c>.</summary>
 public sealed record FakeUploadedMedia(
@@ -70,9 +76,51 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private readonly Lock _failureGate = new();
     private readonly Queue<ProgrammedFailure> _sendFailures = new();
     private readonly Queue<ProgrammedFailure> _anyFailures = new();
+    private readonly ConcurrentQueue<FakeStatusWebhook> _statusWebhooks = new();
+    private readonly ConcurrentDictionary<Task, bool> _statusDeliveries = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HttpClient _webhookClient = new() { Timeout = TimeSpan.FromSeconds(5) };
     private int _counter;
 
     private FakeGraphApi(WebApplication app) => _app = app;
+
+    /// <summary>
+    /// Opt-in, like Meta's webhook subscription: after answering a successful send that carries
+    /// <c>biz_opaque_callback_data</c>, POST a signed <c>sent</c> status webhook (wamid, recipient, callback data) to
+    /// <see cref="StatusWebhookUrl"/> in the background, retrying every 500 ms for up to 60 s while the host is
+    /// unreachable or answers non-2xx.
+    /// </summary>
+    public bool StatusWebhooksEnabled { get; set; }
+
+    /// <summary>Where status webhooks go; read at each attempt, so a restarted host (new port) can update it.</summary>
+    public string? StatusWebhookUrl
+    {
+        get => Volatile.Read(ref _statusWebhookUrl);
+        set => Volatile.Write(ref _statusWebhookUrl, value);
+    }
+
+    private string? _statusWebhookUrl;
+
+    /// <summary>The app secret that signs status webhooks (<c>X-Hub-Signature-256</c>).</summary>
+    public string StatusWebhookAppSecret { get; set; } = "test-app-secret";
+
+    /// <summary>Status webhooks the host acknowledged (2xx), in order.</summary>
+    public IReadOnlyList<FakeStatusWebhook> DeliveredStatusWebhooks => [.. _statusWebhooks];
+
+    /// <summary>Waits until <paramref name="count"/> status webhooks were acknowledged.</summary>
+    public async Task WaitForStatusWebhooksAsync(int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (_statusWebhooks.Count < count)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{_statusWebhooks.Count} of {count} status webhooks were acknowledged.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 
     /// <summary>Base URL to put in <c>WhatsApp__GraphBaseUrl</c> (no trailing slash).</summary>
     public string BaseUrl { get; private set; } = string.Empty;
@@ -200,8 +248,63 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_statusDeliveries.Keys);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _webhookClient.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void StartStatusWebhook(string phoneNumberId, string wamid, string recipientId, string callbackData)
+    {
+        var body = WhatsAppWebhookSamples.Status(wamid, "sent", recipientId, callbackData, phoneNumberId: phoneNumberId);
+        var secret = StatusWebhookAppSecret;
+        var token = _stopping.Token;
+        var delivery = Task.Run(() => DeliverStatusWebhookAsync(body, secret, new FakeStatusWebhook(wamid, recipientId, callbackData), token), token);
+        _statusDeliveries[delivery] = true;
+        _ = delivery.ContinueWith(t => _statusDeliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task DeliverStatusWebhookAsync(string body, string appSecret, FakeStatusWebhook webhook, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var signature = WhatsAppWebhookSamples.Sign(body, appSecret);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (StatusWebhookUrl is { } url)
+            {
+                try
+                {
+                    using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    content.Headers.Add("X-Hub-Signature-256", signature);
+                    using var response = await _webhookClient.PostAsync(new Uri(url), content, cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        _statusWebhooks.Enqueue(webhook);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
     }
 
     private void MapRoutes()
@@ -339,6 +442,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
             ["contacts"] = new JsonArray { new JsonObject { ["input"] = to, ["wa_id"] = to } },
             ["messages"] = new JsonArray { message },
         });
+        if (StatusWebhooksEnabled && Str(body, "biz_opaque_callback_data") is { Length: > 0 } callbackData)
+        {
+            StartStatusWebhook(phoneNumberId, wamid, to, callbackData);
+        }
     }
 
     private async Task HandleUploadAsync(HttpContext context, string phoneNumberId)
