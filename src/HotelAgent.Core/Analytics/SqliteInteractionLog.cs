@@ -25,8 +25,6 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
     private readonly AnalyticsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteInteractionLog> _logger;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
 
     public SqliteInteractionLog(
         IOptions<HotelAgentOptions> hotelOptions,
@@ -40,7 +38,12 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         _time = time;
         _logger = logger;
         DatabasePath = Path.Combine(hotelOptions.Value.ResolveDataDirectory(), _options.DatabaseFileName);
-        _database = new SqliteDatabase(DatabasePath);
+        // Schema, then the retention purge, once per instance before the first use.
+        _database = new SqliteDatabase(DatabasePath, initialize: writer =>
+        {
+            writer.ExecuteScript(Schema);
+            Purge(writer);
+        });
         _timeZone = ResolveTimeZone(_options.TimeZone, logger);
     }
 
@@ -58,7 +61,6 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
             throw new ArgumentException("ConversationId looks like a raw contact; pass the hashed conversation id.", nameof(record));
         }
 
-        await EnsureInitializedAsync(cancellationToken);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.Timestamp, _timeZone).DateTime);
 
         var ts = record.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
@@ -90,7 +92,6 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
     public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         ValidateRange(from, to);
-        await EnsureInitializedAsync(cancellationToken);
         var rows = new SortedDictionary<DateOnly, Accumulator>();
         for (var d = from; d <= to; d = d.AddDays(1))
         {
@@ -109,7 +110,6 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
     public async Task<InteractionTotals> GetTotalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         ValidateRange(from, to);
-        await EnsureInitializedAsync(cancellationToken);
         var found = await AggregateAsync(from, to, perDay: false, cancellationToken);
         var acc = found.Values.SingleOrDefault() ?? new Accumulator();
         var s = acc.ToStats(from);
@@ -235,13 +235,9 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
     }
 
     /// <summary>Deletes records older than <see cref="AnalyticsOptions.RetentionDays"/>. Returns the number deleted.</summary>
-    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken);
-        return await PurgeCoreAsync(cancellationToken);
-    }
+    public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default) => _database.WriteAsync(Purge, cancellationToken);
 
-    private async Task<int> PurgeCoreAsync(CancellationToken cancellationToken)
+    private int Purge(SqliteWriter writer)
     {
         if (_options.RetentionDays <= 0)
         {
@@ -249,9 +245,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         }
 
         var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays).ToString("O", CultureInfo.InvariantCulture);
-        var deleted = await _database.WriteAsync(
-            writer => writer.Execute("DELETE FROM interactions WHERE ts < $cutoff", ("$cutoff", cutoff)),
-            cancellationToken);
+        var deleted = writer.Execute("DELETE FROM interactions WHERE ts < $cutoff", ("$cutoff", cutoff));
         if (deleted > 0)
         {
             Log.Purged(_logger, deleted, _options.RetentionDays);
@@ -260,46 +254,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         return deleted;
     }
 
-    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            await _database.WriteAsync(
-                writer =>
-                {
-                    // journal_mode=WAL is set when the writer opens.
-                    using var command = writer.Connection.CreateCommand();
-                    command.Transaction = writer.Transaction;
-                    command.CommandText = Schema;
-                    return command.ExecuteNonQuery();
-                },
-                cancellationToken);
-
-            await PurgeCoreAsync(cancellationToken);
-            _initialized = true;
-        }
-        finally
-        {
-            _initLock.Release();
-        }
-    }
-
-    public void Dispose()
-    {
-        _database.Dispose();
-        _initLock.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS interactions (

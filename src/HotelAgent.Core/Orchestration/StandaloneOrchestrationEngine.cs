@@ -67,7 +67,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
     private readonly Channel<ActivityWorkItem> _activityQueue = Channel.CreateUnbounded<ActivityWorkItem>();
     private volatile bool _disposed;
-    private int _initialized;
 
     public StandaloneOrchestrationEngine(string databasePath, OrchestrationExecutor executor, ActivityDispatcher activities,
         StandaloneEngineOptions? options = null, TimeProvider? timeProvider = null, ILogger<StandaloneOrchestrationEngine>? logger = null)
@@ -80,7 +79,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         _options = options ?? new StandaloneEngineOptions();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _db = new SqliteDatabase(DatabasePath, _options.DurableAgainstPowerLoss);
+        _db = new SqliteDatabase(DatabasePath, _options.DurableAgainstPowerLoss, CreateSchema);
     }
 
     public string DatabasePath { get; }
@@ -94,7 +93,7 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await EnsureInitializedAsync(stoppingToken).ConfigureAwait(false);
+        await _db.EnsureInitializedAsync(stoppingToken).ConfigureAwait(false);
         var pending = await LoadPendingActivitiesAsync(stoppingToken).ConfigureAwait(false);
         foreach (var item in pending)
         {
@@ -614,7 +613,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orchestratorName);
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = NowMs();
         var input = NormalizeJson(inputJson);
         await WriteAsync(w =>
@@ -660,7 +658,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     private async Task<bool> EnqueueForActiveAsync(string instanceId, EventRaisedEvent? raised, ExecutionTerminatedEvent? terminated, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        await EnsureInitializedAsync(ct).ConfigureAwait(false);
         var nowMs = NowMs();
         var ok = await WriteAsync(w =>
         {
@@ -693,7 +690,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     public async Task<OrchestrationStatusInfo?> GetStatusAsync(string instanceId, bool showHistory = false, CancellationToken cancellationToken = default)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
@@ -732,7 +728,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
     public async Task<IReadOnlyList<OrchestrationStatusInfo>> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var sql = new StringBuilder($"SELECT {InstanceRow.Columns} FROM instances WHERE 1=1");
         var args = new List<(string, object?)>();
         if (query.RuntimeStatus is { Count: > 0 } statuses)
@@ -780,7 +775,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     public async Task<bool> PurgeAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         return await WriteAsync(w =>
         {
             var row = ReadInstance(w, instanceId);
@@ -813,35 +807,22 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private async Task EnsureInitializedAsync(CancellationToken ct)
-    {
-        if (Volatile.Read(ref _initialized) == 1)
-        {
-            return;
-        }
-
-        await _db.WriteAsync(w =>
-        {
-            Exec(w, """
-                CREATE TABLE IF NOT EXISTS instances(
-                  instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status INTEGER NOT NULL,
-                  input TEXT, output TEXT, custom_status TEXT, failure TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS history(
-                  instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event BLOB NOT NULL, PRIMARY KEY(instance_id, seq));
-                CREATE TABLE IF NOT EXISTS inbox(
-                  id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
-                  visible_at INTEGER NOT NULL, kind INTEGER NOT NULL, event BLOB NOT NULL);
-                CREATE INDEX IF NOT EXISTS ix_inbox_instance ON inbox(instance_id, prio, id);
-                CREATE INDEX IF NOT EXISTS ix_inbox_visible ON inbox(visible_at);
-                CREATE TABLE IF NOT EXISTS activities(
-                  id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
-                  task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT);
-                CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
-                """);
-            return true;
-        }, ct).ConfigureAwait(false);
-        Volatile.Write(ref _initialized, 1);
-    }
+    private static void CreateSchema(SqliteWriter w) => w.ExecuteScript("""
+            CREATE TABLE IF NOT EXISTS instances(
+              instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL, status INTEGER NOT NULL,
+              input TEXT, output TEXT, custom_status TEXT, failure TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS history(
+              instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event BLOB NOT NULL, PRIMARY KEY(instance_id, seq));
+            CREATE TABLE IF NOT EXISTS inbox(
+              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
+              visible_at INTEGER NOT NULL, kind INTEGER NOT NULL, event BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_inbox_instance ON inbox(instance_id, prio, id);
+            CREATE INDEX IF NOT EXISTS ix_inbox_visible ON inbox(visible_at);
+            CREATE TABLE IF NOT EXISTS activities(
+              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
+              task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT);
+            CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
+            """);
 
     private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _db.OpenReadConnectionAsync(ct);
 
@@ -860,19 +841,8 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
         }, ct);
     }
 
-    private static SqliteCommand Command(SqliteConnection conn, string sql, params (string Name, object? Value)[] args)
-    {
-        var cmd = conn.CreateCommand();
-#pragma warning disable CA2100 // SQL text is built from constants; values are parameters.
-        cmd.CommandText = sql;
-#pragma warning restore CA2100
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
+    private static SqliteCommand Command(SqliteConnection conn, string sql, params (string Name, object? Value)[] args) =>
+        SqliteCommands.Create(conn, sql, args);
 
     private static int Exec(SqliteWriter w, string sql, params (string Name, object? Value)[] args) => w.Execute(sql, args);
 
@@ -909,7 +879,6 @@ public sealed class StandaloneOrchestrationEngine : BackgroundService, IDurableC
 
     private async Task<int> SignalDueInstancesAsync(CancellationToken ct)
     {
-        await EnsureInitializedAsync(ct).ConfigureAwait(false);
         var ids = new List<string>();
         var conn = await OpenAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))

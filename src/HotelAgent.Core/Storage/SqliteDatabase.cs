@@ -18,7 +18,9 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private readonly string _pragmas;
+    private readonly Action<SqliteWriter>? _initialize;
     private SqliteWriter? _writer; // guarded by _writeGate
+    private volatile bool _initialized;
     private volatile bool _disposed;
 
     /// <param name="filePath">The database file (created with its folder when missing).</param>
@@ -26,7 +28,11 @@ public sealed class SqliteDatabase : IDisposable
     /// False: <c>synchronous=NORMAL</c> — in WAL mode every commit survives a process crash or kill; the last commits
     /// may be lost on an OS crash or power cut. True: <c>synchronous=FULL</c> (an fsync per commit).
     /// </param>
-    public SqliteDatabase(string filePath, bool durableAgainstPowerLoss = false)
+    /// <param name="initialize">
+    /// The owner's schema set-up (<c>CREATE TABLE IF NOT EXISTS ...</c>, additive migrations), run once per instance in its
+    /// own write transaction before the first write or read; a failure is rolled back and retried on the next use.
+    /// </param>
+    public SqliteDatabase(string filePath, bool durableAgainstPowerLoss = false, Action<SqliteWriter>? initialize = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
         FilePath = Path.GetFullPath(filePath);
@@ -42,6 +48,8 @@ public sealed class SqliteDatabase : IDisposable
         _readConnectionString = builder.ToString();
         builder.Pooling = false; // the writer lives as long as this instance; disposing it releases the file
         _writeConnectionString = builder.ToString();
+        _initialize = initialize;
+        _initialized = initialize is null;
         _pragmas = durableAgainstPowerLoss
             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
@@ -56,6 +64,7 @@ public sealed class SqliteDatabase : IDisposable
     public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
@@ -86,6 +95,12 @@ public sealed class SqliteDatabase : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var writer = _writer ??= OpenWriter();
+            if (!_initialized)
+            {
+                Run(writer, _initialize!);
+                _initialized = true;
+            }
+
             writer.Begin();
             try
             {
@@ -104,6 +119,10 @@ public sealed class SqliteDatabase : IDisposable
             _writeGate.Release();
         }
     }
+
+    /// <summary>Runs the owner's schema set-up now unless it already ran (otherwise the first write or read does).</summary>
+    public Task EnsureInitializedAsync(CancellationToken cancellationToken = default) =>
+        _initialized ? Task.CompletedTask : WriteAsync(static _ => true, cancellationToken);
 
     /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>
     public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default)
@@ -133,6 +152,21 @@ public sealed class SqliteDatabase : IDisposable
             {
                 _writeGate.Release();
             }
+        }
+    }
+
+    private static void Run(SqliteWriter writer, Action<SqliteWriter> work)
+    {
+        writer.Begin();
+        try
+        {
+            work(writer);
+            writer.Commit();
+        }
+        catch
+        {
+            writer.Rollback();
+            throw;
         }
     }
 
@@ -176,25 +210,25 @@ public sealed class SqliteWriter : IDisposable
     {
         if (!_statements.TryGetValue(sql, out var command))
         {
-            command = Connection.CreateCommand();
-#pragma warning disable CA2100 // SQL text comes from the calling store's constants; values are parameters.
-            command.CommandText = sql;
-#pragma warning restore CA2100
+            command = SqliteCommands.Create(Connection, sql);
             _statements[sql] = command;
         }
 
         command.Transaction = _transaction;
-        command.Parameters.Clear();
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
+        SqliteCommands.Bind(command, args);
         return command;
     }
 
     /// <summary>Executes a cached statement; returns the number of rows changed.</summary>
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> args) => Command(sql, args).ExecuteNonQuery();
+
+    /// <summary>Executes a one-off script (a schema, a migration) without caching its statement.</summary>
+    public int ExecuteScript(string sql)
+    {
+        using var command = SqliteCommands.Create(Connection, sql);
+        command.Transaction = _transaction;
+        return command.ExecuteNonQuery();
+    }
 
     /// <summary>Executes a cached statement; returns the first column of the first row (null when none).</summary>
     public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> args)

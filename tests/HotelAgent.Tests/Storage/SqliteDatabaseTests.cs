@@ -219,4 +219,29 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         return count;
     }
+
+    [Fact]
+    public async Task The_schema_set_up_runs_once_before_the_first_read_and_a_failed_one_is_retried()
+    {
+        var runs = 0;
+        var failFirst = true;
+        using var db = new SqliteDatabase(DbPath, initialize: w =>
+        {
+            runs++;
+            w.ExecuteScript("CREATE TABLE IF NOT EXISTS items (id TEXT PRIMARY KEY);");
+            if (failFirst)
+            {
+                failFirst = false;
+                throw new InvalidOperationException("migration failed");
+            }
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.OpenReadConnectionAsync());
+        Assert.Equal(0, await ReadLongAsync(db, "SELECT COUNT(*) FROM items")); // retried, and the table exists now
+        await db.WriteAsync(w => w.Execute("INSERT INTO items (id) VALUES ('a');"));
+        await db.EnsureInitializedAsync();
+
+        Assert.Equal(2, runs);
+        Assert.Equal(1, await ReadLongAsync(db, "SELECT COUNT(*) FROM items"));
+    }
 }

@@ -57,8 +57,6 @@ public sealed class ChannelsDatabase : IDisposable
         """;
 
     private readonly SqliteDatabase _database;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
 
     public ChannelsDatabase(IOptions<HotelAgentOptions> options)
         : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName))
@@ -69,7 +67,7 @@ public sealed class ChannelsDatabase : IDisposable
     public ChannelsDatabase(string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
-        _database = new SqliteDatabase(filePath);
+        _database = new SqliteDatabase(filePath, initialize: CreateSchema);
     }
 
     public string FilePath => _database.FilePath;
@@ -79,33 +77,17 @@ public sealed class ChannelsDatabase : IDisposable
     /// with the schema in place. Do not call another write of this file from inside <paramref name="work"/> (it would wait
     /// for itself).
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken)
-    {
-        await EnsureInitializedAsync(cancellationToken);
-        return await _database.WriteAsync(work, cancellationToken);
-    }
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken) => _database.WriteAsync(work, cancellationToken);
 
     /// <summary>A pooled read connection with the schema in place (dispose it).</summary>
-    public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
-    {
-        await EnsureInitializedAsync(cancellationToken);
-        return await _database.OpenReadConnectionAsync(cancellationToken);
-    }
+    public Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) => _database.OpenReadConnectionAsync(cancellationToken);
 
     /// <summary>Runs one read statement on a pooled read connection and returns its first value (null when none).</summary>
     public async Task<object?> ReadScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // SQL text comes from the calling store's constants; values are parameters.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
+        using var command = SqliteCommands.Create(connection, sql, args);
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is DBNull ? null : result;
     }
@@ -123,11 +105,7 @@ public sealed class ChannelsDatabase : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _database.Dispose();
-        _initLock.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     private static void AddColumnIfMissing(SqliteWriter writer, string table, string column, string definition)
     {
@@ -136,54 +114,20 @@ public sealed class ChannelsDatabase : IDisposable
         probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
         if (Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
-            using var alter = writer.Connection.CreateCommand();
-            alter.Transaction = writer.Transaction;
-            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition};";
-            alter.ExecuteNonQuery();
+            writer.ExecuteScript($"ALTER TABLE {table} ADD COLUMN {column} {definition};");
         }
     }
 
-    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    /// <summary>The schema and its additive migrations, once per instance (journal_mode=WAL and synchronous=NORMAL are set when the writer opens).</summary>
+    private static void CreateSchema(SqliteWriter writer)
     {
-        if (_initialized)
-        {
-            return;
-        }
+        writer.ExecuteScript(Schema);
+        AddColumnIfMissing(writer, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1");
+        AddColumnIfMissing(writer, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''");
 
-        await _initLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            // One write transaction on the shared writer (journal_mode=WAL and synchronous=NORMAL are set when it opens).
-            await _database.WriteAsync(
-                writer =>
-                {
-                    using (var command = writer.Connection.CreateCommand())
-                    {
-                        command.Transaction = writer.Transaction;
-                        command.CommandText = Schema;
-                        command.ExecuteNonQuery();
-                    }
-
-                    AddColumnIfMissing(writer, "processed_messages", "completed", "INTEGER NOT NULL DEFAULT 1");
-                    AddColumnIfMissing(writer, "processed_messages", "owner", "TEXT NOT NULL DEFAULT ''");
-
-                    // Send attempts (committed before the provider call): rows of older files are confirmed sends.
-                    AddColumnIfMissing(writer, "sent_messages", "confirmed", "INTEGER NOT NULL DEFAULT 1");
-                    AddColumnIfMissing(writer, "sent_messages", "owner", "TEXT NOT NULL DEFAULT ''");
-                    AddColumnIfMissing(writer, "sent_messages", "attempted_utc", "INTEGER");
-                    return true;
-                },
-                cancellationToken);
-            _initialized = true;
-        }
-        finally
-        {
-            _initLock.Release();
-        }
+        // Send attempts (committed before the provider call): rows of older files are confirmed sends.
+        AddColumnIfMissing(writer, "sent_messages", "confirmed", "INTEGER NOT NULL DEFAULT 1");
+        AddColumnIfMissing(writer, "sent_messages", "owner", "TEXT NOT NULL DEFAULT ''");
+        AddColumnIfMissing(writer, "sent_messages", "attempted_utc", "INTEGER");
     }
 }

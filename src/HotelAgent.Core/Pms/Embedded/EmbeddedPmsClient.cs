@@ -25,8 +25,6 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     private readonly SqliteDatabase _database;
     private readonly string _path;
     private readonly string _referencePrefix;
-    private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
 
     public EmbeddedPmsClient(string databasePath, HotelProfile profile, TimeProvider time, ILogger<EmbeddedPmsClient>? logger = null, string? referencePrefix = null)
     {
@@ -37,7 +35,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         _policy = new CancellationPolicy(profile, time);
         _path = Path.GetFullPath(databasePath);
         _referencePrefix = string.IsNullOrWhiteSpace(referencePrefix) ? ReservationReference.PrefixFromHotelName(profile.Name) : referencePrefix;
-        _database = new SqliteDatabase(_path);
+        _database = new SqliteDatabase(_path, initialize: SyncSchemaAndRoomTypes);
     }
 
     public string DatabasePath => _path;
@@ -102,7 +100,6 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reservation.Contact);
         reservation.ToStay().Validate();
 
-        await EnsureInitializedAsync(cancellationToken);
         Action? afterCommit = null;
         var result = await _database.WriteAsync(async writer =>
         {
@@ -211,7 +208,6 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentNullException.ThrowIfNull(change);
         ArgumentException.ThrowIfNullOrWhiteSpace(change.IdempotencyKey);
 
-        await EnsureInitializedAsync(cancellationToken);
         Action? afterCommit = null;
         var result = await _database.WriteAsync(async writer =>
         {
@@ -271,7 +267,6 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
 
-        await EnsureInitializedAsync(cancellationToken);
         Action? afterCommit = null;
         var result = await _database.WriteAsync(async writer =>
         {
@@ -316,11 +311,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         return result;
     }
 
-    public void Dispose()
-    {
-        _database.Dispose();
-        _initLock.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     private static void ValidateRange(DateOnly from, DateOnly to)
     {
@@ -418,13 +409,11 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
 
     private static async Task<List<Reservation>> QueryReservationsAsync(SqliteConnection connection, SqliteTransaction? tx, string whereAndOrder, IReadOnlyList<object?> args, CancellationToken ct)
     {
-        await using var cmd = connection.CreateCommand();
+        await using var cmd = SqliteCommands.Create(
+            connection,
+            "SELECT reference, guest_name, contact, email, channel, room_type, check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at FROM reservations " + whereAndOrder,
+            SqliteCommands.Positional(args));
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT reference, guest_name, contact, email, channel, room_type, check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at FROM reservations " + whereAndOrder;
-        for (var i = 0; i < args.Count; i++)
-        {
-            cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
-        }
 
         var result = new List<Reservation>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -495,13 +484,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     private static void Execute(SqliteWriter writer, string sql, IReadOnlyList<object?> args, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var parameters = new (string Name, object? Value)[args.Count];
-        for (var i = 0; i < args.Count; i++)
-        {
-            parameters[i] = ("$p" + i.ToString(CultureInfo.InvariantCulture), args[i]);
-        }
-
-        writer.Execute(sql, parameters);
+        writer.Execute(sql, SqliteCommands.Positional(args));
     }
 
     private static string D(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
@@ -509,63 +492,32 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     private static string M(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A pooled read connection (WAL readers never wait for the writer), with the schema in place.</summary>
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _database.OpenReadConnectionAsync(ct);
+
+    /// <summary>Creates the schema (WAL) and syncs room types from the hotel profile now (otherwise the first use does). Runs once per instance.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _database.EnsureInitializedAsync(cancellationToken);
+
+    /// <summary>The schema and the room types of the hotel profile, in the first write transaction of the file's writer.</summary>
+    private void SyncSchemaAndRoomTypes(SqliteWriter writer)
     {
-        await EnsureInitializedAsync(ct);
-        return await _database.OpenReadConnectionAsync(ct);
-    }
-
-    private Task EnsureInitializedAsync(CancellationToken ct) => _initialized ? Task.CompletedTask : InitializeAsync(ct);
-
-    /// <summary>Creates the schema (WAL) and syncs room types from the hotel profile. Runs once per instance.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await _initLock.WaitAsync(cancellationToken);
-        try
+        writer.ExecuteScript(Schema);
+        Execute(writer, "UPDATE room_types SET active = 0", [], CancellationToken.None);
+        var sort = 0;
+        foreach (var rt in _profile.RoomTypes)
         {
-            if (_initialized)
-            {
-                return;
-            }
-
-            // One write transaction on the file's single writer (journal_mode=WAL is set when it opens).
-            await _database.WriteAsync(
-                writer =>
-                {
-                    using (var schema = writer.Connection.CreateCommand())
-                    {
-                        schema.Transaction = writer.Transaction;
-                        schema.CommandText = Schema;
-                        schema.ExecuteNonQuery();
-                    }
-
-                    Execute(writer, "UPDATE room_types SET active = 0", [], cancellationToken);
-                    var sort = 0;
-                    foreach (var rt in _profile.RoomTypes)
-                    {
-                        Execute(writer, """
-                            INSERT INTO room_types(code, name, description, capacity, inventory, nightly_rate, currency, includes, sort, active)
-                            VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, 1)
-                            ON CONFLICT(code) DO UPDATE SET name = excluded.name, description = excluded.description, capacity = excluded.capacity,
-                                inventory = excluded.inventory, nightly_rate = excluded.nightly_rate, currency = excluded.currency,
-                                includes = excluded.includes, sort = excluded.sort, active = 1
-                            """,
-                            [rt.Code.Trim().ToLowerInvariant(), rt.Name, rt.Description, rt.Capacity, Math.Max(0, rt.Inventory), M(rt.NightlyRate), _profile.Currency,
-                             JsonSerializer.Serialize(rt.Includes), sort++],
-                            cancellationToken);
-                    }
-
-                    return sort;
-                },
-                cancellationToken);
-
-            _initialized = true;
-            Log.EmbeddedReady(_logger, _path, _profile.RoomTypes.Count);
+            Execute(writer, """
+                INSERT INTO room_types(code, name, description, capacity, inventory, nightly_rate, currency, includes, sort, active)
+                VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, 1)
+                ON CONFLICT(code) DO UPDATE SET name = excluded.name, description = excluded.description, capacity = excluded.capacity,
+                    inventory = excluded.inventory, nightly_rate = excluded.nightly_rate, currency = excluded.currency,
+                    includes = excluded.includes, sort = excluded.sort, active = 1
+                """,
+                [rt.Code.Trim().ToLowerInvariant(), rt.Name, rt.Description, rt.Capacity, Math.Max(0, rt.Inventory), M(rt.NightlyRate), _profile.Currency,
+                 JsonSerializer.Serialize(rt.Includes), sort++],
+                CancellationToken.None);
         }
-        finally
-        {
-            _initLock.Release();
-        }
+
+        Log.EmbeddedReady(_logger, _path, _profile.RoomTypes.Count);
     }
 
     private const string Schema = """

@@ -26,20 +26,14 @@ public sealed class QloAppsBookingIndex : IDisposable
         """;
 
     private readonly SqliteDatabase _database;
-    private readonly SemaphoreSlim _init = new(1, 1);
-    private volatile bool _ready;
 
     public QloAppsBookingIndex(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _database = new SqliteDatabase(databasePath);
+        _database = new SqliteDatabase(databasePath, initialize: writer => writer.ExecuteScript(Schema));
     }
 
-    public void Dispose()
-    {
-        _database.Dispose();
-        _init.Dispose();
-    }
+    public void Dispose() => _database.Dispose();
 
     public async Task<QloAppsIndexedBooking?> FindByKeyAsync(string idempotencyKey, CancellationToken ct)
     {
@@ -104,12 +98,10 @@ public sealed class QloAppsBookingIndex : IDisposable
     private async Task<List<QloAppsIndexedBooking>> QueryAsync(string where, object?[] args, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT id_order, idempotency_key, guest_name, contact, email, channel, status, created_at, cancelled_at FROM bookings " + where;
-        for (var i = 0; i < args.Length; i++)
-        {
-            cmd.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), args[i] ?? DBNull.Value);
-        }
+        await using var cmd = SqliteCommands.Create(
+            connection,
+            "SELECT id_order, idempotency_key, guest_name, contact, email, channel, status, created_at, cancelled_at FROM bookings " + where,
+            SqliteCommands.Positional(args));
 
         var result = new List<QloAppsIndexedBooking>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -130,52 +122,8 @@ public sealed class QloAppsBookingIndex : IDisposable
         return result;
     }
 
-    private async Task ExecuteAsync(string sql, object?[] args, CancellationToken ct)
-    {
-        await EnsureReadyAsync(ct);
-        var parameters = new (string Name, object? Value)[args.Length];
-        for (var i = 0; i < args.Length; i++)
-        {
-            parameters[i] = ("$p" + i.ToString(CultureInfo.InvariantCulture), args[i]);
-        }
+    private Task ExecuteAsync(string sql, object?[] args, CancellationToken ct) =>
+        _database.WriteAsync(writer => writer.Execute(sql, SqliteCommands.Positional(args)), ct);
 
-        await _database.WriteAsync(writer => writer.Execute(sql, parameters), ct);
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
-    {
-        await EnsureReadyAsync(ct);
-        return await _database.OpenReadConnectionAsync(ct);
-    }
-
-    private async Task EnsureReadyAsync(CancellationToken ct)
-    {
-        if (_ready)
-        {
-            return;
-        }
-
-        await _init.WaitAsync(ct);
-        try
-        {
-            if (!_ready)
-            {
-                // journal_mode=WAL is set when the writer opens.
-                await _database.WriteAsync(
-                    writer =>
-                    {
-                        using var cmd = writer.Connection.CreateCommand();
-                        cmd.Transaction = writer.Transaction;
-                        cmd.CommandText = Schema;
-                        return cmd.ExecuteNonQuery();
-                    },
-                    ct);
-                _ready = true;
-            }
-        }
-        finally
-        {
-            _init.Release();
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken ct) => _database.OpenReadConnectionAsync(ct);
 }
