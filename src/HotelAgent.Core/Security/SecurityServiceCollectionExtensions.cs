@@ -17,8 +17,10 @@ public static class SecurityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        // Process-wide (ids are derived inside deterministic orchestration code): a configured real key replaces the
+        // development key once at start; the development key itself is the default already and never overrides a real one.
         var key = configuration[$"{SecurityOptions.SectionName}:{nameof(SecurityOptions.ConversationIdKey)}"];
-        if (!string.IsNullOrWhiteSpace(key))
+        if (!string.IsNullOrWhiteSpace(key) && !string.Equals(key, ConversationIds.DevelopmentKey, StringComparison.Ordinal))
         {
             ConversationIds.UseKey(key);
         }

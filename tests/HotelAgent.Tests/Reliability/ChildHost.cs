@@ -59,6 +59,7 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
         info.Environment["WhatsApp__PhoneNumberId"] = "106540352242922";
         info.Environment["WhatsApp__UnconfirmedSendWaitSeconds"] = UnconfirmedSendWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Staff__ApiKey"] = StaffKey;
+        info.Environment["Security__ConversationIdKey"] = Fakes.Hosting.TestSecrets.ConversationIdKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, _) => { };
