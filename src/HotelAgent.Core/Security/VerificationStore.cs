@@ -45,6 +45,8 @@ public sealed class VerificationStore : IDisposable
 
     public VerificationStore(string filePath) => _database = new SqliteDatabase(filePath, initialize: w => w.ExecuteScript(Schema));
 
+    public string FilePath => _database.FilePath;
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (checks and changes stay atomic).</summary>
     public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken) => _database.WriteAsync(work, cancellationToken);
 

@@ -31,6 +31,14 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>The child's resident memory now (<c>VmRSS</c> of /proc), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("The child host is not running.");
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public async Task StartAsync()
     {
         var port = FreePort();
