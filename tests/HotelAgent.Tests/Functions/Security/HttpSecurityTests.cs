@@ -74,6 +74,27 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_webhook_body_handed_over_already_read_by_the_functions_host_is_capped_too()
+    {
+        var function = _host.Services.GetServices<IFunction>().OfType<HotelAgent.Functions.Functions.WhatsApp.WhatsAppWebhookFunction>().Single();
+        var body = new byte[HotelAgent.Core.Security.InputLimits.MaxWebhookBodyBytes + 1];
+        var request = new FunctionHttpRequest
+        {
+            Method = "POST",
+            Url = new Uri("http://localhost/api/webhooks/whatsapp"),
+            Headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["X-Hub-Signature-256"] = [HotelAgent.Core.Channels.WhatsApp.WhatsAppSignature.Compute(body, StandaloneHost.AppSecret)],
+            },
+            Body = body,
+        };
+
+        var response = await function.RunAsync(request, new FunctionContext("WhatsAppWebhook", "inv-1") { UnderHost = true }, CancellationToken.None);
+
+        Assert.Equal(413, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_staff_reply_with_invalid_utf8_is_400()
     {
         using var http = _host.CreateClient();
