@@ -21,12 +21,7 @@ public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _graph = await FakeGraphApi.StartAsync();
-        var settings = ConversationEndToEndTests.Settings(_graph);
-
-        // One test client opens many sessions: room for them (the limits themselves are tested in WebChatEndpointsTests).
-        settings["WebChat:NewSessionsPerClientBurst"] = "50";
-        settings["WebChat:ClientBurst"] = "200";
-        _host = await StandaloneHost.StartAsync(settings);
+        _host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(_graph));
     }
 
     public async Task DisposeAsync()

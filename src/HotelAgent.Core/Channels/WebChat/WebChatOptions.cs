@@ -32,31 +32,31 @@ public sealed class WebChatOptions
 
     /// <summary>Messages one client address may post at once (all its sessions), then <see cref="ClientPerMinute"/>.</summary>
     [Range(1, 100_000)]
-    public int ClientBurst { get; set; } = 30;
+    public int ClientBurst { get; set; } = 60;
 
     [Range(0.1, 1_000_000)]
-    public double ClientPerMinute { get; set; } = 120;
+    public double ClientPerMinute { get; set; } = 300;
 
     /// <summary>New sessions one client address may open at once, then <see cref="NewSessionsPerClientPerMinute"/>.</summary>
     [Range(1, 100_000)]
-    public int NewSessionsPerClientBurst { get; set; } = 5;
+    public int NewSessionsPerClientBurst { get; set; } = 20;
 
     [Range(0.1, 1_000_000)]
-    public double NewSessionsPerClientPerMinute { get; set; } = 10;
+    public double NewSessionsPerClientPerMinute { get; set; } = 30;
 
     /// <summary>New sessions from all addresses together at once, then <see cref="NewSessionsPerMinute"/>.</summary>
     [Range(1, 100_000)]
-    public int NewSessionsBurst { get; set; } = 50;
+    public int NewSessionsBurst { get; set; } = 100;
 
     [Range(0.1, 1_000_000)]
-    public double NewSessionsPerMinute { get; set; } = 300;
+    public double NewSessionsPerMinute { get; set; } = 600;
 
     /// <summary>Reads (long polls) one client address may make at once, then <see cref="ReadsPerMinute"/>.</summary>
     [Range(1, 100_000)]
-    public int ReadBurst { get; set; } = 60;
+    public int ReadBurst { get; set; } = 120;
 
     [Range(0.1, 1_000_000)]
-    public double ReadsPerMinute { get; set; } = 600;
+    public double ReadsPerMinute { get; set; } = 1200;
 
     /// <summary>Sessions kept in memory; past it the least recently used are forgotten, and new ones refused while all are recent.</summary>
     [Range(10, 1_000_000)]
