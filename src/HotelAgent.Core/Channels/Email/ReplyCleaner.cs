@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HotelAgent.Core.Channels.Gmail.Mime;
+namespace HotelAgent.Core.Channels.Email;
 
 /// <summary>
 /// Keeps only what the guest wrote in a reply: cuts at the quoted-history header ("El ... escribió:",
@@ -38,7 +38,7 @@ public static partial class ReplyCleaner
             kept.RemoveAt(kept.Count - 1);
         }
 
-        return HtmlToText.Tidy(string.Join('\n', kept));
+        return HtmlText.Tidy(string.Join('\n', kept));
     }
 
     private static bool IsQuoteHeader(string[] lines, int i)

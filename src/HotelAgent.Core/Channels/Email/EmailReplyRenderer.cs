@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using HotelAgent.Core.Messaging;
 
-namespace HotelAgent.Core.Channels.Gmail;
+namespace HotelAgent.Core.Channels.Email;
 
 /// <summary>Renders a channel-agnostic <see cref="Reply"/> as the text and HTML bodies of an email.</summary>
-public static class GmailReplyRenderer
+public static class EmailReplyRenderer
 {
     /// <summary>Text, then the options title and the options as a numbered list ("1. Title - description").</summary>
     public static string RenderText(Reply reply)
