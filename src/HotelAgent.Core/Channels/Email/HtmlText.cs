@@ -154,13 +154,9 @@ public static class HtmlText
 
             var paragraph = ParagraphBlocks.Contains(name);
             var line = LineBlocks.Contains(name);
-            if (paragraph)
+            if (paragraph || line)
             {
-                _sb.Append("\n\n");
-            }
-            else if (line)
-            {
-                _sb.Append('\n');
+                Break(paragraph ? 2 : 1);
             }
 
             if (name == "li")
@@ -180,14 +176,22 @@ public static class HtmlText
             Walk(element);
             _pre -= name == "pre" ? 1 : 0;
 
-            if (paragraph)
+            if (paragraph || line)
             {
-                _sb.Append("\n\n");
+                Break(paragraph ? 2 : 1);
             }
-            else if (line)
+        }
+
+        /// <summary>Ends the current line, with <paramref name="newlines"/> - 1 blank lines, unless the text already does.</summary>
+        private void Break(int newlines)
+        {
+            var trailing = 0;
+            for (var i = _sb.Length - 1; i >= 0 && _sb[i] is '\n' or ' '; i--)
             {
-                _sb.Append('\n');
+                trailing += _sb[i] == '\n' ? 1 : 0;
             }
+
+            _sb.Append('\n', Math.Max(0, newlines - trailing));
         }
 
         private void AppendText(string data)
