@@ -138,7 +138,7 @@ public sealed class EmailPoller(
 
             tally.Fetched++;
             var headers = HeadersOnly(summary.Headers);
-            sender = PiiMask.Contact(GuestEmailReader.GuestAddress(headers)?.Address);
+            sender = PiiMask.Contact(GuestEmailReader.GuestAddress(headers)?.Address.ToLowerInvariant());
             var skip = GuestEmailReader.SkipReason(headers, o);
             var body = string.Empty;
             var text = string.Empty;

@@ -88,7 +88,7 @@ public sealed class EmailTestHarness : IAsyncDisposable
         string? dataDirectory = null,
         Action<IServiceCollection>? configureServices = null)
     {
-        hotel ??= mail.CreateMailbox("reservas");
+        hotel ??= mail.CreateMailbox();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotelagent-email-" + Guid.NewGuid().ToString("N"));
         var settings = mail.EmailSettings(hotel);
         settings["HotelAgent:DataDirectory"] = dataDirectory;

@@ -42,10 +42,14 @@ public sealed class MailServerFixture : IAsyncLifetime
     public const string HotelDomain = "hotel.test";
     public const string GuestDomain = "guest.test";
 
+    /// <summary>Mailboxes per domain, enough for every test of a run.</summary>
+    public const int PoolSize = 300;
+
     private readonly ConcurrentDictionary<string, TestMailbox> _mailboxes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<SmtpDelivery> _deliveries = new();
     private readonly ConcurrentQueue<SmtpResponse> _rejections = new();
-    private readonly Lock _usersLock = new();
+    private readonly ConcurrentQueue<TestMailbox> _hotelPool = new();
+    private readonly ConcurrentQueue<TestMailbox> _guestPool = new();
     private readonly CancellationTokenSource _stop = new();
     private Process? _dovecot;
     private SmtpServer.SmtpServer? _smtp;
@@ -78,7 +82,19 @@ public sealed class MailServerFixture : IAsyncLifetime
         {
             File.SetUnixFileMode(Path.Combine(Directory, "mail"), (UnixFileMode)0x1FF); // Dovecot's mail processes run as nobody
         }
-        await File.WriteAllTextAsync(UsersFile, string.Empty);
+        var users = new System.Text.StringBuilder();
+        foreach (var (domain, prefix, pool) in new[] { (HotelDomain, "reservas", _hotelPool), (GuestDomain, "huesped", _guestPool) })
+        {
+            for (var i = 0; i < PoolSize; i++)
+            {
+                var mailbox = new TestMailbox($"{prefix}-{i:D3}@{domain}", "pw-" + Guid.NewGuid().ToString("N")[..12]);
+                users.Append(mailbox.Address).Append(":{PLAIN}").Append(mailbox.Password).Append('\n');
+                _mailboxes[mailbox.Address] = mailbox;
+                pool.Enqueue(mailbox);
+            }
+        }
+
+        await File.WriteAllTextAsync(UsersFile, users.ToString());
         Google = await FakeGoogleOAuth.StartAsync();
         ImapPort = FreePort();
         await File.WriteAllTextAsync(Path.Combine(Directory, "oauth2.conf.ext"), $"""
@@ -145,17 +161,15 @@ public sealed class MailServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new mailbox (e.g. <c>reservas-1a2b3c@hotel.test</c>); Dovecot re-reads its passwd-file on change.</summary>
-    public TestMailbox CreateMailbox(string localPart, string domain = HotelDomain)
+    /// <summary>
+    /// A mailbox no other test uses (e.g. <c>reservas-017@hotel.test</c>, <c>huesped-004@guest.test</c>). They are
+    /// written to the passwd-file at start: Dovecot re-reads the file at most once a second, so a user added while
+    /// tests log in would be unknown for up to a second (and the failed login would slow the next ones down).
+    /// </summary>
+    public TestMailbox CreateMailbox(string domain = HotelDomain)
     {
-        var mailbox = new TestMailbox($"{localPart}-{Guid.NewGuid().ToString("N")[..6]}@{domain}", "pw-" + Guid.NewGuid().ToString("N")[..12]);
-        lock (_usersLock)
-        {
-            File.AppendAllText(UsersFile, $"{mailbox.Address}:{{PLAIN}}{mailbox.Password}\n");
-        }
-
-        _mailboxes[mailbox.Address] = mailbox;
-        return mailbox;
+        var pool = domain == HotelDomain ? _hotelPool : domain == GuestDomain ? _guestPool : throw new ArgumentException("unknown test domain", nameof(domain));
+        return pool.TryDequeue(out var mailbox) ? mailbox : throw new InvalidOperationException($"The {domain} mailbox pool is used up: raise {nameof(PoolSize)}.");
     }
 
     /// <summary>Settings (<c>Section:Key</c>) of an email channel on <paramref name="hotel"/> with its password.</summary>
@@ -308,6 +322,12 @@ public sealed class MailServerFixture : IAsyncLifetime
             service auth {
               unix_listener auth-userdb {
                 mode = 0666
+              }
+            }
+            # No growing login delay from 127.0.0.1 after the tests' deliberate auth failures.
+            service anvil {
+              unix_listener anvil-auth-penalty {
+                mode = 0
               }
             }
             """;
