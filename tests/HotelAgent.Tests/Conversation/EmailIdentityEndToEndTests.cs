@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
@@ -12,32 +11,33 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HotelAgent.Tests.Conversation;
 
 /// <summary>
-/// Email identities through the whole standalone host (Gmail poll → conversation → reply): a From header is not proof. An
-/// email whose replies go to another address sees and cancels nothing; the only code goes to the booking's own address.
+/// Email identities through the whole standalone host and real mail servers (Dovecot inbox → poll → conversation → SMTP):
+/// a From header is not proof. An email whose replies go to an address that did not book sees and cancels nothing; the
+/// only code goes to the booking's own mailbox.
 /// </summary>
-public sealed class EmailIdentityEndToEndTests
+[Collection(MailServersCollection.Name)]
+public sealed class EmailIdentityEndToEndTests(MailServerFixture mail)
 {
     [Fact]
-    public async Task An_email_that_answers_to_an_address_that_did_not_book_can_neither_read_nor_cancel()
+    public async Task An_email_from_an_address_that_did_not_book_can_neither_read_nor_cancel()
     {
-        await using var gmail = await FakeGmailApi.StartAsync();
+        var hotel = mail.CreateMailbox();
+        var owner = mail.CreateMailbox(MailServerFixture.GuestDomain);
+        var intruder = mail.CreateMailbox(MailServerFixture.GuestDomain);
         await using var graph = await FakeGraphApi.StartAsync();
         var settings = ConversationEndToEndTests.Settings(graph);
-        settings["Gmail:Enabled"] = "true";
-        settings["Gmail:UserEmail"] = gmail.UserEmail;
-        settings["Gmail:ClientId"] = gmail.ClientId;
-        settings["Gmail:ClientSecret"] = gmail.ClientSecret;
-        settings["Gmail:RefreshToken"] = gmail.RefreshToken;
-        settings["Gmail:ApiBaseUrl"] = gmail.BaseUrl;
-        settings["Gmail:TokenEndpoint"] = gmail.TokenEndpoint;
-        settings["Gmail:PollSchedule"] = "0 0 0 1 1 *";
+        foreach (var (key, value) in mail.EmailSettings(hotel))
+        {
+            settings[key] = value;
+        }
+
         await using var host = await StandaloneHost.StartAsync(settings);
         var stay = ConversationEndToEndTests.FutureStay();
         var booking = await host.Services.GetRequiredService<IPmsClient>().CreateReservationAsync(new NewReservation
         {
-            IdempotencyKey = "seed-ana",
+            IdempotencyKey = "seed-owner",
             GuestName = "Ana Gómez",
-            Contact = "ana@example.com",
+            Contact = owner.Address,
             Channel = Channel.Email,
             RoomType = "doble",
             CheckIn = stay.CheckIn,
@@ -47,28 +47,31 @@ public sealed class EmailIdentityEndToEndTests
         using var client = host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StandaloneHost.StaffKey);
 
-        // Forged From (the booking's address) with replies to the intruder; then the intruder's own address.
-        string[] forged =
+        // A forged From (the booking's address) with replies to the intruder, then the intruder's own address.
+        (string From, string? ReplyTo, string Body)[] emails =
         [
-            Email("ana@example.com", "intruso@evil.example", "<m1@evil.example>", $"Quiero cancelar mi reserva {booking.Reference}"),
-            Email("ana@example.com", "intruso@evil.example", "<m2@evil.example>", "sí"),
-            Email("intruso@evil.example", null, "<m3@evil.example>", "quiero ver mi reserva"),
+            (owner.Address, intruder.Address, $"Quiero cancelar mi reserva {booking.Reference}"),
+            (owner.Address, intruder.Address, "sí"),
+            (intruder.Address, null, "quiero ver mi reserva"),
+            (intruder.Address, null, "quiero cancelar mi reserva"),
         ];
-        foreach (var (raw, n) in forged.Select((r, i) => (r, i + 1)))
+        for (var i = 0; i < emails.Length; i++)
         {
-            gmail.AddInboxMessage(Encoding.UTF8.GetBytes(raw));
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/webhooks/gmail", null)).StatusCode);
-            await WaitAsync(() => gmail.SentMessages.Count(m => To(m).Contains("intruso@evil.example", StringComparison.Ordinal)) >= n);
+            await mail.DeliverAsync(hotel, Email(emails[i].From, emails[i].ReplyTo, $"<probe-{i}@guest.test>", emails[i].Body));
+            using var poll = await client.PostAsync("/api/webhooks/email", null);
+            Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
+            Assert.True((await mail.WaitForMailAsync(intruder, i + 1)).Count >= i + 1, "the intruder's address got no answer");
         }
 
-        var toIntruder = string.Join("\n---\n", gmail.SentMessages.Where(m => To(m).Contains("intruso", StringComparison.Ordinal)).Select(m => m.Parsed.BodyText));
-        Assert.DoesNotContain("Ana", toIntruder, StringComparison.Ordinal);
-        Assert.DoesNotContain(booking.Reference, toIntruder, StringComparison.Ordinal);
-        Assert.DoesNotContain(stay.CheckIn.ToString("dd/MM", System.Globalization.CultureInfo.InvariantCulture), toIntruder, StringComparison.Ordinal);
+        var heard = string.Join("\n---\n", (await mail.ReadAsync(intruder)).Select(m => m.Message.TextBody));
+        Assert.DoesNotContain("Ana", heard, StringComparison.Ordinal);
+        Assert.DoesNotContain(booking.Reference, heard, StringComparison.Ordinal);
+        Assert.DoesNotContain(stay.CheckIn.ToString("d/M", System.Globalization.CultureInfo.InvariantCulture), heard, StringComparison.Ordinal);
 
-        // The one verification code went to the booking's own address, not to where the forged email asked.
-        var code = Assert.Single(gmail.SentMessages, m => m.Parsed.BodyText.Contains("código de verificación", StringComparison.Ordinal) && m.Parsed.BodyText.Contains(booking.Reference, StringComparison.Ordinal));
-        Assert.Contains("ana@example.com", To(code), StringComparison.Ordinal);
+        // The one verification code went to the booking's own mailbox, not where the forged email asked.
+        var toOwner = Assert.Single(await mail.WaitForMailAsync(owner));
+        Assert.Contains("código de verificación", toOwner.Message.TextBody, StringComparison.Ordinal);
+        Assert.Contains(booking.Reference, toOwner.Message.TextBody, StringComparison.Ordinal);
 
         var reservations = await client.GetFromJsonAsync<JsonElement[]>("/api/staff/reservations") ?? [];
         Assert.Equal("confirmed", Assert.Single(reservations, r => r.GetProperty("reference").GetString() == booking.Reference).GetProperty("status").GetString());
@@ -77,20 +80,8 @@ public sealed class EmailIdentityEndToEndTests
     private static string Email(string from, string? replyTo, string messageId, string body) =>
         $"From: {from}\r\n"
         + (replyTo is null ? string.Empty : $"Reply-To: {replyTo}\r\n")
-        + "To: reservas@hotelpalermosoho.com\r\nSubject: Mi reserva\r\n"
+        + "To: reservas@hotel.test\r\nSubject: Mi reserva\r\n"
         + $"Message-ID: {messageId}\r\nDate: Sat, 21 Nov 2026 10:00:00 -0300\r\nMIME-Version: 1.0\r\n"
         + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
         + body + "\r\n";
-
-    private static string To(FakeGmailMessage message) => message.Parsed.GetHeader("To") ?? string.Empty;
-
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No reply arrived.");
-            await Task.Delay(50);
-        }
-    }
 }
