@@ -608,6 +608,12 @@ public sealed partial class ReceptionistDialog
         }
 
         t.S = t.S with { Asked = what switch { "change_dates" => AskedSlot.CheckIn, "change_guests" => AskedSlot.Guests, _ => AskedSlot.ChangeWhat } };
+        if (what == "change_room")
+        {
+            AskWhichRoom(t);
+            return;
+        }
+
         t.Say(what switch
         {
             "change_dates" => L(t, "¿Cuáles serían las nuevas fechas? (por ejemplo: del 10 al 12)", "What are the new dates? (e.g. from the 10th to the 12th)"),

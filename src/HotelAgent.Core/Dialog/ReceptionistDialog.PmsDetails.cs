@@ -1,4 +1,5 @@
 using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
 
 namespace HotelAgent.Core.Dialog;
@@ -11,6 +12,24 @@ public sealed partial class ReceptionistDialog
 {
     /// <summary>The room types guests hear about: the PMS's (QloApps) or the hotel profile's (embedded PMS).</summary>
     private IReadOnlyList<RoomTypeProfile> RoomTypes => _rooms.RoomTypes;
+
+    /// <summary>"Which room?" with the hotel's room types as options, so types without a canonical code (QloApps' own) can be picked.</summary>
+    private void AskWhichRoom(TurnContext t)
+    {
+        var names = string.Join(", ", RoomTypes.Select(r => r.Name));
+        t.Say(new Reply(L(t, $"¿Qué habitación preferís? Tenemos {names}.", $"Which room would you prefer? We have {names}."))
+        {
+            Options = RoomTypes.Take(10).Select(r => new ReplyOption(r.Code, Truncate(r.Name, 20), Truncate(L(t, $"hasta {Guests(t, r.Capacity)}", $"up to {Guests(t, r.Capacity)}"), 72))).ToArray(),
+            OptionsTitle = L(t, "Habitaciones", "Rooms"),
+        });
+    }
+
+    /// <summary>A room type picked by its option or typed by its name ("Luxury Rooms").</summary>
+    private string? RoomTypeChosen(TurnContext t)
+    {
+        var byId = RoomTypes.FirstOrDefault(r => string.Equals(r.Code, t.Turn.Message.ReplyId, StringComparison.Ordinal));
+        return byId?.Code ?? RoomTypes.FirstOrDefault(r => string.Equals(DialogText.Normalize(r.Name), t.Norm, StringComparison.Ordinal))?.Code;
+    }
 
     /// <summary>The PMS refused to book without a phone: ask for one. The booking stays confirmed with the same write key.</summary>
     private void AskForPhone(TurnContext t, bool again)

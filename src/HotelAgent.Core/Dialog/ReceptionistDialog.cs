@@ -528,6 +528,12 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
+                if (RoomTypeChosen(t) is { } room)
+                {
+                    await QuoteModificationAsync(t, new StaySlots { RoomType = room });
+                    return true;
+                }
+
                 var delta = ExtractStayDelta(t, nlu);
                 if (HasStayDelta(delta))
                 {

@@ -129,6 +129,35 @@ public sealed class QloAppsConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_to_a_QloApps_room_type_without_canonical_code_is_picked_from_the_options()
+    {
+        await _qlo.Client.CreateReservationAsync(new NewReservation
+        {
+            IdempotencyKey = "seed",
+            GuestName = "Juan Pérez",
+            Contact = "+5491155551234",
+            Channel = Channel.WhatsApp,
+            RoomType = "doble",
+            CheckIn = new DateOnly(2026, 12, 10),
+            CheckOut = new DateOnly(2026, 12, 12),
+            Guests = 2,
+        });
+        var g = Guest();
+
+        await g.Say("quiero modificar mi reserva");
+        await g.Say("La habitación", replyId: "change_room");
+        Assert.Equal(["general-rooms", "doble", "ejecutiva", "luxury-rooms"], g.Last!.Replies[^1].Options.Select(o => o.Id));
+
+        await g.Say("Luxury Rooms", replyId: "luxury-rooms");
+        Assert.Equal(DialogStage.ConfirmingModification, g.State.Stage);
+        Assert.Contains("Total: USD 5.720 (antes USD 3.640)", g.Text, StringComparison.Ordinal);
+        await g.Say("sí");
+
+        Assert.Contains("QLO-1: Luxury Rooms", g.Text, StringComparison.Ordinal);
+        Assert.Equal((4, 5720m), (_qlo.Server.Booking(1)!.IdProduct, _qlo.Server.Booking(1)!.TotalWithTax));
+    }
+
+    [Fact]
     public async Task Room_type_lists_and_names_come_from_QloApps_not_the_hotel_profile()
     {
         var g = Guest();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HotelAgent.Core.Hotel;
 
 namespace HotelAgent.Core.Pms.QloApps;
 
@@ -70,18 +71,20 @@ public sealed partial class QloAppsPmsClient
             }
 
             var name = rt.Str("name") ?? "#" + id.ToString(CultureInfo.InvariantCulture);
-            var code = MapCode(id, name);
+            var code = MapCode(id, name, out var profile);
             if (code is null || !used.Add(code))
             {
                 // Not one of the canonical codes the NLU knows: still offered (guests pick it from the list), under its own code.
                 code = UniqueSlug(rt.Str("link_rewrite") ?? name, id, used);
+                profile = null;
                 Log.QloUnmappedRoomType(_logger, id, name, code);
             }
 
             var limits = occupancy.GetValueOrDefault(id);
             var capacity = AdultCapacity(limits, rt.Int("adults"), rt.Int("children"));
             var nightly = ari.Rows.FirstOrDefault(r => r.IdProduct == id)?.NightlyWithTax ?? rt.Dec("price") ?? 0;
-            types.Add(new QloRoomType(id, code, name, PlainText(rt.Str("description_short")), capacity, inventory.GetValueOrDefault(id), nightly));
+            types.Add(new QloRoomType(id, code, name, PlainText(rt.Str("description_short")) ?? profile?.Description ?? name, capacity, inventory.GetValueOrDefault(id),
+                Normalize(nightly), profile?.Includes ?? []));
         }
 
         var snapshot = new CatalogueSnapshot(now, types, ResolveCurrency(ari.Currency));
@@ -176,12 +179,19 @@ public sealed partial class QloAppsPmsClient
         return new AriResult(ari.Str("currency")?.ToUpperInvariant(), rows);
     }
 
-    /// <summary>The canonical code of a QloApps room type: the settings map first, then the hotel profile's names, then keywords.</summary>
-    internal string? MapCode(int idProduct, string name)
+    /// <summary>
+    /// The canonical code of a QloApps room type (what the NLU understands): the settings map first, then the hotel profile's
+    /// names, then keywords. <paramref name="profile"/> is the hotel profile entry that describes this very room (its
+    /// "includes"), only when the hotel said so — mapped in the settings or named alike; a keyword guess claims nothing.
+    /// </summary>
+    internal string? MapCode(int idProduct, string name, out RoomTypeProfile? profile)
     {
+        profile = null;
         if (_options.RoomTypeMap.TryGetValue(idProduct.ToString(CultureInfo.InvariantCulture), out var mapped) && !string.IsNullOrWhiteSpace(mapped))
         {
-            return mapped.Trim().ToLowerInvariant();
+            var code = mapped.Trim().ToLowerInvariant();
+            profile = _profile.RoomTypes.FirstOrDefault(p => p.Code.Equals(code, StringComparison.OrdinalIgnoreCase));
+            return code;
         }
 
         var n = RemoveDiacritics(name).ToLowerInvariant();
@@ -189,6 +199,7 @@ public sealed partial class QloAppsPmsClient
         {
             if (RemoveDiacritics(p.Name).Equals(n, StringComparison.OrdinalIgnoreCase))
             {
+                profile = p;
                 return p.Code;
             }
         }
@@ -261,7 +272,10 @@ public sealed partial class QloAppsPmsClient
     private QloRoomType? TypeByCode(CatalogueSnapshot catalogue, string code) =>
         catalogue.Types.FirstOrDefault(t => t.Code.Equals(code, StringComparison.OrdinalIgnoreCase));
 
-    private sealed record QloRoomType(int IdProduct, string Code, string Name, string? Description, int Capacity, int Inventory, decimal NightlyRate);
+    /// <summary>QloApps' prices come as "1000.000000": 1000 is what guests and staff should see.</summary>
+    private static decimal Normalize(decimal amount) => amount / 1.0000000000000000000000000000m;
+
+    private sealed record QloRoomType(int IdProduct, string Code, string Name, string Description, int Capacity, int Inventory, decimal NightlyRate, IReadOnlyList<string> Includes);
 
     private sealed record OccupancyLimits(int MaxAdults, int MaxChildren, int MaxGuests);
 

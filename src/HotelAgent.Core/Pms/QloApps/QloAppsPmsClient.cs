@@ -67,7 +67,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
     {
         var catalogue = await CatalogueAsync(cancellationToken);
         return (IReadOnlyList<RoomTypeInfo>)catalogue.Types.Select(t => new RoomTypeInfo(
-            t.Code, t.Name, t.Description ?? ProfileType(t.Code)?.Description ?? t.Name, t.Capacity, t.Inventory, t.NightlyRate, catalogue.Currency, Includes(t.Code))).ToList();
+            t.Code, t.Name, t.Description, t.Capacity, t.Inventory, t.NightlyRate, catalogue.Currency, t.Includes)).ToList();
     });
 
     public Task<IReadOnlyList<RoomOffer>> SearchAvailabilityAsync(StayQuery query, CancellationToken cancellationToken = default) => ReadingAsync(async () =>
@@ -94,7 +94,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
             }
 
             // total_price_with_tax is what the booking will store: creates send it as price_details.total_price_with_tax.
-            offers.Add(new RoomOffer(type.Code, type.Name, type.Capacity, row.Available, decimal.Round(row.Total / query.Nights, 2), query.Nights, row.Total, currency, Includes(type.Code)));
+            offers.Add(new RoomOffer(type.Code, type.Name, type.Capacity, row.Available, Normalize(decimal.Round(row.Total / query.Nights, 2)), query.Nights, Normalize(row.Total), currency, type.Includes));
         }
 
         return (IReadOnlyList<RoomOffer>)offers.OrderBy(o => o.TotalPrice).ThenBy(o => o.Capacity).ToList();
@@ -114,7 +114,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         return (IReadOnlyList<RoomTypeAvailability>)catalogue.Types.Select(t =>
         {
             var row = ari.Rows.FirstOrDefault(r => r.IdProduct == t.IdProduct);
-            return new RoomTypeAvailability(t.Code, t.Name, row?.Available ?? 0, row is null ? t.NightlyRate : decimal.Round(row.Total / nights, 2), currency);
+            return new RoomTypeAvailability(t.Code, t.Name, row?.Available ?? 0, row is null ? t.NightlyRate : Normalize(decimal.Round(row.Total / nights, 2)), currency);
         }).ToList();
     });
 
@@ -522,10 +522,6 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
             throw new PmsUnavailableException(e.Message, e);
         }
     }
-
-    private RoomTypeProfile? ProfileType(string code) => _profile.RoomTypes.FirstOrDefault(p => p.Code.Equals(code, StringComparison.OrdinalIgnoreCase));
-
-    private IReadOnlyList<string> Includes(string code) => ProfileType(code)?.Includes ?? [];
 
     private string Reference(int idOrder) => _options.ReferencePrefix + "-" + Id(idOrder);
 
