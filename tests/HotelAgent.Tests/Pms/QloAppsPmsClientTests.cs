@@ -168,6 +168,18 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_keep_the_phone_QloApps_would_blank_on_a_PUT_without_one()
+    {
+        var r = await Pms.CreateReservationAsync(Booking("p", contact: "ana@example.com", channel: Channel.Email, phone: "+54 11 5555-1234"));
+
+        await Pms.ModifyReservationAsync(r.Reference, new ReservationChange { IdempotencyKey = "p1", CheckOut = Dec12.AddDays(1) });
+        await Pms.CancelReservationAsync(r.Reference, "p2");
+
+        Assert.Equal("+541155551234", Server.Booking(1)!.Phone);
+        Assert.All(Server.BookingRequests.Skip(1), put => Assert.Equal("+541155551234", (string?)put["associations"]!["customer_detail"]!["phone"]));
+    }
+
+    [Fact]
     public async Task A_web_chat_session_id_is_never_sent_as_a_phone()
     {
         Server.RequirePhone = false;

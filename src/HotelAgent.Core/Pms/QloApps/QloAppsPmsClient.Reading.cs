@@ -62,7 +62,7 @@ public sealed partial class QloAppsPmsClient
         var phone = has ? customer.Str("phone") : null;
         var reservation = Build(idOrder, idProduct, checkIn.Value, checkOut.Value, guests, total, booking.Str("currency") ?? catalogue.Currency, catalogue, indexed,
             indexed?.Status ?? ReservationStatus.Confirmed, name, string.IsNullOrWhiteSpace(phone) ? email : phone, email, ParseBookingDate(booking.Str("booking_date")));
-        return new StoredBooking(reservation, email ?? string.Empty, idProduct, adults > 0 ? adults : guests);
+        return new StoredBooking(reservation, email ?? string.Empty, idProduct, adults > 0 ? adults : guests, string.IsNullOrWhiteSpace(phone) ? null : phone);
     }
 
     /// <summary>The booking from its htl_booking_detail rows (resource room_bookings): what a PHP-warning 500 hides.</summary>
@@ -98,7 +98,8 @@ public sealed partial class QloAppsPmsClient
         var status = indexed?.Status ?? (cancelled ? ReservationStatus.Cancelled : ReservationStatus.Confirmed);
         var reservation = Build(idOrder, line.Int("id_product"), checkIn, checkOut, guests, total, catalogue.Currency, catalogue, indexed, status, name, email, email,
             ParseBookingDate(line.Str("date_add")));
-        return new StoredBooking(reservation, email ?? string.Empty, line.Int("id_product"), adults > 0 ? adults : guests, cancelled);
+        var phone = indexed is null ? null : QloAppsGuest.Phone(null, indexed.Contact, indexed.Channel);
+        return new StoredBooking(reservation, email ?? string.Empty, line.Int("id_product"), adults > 0 ? adults : guests, phone);
     }
 
     /// <summary>Whether QloApps has the booking's rooms cancelled (room_bookings.is_cancelled), to confirm a cancel whose answer failed.</summary>
@@ -211,6 +212,6 @@ public sealed partial class QloAppsPmsClient
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A booking as read back, with what a PUT needs: the customer's email in QloApps, its room type and adults.</summary>
-    private sealed record StoredBooking(Reservation Reservation, string CustomerEmail, int IdProduct, int Adults, bool CancelledInQloApps = false);
+    /// <summary>A booking as read back, with what a PUT needs: the customer's email and phone in QloApps, its room type and adults.</summary>
+    private sealed record StoredBooking(Reservation Reservation, string CustomerEmail, int IdProduct, int Adults, string? CustomerPhone);
 }

@@ -466,15 +466,21 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
     public void Dispose() => _writeLock.Dispose();
 
     /// <summary>
-    /// PUT /api/bookings/{id}: the room lines the booking should have afterwards. Only the customer's email is sent (QloApps
-    /// needs it to find the customer; names and phone sent here would overwrite the customer's).
+    /// PUT /api/bookings/{id}: the room lines the booking should have afterwards, and the customer by email (QloApps finds the
+    /// customer by it) with the phone it has: QloApps blanks a customer's phone on a PUT that leaves it out.
     /// </summary>
     private async Task<System.Text.Json.JsonDocument> PutBookingAsync(int idOrder, StoredBooking stored, int idProduct, DateOnly checkIn, DateOnly checkOut, int guests,
         int? bookingStatus, decimal? totalWithTax, QloCallContext context, CancellationToken ct)
     {
+        var customer = new JsonObject { ["email"] = stored.CustomerEmail };
+        if (stored.CustomerPhone is { } phone)
+        {
+            customer["phone"] = phone;
+        }
+
         var associations = new JsonObject
         {
-            ["customer_detail"] = new JsonObject { ["email"] = stored.CustomerEmail },
+            ["customer_detail"] = customer,
             ["room_types"] = RoomTypesNode(idProduct, checkIn, checkOut, guests),
         };
         if (totalWithTax is { } total)

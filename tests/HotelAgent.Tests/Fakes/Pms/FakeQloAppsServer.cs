@@ -755,9 +755,9 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
     private IEnumerable<int> FreeRooms(FakeRoomType type, DateOnly from, DateOnly to, int? exclude = null) =>
         type.Rooms.Where(r => !_bookings.Values.Any(b => b.Id != exclude && !b.Cancelled && b.Lines.Any(l => l.IdRoom == r && l.From < to && from < l.To)));
 
-    private void UpdateCustomer(FakeCustomer customer, JsonNode details)
+    private static void UpdateCustomer(FakeCustomer customer, JsonNode details)
     {
-        // processCustomer: an existing customer keeps its values unless the new ones validate.
+        // processCustomer: an existing customer keeps its names unless the new ones validate.
         if (Text(details["firstname"]) is { } f && IsName(f) && f.Length <= 32)
         {
             customer.FirstName = f;
@@ -768,10 +768,9 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
             customer.LastName = l;
         }
 
-        if (Text(details["phone"]) is { Length: > 0 } p && PhoneRegex().IsMatch(p))
-        {
-            customer.Phone = p;
-        }
+        // The customer object QloApps loads by email has no phone, and saving it writes the phone back: a request without a
+        // valid phone blanks the one the customer had (real QloApps 1.6.1 does this on every PUT that leaves it out).
+        customer.Phone = Text(details["phone"]) is { Length: > 0 } p && PhoneRegex().IsMatch(p) ? p : string.Empty;
     }
 
     private JsonObject BookingJson(FakeBooking b)
