@@ -93,7 +93,7 @@ public sealed partial class ReceptionistDialog
     [
         "si", "dale", "ok", "okay", "okey", "claro", "perfecto", "listo", "bueno", "yes", "sure", "confirmo", "confirmar", "confirmala",
         "confirmalo", "reservar", "reserva", "reservala", "reservalo", "reservamela", "reservamelo", "reserve", "book", "it", "please", "por", "favor",
-        "porfa", "la", "lo", "nomas", "ya", "gracias", "thanks", "go", "ahead", "de", "una",
+        "porfa", "la", "lo", "nomas", "ya", "go", "ahead", "de", "una",
     ];
 
     /// <summary>"sí, reservar" / "dale, reservala" / "yes, book it": a yes word first and only confirming words after it.</summary>

@@ -21,6 +21,7 @@ public sealed partial class PmsRoomCatalogue : IRoomCatalogue
     private readonly object _gate = new();
     private volatile Snapshot? _snapshot;
     private Task? _loading;
+    private int _waited;
 
     public PmsRoomCatalogue(IPmsClient pms, HotelProfile profile, TimeProvider time, TimeSpan refreshAfter, TimeSpan firstLoadWait, ILogger<PmsRoomCatalogue>? logger = null)
     {
@@ -40,8 +41,14 @@ public sealed partial class PmsRoomCatalogue : IRoomCatalogue
             var snapshot = _snapshot;
             if (snapshot is null)
             {
-                // Blocking on purpose, once: the dialog is synchronous about facts it holds (no I/O inside the orchestration).
-                StartLoading().Wait(_firstLoadWait);
+                // Blocking on purpose, once per process: the dialog is synchronous about facts it holds (no I/O inside the
+                // orchestration). Later reads never wait: a PMS that is down must not slow every turn.
+                var loading = StartLoading();
+                if (Interlocked.Exchange(ref _waited, 1) == 0)
+                {
+                    loading.Wait(_firstLoadWait);
+                }
+
                 return _snapshot?.Types ?? _profile.RoomTypes;
             }
 
@@ -83,8 +90,9 @@ public sealed partial class PmsRoomCatalogue : IRoomCatalogue
                 Includes = t.Includes,
             }).ToList());
         }
-        catch (Exception e) when (e is PmsException or HttpRequestException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // A failed load never breaks the dialog: the last snapshot (or the hotel profile's room types) stands.
             LogLoadFailed(_logger, e.GetType().Name);
         }
     }
