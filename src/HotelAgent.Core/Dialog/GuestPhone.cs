@@ -10,9 +10,10 @@ internal static class GuestPhone
 
     /// <summary>
     /// The first valid phone number in <paramref name="text"/> in E.164, read with the hotel's country as the default region
-    /// (numbers without a country code are local); null when there is none.
+    /// (numbers without a country code are local), other than <paramref name="notThis"/> (the hotel's own number, which an
+    /// email reply may quote); null when there is none.
     /// </summary>
-    public static string? Find(string? text, string hotelCulture)
+    public static string? Find(string? text, string hotelCulture, string? notThis = null)
     {
         if (string.IsNullOrWhiteSpace(text) || !text.Any(char.IsAsciiDigit))
         {
@@ -20,9 +21,14 @@ internal static class GuestPhone
         }
 
         var region = Region(hotelCulture);
+        var excluded = notThis is null ? null : Find(notThis, hotelCulture);
         foreach (var match in Util.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
         {
-            return Util.Format(match.Number, PhoneNumberFormat.E164);
+            var phone = Util.Format(match.Number, PhoneNumberFormat.E164);
+            if (!string.Equals(phone, excluded, StringComparison.Ordinal))
+            {
+                return phone;
+            }
         }
 
         return null;

@@ -45,7 +45,7 @@ public sealed partial class ReceptionistDialog
     /// <summary>The answer to the phone question: a valid number books at once (the guest already said yes).</summary>
     private async Task<bool> HandlePhoneAnswerAsync(TurnContext t)
     {
-        if (GuestPhone.Find(t.Turn.Message.Text, _profile.Culture) is { } phone)
+        if (GuestPhone.Find(t.Turn.Message.Text, _profile.Culture, notThis: _profile.Phone) is { } phone)
         {
             t.S = t.S with { Phone = phone, Asked = AskedSlot.None, Stage = DialogStage.ConfirmingBooking };
             await BookAsync(t);
