@@ -1,7 +1,7 @@
 using HotelAgent.Core.Health;
 using HotelAgent.Core.Queues;
 using HotelAgent.Functions.Functions.Audio;
-using HotelAgent.Functions.Functions.Gmail;
+using HotelAgent.Functions.Functions.Email;
 using HotelAgent.Functions.Hosting.Standalone;
 using HotelAgent.Functions.Functions.Staff;
 using HotelAgent.Functions.Hosting;
@@ -30,8 +30,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "release"));
         services.AddSingleton<IFunction>(sp => new StaffConversationActionFunction(sp.GetRequiredService<IDurableClient>(), "reply"));
         services.AddSingleton<IFunction, StaffStatsFunction>();
-        services.AddSingleton<IFunction, GmailPollFunction>();
-        services.AddSingleton<IFunction, GmailWebhookFunction>();
+        services.AddSingleton<IFunction, EmailPollFunction>();
+        services.AddSingleton<IFunction, EmailWebhookFunction>();
         services.AddSingleton<IFunction, TranscribeAudioFunction>();
         services.AddSingleton<IFunction, SynthesizeAudioFunction>();
         services.Replace(ServiceDescriptor.Singleton<IQueueSender, HostAwareQueueSender>());

@@ -43,7 +43,7 @@ public static class Binding
 
     public static BindingDefinition HttpOut() => new("res", "http", "out");
 
-    /// <summary>A timer whose NCRONTAB schedule may be an app-setting expression such as <c>%Gmail__PollSchedule%</c>.</summary>
+    /// <summary>A timer whose NCRONTAB schedule may be an app-setting expression such as <c>%Email__PollSchedule%</c>.</summary>
     public static BindingDefinition TimerTrigger(string schedule) =>
         new("timer", "timerTrigger", "in") { Properties = [new("schedule", schedule)] };
 

@@ -31,7 +31,7 @@ public sealed class PublishCommandTests
             Assert.Contains("ConversationOrchestrator", functions);
             Assert.Contains("SendReply", functions);
             Assert.Contains("TranscribeAudio", functions);
-            Assert.Contains("GmailPoll", functions);
+            Assert.Contains("EmailPoll", functions);
             Assert.All(functions, f => Assert.True(File.Exists(Path.Combine(output, f!, "function.json")), $"{f} has no function.json"));
 
             using var zip = ZipFile.OpenRead(output + ".zip");

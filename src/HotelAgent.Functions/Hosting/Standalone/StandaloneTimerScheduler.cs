@@ -18,7 +18,7 @@ public sealed partial class StandaloneTimerScheduler(
     /// <summary>Defaults for schedule settings, so standalone runs without them (the host needs them set).</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Gmail__PollSchedule"] = "0 */2 * * * *",
+        ["Email__PollSchedule"] = "0 */2 * * * *",
     };
 
     /// <summary>Resolves <c>%Name__Key%</c> to the setting's value (<c>Name:Key</c> in configuration).</summary>

@@ -87,19 +87,19 @@ public class NCrontabTests
     [Fact]
     public void Resolve_schedule_reads_percent_settings_from_configuration()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Gmail:PollSchedule"] = "0 */5 * * * *" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Email:PollSchedule"] = "0 */5 * * * *" }).Build();
 
-        Assert.Equal("0 */5 * * * *", StandaloneTimerScheduler.ResolveSchedule("%Gmail__PollSchedule%", configuration));
+        Assert.Equal("0 */5 * * * *", StandaloneTimerScheduler.ResolveSchedule("%Email__PollSchedule%", configuration));
         Assert.Equal("0 0 * * * *", StandaloneTimerScheduler.ResolveSchedule("0 0 * * * *", configuration));
         var missing = Assert.Throws<InvalidOperationException>(() => StandaloneTimerScheduler.ResolveSchedule("%Nope__Schedule%", configuration));
         Assert.Contains("Nope__Schedule", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_gmail_default_poll_schedule_parses_and_fires_every_two_minutes()
+    public void The_email_default_poll_schedule_parses_and_fires_every_two_minutes()
     {
-        var schedule = StandaloneTimerScheduler.ResolveSchedule("%Gmail__PollSchedule%",
-            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Gmail__PollSchedule"] = new Core.Channels.Gmail.GmailOptions().PollSchedule }).Build());
+        var schedule = StandaloneTimerScheduler.ResolveSchedule("%Email__PollSchedule%",
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Email__PollSchedule"] = new Core.Channels.Email.EmailOptions().PollSchedule }).Build());
         Assert.Equal(Utc(2026, 11, 21, 10, 2, 0), NCrontab.Parse(schedule).NextAfter(Utc(2026, 11, 21, 10, 0, 30)));
     }
 }
