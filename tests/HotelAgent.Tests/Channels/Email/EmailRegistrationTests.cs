@@ -123,8 +123,9 @@ public sealed class EmailRegistrationTests(MailServerFixture mail)
         Assert.Equal(guest.Address, inbound.GuestId);
     }
 
-    private static void GoogleSettings(Dictionary<string, string?> s, string refreshToken)
+    private void GoogleSettings(Dictionary<string, string?> s, string refreshToken)
     {
+        s["Email:TokenEndpoint"] = mail.Google.TokenEndpoint; // the fake, never the real Google
         s["Email:Auth"] = "Google";
         s["Email:Password"] = null;
         s["Email:ClientId"] = FakeGoogleOAuth.ClientId;
