@@ -15,7 +15,7 @@ public sealed class DirectDialogEffects : IDialogEffects
     private readonly Func<HandoffNotice, Task> _notify;
     private readonly ReservationVerifier? _verifier;
 
-    /// <param name="verifier">The one-time-code service; without it a reference that is not the guest's own cannot be proved.</param>
+    /// <param name="verifier">The one-time-code service; without it no code is ever sent or accepted (a booking that is not the guest's own stays closed).</param>
     public DirectDialogEffects(INluEngine nlu, IPmsClient pms, Func<HandoffNotice, Task>? notifyStaff = null, ReservationVerifier? verifier = null)
     {
         ArgumentNullException.ThrowIfNull(nlu);
@@ -56,14 +56,16 @@ public sealed class DirectDialogEffects : IDialogEffects
 
     public Task NotifyStaffAsync(HandoffNotice notice) => _notify(notice);
 
+    // Without a verifier these effects reach no channel: no code can be sent, so every code is wrong (fails closed) and
+    // there is no owner contact to notify.
     public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request) =>
-        Verifier.StartAsync(request, CancellationToken.None);
+        _verifier?.StartAsync(request, CancellationToken.None)
+        ?? Task.FromResult(DialogPmsResult<VerificationStarted>.Ok(new VerificationStarted("vc-unsent")));
 
     public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request) =>
-        Verifier.CheckAsync(request, CancellationToken.None);
+        _verifier?.CheckAsync(request, CancellationToken.None)
+        ?? Task.FromResult(DialogPmsResult<CodeCheckResult>.Ok(new CodeCheckResult(CodeCheckStatus.Wrong)));
 
-    public Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice) => Verifier.NotifyOwnerAsync(notice, CancellationToken.None);
-
-    private ReservationVerifier Verifier =>
-        _verifier ?? throw new InvalidOperationException("These effects were built without a ReservationVerifier: one-time codes are unavailable.");
+    public Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice) =>
+        _verifier?.NotifyOwnerAsync(notice, CancellationToken.None) ?? Task.CompletedTask;
 }
