@@ -2,6 +2,7 @@ using HotelAgent.Core;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Functions.Hosting.CustomHandler;
 using HotelAgent.Functions.Hosting.Standalone;
+using HotelAgent.Functions.Security;
 using HotelAgent.Functions.WebChat;
 
 namespace HotelAgent.Functions;
@@ -56,11 +57,17 @@ public static class HotelAgentApp
             o.IncludeScopes = true;
         });
 
+        // ASP.NET Core's request log prints full URLs (the WhatsApp verify token, web-chat session ids): RedactedRequestLoggingMiddleware logs instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         builder.Services.AddHotelAgentCore(builder.Configuration, builder.Environment.IsProduction());
         builder.Services.AddHotelAgentFunctions(hostingMode);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<RedactedRequestLoggingMiddleware>();
+        app.UseMiddleware<SafeErrorsMiddleware>();
+        app.UseHotelAgentSecurityHeaders();
         if (hostingMode == HostingMode.CustomHandler)
         {
             app.MapCustomHandler();

@@ -3,6 +3,7 @@ using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Core.Conversation;
@@ -23,9 +24,15 @@ public static class ConversationActivities
     public const string CancelReservation = "CancelReservation";
     public const string NotifyStaff = "NotifyStaff";
     public const string RecordTurn = "RecordTurn";
+    public const string StartVerification = "StartVerification";
+    public const string CheckVerificationCode = "CheckVerificationCode";
+    public const string NotifyReservationOwner = "NotifyReservationOwner";
 
     public static IReadOnlyList<string> All { get; } =
-        [Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn];
+    [
+        Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn,
+        StartVerification, CheckVerificationCode, NotifyReservationOwner,
+    ];
 
     public static IServiceCollection AddConversationActivities(this IServiceCollection services)
     {
@@ -44,8 +51,17 @@ public static class ConversationActivities
         services.AddActivity(CreateReservation, Typed<NewReservation, DialogPmsResult<Reservation>>((sp, r, ct) =>
             DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().CreateReservationAsync(r, ct))));
 
-        services.AddActivity(FindReservations, Typed<FindReservationsRequest, DialogPmsResult<IReadOnlyList<Reservation>>>((sp, r, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().FindReservationsByContactAsync(r.Contact, ct))));
+        services.AddActivity(FindReservations, Typed<ReservationLookup, DialogPmsResult<IReadOnlyList<AccessibleReservation>>>((sp, r, ct) =>
+            DialogPmsResult.CaptureAsync(() => GuestReservations.FindAsync(sp.GetRequiredService<IPmsClient>(), r, ct))));
+
+        services.AddActivity(StartVerification, Typed<VerificationRequest, DialogPmsResult<VerificationStarted>>((sp, r, ct) =>
+            sp.GetRequiredService<ReservationVerifier>().StartAsync(r, ct)));
+
+        services.AddActivity(CheckVerificationCode, Typed<CodeCheckRequest, DialogPmsResult<CodeCheckResult>>((sp, r, ct) =>
+            sp.GetRequiredService<ReservationVerifier>().CheckAsync(r, ct)));
+
+        services.AddActivity(NotifyReservationOwner, Typed<OwnerNoticeRequest, bool>((sp, r, ct) =>
+            sp.GetRequiredService<ReservationVerifier>().NotifyOwnerAsync(r, ct)));
 
         services.AddActivity(ModifyReservation, Typed<ModifyReservationRequest, DialogPmsResult<Reservation>>((sp, r, ct) =>
             DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().ModifyReservationAsync(r.Reference, r.Change, ct))));

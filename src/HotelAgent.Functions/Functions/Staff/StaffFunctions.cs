@@ -163,8 +163,9 @@ public sealed class StaffConversationActionFunction(IDurableClient durable, stri
                 using var body = JsonDocument.Parse(request.Body);
                 text = body.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()?.Trim() : null;
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
+                // Not JSON, or a string that is not valid UTF-8: bad input, answered 400 like any malformed body.
                 text = null;
             }
 

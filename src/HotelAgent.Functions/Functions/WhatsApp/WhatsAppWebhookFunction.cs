@@ -1,5 +1,6 @@
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Definitions;
 using HotelAgent.Functions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
     WhatsAppInboundProcessor processor,
-    ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
+    ILogger<WhatsAppWebhookFunction> logger) : ISignedBodyFunction
 {
     public const string Name = "WhatsAppWebhook";
 
@@ -24,6 +25,20 @@ public sealed partial class WhatsAppWebhookFunction(
         Binding.DurableClient(),
         Binding.QueueOut("transcriptionJobs", "audio-transcribe"),
     ]);
+
+    public string SignatureHeader => WhatsAppSignature.HeaderName;
+
+    public async Task<SignedBody> ReadSignedBodyAsync(Stream body, long? declaredLength, string? signatureHeader, CancellationToken cancellationToken)
+    {
+        var read = await WhatsAppSignature.ReadVerifiedAsync(
+            body, declaredLength, signatureHeader, options.CurrentValue.AppSecret, InputLimits.MaxWebhookBodyBytes, cancellationToken);
+        if (read.Status != SignedBodyStatus.Verified)
+        {
+            LogSignatureRejected(logger, read.Status.ToString(), (int)Math.Min(declaredLength ?? -1, int.MaxValue));
+        }
+
+        return read;
+    }
 
     public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
@@ -46,9 +61,15 @@ public sealed partial class WhatsAppWebhookFunction(
 
     private async Task<FunctionHttpResponse> ReceiveAsync(FunctionHttpRequest request, CancellationToken cancellationToken)
     {
+        if (request.Body.Length > InputLimits.MaxWebhookBodyBytes)
+        {
+            LogSignatureRejected(logger, "too large", request.Body.Length);
+            return FunctionHttpResponse.Problem(413, "Payload too large", $"Webhook bodies are limited to {InputLimits.MaxWebhookBodyBytes} bytes.");
+        }
+
         if (!WhatsAppSignature.IsValid(request.Body.Span, request.Header("X-Hub-Signature-256"), options.CurrentValue.AppSecret))
         {
-            LogSignatureRejected(logger, request.Header("X-Hub-Signature-256") is null ? "missing" : "mismatch", request.Body.Length);
+            LogSignatureRejected(logger, request.Header("X-Hub-Signature-256") is null ? "signature missing" : "signature mismatch", request.Body.Length);
             return FunctionHttpResponse.Problem(401, "Invalid signature", "X-Hub-Signature-256 is missing or does not match the body.");
         }
 
@@ -74,7 +95,7 @@ public sealed partial class WhatsAppWebhookFunction(
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp verification rejected (mode or verify token mismatch)")]
     private static partial void LogVerificationRejected(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: signature {Reason} ({Bytes} bytes)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: {Reason} ({Bytes} bytes)")]
     private static partial void LogSignatureRejected(ILogger logger, string reason, int bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected as malformed: {Reason}")]

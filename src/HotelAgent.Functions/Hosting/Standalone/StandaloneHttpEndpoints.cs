@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using HotelAgent.Core.Channels.WhatsApp;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Definitions;
+using HotelAgent.Functions.Security;
 using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Functions.Hosting.Standalone;
@@ -29,7 +32,12 @@ public static partial class StandaloneHttpEndpoints
                     return;
                 }
 
-                var request = await ToFunctionRequestAsync(http);
+                var request = await ReadRequestAsync(http, function);
+                if (request is null)
+                {
+                    return;
+                }
+
                 var context = new FunctionContext(definition.Name, http.TraceIdentifier);
                 var previous = FunctionContext.Current;
                 FunctionContext.Current = context;
@@ -61,10 +69,42 @@ public static partial class StandaloneHttpEndpoints
         return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(expected));
     }
 
-    public static async Task<FunctionHttpRequest> ToFunctionRequestAsync(HttpContext http)
+    /// <summary>
+    /// The request with its body read within <see cref="InputLimits"/> (signed bodies verified while streaming); null when a
+    /// 401 or 413 problem was already answered.
+    /// </summary>
+    private static async Task<FunctionHttpRequest?> ReadRequestAsync(HttpContext http, IHttpFunction function)
     {
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (function is ISignedBodyFunction signed && HttpMethods.IsPost(http.Request.Method))
+        {
+            var verified = await signed.ReadSignedBodyAsync(
+                http.Request.Body, http.Request.ContentLength, http.Request.Headers[signed.SignatureHeader].FirstOrDefault(), http.RequestAborted);
+            switch (verified.Status)
+            {
+                case SignedBodyStatus.Verified:
+                    return ToFunctionRequest(http, verified.Body);
+                case SignedBodyStatus.TooLarge:
+                    await ProblemResponses.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Bodies are limited to {InputLimits.MaxWebhookBodyBytes} bytes.");
+                    return null;
+                default:
+                    await ProblemResponses.WriteAsync(http, StatusCodes.Status401Unauthorized, "Invalid signature", $"{signed.SignatureHeader} is missing or does not match the body.");
+                    return null;
+            }
+        }
+
+        var body = await BoundedBodyReader.ReadAsync(http.Request.Body, http.Request.ContentLength, InputLimits.MaxHttpBodyBytes, null, http.RequestAborted);
+        if (body.Status == BodyReadStatus.TooLarge)
+        {
+            await ProblemResponses.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Bodies are limited to {InputLimits.MaxHttpBodyBytes} bytes.");
+            return null;
+        }
+
+        return ToFunctionRequest(http, body.Bytes);
+    }
+
+    public static FunctionHttpRequest ToFunctionRequest(HttpContext http, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         return new FunctionHttpRequest
         {
             Method = http.Request.Method.ToUpperInvariant(),
@@ -72,7 +112,7 @@ public static partial class StandaloneHttpEndpoints
             Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.Select(v => v ?? string.Empty).ToArray(), StringComparer.OrdinalIgnoreCase),
             RouteParams = http.Request.RouteValues.ToDictionary(r => r.Key, r => Convert.ToString(r.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.OrdinalIgnoreCase),
-            Body = buffer.ToArray(),
+            Body = body,
         };
     }
 

@@ -42,6 +42,7 @@ public sealed class CustomHandlerHost : IAsyncDisposable
             ["WhatsApp:AccessToken"] = StandaloneHost.AccessToken,
             ["WhatsApp:PhoneNumberId"] = StandaloneHost.PhoneNumberId,
             ["Staff:ApiKey"] = StandaloneHost.StaffKey,
+            ["Security:ConversationIdKey"] = TestSecrets.ConversationIdKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
