@@ -15,7 +15,7 @@ namespace HotelAgent.Core.Inbound;
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
 /// </summary>
 public sealed partial class InboundPipeline(
-    ProcessedMessageStore processed,
+    IProcessedMessageStore processed,
     GuestRateLimiter rateLimiter,
     IConversationGateway conversations,
     IEnumerable<IChannelSender> senders,

@@ -17,7 +17,7 @@ namespace HotelAgent.Core.Security;
 /// own contacts when someone else cancelled or changed it. Runs inside activities, so the dialog stays deterministic.
 /// </summary>
 public sealed partial class ReservationVerifier(
-    VerificationStore store,
+    SqliteVerificationStore store,
     IPmsClient pms,
     IEnumerable<IChannelSender> senders,
     HotelProfile hotel,
@@ -56,23 +56,23 @@ public sealed partial class ReservationVerifier(
         var code = NewCode(s.CodeDigits);
         var outcome = await store.WriteAsync(writer =>
         {
-            if (VerificationStore.FindChallenge(writer, id) is not null)
+            if (SqliteVerificationStore.FindChallenge(writer, id) is not null)
             {
                 return "replayed";
             }
 
             var hourAgo = (now - SendWindow).ToUnixTimeMilliseconds();
-            var locked = VerificationStore.FailuresSince(writer, reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts;
+            var locked = SqliteVerificationStore.FailuresSince(writer, reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts;
             var send = reservation is not null
                 && !locked
-                && VerificationStore.CodesSentSince(writer, reference, hourAgo) < s.MaxCodesPerReservationPerHour
-                && VerificationStore.ChallengesOfConversationSince(writer, request.ConversationId, hourAgo) < s.MaxCodesPerConversationPerHour;
-            VerificationStore.InsertChallenge(writer, new StoredChallenge(
+                && SqliteVerificationStore.CodesSentSince(writer, reference, hourAgo) < s.MaxCodesPerReservationPerHour
+                && SqliteVerificationStore.ChallengesOfConversationSince(writer, request.ConversationId, hourAgo) < s.MaxCodesPerConversationPerHour;
+            SqliteVerificationStore.InsertChallenge(writer, new StoredChallenge(
                 id, reference, request.ConversationId, send ? Hash(id, code) : null, now.ToUnixTimeMilliseconds(),
                 (now + TimeSpan.FromMinutes(s.CodeLifetimeMinutes)).ToUnixTimeMilliseconds(), 0, false));
             if (Interlocked.Increment(ref _starts) % 100 == 0)
             {
-                VerificationStore.Purge(writer, (now - Retention).ToUnixTimeMilliseconds());
+                SqliteVerificationStore.Purge(writer, (now - Retention).ToUnixTimeMilliseconds());
             }
 
             return send ? "send" : reservation is null ? "unknown" : locked ? "locked" : "limited";
@@ -100,7 +100,7 @@ public sealed partial class ReservationVerifier(
         string? reference = null;
         var status = await store.WriteAsync(writer =>
         {
-            var challenge = VerificationStore.FindChallenge(writer, request.ChallengeId);
+            var challenge = SqliteVerificationStore.FindChallenge(writer, request.ChallengeId);
             if (challenge is null || !string.Equals(challenge.ConversationId, request.ConversationId, StringComparison.Ordinal))
             {
                 return CodeCheckStatus.Wrong;
@@ -115,7 +115,7 @@ public sealed partial class ReservationVerifier(
                 return matches ? CodeCheckStatus.Verified : CodeCheckStatus.Wrong;
             }
 
-            if (VerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts)
+            if (SqliteVerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts)
             {
                 return CodeCheckStatus.Locked;
             }
@@ -127,12 +127,12 @@ public sealed partial class ReservationVerifier(
 
             if (!matches)
             {
-                VerificationStore.RecordFailure(writer, challenge.Id, challenge.Reference, now.ToUnixTimeMilliseconds());
-                var failures = VerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds());
+                SqliteVerificationStore.RecordFailure(writer, challenge.Id, challenge.Reference, now.ToUnixTimeMilliseconds());
+                var failures = SqliteVerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds());
                 return failures >= s.MaxCodeAttempts ? CodeCheckStatus.Locked : CodeCheckStatus.Wrong;
             }
 
-            VerificationStore.MarkVerified(writer, challenge.Id);
+            SqliteVerificationStore.MarkVerified(writer, challenge.Id);
             return CodeCheckStatus.Verified;
         }, cancellationToken);
 

@@ -27,7 +27,7 @@ public static class SecurityServiceCollectionExtensions
 
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<VerificationStore>();
+        services.TryAddSingleton<SqliteVerificationStore>();
         services.TryAddSingleton<ReservationVerifier>();
         services.TryAddSingleton<WebChatGuard>();
         return services;

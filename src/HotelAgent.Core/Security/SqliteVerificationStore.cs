@@ -12,7 +12,7 @@ public sealed record StoredChallenge(string Id, string Reference, string Convers
 /// One-time-code challenges and wrong attempts (<c>security.db</c> under the data directory, WAL). Only keyed hashes of
 /// codes are stored. Per instance, like the other channel stores (see docs/security.md for scale-out).
 /// </summary>
-public sealed class VerificationStore : IDisposable
+public sealed class SqliteVerificationStore : IDisposable
 {
     public const string FileName = "security.db";
 
@@ -38,12 +38,12 @@ public sealed class VerificationStore : IDisposable
 
     private readonly SqliteDatabase _database;
 
-    public VerificationStore(IOptions<HotelAgentOptions> options)
+    public SqliteVerificationStore(IOptions<HotelAgentOptions> options)
         : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName))
     {
     }
 
-    public VerificationStore(string filePath) => _database = new SqliteDatabase(filePath, initialize: w => w.ExecuteScript(Schema));
+    public SqliteVerificationStore(string filePath) => _database = new SqliteDatabase(filePath, initialize: w => w.ExecuteScript(Schema));
 
     public string FilePath => _database.FilePath;
 
