@@ -74,7 +74,7 @@ public sealed partial class ReservationVerifierTests : DialogTestBase
 
         await Effects.Verifier.StartAsync(new VerificationRequest(live.Reference, Channel.WebChat, "webchat:store-000001", "conv-a", "es", "k2"), CancellationToken.None);
         var code = CodePattern().Match(Effects.Outbox.Single().Reply.Text).Value;
-        var path = Effects.SqliteVerificationStore.FilePath;
+        var path = Effects.VerificationStore.FilePath;
         var stored = string.Concat(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*")
             .Select(f => System.Text.Encoding.Latin1.GetString(ReadShared(f))));
         Assert.Contains(live.Reference, stored, StringComparison.Ordinal); // the row is there...

@@ -26,9 +26,9 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
     {
         Time = new ManualTimeProvider(now);
         Pms = new EmbeddedPmsClient(_dir.File("pms.db"), profile, Time);
-        SqliteVerificationStore = new SqliteVerificationStore(_dir.File("security.db"));
+        VerificationStore = new SqliteVerificationStore(_dir.File("security.db"));
         Verifier = new ReservationVerifier(
-            SqliteVerificationStore, Pms, [new OutboxSender(Channel.WhatsApp, Outbox), new OutboxSender(Channel.Email, Outbox), new OutboxSender(Channel.WebChat, Outbox)],
+            VerificationStore, Pms, [new OutboxSender(Channel.WhatsApp, Outbox), new OutboxSender(Channel.Email, Outbox), new OutboxSender(Channel.WebChat, Outbox)],
             profile, Microsoft.Extensions.Options.Options.Create(SecurityOptions), Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReservationVerifier>.Instance);
         _inner = new DirectDialogEffects(SharedNlu.Value, Pms, n =>
         {
@@ -39,7 +39,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
 
     public SecurityOptions SecurityOptions { get; } = new();
 
-    public SqliteVerificationStore SqliteVerificationStore { get; }
+    public SqliteVerificationStore VerificationStore { get; }
 
     public ReservationVerifier Verifier { get; }
 
@@ -121,7 +121,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
 
     public void Dispose()
     {
-        SqliteVerificationStore.Dispose();
+        VerificationStore.Dispose();
         Pms.Dispose();
         _dir.Dispose();
     }
