@@ -3,6 +3,7 @@ using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Pms.Embedded;
 using HotelAgent.Core.Pms.QloApps;
 using HotelAgent.Core.Pms.Resilience;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,12 +71,22 @@ public static class PmsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<EmbeddedPmsClient>>(),
             sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
+        services.TryAddSingleton<AzureStorageAccount>();
+        services.TryAddSingleton(sp => new TableEmbeddedPmsClient(
+            sp.GetRequiredService<AzureStorageAccount>(),
+            sp.GetRequiredService<HotelProfile>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<TableEmbeddedPmsClient>>(),
+            sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
 
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
             var provider = options.Provider;
-            IPmsClient inner = provider == PmsProvider.QloApps ? sp.GetRequiredService<QloAppsPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
+            // The embedded PMS lives where shared state lives: one SQLite file, or one Azure Tables partition every instance sells from.
+            IPmsClient inner = provider == PmsProvider.QloApps
+                ? sp.GetRequiredService<QloAppsPmsClient>()
+                : StorageServiceCollectionExtensions.UsesAzureStorage(sp) ? sp.GetRequiredService<TableEmbeddedPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
             // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
