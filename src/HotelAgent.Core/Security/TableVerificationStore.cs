@@ -38,7 +38,7 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
             var conversation = await ReadAsync(table, ConversationKey(start.ConversationId), cancellationToken);
             var locked = Times(reference, "FailedUtc", lockStart).Count >= start.Limits.MaxCodeAttempts;
             var outcome = VerificationRules.Decide(start, locked, Times(reference, "SentUtc", windowStart).Count, Times(conversation, "ChallengeUtc", windowStart).Count);
-            if (outcome == ChallengeOutcome.Send && !await TryAppendAsync(table, reference, ReferenceKey(start.Reference), "SentUtc", now, windowStart, cancellationToken))
+            if (outcome == ChallengeOutcome.Send && await TryAppendAsync(table, reference, ReferenceKey(start.Reference), "SentUtc", now, windowStart, cancellationToken) is null)
             {
                 continue; // another instance sent a code for this booking meanwhile: count again
             }
@@ -112,7 +112,7 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
 
             if (!matches)
             {
-                if (!await TryAppendAsync(table, reference, ReferenceKey(challenge.Reference), "FailedUtc", now, lockStart, cancellationToken))
+                if (await TryAppendAsync(table, reference, ReferenceKey(challenge.Reference), "FailedUtc", now, lockStart, cancellationToken) is not { } failures)
                 {
                     continue; // another wrong code for this booking landed first: count again
                 }
@@ -127,7 +127,6 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
                     // The per-challenge count is informational; the lock counts failures per reference above.
                 }
 
-                var failures = Times(await ReadAsync(table, ReferenceKey(challenge.Reference), cancellationToken), "FailedUtc", lockStart).Count;
                 return new ChallengeCheckOutcome(failures >= check.Limits.MaxCodeAttempts ? CodeCheckStatus.Locked : CodeCheckStatus.Wrong, challenge.Reference);
             }
 
@@ -168,8 +167,11 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
             .Where(t => t >= since)
             .ToList();
 
-    /// <summary>Appends <paramref name="now"/> to the entity as read (ETag-conditional); false when it changed meanwhile.</summary>
-    private static async Task<bool> TryAppendAsync(TableClient table, TableEntity? read, string partition, string property, long now, long keepSince, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends <paramref name="now"/> to the entity as read (ETag-conditional): the number of times kept after the append,
+    /// or null when the entity changed meanwhile.
+    /// </summary>
+    private static async Task<int?> TryAppendAsync(TableClient table, TableEntity? read, string partition, string property, long now, long keepSince, CancellationToken cancellationToken)
     {
         var entity = read ?? new TableEntity(partition, Row);
         var times = Times(entity, property, keepSince);
@@ -187,11 +189,11 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
                 await table.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, cancellationToken);
             }
 
-            return true;
+            return times.Count;
         }
         catch (RequestFailedException ex) when (TableKeys.IsConflict(ex) || TableKeys.IsNotFound(ex))
         {
-            return false;
+            return null;
         }
     }
 
@@ -199,7 +201,7 @@ public sealed class TableVerificationStore(AzureStorageAccount account) : IVerif
     {
         for (var attempt = 0; attempt < TableKeys.MaxOptimisticAttempts; attempt++)
         {
-            if (await TryAppendAsync(table, await ReadAsync(table, partition, cancellationToken), partition, property, now, keepSince, cancellationToken))
+            if (await TryAppendAsync(table, await ReadAsync(table, partition, cancellationToken), partition, property, now, keepSince, cancellationToken) is not null)
             {
                 return;
             }
