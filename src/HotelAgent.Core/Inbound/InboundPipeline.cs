@@ -16,7 +16,7 @@ namespace HotelAgent.Core.Inbound;
 /// </summary>
 public sealed partial class InboundPipeline(
     IProcessedMessageStore processed,
-    GuestRateLimiter rateLimiter,
+    IGuestRateLimiter rateLimiter,
     IConversationGateway conversations,
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceNoteIntake> voiceIntake,
@@ -47,7 +47,7 @@ public sealed partial class InboundPipeline(
         {
             if (!message.IsVoice)
             {
-                var decision = rateLimiter.Acquire(message.Channel, message.GuestId);
+                var decision = await rateLimiter.AcquireAsync(message.Channel, message.GuestId, cancellationToken);
                 if (decision != RateLimitDecision.Allowed)
                 {
                     await RecordAsync(message, InteractionOutcomes.RateLimited, cancellationToken);

@@ -79,6 +79,13 @@ public static class PmsServiceCollectionExtensions
             sp.GetService<ILogger<TableEmbeddedPmsClient>>(),
             sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
 
+        // The availability cache is shared through Redis when Redis__ConnectionString or Redis__HostName is set.
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton(sp => new MemoryAvailabilityCache(sp.GetRequiredService<IMemoryCache>()));
+        services.TryAddSingleton<IAvailabilityCache>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
+            ? new RedisAvailabilityCache(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<MemoryAvailabilityCache>(), sp.GetService<ILogger<RedisAvailabilityCache>>())
+            : sp.GetRequiredService<MemoryAvailabilityCache>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
@@ -90,7 +97,7 @@ public static class PmsServiceCollectionExtensions
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
             // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
-            return new ResilientPmsClient(inner, options, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<PmsHealth>(),
+            return new ResilientPmsClient(inner, options, sp.GetRequiredService<IAvailabilityCache>(), sp.GetRequiredService<PmsHealth>(),
                 writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>());
         });
         services.TryAddSingleton<IPmsClient>(sp => sp.GetRequiredService<ResilientPmsClient>());

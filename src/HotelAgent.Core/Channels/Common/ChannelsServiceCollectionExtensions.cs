@@ -33,7 +33,10 @@ public static class ChannelsServiceCollectionExtensions
         services.TryAddStore<IProcessedMessageStore, SqliteProcessedMessageStore, TableProcessedMessageStore>();
         services.TryAddStore<ISentMessageStore, SqliteSentMessageStore, TableSentMessageStore>();
         services.TryAddStore<IDeliveryStatusStore, SqliteDeliveryStatusStore, TableDeliveryStatusStore>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
+        services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<GuestRateLimiter>();
+        services.TryAddSingleton<IGuestRateLimiter, SharedGuestRateLimiter>();
         services.TryAddSingleton<OutboundThrottle>();
         return services;
     }
