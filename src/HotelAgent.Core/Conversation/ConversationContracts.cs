@@ -68,6 +68,9 @@ public sealed record ConversationInput
 
     public IReadOnlyDictionary<string, string> ChannelContext { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The message that started the conversation, handled before waiting for events (null afterwards).</summary>
+    public ConversationEvent? FirstEvent { get; init; }
+
     /// <summary>Provider ids of the latest guest messages: a message delivered twice is handled once (defence in depth).</summary>
     public IReadOnlyList<string> RecentMessageIds { get; init; } = [];
 }
