@@ -32,6 +32,11 @@ public sealed class DurableConversationGateway(DurableClientAccessor clients, II
         var evt = ConversationEvent.Guest(message, PreUnderstand(message));
         for (var attempt = 1; ; attempt++)
         {
+            if (attempt > MaxAttempts)
+            {
+                throw new InvalidOperationException($"Could not deliver message {message.ProviderMessageId} to conversation {id}.");
+            }
+
             var instance = await client.GetInstanceAsync(id, cancellationToken);
             if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending })
             {
@@ -50,13 +55,27 @@ public sealed class DurableConversationGateway(DurableClientAccessor clients, II
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(
                     ConversationOrchestrator.Name, input, new StartOrchestrationOptions(id).WithDedupeStatuses(ActiveStatuses), cancellationToken);
-                return;
+                if (await StartedWithAsync(client, id, message, cancellationToken))
+                {
+                    return;
+                }
+
+                // Azure Storage (by default, and under the Functions host) ignores a start that lost a race instead of
+                // throwing: the instance runs another webhook's input, so this message goes in as an event.
             }
             catch (OrchestrationAlreadyExistsException) when (attempt < MaxAttempts)
             {
                 // Another webhook started this conversation at the same moment: deliver to it as an event.
             }
         }
+    }
+
+    /// <summary>True when the conversation's start input carries this message (this start won).</summary>
+    private static async Task<bool> StartedWithAsync(DurableTaskClient client, string id, InboundMessage message, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        var input = instance?.SerializedInput is { } json ? OrchestrationJson.Deserialize<ConversationInput>(json) : null;
+        return input?.FirstEvent?.Message?.ProviderMessageId == message.ProviderMessageId;
     }
 
     private PreUnderstanding? PreUnderstand(InboundMessage message)

@@ -70,7 +70,8 @@ public sealed class OrchestrationServiceDurableClient(IOrchestrationServiceClien
     {
         cancellation.ThrowIfCancellationRequested();
         var states = await client.GetOrchestrationStateAsync(instanceId, false).ConfigureAwait(false);
-        return states is { Count: > 0 } ? ToMetadata(states[0], getInputsAndOutputs) : null;
+        // Azure Storage answers [null] for an unknown instance.
+        return states is { Count: > 0 } && states[0] is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
     }
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(Microsoft.DurableTask.Client.OrchestrationQuery? filter = null)
