@@ -1,6 +1,6 @@
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Audio;
-using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
@@ -61,7 +61,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddHotelAgentPms(configuration);
         services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);
-        services.AddHotelAgentGmail(configuration);
+        services.AddHotelAgentEmail(configuration);
         services.AddHotelAgentQueues(configuration);
         services.AddHotelAgentAudio(configuration);
         services.AddSingleton<VoiceConversationBridge>();

@@ -29,9 +29,14 @@ public static class ProductionSecrets
     public static IReadOnlyList<string> FindProblems(IConfiguration configuration, IEnumerable<string>? extraRequired = null)
     {
         var required = Required.Concat(extraRequired ?? []);
-        if (string.Equals(configuration["Gmail:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(configuration["Email:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            required = required.Concat(["Gmail__UserEmail"]);
+            required = required.Concat(["Email__Address"]);
+            var auth = configuration["Email:Auth"];
+            if (string.IsNullOrWhiteSpace(auth) || string.Equals(auth, "Password", StringComparison.OrdinalIgnoreCase))
+            {
+                required = required.Concat(["Email__Password"]);
+            }
         }
 
         return required.Where(name => IsPlaceholder(configuration[name.Replace("__", ":", StringComparison.Ordinal)])).ToArray();

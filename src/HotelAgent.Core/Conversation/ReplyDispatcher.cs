@@ -1,4 +1,4 @@
-using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
@@ -13,7 +13,7 @@ public sealed class ReplyDispatcher(
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceReplyQueue> voice,
     IPmsClient pms,
-    IcsCalendarBuilder calendar,
+    BookingCalendar calendar,
     HotelProfile hotel) : IReplyDispatcher
 {
     public async Task DispatchAsync(SendReplyRequest request, CancellationToken cancellationToken)
@@ -26,12 +26,12 @@ public sealed class ReplyDispatcher(
         if (request.BookingReference is { } reference && message.Channel == Channel.Email)
         {
             var reservation = await pms.GetReservationAsync(reference, cancellationToken);
-            var ics = calendar.BuildReservation(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut);
+            var ics = calendar.Build(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut, message.GuestId, reservation.GuestName);
             message = message with
             {
                 Reply = message.Reply with
                 {
-                    Attachments = [.. message.Reply.Attachments, new ReplyAttachment(IcsCalendarBuilder.FileNameFor(reference), IcsCalendarBuilder.ContentType, ics)],
+                    Attachments = [.. message.Reply.Attachments, new ReplyAttachment(BookingCalendar.FileNameFor(reference), BookingCalendar.ContentType, ics)],
                 },
             };
         }

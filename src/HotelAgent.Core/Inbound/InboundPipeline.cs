@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace HotelAgent.Core.Inbound;
 
 /// <summary>
-/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order:
+/// The single entry of guest messages (WhatsApp, email, web chat, transcribed voice notes), in order:
 /// exactly-once gate (provider message id recorded before processing; a redelivery is dropped, also across
 /// restarts) → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.

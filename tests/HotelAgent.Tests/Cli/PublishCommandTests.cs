@@ -15,7 +15,7 @@ public sealed class PublishCommandTests
     private static readonly (string Name, string Trigger, string? Detail)[] Expected =
     [
         ("WhatsAppWebhook", "httpTrigger", "webhooks/whatsapp"),
-        ("GmailWebhook", "httpTrigger", "webhooks/gmail"),
+        ("EmailWebhook", "httpTrigger", "webhooks/email"),
         ("HealthLive", "httpTrigger", "health/live"),
         ("HealthReady", "httpTrigger", "health/ready"),
         ("StaffAvailability", "httpTrigger", "staff/availability"),
@@ -24,7 +24,7 @@ public sealed class PublishCommandTests
         ("StaffConversationRelease", "httpTrigger", "staff/conversations/{id}/release"),
         ("StaffConversationReply", "httpTrigger", "staff/conversations/{id}/reply"),
         ("StaffStats", "httpTrigger", "staff/stats"),
-        ("GmailPoll", "timerTrigger", "%Gmail__PollSchedule%"),
+        ("EmailPoll", "timerTrigger", "%Email__PollSchedule%"),
         ("TranscribeAudio", "queueTrigger", "audio-transcribe"),
         ("SynthesizeAudio", "queueTrigger", "audio-synthesize"),
         ("ConversationOrchestrator", "orchestrationTrigger", null),
@@ -74,7 +74,7 @@ public sealed class PublishCommandTests
             }
 
             // Functions that start or raise orchestrations get a durable client; the webhook's voice notes go out on a queue output.
-            string[] withClient = ["WhatsAppWebhook", "GmailPoll", "GmailWebhook", "TranscribeAudio", "StaffConversations", "StaffConversationRelease", "StaffConversationReply"];
+            string[] withClient = ["WhatsAppWebhook", "EmailPoll", "EmailWebhook", "TranscribeAudio", "StaffConversations", "StaffConversationRelease", "StaffConversationReply"];
             foreach (var name in withClient)
             {
                 Assert.Contains(metadata.Single(f => f!["name"]!.GetValue<string>() == name)!["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "durableClient");

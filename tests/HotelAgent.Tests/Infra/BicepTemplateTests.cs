@@ -81,8 +81,9 @@ public sealed partial class BicepTemplateTests
             "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ASPNETCORE_ENVIRONMENT",
             "HotelAgent__DataDirectory", "HotelAgent__HotelProfilePath", "WhatsApp__AccessToken", "WhatsApp__AppSecret",
             "WhatsApp__VerifyToken", "WhatsApp__PhoneNumberId", "WhatsApp__GraphBaseUrl", "WhatsApp__GraphVersion",
-            "Gmail__Enabled", "Gmail__ClientId", "Gmail__ClientSecret", "Gmail__RefreshToken", "Gmail__UserEmail",
-            "Gmail__PollSchedule", "Staff__ApiKey", "OpenAI__Endpoint", "OpenAI__ApiKey", "OpenAI__ChatModel",
+            "Email__Enabled", "Email__Address", "Email__Auth", "Email__Imap__Host", "Email__Imap__Port", "Email__Imap__Security",
+            "Email__Smtp__Host", "Email__Smtp__Port", "Email__Smtp__Security", "Email__Password", "Email__ClientId",
+            "Email__ClientSecret", "Email__RefreshToken", "Email__TenantId", "Email__PollSchedule", "Staff__ApiKey", "OpenAI__Endpoint", "OpenAI__ApiKey", "OpenAI__ChatModel",
             "OpenAI__TranscriptionModel", "OpenAI__SpeechModel", "OpenAI__Voice", "Pms__Provider", "Pms__QloApps__BaseUrl",
             "Pms__QloApps__ApiKey", "OTEL_EXPORTER_OTLP_ENDPOINT",
         ];

@@ -23,7 +23,7 @@ public static partial class StandaloneFunctions
     /// <summary>Defaults for schedule settings, so standalone runs without them (the host needs them set).</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultSchedules = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["Gmail__PollSchedule"] = "0 */2 * * * *",
+        ["Email__PollSchedule"] = "0 */2 * * * *",
     };
 
     /// <summary>Queue triggers (handlers of the standalone queue processor), timers, and the MVC result executors.</summary>
