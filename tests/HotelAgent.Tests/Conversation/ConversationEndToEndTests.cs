@@ -7,6 +7,10 @@ using System.Text.RegularExpressions;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 using HotelAgent.Tests.Fakes.Storage;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Messaging;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Tests.Conversation;
 
@@ -221,6 +225,32 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
 
         await WaitForRepliesAsync(guest, 2);
         Assert.Equal(["wamid.NEW-0", "wamid.NEW-1"], guest.Received().Select(m => m.CallbackData!.Split(':')[0]));
+    }
+
+    [Fact]
+    public async Task After_the_idle_timeout_the_dialog_starts_fresh_and_the_next_message_is_answered()
+    {
+        await RestartHostAsync(new() { ["Conversation:IdleTimeoutMinutes"] = "0.05" }); // a 3-second durable timer
+        var guest = new GuestSimulator(_host, _graph, "5491155550143");
+        var stay = FutureStay();
+        Assert.Contains("Habitación Doble", string.Join('\n', await guest.SayAsync($"hola, tienen lugar para 2 {stay.Spanish}?")), StringComparison.Ordinal);
+
+        // Positive signal: the orchestration idled out (continued as new with the idle flag), no guest input needed.
+        var client = _host.Services.GetRequiredService<DurableTaskClient>();
+        var id = ConversationIds.For(Channel.WhatsApp, guest.Phone);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        ConversationStatus? status = null;
+        while (DateTime.UtcNow < deadline && status?.Idle != true)
+        {
+            await Task.Delay(100);
+            status = HotelAgent.Core.Orchestration.OrchestrationJson.Deserialize<ConversationStatus>((await client.GetInstanceAsync(id))?.SerializedCustomStatus);
+        }
+
+        Assert.True(status?.Idle, "the conversation did not idle out");
+
+        // The offer is gone: choosing a room no longer leads to the guest's name, and the guest still gets an answer.
+        var next = string.Join('\n', await guest.SayAsync("la doble"));
+        Assert.DoesNotContain("nombre", next, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Waits until <paramref name="count"/> replies arrived, then for a quiet period proving no extra reply follows.</summary>
