@@ -44,6 +44,9 @@ public enum DialogPmsStatus
 
     /// <summary>The request was refused (change rejected, unknown room type, invalid stay, request rejected).</summary>
     Rejected,
+
+    /// <summary><see cref="GuestPhoneRequiredException"/>: the PMS needs the guest's phone to book; nothing was booked.</summary>
+    PhoneRequired,
 }
 
 /// <summary>The result of a PMS call through <see cref="IDialogEffects"/>.</summary>
@@ -78,6 +81,10 @@ public static class DialogPmsResult
         catch (NoAvailabilityException ex)
         {
             return DialogPmsResult<T>.Fail(DialogPmsStatus.NoAvailability, ex.Message);
+        }
+        catch (GuestPhoneRequiredException ex)
+        {
+            return DialogPmsResult<T>.Fail(DialogPmsStatus.PhoneRequired, ex.Message);
         }
         catch (PmsException ex)
         {

@@ -26,7 +26,8 @@ public static class DialogServiceCollectionExtensions
         services.TryAddSingleton(sp => new ReceptionistDialog(
             sp.GetRequiredService<HotelProfile>(),
             sp.GetRequiredService<IOptions<DialogOptions>>().Value,
-            sp.GetService<IOptions<NluOptions>>()?.Value));
+            sp.GetService<IOptions<NluOptions>>()?.Value,
+            sp.GetService<IRoomCatalogue>()));
         return services;
     }
 }

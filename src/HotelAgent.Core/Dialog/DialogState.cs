@@ -52,6 +52,9 @@ public enum AskedSlot
     ConfirmName,
     Email,
     ChangeWhat,
+
+    /// <summary>The PMS needs a phone to book (QloApps) and the guest has none on this channel.</summary>
+    Phone,
 }
 
 /// <summary>What an existing-reservation flow is for.</summary>
@@ -125,6 +128,9 @@ public sealed record DialogState
     public string? Email { get; init; }
     public bool EmailAsked { get; init; }
 
+    /// <summary>A phone the guest typed (E.164), asked only when the PMS requires one and the channel gives none.</summary>
+    public string? Phone { get; init; }
+
     /// <summary>Existing-reservation flow: what for, which of the guest's bookings, and the candidates shown.</summary>
     public ReservationAction? Action { get; init; }
     public ReservationSnapshot? Target { get; init; }
@@ -187,6 +193,7 @@ public sealed record DialogState
         GuestNameConfirmed = GuestNameConfirmed,
         Email = Email,
         EmailAsked = EmailAsked,
+        Phone = Phone,
         HandedOff = HandedOff,
         HandoffReason = HandoffReason,
         TurnCount = TurnCount,

@@ -233,6 +233,15 @@ public sealed partial class ReceptionistDialog
     private async Task QuoteAsync(TurnContext t)
     {
         var s = t.S.Stay;
+        var missingType = string.Empty;
+        if (s.RoomType is { } wanted && RoomTypes.Count > 0 && !RoomTypes.Any(r => string.Equals(r.Code, wanted, StringComparison.Ordinal)))
+        {
+            // A kind of room this hotel does not have (its PMS lists the types): say so and show what it has.
+            missingType = L(t, $"No tenemos habitación {wanted}; te muestro las que hay.\n", $"We don't have a {wanted} room; here is what we have.\n");
+            s = s with { RoomType = null };
+            t.S = t.S with { Stay = s };
+        }
+
         var query = new StayQuery(s.CheckIn!.Value, s.CheckOut!.Value, s.Guests!.Value, s.RoomType);
         var result = await t.Effects.SearchAvailabilityAsync(query);
         if (!result.IsOk)
@@ -258,7 +267,7 @@ public sealed partial class ReceptionistDialog
         if (offers.Count == 0)
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null };
-            var biggest = _profile.RoomTypes.Count == 0 ? 0 : _profile.RoomTypes.Max(r => r.Capacity);
+            var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
             t.Say(s.Guests > biggest && biggest > 0
                 ? L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {s.Guests} no puedo reservarte por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
                     $"Our rooms hold up to {biggest} guests, so I can't book {s.Guests} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
@@ -271,7 +280,7 @@ public sealed partial class ReceptionistDialog
         t.S = t.S with { Stage = DialogStage.OfferingRooms, Asked = AskedSlot.None, Offers = quoted, Selected = null, PendingWriteKey = null };
         t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = quoted[0].TotalPrice, Currency = quoted[0].Currency });
 
-        var sb = new StringBuilder(prefix);
+        var sb = new StringBuilder(missingType + prefix);
         if (prefix.Length == 0)
         {
             sb.Append(L(t,
@@ -385,6 +394,11 @@ public sealed partial class ReceptionistDialog
 
     private async Task<bool> HandleGuestDetailsAsync(TurnContext t)
     {
+        if (t.S.Asked == AskedSlot.Phone && await HandlePhoneAnswerAsync(t))
+        {
+            return true;
+        }
+
         var nlu = t.Nlu;
         var delta = ExtractStayDelta(t, nlu);
         var named = CleanName(nlu.Entities.PersonName);
@@ -594,12 +608,18 @@ public sealed partial class ReceptionistDialog
         }
 
         t.S = t.S with { Asked = what switch { "change_dates" => AskedSlot.CheckIn, "change_guests" => AskedSlot.Guests, _ => AskedSlot.ChangeWhat } };
+        if (what == "change_room")
+        {
+            AskWhichRoom(t);
+            return;
+        }
+
         t.Say(what switch
         {
             "change_dates" => L(t, "¿Cuáles serían las nuevas fechas? (por ejemplo: del 10 al 12)", "What are the new dates? (e.g. from the 10th to the 12th)"),
             "change_guests" => L(t, "¿Cuántas personas serían?", "How many guests?"),
-            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + ".",
-                "Which room would you prefer? We have " + string.Join(", ", _profile.RoomTypes.Select(r => r.Name)) + "."),
+            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", RoomTypes.Select(r => r.Name)) + ".",
+                "Which room would you prefer? We have " + string.Join(", ", RoomTypes.Select(r => r.Name)) + "."),
         });
     }
 
@@ -622,6 +642,7 @@ public sealed partial class ReceptionistDialog
             GuestName = t.S.GuestName ?? m.DisplayName ?? L(t, "Huésped", "Guest"),
             Contact = m.GuestId,
             Email = t.S.Email,
+            Phone = t.S.Phone,
             Channel = m.Channel,
             RoomType = o.RoomType,
             CheckIn = s.CheckIn!.Value,
@@ -641,6 +662,9 @@ public sealed partial class ReceptionistDialog
                     + (mail is null ? string.Empty : $"\nTe mandamos la confirmación a {mail}.") + "\n¡Te esperamos!",
                     $"All set, {FirstName(r.GuestName)}! Your booking is confirmed ✅\nBooking reference: {r.Reference}\n{o.Name}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)}, total {Price(r.TotalPrice, r.Currency)}."
                     + (mail is null ? string.Empty : $"\nWe'll send the confirmation to {mail}.") + "\nWe look forward to seeing you!"));
+                return;
+            case DialogPmsStatus.PhoneRequired:
+                AskForPhone(t, again: t.S.Phone is not null);
                 return;
             case DialogPmsStatus.NoAvailability:
                 t.S = t.S with { Selected = null, PendingWriteKey = null };
@@ -676,7 +700,7 @@ public sealed partial class ReceptionistDialog
     private string Price(decimal amount, string currency) => PriceFormatter.Format(amount, currency, _profile.Culture);
 
     private string RoomName(string code) =>
-        _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.Name ?? code;
+        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.Name ?? code;
 
     private static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name;
 

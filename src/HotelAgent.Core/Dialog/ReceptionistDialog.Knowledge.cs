@@ -35,7 +35,7 @@ public sealed partial class ReceptionistDialog
     private void AnswerRoomTypes(TurnContext t)
     {
         var sb = new StringBuilder(L(t, "Estas son nuestras habitaciones:\n", "These are our rooms:\n"));
-        foreach (var r in _profile.RoomTypes)
+        foreach (var r in RoomTypes)
         {
             sb.Append("• ").Append(r.Name).Append(L(t, $" (hasta {Guests(t, r.Capacity)}): ", $" (up to {Guests(t, r.Capacity)}): ")).Append(r.Description).Append('\n');
         }

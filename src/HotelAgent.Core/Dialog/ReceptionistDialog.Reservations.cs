@@ -211,7 +211,7 @@ public sealed partial class ReceptionistDialog
         var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
         var overlapsOwnRoom = string.Equals(roomType, target.RoomType, StringComparison.Ordinal)
             && next.CheckIn.Value < target.CheckOut && target.CheckIn < next.CheckOut.Value
-            && _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
+            && RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
         if (offer is null && overlapsOwnRoom)
         {
             // The search counts the guest's own room as taken; only the PMS can tell (it re-prices atomically). No price is
@@ -276,8 +276,14 @@ public sealed partial class ReceptionistDialog
         {
             case DialogPmsStatus.Ok when result.Value is not null:
                 var r = result.Value;
-                t.S = t.S.ClearFlow();
                 t.Events.Add(DialogEvent.Modified(r.Reference, r.TotalPrice, r.Currency));
+                if (change.Guests is { } wanted && r.Guests != wanted)
+                {
+                    await ReportGuestCountNotAppliedAsync(t, target, r, wanted);
+                    return;
+                }
+
+                t.S = t.S.ClearFlow();
                 t.Say(L(t, "¡Listo! Actualicé tu reserva:\n", "Done! I've updated your booking:\n") + Describe(t, Snapshot(r)));
                 return;
             case DialogPmsStatus.NoAvailability:

@@ -14,13 +14,16 @@ public sealed partial class ReceptionistDialog
     private readonly HotelProfile _profile;
     private readonly DialogOptions _options;
     private readonly NluOptions _nlu;
+    private readonly IRoomCatalogue _rooms;
 
-    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null)
+    /// <param name="rooms">The room types guests hear about; the hotel profile's when null (QloApps: the PMS's).</param>
+    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null, IRoomCatalogue? rooms = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         _profile = profile;
         _options = options ?? new DialogOptions();
         _nlu = nluOptions ?? new NluOptions();
+        _rooms = rooms ?? new ProfileRoomCatalogue(profile);
     }
 
     /// <summary>Handles one guest message and returns the new state, the replies to send (in order) and the events.</summary>
@@ -379,6 +382,8 @@ public sealed partial class ReceptionistDialog
             L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
         DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName =>
             L(t, "¿A nombre de quién hago la reserva?", "What name should the booking be under?"),
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Phone =>
+            L(t, "¿Me pasás un teléfono de contacto para confirmar la reserva?", "Could you send me a contact phone number to confirm the booking?"),
         DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email =>
             L(t, "¿Me pasás un email para la confirmación? (opcional)", "Could you give me an email for the confirmation? (optional)"),
         DialogStage.ConfirmingBooking => L(t, "¿Confirmo la reserva? (sí / no)", "Shall I confirm the booking? (yes / no)"),
@@ -520,6 +525,12 @@ public sealed partial class ReceptionistDialog
                 if (replyId is "change_dates" or "change_guests" or "change_room")
                 {
                     await HandleChangeWhatAsync(t, replyId, booking: false);
+                    return true;
+                }
+
+                if (RoomTypeChosen(t) is { } room)
+                {
+                    await QuoteModificationAsync(t, new StaySlots { RoomType = room });
                     return true;
                 }
 
@@ -688,7 +699,7 @@ public sealed partial class ReceptionistDialog
     /// an affirmative word ("la 1" or "2" may be classified as affirm, but they are not a yes).
     /// </summary>
     private bool IsExplicitYes(TurnContext t) =>
-        t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
+        t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm) || IsYesWithConfirmingWords(t.Norm)
         || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ActThreshold
             && !t.Norm.Any(char.IsAsciiDigit) && DialogText.ContainsAny(t.Norm, AffirmWords)
             && !HasStayDelta(ExtractStayDelta(t, t.Nlu)));

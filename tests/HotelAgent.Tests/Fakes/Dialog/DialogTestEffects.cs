@@ -13,7 +13,8 @@ namespace HotelAgent.Tests.Fakes.Dialog;
 /// </summary>
 public sealed class DialogTestEffects : IDialogEffects, IDisposable
 {
-    private static readonly Lazy<NluEngine> SharedNlu = new(() => new NluEngine());
+    /// <summary>One offline NLU for every test (it is stateless and costly to build).</summary>
+    internal static readonly Lazy<NluEngine> SharedNlu = new(() => new NluEngine());
     private readonly TempDirectory _dir = new();
     private readonly DirectDialogEffects _inner;
 
