@@ -63,7 +63,7 @@ public sealed class EmailRegistrationTests(MailServerFixture mail)
     {
         var hotel = mail.CreateMailbox();
         var refreshToken = mail.Google.AddRefreshToken(hotel.Address);
-        await using var h = EmailTestHarness.Start(mail, s => GoogleSettings(s, refreshToken, mail.Google.TokenEndpoint), hotel);
+        await using var h = EmailTestHarness.Start(mail, s => GoogleSettings(s, refreshToken), hotel);
         await mail.DeliverAsync(hotel, "From: guest@guest.test\r\nSubject: hola\r\nMessage-ID: <g1@guest.test>\r\n\r\nHola\r\n");
         var tokensBefore = mail.Google.TokenRequests;
 
@@ -123,9 +123,9 @@ public sealed class EmailRegistrationTests(MailServerFixture mail)
         Assert.Equal(guest.Address, inbound.GuestId);
     }
 
-    private static void GoogleSettings(Dictionary<string, string?> s, string refreshToken, string tokenEndpoint)
+    private void GoogleSettings(Dictionary<string, string?> s, string refreshToken)
     {
-        s["Email:TokenEndpoint"] = tokenEndpoint; // the loopback fake, never Google
+        s["Email:TokenEndpoint"] = mail.Google.TokenEndpoint; // the fake, never the real Google
         s["Email:Auth"] = "Google";
         s["Email:Password"] = null;
         s["Email:ClientId"] = FakeGoogleOAuth.ClientId;
