@@ -134,6 +134,9 @@ param emailClientSecret string = ''
 param emailRefreshToken string = ''
 @secure()
 param staffApiKey string = ''
+@description('Key of the conversation-id and one-time-code hashes (e.g. openssl rand -base64 32). Changing it changes every conversation id.')
+@secure()
+param conversationIdKey string = ''
 @secure()
 param openAIApiKey string = ''
 @secure()
@@ -213,6 +216,10 @@ module keyVault 'modules/keyvault.bicep' = {
           name: 'Staff-ApiKey'
           value: staffApiKey
         }
+        {
+          name: 'Security-ConversationIdKey'
+          value: conversationIdKey
+        }
         // With deployOpenAI the openai module writes the account key into this secret.
         {
           name: 'OpenAI-ApiKey'
@@ -271,6 +278,7 @@ var hotelAgentSettings = {
   Email__TenantId: emailTenantId
   Email__PollSchedule: emailPollSchedule
   Staff__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Staff-ApiKey)'
+  Security__ConversationIdKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Security-ConversationIdKey)'
   OpenAI__Endpoint: deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint
   OpenAI__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}OpenAI-ApiKey)'
   OpenAI__ChatModel: chatModel

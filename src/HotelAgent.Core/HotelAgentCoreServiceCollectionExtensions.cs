@@ -15,6 +15,7 @@ using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddSingleton<VoiceConversationBridge>();
         services.AddSingleton<IVoiceNoteIntake>(sp => sp.GetRequiredService<VoiceConversationBridge>());
         services.AddSingleton<IVoiceReplyQueue>(sp => sp.GetRequiredService<VoiceConversationBridge>());
+        services.AddHotelAgentSecurity(configuration);
         services.AddSingleton<WebChatHub>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());
         services.AddSingleton<IInboundMessageSink, InboundPipeline>();

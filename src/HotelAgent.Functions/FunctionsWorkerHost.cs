@@ -5,6 +5,7 @@ using HotelAgent.Core;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Queues;
 using HotelAgent.Functions.Hosting;
+using HotelAgent.Functions.Security;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,12 @@ public static class FunctionsWorkerHost
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+
+        // After the SDK's HTTP proxying middleware, so HTTP invocations have their HttpContext: headers and safe errors.
+        builder.UseMiddleware<HttpSecurityWorkerMiddleware>();
+
+        // The worker's own ASP.NET Core request log prints the forwarded URL with its query (the WhatsApp verify token).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         // Queue triggers and orchestrations are run by the host: no in-process engines.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queues:ProcessorEnabled"] = "false" });

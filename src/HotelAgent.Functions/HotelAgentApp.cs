@@ -1,6 +1,7 @@
 using HotelAgent.Core;
 using Microsoft.AspNetCore.Hosting;
 using HotelAgent.Functions.Hosting.Standalone;
+using HotelAgent.Functions.Security;
 using HotelAgent.Functions.WebChat;
 
 namespace HotelAgent.Functions;
@@ -47,12 +48,18 @@ public static class HotelAgentApp
 
         // DurableTask.Core logs every dispatch at Information: keep its warnings and errors only, unless configured.
         builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+        // ASP.NET Core's request log prints full URLs (the WhatsApp verify token, web-chat session ids): RedactedRequestLoggingMiddleware logs instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         builder.Services.AddHotelAgentCore(builder.Configuration, builder.Environment.IsProduction(), standaloneRuntime: true);
         builder.Services.AddHotelAgentFunctions();
         builder.Services.AddStandaloneFunctions();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<RedactedRequestLoggingMiddleware>();
+        app.UseMiddleware<SafeErrorsMiddleware>();
+        app.UseHotelAgentSecurityHeaders();
         app.MapFunctionRoutes();
         app.MapWebChat();
         return app;

@@ -16,6 +16,7 @@ public static class ProductionSecrets
         "WhatsApp__VerifyToken",
         "WhatsApp__PhoneNumberId",
         "Staff__ApiKey",
+        "Security__ConversationIdKey",
     ];
 
     private static readonly string[] PlaceholderMarkers = ["dev-", "changeme", "change-me", "placeholder", "your-", "<", "xxx", "todo"];

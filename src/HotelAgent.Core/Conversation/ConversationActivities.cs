@@ -2,6 +2,7 @@ using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,9 +25,15 @@ public static class ConversationActivities
     public const string CancelReservation = "CancelReservation";
     public const string NotifyStaff = "NotifyStaff";
     public const string RecordTurn = "RecordTurn";
+    public const string StartVerification = "StartVerification";
+    public const string CheckVerificationCode = "CheckVerificationCode";
+    public const string NotifyReservationOwner = "NotifyReservationOwner";
 
     public static IReadOnlyList<string> All { get; } =
-        [Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn];
+    [
+        Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn,
+        StartVerification, CheckVerificationCode, NotifyReservationOwner,
+    ];
 
     /// <summary>
     /// Registers the orchestrator and its activities under their function names (the standalone runtime's registry);
@@ -40,7 +47,10 @@ public static class ConversationActivities
         Add<SendReplyRequest, bool>(registry, SendReply, (h, r) => h.SendReplyAsync(r));
         Add<StayQuery, DialogPmsResult<IReadOnlyList<RoomOffer>>>(registry, SearchAvailability, (h, r) => h.SearchAvailabilityAsync(r));
         Add<NewReservation, DialogPmsResult<Reservation>>(registry, CreateReservation, (h, r) => h.CreateReservationAsync(r));
-        Add<FindReservationsRequest, DialogPmsResult<IReadOnlyList<Reservation>>>(registry, FindReservations, (h, r) => h.FindReservationsAsync(r));
+        Add<ReservationLookup, DialogPmsResult<IReadOnlyList<AccessibleReservation>>>(registry, FindReservations, (h, r) => h.FindReservationsAsync(r));
+        Add<VerificationRequest, DialogPmsResult<VerificationStarted>>(registry, StartVerification, (h, r) => h.StartVerificationAsync(r));
+        Add<CodeCheckRequest, DialogPmsResult<CodeCheckResult>>(registry, CheckVerificationCode, (h, r) => h.CheckVerificationCodeAsync(r));
+        Add<OwnerNoticeRequest, bool>(registry, NotifyReservationOwner, (h, r) => h.NotifyReservationOwnerAsync(r));
         Add<ModifyReservationRequest, DialogPmsResult<Reservation>>(registry, ModifyReservation, (h, r) => h.ModifyReservationAsync(r));
         Add<CancelReservationRequest, DialogPmsResult<CancellationOutcome>>(registry, CancelReservation, (h, r) => h.CancelReservationAsync(r));
         Add<HandoffNotice, bool>(registry, NotifyStaff, (h, r) => h.NotifyStaffAsync(r));
@@ -67,6 +77,7 @@ public sealed class ConversationActivityHandlers(
     IReplyDispatcher replies,
     IPmsClient pms,
     IStaffNotifier staff,
+    ReservationVerifier verifier,
     IEnumerable<ITurnRecorder> recorders)
 {
     public Task<NluResult> UnderstandMessageAsync(UnderstandRequest request, CancellationToken cancellationToken = default)
@@ -87,11 +98,20 @@ public sealed class ConversationActivityHandlers(
     public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request, CancellationToken cancellationToken = default) =>
         DialogPmsResult.CaptureAsync(() => pms.CreateReservationAsync(request, cancellationToken));
 
-    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(FindReservationsRequest request, CancellationToken cancellationToken = default)
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        return DialogPmsResult.CaptureAsync(() => pms.FindReservationsByContactAsync(request.Contact, cancellationToken));
+        ArgumentNullException.ThrowIfNull(lookup);
+        return DialogPmsResult.CaptureAsync(() => GuestReservations.FindAsync(pms, lookup, cancellationToken));
     }
+
+    public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request, CancellationToken cancellationToken = default) =>
+        verifier.StartAsync(request, cancellationToken);
+
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request, CancellationToken cancellationToken = default) =>
+        verifier.CheckAsync(request, cancellationToken);
+
+    public Task<bool> NotifyReservationOwnerAsync(OwnerNoticeRequest notice, CancellationToken cancellationToken = default) =>
+        verifier.NotifyOwnerAsync(notice, cancellationToken);
 
     public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(ModifyReservationRequest request, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 using Microsoft.DurableTask;
 
 namespace HotelAgent.Core.Conversation;
@@ -37,8 +38,8 @@ public sealed class DurableDialogEffects(TaskOrchestrationContext context) : IDi
     public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request) =>
         CallPmsAsync<Reservation>(ConversationActivities.CreateReservation, request);
 
-    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact) =>
-        CallPmsAsync<IReadOnlyList<Reservation>>(ConversationActivities.FindReservations, new FindReservationsRequest(contact));
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup) =>
+        CallPmsAsync<IReadOnlyList<AccessibleReservation>>(ConversationActivities.FindReservations, lookup);
 
     public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change) =>
         CallPmsAsync<Reservation>(ConversationActivities.ModifyReservation, new ModifyReservationRequest(reference, change));
@@ -48,6 +49,24 @@ public sealed class DurableDialogEffects(TaskOrchestrationContext context) : IDi
 
     public Task NotifyStaffAsync(HandoffNotice notice) =>
         context.CallActivityAsync(ConversationActivities.NotifyStaff, notice, TransientRetry);
+
+    public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request) =>
+        CallPmsAsync<VerificationStarted>(ConversationActivities.StartVerification, request);
+
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request) =>
+        CallPmsAsync<CodeCheckResult>(ConversationActivities.CheckVerificationCode, request);
+
+    public async Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(ConversationActivities.NotifyReservationOwner, notice, TransientRetry);
+        }
+        catch (TaskFailedException)
+        {
+            // The change is done and the guest is answered; a notice that could not be sent is logged by the activity.
+        }
+    }
 
     private async Task<DialogPmsResult<T>> CallPmsAsync<T>(string activity, object input)
     {
@@ -65,8 +84,6 @@ public sealed class DurableDialogEffects(TaskOrchestrationContext context) : IDi
 }
 
 public sealed record UnderstandRequest(string Text, DateOnly Today);
-
-public sealed record FindReservationsRequest(string Contact);
 
 public sealed record ModifyReservationRequest(string Reference, ReservationChange Change);
 

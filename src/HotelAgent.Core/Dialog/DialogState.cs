@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Core.Dialog;
 
@@ -38,6 +39,12 @@ public enum DialogStage
 
     /// <summary>A person from reception has the conversation; the bot stays silent until released.</summary>
     HandedOff,
+
+    /// <summary>No booking of this identity was found: waiting for a booking reference to verify with a one-time code.</summary>
+    AwaitingReference,
+
+    /// <summary>A one-time code was sent to the booking's own contact: waiting for the guest to type it.</summary>
+    VerifyingCode,
 }
 
 /// <summary>The slot the last question asked for (so "3" or "el 15" is understood from context).</summary>
@@ -94,7 +101,7 @@ public sealed record QuotedOffer(
     string Currency,
     IReadOnlyList<string> Includes);
 
-/// <summary>The guest's own booking the flow is working on (from FindReservationsAsync by their contact).</summary>
+/// <summary>A booking the flow is working on (from FindReservationsAsync: the guest's own, or one proved with a code).</summary>
 public sealed record ReservationSnapshot(
     string Reference,
     string GuestName,
@@ -103,7 +110,11 @@ public sealed record ReservationSnapshot(
     DateOnly CheckOut,
     int Guests,
     decimal TotalPrice,
-    string Currency);
+    string Currency)
+{
+    /// <summary>What the guest may do with it; a change or cancellation of a view-only booking needs a one-time code first.</summary>
+    public ReservationAccess Access { get; init; }
+}
 
 /// <summary>
 /// The whole conversation state: immutable and JSON-serializable (System.Text.Json web defaults), so the orchestration can
@@ -167,6 +178,13 @@ public sealed record DialogState
     public bool HandedOff { get; init; }
     public string? HandoffReason { get; init; }
 
+    /// <summary>The one-time-code challenge being answered and the reference it is for (stage <see cref="DialogStage.VerifyingCode"/>).</summary>
+    public string? VerificationChallengeId { get; init; }
+    public string? VerificationReference { get; init; }
+
+    /// <summary>References proved with a one-time code in this session; forgotten on the idle reset.</summary>
+    public IReadOnlyList<string> VerifiedReferences { get; init; } = [];
+
     public string? LastIntent { get; init; }
     public double LastConfidence { get; init; }
     public int TurnCount { get; init; }
@@ -216,6 +234,8 @@ public sealed record DialogState
         ClarifyIntents = [],
         ClarifyText = null,
         ResumeStage = null,
+        VerificationChallengeId = null,
+        VerificationReference = null,
     };
 }
 

@@ -2,38 +2,42 @@ using System.Text;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Core.Dialog;
 
-/// <summary>Status, modification and cancellation of the guest's OWN bookings (looked up by their contact only).</summary>
+/// <summary>
+/// Status, modification and cancellation of the guest's OWN bookings (found by their channel identity only) and of bookings
+/// proved with a one-time code (ReceptionistDialog.Verification.cs).
+/// </summary>
 public sealed partial class ReceptionistDialog
 {
     private async Task StartReservationFlowAsync(TurnContext t, ReservationAction action, NluResult nlu)
     {
-        var found = await t.Effects.FindReservationsAsync(t.Turn.Message.GuestId);
+        var found = await t.Effects.FindReservationsAsync(Lookup(t));
         if (!found.IsOk)
         {
             PmsTrouble(t, found.Status);
             return;
         }
 
-        // Only this contact's bookings exist for the dialog: there is no other lookup path.
+        // Only bookings of this identity (or proved with a code here) exist for the dialog: there is no other lookup path.
         var mine = found.Value!;
         var reference = FindReference(t, nlu);
         if (reference is not null)
         {
-            var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reference), reference, StringComparison.Ordinal));
+            var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reservation.Reference), reference, StringComparison.Ordinal));
             if (match is null)
             {
-                t.S = t.S.ClearFlow();
-                NotYours(t);
+                // Not this identity's: only a one-time code sent to the booking's own contact proves it.
+                await StartVerificationAsync(t, action, reference);
                 return;
             }
 
-            if (match.Status == ReservationStatus.Cancelled)
+            if (match.Reservation.Status == ReservationStatus.Cancelled)
             {
                 t.S = t.S.ClearFlow();
-                t.Say(L(t, $"La reserva {match.Reference} está cancelada.", $"Booking {match.Reference} is cancelled."));
+                t.Say(L(t, $"La reserva {match.Reservation.Reference} está cancelada.", $"Booking {match.Reservation.Reference} is cancelled."));
                 return;
             }
 
@@ -42,17 +46,14 @@ public sealed partial class ReceptionistDialog
         }
 
         var upcoming = mine
-            .Where(x => x.Status == ReservationStatus.Confirmed && x.CheckOut >= t.Turn.Today)
-            .OrderBy(x => x.CheckIn)
-            .ThenBy(x => x.Reference, StringComparer.Ordinal)
+            .Where(x => x.Reservation.Status == ReservationStatus.Confirmed && x.Reservation.CheckOut >= t.Turn.Today)
+            .OrderBy(x => x.Reservation.CheckIn)
+            .ThenBy(x => x.Reservation.Reference, StringComparer.Ordinal)
             .Select(Snapshot)
             .ToList();
         if (upcoming.Count == 0)
         {
-            t.S = t.S.ClearFlow();
-            t.Say(L(t,
-                $"No encuentro reservas activas para este {ContactKind(t)}. Si reservaste desde otro contacto, escribinos desde ese o llamá a recepción al {_profile.Phone}. ¿Querés que veamos disponibilidad?",
-                $"I can't find any active booking for this {ContactKind(t)}. If you booked with another contact, write from that one or call reception at {_profile.Phone}. Shall we check availability?"));
+            AskForReference(t, action);
             return;
         }
 
@@ -92,6 +93,13 @@ public sealed partial class ReceptionistDialog
 
     private async Task ProceedWithReservationAsync(TurnContext t, ReservationAction action, ReservationSnapshot target)
     {
+        if (action != ReservationAction.Status && target.Access == ReservationAccess.ViewOnly)
+        {
+            // Found by an unproven claim (an email sender): a change or a cancellation needs the one-time code first.
+            await StartVerificationAsync(t, action, target.Reference, ownBooking: true);
+            return;
+        }
+
         t.S = t.S.ClearFlow() with { Action = action, Target = target };
         switch (action)
         {
@@ -285,6 +293,7 @@ public sealed partial class ReceptionistDialog
 
                 t.S = t.S.ClearFlow();
                 t.Say(L(t, "¡Listo! Actualicé tu reserva:\n", "Done! I've updated your booking:\n") + Describe(t, Snapshot(r)));
+                await NotifyOwnerAsync(t, r.Reference, OwnerNoticeKind.Modified, key);
                 return;
             case DialogPmsStatus.NoAvailability:
                 t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat, PendingWriteKey = null };
@@ -324,6 +333,7 @@ public sealed partial class ReceptionistDialog
                     $"Since it's less than {_profile.Policies.FreeCancellationHours} hours before check-in, the policy charges the first night: {Price(outcome.Charge, outcome.Currency)}.");
             t.Say(L(t, $"Listo, cancelé tu reserva {target.Reference}. {policy} ¡Esperamos verte en otra oportunidad!",
                 $"Done, I've cancelled booking {target.Reference}. {policy} We hope to see you another time!"));
+            await NotifyOwnerAsync(t, target.Reference, OwnerNoticeKind.Cancelled, key);
             return;
         }
 

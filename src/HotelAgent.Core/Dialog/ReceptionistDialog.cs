@@ -415,6 +415,10 @@ public sealed partial class ReceptionistDialog
             case DialogStage.Clarifying:
                 return await HandleClarifyPickAsync(t);
 
+            case DialogStage.AwaitingReference:
+            case DialogStage.VerifyingCode:
+                return await HandleVerificationInContextAsync(t);
+
             case DialogStage.CollectingStay:
             {
                 if (replyId is "change_dates" or "change_guests" or "change_room")
@@ -511,9 +515,9 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (FindReference(t, nlu) is not null)
+                if (FindReference(t, nlu) is { } other)
                 {
-                    NotYours(t);
+                    await StartVerificationAsync(t, t.S.Action ?? ReservationAction.Status, other);
                     return true;
                 }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using HotelAgent.Core.Security;
+using HotelAgent.Functions.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HotelAgent.Functions.Hosting;
@@ -12,14 +14,17 @@ public static class FunctionResults
     public static ContentResult Json<T>(int status, T value) =>
         new() { StatusCode = status, Content = JsonSerializer.Serialize(value, HotelAgentJson.Options), ContentType = "application/json; charset=utf-8" };
 
-    public static ContentResult Problem(int status, string title, string detail) => Json(status, new { title, status, detail });
+    /// <summary>RFC 9457 problem details (<c>application/problem+json</c>), the same shape the hosts use for their own refusals.</summary>
+    public static ContentResult Problem(int status, string title, string detail) =>
+        new() { StatusCode = status, Content = ProblemResponses.Json(status, title, detail), ContentType = ProblemResponses.ContentType };
 
-    /// <summary>The raw request body (signatures are verified over these exact bytes).</summary>
-    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw request body, at most <paramref name="maxBytes"/> (a larger declared or actual length is refused without reading
+    /// past the limit: answer 413). Functions read their own bodies because under the Functions host no middleware of ours runs.
+    /// </summary>
+    public static Task<BoundedBody> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        return BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, maxBytes, null, cancellationToken);
     }
 }

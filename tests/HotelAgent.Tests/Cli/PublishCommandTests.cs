@@ -36,6 +36,9 @@ public sealed class PublishCommandTests
         ("CancelReservation", "activityTrigger", null),
         ("NotifyStaff", "activityTrigger", null),
         ("RecordTurn", "activityTrigger", null),
+        ("StartVerification", "activityTrigger", null),
+        ("CheckVerificationCode", "activityTrigger", null),
+        ("NotifyReservationOwner", "activityTrigger", null),
         ("SendReply", "activityTrigger", null),
     ];
 

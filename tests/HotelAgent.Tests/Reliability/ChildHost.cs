@@ -32,6 +32,14 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph, IReadOnl
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>The child's resident memory now (<c>VmRSS</c> of /proc), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("The child host is not running.");
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public async Task StartAsync()
     {
         var port = FreePort();
@@ -60,6 +68,7 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph, IReadOnl
         info.Environment["WhatsApp__PhoneNumberId"] = "106540352242922";
         info.Environment["WhatsApp__UnconfirmedSendWaitSeconds"] = UnconfirmedSendWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Staff__ApiKey"] = StaffKey;
+        info.Environment["Security__ConversationIdKey"] = Fakes.Hosting.TestSecrets.ConversationIdKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -3,6 +3,7 @@ using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -35,7 +36,16 @@ public sealed class ConversationActivityFunctions(ConversationActivityHandlers h
     public Task<DialogPmsResult<Reservation>> CreateReservation([ActivityTrigger] NewReservation request) => handlers.CreateReservationAsync(request);
 
     [Function(ConversationActivities.FindReservations)]
-    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservations([ActivityTrigger] FindReservationsRequest request) => handlers.FindReservationsAsync(request);
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservations([ActivityTrigger] ReservationLookup lookup) => handlers.FindReservationsAsync(lookup);
+
+    [Function(ConversationActivities.StartVerification)]
+    public Task<DialogPmsResult<VerificationStarted>> StartVerification([ActivityTrigger] VerificationRequest request) => handlers.StartVerificationAsync(request);
+
+    [Function(ConversationActivities.CheckVerificationCode)]
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCode([ActivityTrigger] CodeCheckRequest request) => handlers.CheckVerificationCodeAsync(request);
+
+    [Function(ConversationActivities.NotifyReservationOwner)]
+    public Task<bool> NotifyReservationOwner([ActivityTrigger] OwnerNoticeRequest notice) => handlers.NotifyReservationOwnerAsync(notice);
 
     [Function(ConversationActivities.ModifyReservation)]
     public Task<DialogPmsResult<Reservation>> ModifyReservation([ActivityTrigger] ModifyReservationRequest request) => handlers.ModifyReservationAsync(request);

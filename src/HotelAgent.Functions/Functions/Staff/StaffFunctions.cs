@@ -4,6 +4,7 @@ using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -129,16 +130,23 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
         [DurableClient] DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var read = await FunctionResults.ReadBodyAsync(request, InputLimits.MaxHttpBodyBytes, request.HttpContext.RequestAborted);
+        if (read.Status == BodyReadStatus.TooLarge)
+        {
+            return FunctionResults.Problem(413, "Payload too large", $"Bodies are limited to {InputLimits.MaxHttpBodyBytes} bytes.");
+        }
+
         string? text;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            using var body = JsonDocument.Parse(read.Bytes);
             text = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
                 ? t.GetString()?.Trim()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a string that is not valid UTF-8: bad input, answered 400 like any malformed body.
             text = null;
         }
 

@@ -2,6 +2,7 @@ using System.Text;
 using HotelAgent.Core.Audio;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -12,7 +13,7 @@ namespace HotelAgent.Functions.Functions.WhatsApp;
 
 /// <summary>
 /// <c>GET /api/webhooks/whatsapp</c> (Meta's verification handshake) and <c>POST /api/webhooks/whatsapp</c>
-/// (signed Cloud API notifications). Thin: verify, parse, hand messages to the inbound sink, answer fast. Voice notes
+/// (signed Cloud API notifications, at most 1 MiB: 413 above, 401 unsigned). Thin: verify while reading, parse, hand messages to the inbound sink, answer fast. Voice notes
 /// leave through the <c>audio-transcribe</c> queue output.
 /// </summary>
 public sealed partial class WhatsAppWebhookFunction(
@@ -56,13 +57,23 @@ public sealed partial class WhatsAppWebhookFunction(
 
     private async Task<IActionResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await FunctionResults.ReadBodyAsync(request, cancellationToken);
-        string? signature = request.Headers["X-Hub-Signature-256"];
-        if (!WhatsAppSignature.IsValid(body, signature, options.CurrentValue.AppSecret))
+        // The body is read here, under the Functions host as standalone (no middleware of ours runs under the host): a missing
+        // signature is refused before any byte is read, reading stops at the cap, and the HMAC is computed while streaming.
+        string? signature = request.Headers[WhatsAppSignature.HeaderName];
+        var read = await WhatsAppSignature.ReadVerifiedAsync(
+            request.Body, request.ContentLength, signature, options.CurrentValue.AppSecret, InputLimits.MaxWebhookBodyBytes, cancellationToken);
+        switch (read.Status)
         {
-            LogSignatureRejected(logger, signature is null ? "missing" : "mismatch", body.Length);
-            return FunctionResults.Problem(401, "Invalid signature", "X-Hub-Signature-256 is missing or does not match the body.");
+            case SignedBodyStatus.TooLarge:
+                LogSignatureRejected(logger, "too large", request.ContentLength ?? -1);
+                return FunctionResults.Problem(413, "Payload too large", $"Webhook bodies are limited to {InputLimits.MaxWebhookBodyBytes} bytes.");
+            case SignedBodyStatus.MissingSignature:
+            case SignedBodyStatus.Mismatch:
+                LogSignatureRejected(logger, read.Status == SignedBodyStatus.MissingSignature ? "signature missing" : "signature mismatch", request.ContentLength ?? -1);
+                return FunctionResults.Problem(401, "Invalid signature", $"{WhatsAppSignature.HeaderName} is missing or does not match the body.");
         }
+
+        var body = read.Body;
 
         WhatsAppWebhookBatch batch;
         try
@@ -86,8 +97,8 @@ public sealed partial class WhatsAppWebhookFunction(
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp verification rejected (mode or verify token mismatch)")]
     private static partial void LogVerificationRejected(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: signature {Reason} ({Bytes} bytes)")]
-    private static partial void LogSignatureRejected(ILogger logger, string reason, int bytes);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: {Reason} ({Bytes} bytes)")]
+    private static partial void LogSignatureRejected(ILogger logger, string reason, long bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected as malformed: {Reason}")]
     private static partial void LogPayloadRejected(ILogger logger, string reason);

@@ -56,6 +56,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["WhatsApp:AccessToken"] = AccessToken,
             ["WhatsApp:PhoneNumberId"] = PhoneNumberId,
             ["Staff:ApiKey"] = StaffKey,
+            ["Security:ConversationIdKey"] = TestSecrets.ConversationIdKey,
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("HOTELAGENT_TEST_LOG_LEVEL") ?? "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,6 +1,7 @@
 using System.Text;
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Functions.Staff;
 using HotelAgent.Tests.Fakes.Analytics;
 using HotelAgent.Tests.Fakes.Orchestration;
@@ -59,5 +60,25 @@ public sealed class StaffFunctionsTests
         Assert.Equal(202, replied.StatusCode);
         var evt = Assert.IsType<ConversationEvent>(Assert.Single(_client.Raised).Payload);
         Assert.Equal((ConversationEventType.StaffReply, "Hola, soy Carla", "trace-1"), (evt.Type, evt.StaffText, evt.StaffEventId));
+    }
+
+    [Fact]
+    public async Task Reply_answers_400_for_invalid_utf8_and_413_for_a_body_over_the_cap_without_raising_anything()
+    {
+        _client.Instances["conv-whatsapp-4"] = OrchestrationRuntimeStatus.Running;
+
+        var invalid = Request(null);
+        invalid.Body = new MemoryStream([.. "{\"text\":\""u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]);
+        Assert.Equal(400, Assert.IsType<ContentResult>(await Functions().Reply(invalid, "conv-whatsapp-4", _client)).StatusCode);
+
+        // Under the host no middleware of ours caps bodies: the function reads at most the cap, declared length or not.
+        var oversized = Request(null);
+        oversized.Body = new MemoryStream(Encoding.UTF8.GetBytes("{\"text\":\"" + new string('a', InputLimits.MaxHttpBodyBytes) + "\"}"));
+        Assert.Equal(413, Assert.IsType<ContentResult>(await Functions().Reply(oversized, "conv-whatsapp-4", _client)).StatusCode);
+        oversized.Body.Position = 0;
+        oversized.ContentLength = InputLimits.MaxHttpBodyBytes + 1;
+        Assert.Equal(413, Assert.IsType<ContentResult>(await Functions().Reply(oversized, "conv-whatsapp-4", _client)).StatusCode);
+
+        Assert.Empty(_client.Raised);
     }
 }
