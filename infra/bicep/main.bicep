@@ -1,4 +1,4 @@
-// HotelAgent on Azure: Flex Consumption function app (custom handler) + storage + monitoring + Key Vault
+// HotelAgent on Azure: Flex Consumption function app (.NET isolated worker) + storage + monitoring + Key Vault
 // (+ optional Azure OpenAI). Deploy with `azd up` (see azure.yaml) or `az deployment sub create`
 // (see docs/deploy.md). The canonical list of app settings is infra/bicep/app-settings.json.
 targetScope = 'subscription'

@@ -28,7 +28,8 @@ public static class HotelAgentCoreServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">App configuration (env vars <c>Section__Key</c>, app settings, local.settings.json).</param>
     /// <param name="isProduction">In Production, missing or placeholder secrets stop the start with a clear message.</param>
-    public static IServiceCollection AddHotelAgentCore(this IServiceCollection services, IConfiguration configuration, bool isProduction)
+    /// <param name="standaloneRuntime">True when no Functions host runs the triggers: the durable runtime runs in process.</param>
+    public static IServiceCollection AddHotelAgentCore(this IServiceCollection services, IConfiguration configuration, bool isProduction, bool standaloneRuntime = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (isProduction)
@@ -54,7 +55,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
                 options.TimeZone = hotel.TimeZone;
             }
         });
-        services.AddHotelAgentOrchestration(configuration);
+        services.AddHotelAgentDurable(configuration, standaloneRuntime);
         services.AddHotelAgentNlu(configuration);
         services.AddSingleton<IPmsClient>(sp => new MeteredPmsClient(
             sp.GetRequiredService<ResilientPmsClient>(), sp.GetRequiredService<HotelAgentMetrics>(), sp.GetRequiredService<PmsHealth>()));

@@ -1,8 +1,8 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Nlu;
-using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Security;
+using Microsoft.DurableTask;
 
 namespace HotelAgent.Core.Conversation;
 
@@ -11,9 +11,9 @@ namespace HotelAgent.Core.Conversation;
 /// so a replay never repeats it (a booking is created once) and a crash resumes after the last completed step.
 /// PMS activities answer a <see cref="DialogPmsResult{T}"/> (an outage is an answer, not a failure).
 /// </summary>
-public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialogEffects
+public sealed class DurableDialogEffects(TaskOrchestrationContext context) : IDialogEffects
 {
-    private static readonly RetryPolicy TransientRetry = new(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10));
+    private static readonly TaskOptions TransientRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10)));
 
     private PreUnderstanding? _understood;
 
@@ -28,7 +28,7 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
             return pre.Result;
         }
 
-        return await context.CallActivityAsync<NluResult>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
+        return await context.CallActivityAsync<NluResult?>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
             ?? throw new InvalidOperationException("The NLU activity returned nothing.");
     }
 
@@ -72,13 +72,13 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
     {
         try
         {
-            return await context.CallActivityAsync<DialogPmsResult<T>>(activity, input)
+            return await context.CallActivityAsync<DialogPmsResult<T>?>(activity, input)
                 ?? DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, "empty activity result");
         }
         catch (TaskFailedException ex)
         {
             // The activity itself failed (host-level problem): the guest still gets the graceful PMS-down answer.
-            return DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, ex.ErrorType);
+            return DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, ex.FailureDetails.ErrorType);
         }
     }
 }

@@ -12,11 +12,8 @@ public static class InputLimits
     /// <summary>A WhatsApp webhook body (Meta's notifications are a few KB; larger bodies get 413).</summary>
     public const int MaxWebhookBodyBytes = 1 << 20;
 
-    /// <summary>Any other HTTP function body (staff API, Gmail push) read by the standalone host.</summary>
+    /// <summary>Any other HTTP function body (the staff API), read by the function itself under either host.</summary>
     public const int MaxHttpBodyBytes = 1 << 20;
-
-    /// <summary>A Functions-host invocation (custom handler): carries orchestration histories, so larger than a webhook.</summary>
-    public const int MaxInvocationBytes = 16 << 20;
 
     /// <summary>The message as understood and stored: text and display name cut to their limits.</summary>
     public static Messaging.InboundMessage Bound(Messaging.InboundMessage message)

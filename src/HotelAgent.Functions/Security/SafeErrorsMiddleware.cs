@@ -8,12 +8,16 @@ namespace HotelAgent.Functions.Security;
 /// </summary>
 public sealed partial class SafeErrorsMiddleware(RequestDelegate next, ILogger<SafeErrorsMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext http)
+    public Task InvokeAsync(HttpContext http) => RunAsync(http, () => next(http), logger);
+
+    /// <summary>Runs <paramref name="next"/> and answers its failure safely (also used by the worker middleware under the host).</summary>
+    public static async Task RunAsync(HttpContext http, Func<Task> next, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(next);
         try
         {
-            await next(http);
+            await next();
         }
         catch (BadHttpRequestException ex)
         {
@@ -36,6 +40,7 @@ public sealed partial class SafeErrorsMiddleware(RequestDelegate next, ILogger<S
         }
 
         http.Response.Clear();
+        SecurityHeaders.Apply(http.Response.Headers);
         await ProblemResponses.WriteAsync(http, status, title,
             status >= 500 ? "The request failed; the error was logged with this trace id." : "The request could not be read.");
     }

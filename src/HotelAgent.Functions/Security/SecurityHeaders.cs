@@ -15,14 +15,20 @@ public static partial class SecurityHeaders
     {
         http.Response.OnStarting(() =>
         {
-            var headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
+            Apply(http.Response.Headers);
             return Task.CompletedTask;
         });
         await next(http);
     });
+
+    /// <summary>Sets the headers every answer carries (standalone at response start, under the Functions host by the worker middleware).</summary>
+    public static void Apply(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
+    }
 
     /// <summary>The CSP of an HTML page whose only code is its inline <c>&lt;script&gt;</c> and <c>&lt;style&gt;</c> blocks.</summary>
     public static string ContentSecurityPolicyFor(string html)

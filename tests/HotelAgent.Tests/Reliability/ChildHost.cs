@@ -9,7 +9,8 @@ namespace HotelAgent.Tests.Reliability;
 /// The standalone host as a child process (<c>dotnet HotelAgent.Functions.dll --urls …</c>) on a fixed data
 /// directory, so it can be SIGKILLed and restarted like a real deployment.
 /// </summary>
-public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDisposable
+/// <param name="settings">Extra settings (<c>Section:Key</c>), passed as environment variables (e.g. the durable backend).</param>
+public sealed class ChildHost(string dataDirectory, FakeGraphApi graph, IReadOnlyDictionary<string, string?>? settings = null) : IDisposable
 {
     public const string AppSecret = "test-app-secret-123";
     public const string StaffKey = "test-staff-key";
@@ -69,6 +70,11 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
         info.Environment["Staff__ApiKey"] = StaffKey;
         info.Environment["Security__ConversationIdKey"] = Fakes.Hosting.TestSecrets.ConversationIdKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

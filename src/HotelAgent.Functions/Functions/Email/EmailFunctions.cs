@@ -1,31 +1,43 @@
 using HotelAgent.Core.Channels.Email;
-using HotelAgent.Functions.Definitions;
+using HotelAgent.Core.Orchestration;
 using HotelAgent.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace HotelAgent.Functions.Functions.Email;
 
-/// <summary>Timer trigger (<c>%Email__PollSchedule%</c>, default every 2 minutes): one IMAP poll of the hotel mailbox.</summary>
-public sealed class EmailPollFunction(EmailPoller poller) : ITimerFunction
+/// <summary>The hotel mailbox: a timer poll (<c>%Email__PollSchedule%</c>, default every 2 minutes) and a poll on demand.</summary>
+public sealed class EmailFunctions(EmailPoller poller)
 {
     public const string ScheduleSetting = "Email__PollSchedule";
 
-    public FunctionDefinition Definition { get; } = new("EmailPoll", [Binding.TimerTrigger($"%{ScheduleSetting}%"), Binding.DurableClient()]);
+    /// <summary>One IMAP poll; the poller logs its own outcome (counts and any error); mail-server errors are not thrown.</summary>
+    [Function("EmailPoll")]
+    public async Task Poll([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        using (DurableClientAccessor.Use(client))
+        {
+            await poller.PollAsync(cancellationToken);
+        }
+    }
 
-    /// <summary>The poller logs its own outcome (counts and any error); nothing is thrown for mail-server errors.</summary>
-    public Task RunAsync(FunctionContext context, CancellationToken cancellationToken) => poller.PollAsync(cancellationToken);
-}
-
-/// <summary><c>POST /api/webhooks/email</c>: one poll on demand; authenticated like the staff API.</summary>
-public sealed class EmailWebhookFunction(EmailPoller poller) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new("EmailWebhook", [Binding.HttpTrigger("webhooks/email", "function", "POST"), Binding.HttpOut(), Binding.DurableClient()]);
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken) =>
-        ToResponse(await poller.PollAsync(cancellationToken));
+    /// <summary><c>POST /api/webhooks/email</c>: one poll on demand; authenticated like the staff API.</summary>
+    [Function("EmailWebhook")]
+    public async Task<IActionResult> Webhook(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/email")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using (DurableClientAccessor.Use(client))
+        {
+            return ToResponse(await poller.PollAsync(request.HttpContext.RequestAborted));
+        }
+    }
 
     /// <summary>200 with the counts when the poll ran (or email is off), 502 when the mail server or sign-in failed.</summary>
-    internal static FunctionHttpResponse ToResponse(EmailPollResult result) =>
-        FunctionHttpResponse.Json(result.Error is null || result.IsDisabled ? 200 : 502, new
+    internal static IActionResult ToResponse(EmailPollResult result) =>
+        FunctionResults.Json(result.Error is null || result.IsDisabled ? 200 : 502, new
         {
             fetched = result.Fetched,
             accepted = result.Accepted,

@@ -57,7 +57,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["WhatsApp:PhoneNumberId"] = PhoneNumberId,
             ["Staff:ApiKey"] = StaffKey,
             ["Security:ConversationIdKey"] = TestSecrets.ConversationIdKey,
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("HOTELAGENT_TEST_LOG_LEVEL") ?? "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -66,7 +66,7 @@ public sealed class StandaloneHost : IAsyncDisposable
 
         // Settings go in as command-line configuration so registrations that read configuration see them too.
         string[] args = ["--urls", "http://127.0.0.1:0", "--environment", "Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
-        var app = HotelAgentApp.Build(args, HostingMode.Standalone, builder => configureServices?.Invoke(builder.Services));
+        var app = HotelAgentApp.Build(args, builder => configureServices?.Invoke(builder.Services));
         await app.StartAsync();
         return new StandaloneHost(app, dataDirectory, owns);
     }

@@ -3,9 +3,13 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using HotelAgent.Functions.Definitions;
-using HotelAgent.Functions.Hosting;
+using System.Reflection;
+using HotelAgent.Core.Channels.WhatsApp;
+using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
+using HotelAgent.Functions.Functions.WhatsApp;
 using HotelAgent.Functions.Security;
+using HotelAgent.Tests.Fakes.Orchestration;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +29,7 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
         configureServices: services =>
         {
             services.AddSingleton<ILoggerProvider>(_logs);
-            services.AddSingleton<IFunction, ThrowingFunction>();
+            services.AddSingleton(BuggyPms.Create());
         });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -34,7 +38,8 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
     public async Task A_failing_function_answers_500_problem_details_without_stack_trace_or_headers_in_development()
     {
         using var http = _host.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/throw");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/staff/availability?from=2027-01-10&to=2027-01-12");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", StandaloneHost.StaffKey);
         request.Headers.Add("X-Probe-Header", "probe-value-123");
 
         using var response = await http.SendAsync(request);
@@ -44,7 +49,8 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
         Assert.Equal(ProblemResponses.ContentType, response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("traceId", body, StringComparison.Ordinal);
         Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("ThrowingFunction", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(BuggyPms), body, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
         Assert.DoesNotContain("secret detail", body, StringComparison.Ordinal);
         Assert.DoesNotContain("probe-value-123", body, StringComparison.Ordinal);
         Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Error && e.Category.EndsWith(nameof(SafeErrorsMiddleware), StringComparison.Ordinal));
@@ -74,24 +80,31 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_webhook_body_handed_over_already_read_by_the_functions_host_is_capped_too()
+    public async Task Under_the_functions_host_the_webhook_function_itself_caps_the_body_while_reading_it()
     {
-        var function = _host.Services.GetServices<IFunction>().OfType<HotelAgent.Functions.Functions.WhatsApp.WhatsAppWebhookFunction>().Single();
-        var body = new byte[HotelAgent.Core.Security.InputLimits.MaxWebhookBodyBytes + 1];
-        var request = new FunctionHttpRequest
-        {
-            Method = "POST",
-            Url = new Uri("http://localhost/api/webhooks/whatsapp"),
-            Headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-            {
-                ["X-Hub-Signature-256"] = [HotelAgent.Core.Channels.WhatsApp.WhatsAppSignature.Compute(body, StandaloneHost.AppSecret)],
-            },
-            Body = body,
-        };
+        // Called directly, as the host calls it (no Kestrel or middleware of ours in front): a signed body one byte over the
+        // cap, sent without Content-Length (chunked), is refused with 413 and read no further than the cap.
+        var body = new byte[InputLimits.MaxWebhookBodyBytes + 1];
+        var stream = new CountingStream(body);
+        var request = WebhookRequest(stream, WhatsAppSignature.Compute(body, StandaloneHost.AppSecret));
 
-        var response = await function.RunAsync(request, new FunctionContext("WhatsAppWebhook", "inv-1") { UnderHost = true }, CancellationToken.None);
+        var result = await Webhook().Run(request, new RecordingDurableClient());
 
-        Assert.Equal(413, response.StatusCode);
+        Assert.Equal(413, Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(result.Result).StatusCode);
+        Assert.InRange(stream.BytesRead, InputLimits.MaxWebhookBodyBytes, InputLimits.MaxWebhookBodyBytes + 1);
+        Assert.Null(result.TranscriptionJobs);
+    }
+
+    [Fact]
+    public async Task Under_the_functions_host_an_unsigned_webhook_is_401_before_any_body_byte_is_read()
+    {
+        var stream = new CountingStream(new byte[4096]);
+        var request = WebhookRequest(stream, signature: null);
+
+        var result = await Webhook().Run(request, new RecordingDurableClient());
+
+        Assert.Equal(401, Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(result.Result).StatusCode);
+        Assert.Equal(0, stream.BytesRead);
     }
 
     [Fact]
@@ -160,11 +173,66 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
     public void Paths_lose_their_secret_segments(string path, string expected) =>
         Assert.Equal(expected, RequestLogRedaction.Path(new PathString(path)));
 
-    private sealed class ThrowingFunction : IHttpFunction
-    {
-        public FunctionDefinition Definition { get; } = new("ThrowForTest", [Binding.HttpTrigger("throw", "anonymous", "GET"), Binding.HttpOut()]);
+    private WhatsAppWebhookFunction Webhook() => ActivatorUtilities.CreateInstance<WhatsAppWebhookFunction>(_host.Services);
 
-        public Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken) =>
+    private static HttpRequest WebhookRequest(Stream body, string? signature)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Body = body;
+        if (signature is not null)
+        {
+            context.Request.Headers[WhatsAppSignature.HeaderName] = signature;
+        }
+
+        return context.Request;
+    }
+
+    /// <summary>A read-only request body that counts what the function read of it.</summary>
+    private sealed class CountingStream(byte[] content) : Stream
+    {
+        private readonly MemoryStream _inner = new(content, writable: false);
+
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(_inner.Read(buffer, offset, count));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Count(_inner.Read(buffer.Span)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
+    }
+
+    /// <summary>A PMS whose every call fails with an unexpected bug (not an outage): the staff API has no answer for it.</summary>
+    public class BuggyPms : DispatchProxy
+    {
+        public static IPmsClient Create() => Create<IPmsClient, BuggyPms>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException("secret detail of a bug");
     }
 }
