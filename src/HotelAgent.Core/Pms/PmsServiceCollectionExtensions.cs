@@ -97,8 +97,11 @@ public static class PmsServiceCollectionExtensions
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
             // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
+            // The embedded PMS gets no per-attempt timeout or circuit breaker (on SQLite a slow call is a busy disk; on Azure Tables
+            // the SDK has its own timeouts and retries, and a conditional update must not be abandoned half-way): QloApps only.
             return new ResilientPmsClient(inner, options, sp.GetRequiredService<IAvailabilityCache>(), sp.GetRequiredService<PmsHealth>(),
-                writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>());
+                writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>(),
+                provider == PmsProvider.Embedded ? PmsLocation.InProcess : PmsLocation.Remote);
         });
         services.TryAddSingleton<IPmsClient>(sp => sp.GetRequiredService<ResilientPmsClient>());
 
