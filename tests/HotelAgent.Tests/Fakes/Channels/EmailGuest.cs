@@ -51,7 +51,10 @@ public sealed class EmailGuest(MailServerFixture mail, TestMailbox hotel, TestMa
     public List<MimeMessage> Received { get; } = [];
 
     /// <summary>The conversation's id (keyed like the host's, <see cref="TestSecrets.ConversationIdKey"/>).</summary>
-    public string ConversationId => ConversationIds.Compute(Encoding.UTF8.GetBytes(TestSecrets.ConversationIdKey), Channel.Email, guest.Address);
+    public string ConversationId => ConversationIdOf(guest.Address);
+
+    /// <summary>The id of the email conversation with <paramref name="address"/> in a host started with <see cref="TestSecrets.ConversationIdKey"/>.</summary>
+    public static string ConversationIdOf(string address) => ConversationIds.Compute(Encoding.UTF8.GetBytes(TestSecrets.ConversationIdKey), Channel.Email, address);
 
     /// <summary>Opens a new thread and returns the emails the receptionist answered with.</summary>
     public Task<IReadOnlyList<MimeMessage>> WriteNewAsync(string subject, string text) => SendAsync(Compose(subject, text, replyTo: null, MailClientStyle.Gmail));
@@ -80,25 +83,28 @@ public sealed class EmailGuest(MailServerFixture mail, TestMailbox hotel, TestMa
         var result = await poll.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(result.GetProperty("accepted").GetInt32() == 1, "the poll did not accept the guest's email: " + result);
 
-        await WaitForHandledAsync(client, _turns);
+        await WaitForHandledAsync(client, ConversationId, _turns);
         var inbox = await mail.ReadAsync(guest);
         var fresh = inbox.Skip(Received.Count).Select(m => m.Message).ToList();
         Received.AddRange(fresh);
         return fresh;
     }
 
-    /// <summary>Waits until the conversation reports <paramref name="messages"/> handled messages (the positive signal that the turn is over).</summary>
-    private async Task WaitForHandledAsync(HttpClient client, int messages)
+    /// <summary>
+    /// Waits until the staff API reports that conversation <paramref name="conversationId"/> has handled
+    /// <paramref name="messages"/> messages: the positive signal that a turn is over, its replies sent.
+    /// </summary>
+    public static async Task WaitForHandledAsync(HttpClient client, string conversationId, int messages)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         var last = "no conversation yet";
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await client.GetAsync("api/staff/conversations");
-            if (response.IsSuccessStatusCode)
+            using var response = await TryGetAsync(client, "api/staff/conversations");
+            if (response?.IsSuccessStatusCode == true)
             {
                 var rows = await response.Content.ReadFromJsonAsync<JsonElement[]>() ?? [];
-                var row = rows.FirstOrDefault(r => r.GetProperty("id").GetString() == ConversationId);
+                var row = rows.FirstOrDefault(r => r.GetProperty("id").GetString() == conversationId);
                 if (row.ValueKind == JsonValueKind.Object)
                 {
                     last = row.ToString();
@@ -113,6 +119,18 @@ public sealed class EmailGuest(MailServerFixture mail, TestMailbox hotel, TestMa
         }
 
         throw new TimeoutException($"The conversation did not handle message {messages} in time: {last}");
+    }
+
+    private static async Task<HttpResponseMessage?> TryGetAsync(HttpClient client, string path)
+    {
+        try
+        {
+            return await client.GetAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // a host still starting: ask again
+        }
     }
 
     private MimeMessage Compose(string subject, string text, MimeMessage? replyTo, MailClientStyle style)
