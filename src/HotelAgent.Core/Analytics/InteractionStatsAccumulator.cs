@@ -27,13 +27,37 @@ internal sealed class InteractionStatsAccumulator
 
     public SortedDictionary<string, decimal> RevenueByCurrency { get; } = new(StringComparer.Ordinal);
 
+    public int CancelledBookings { get; set; }
+
+    public decimal CancelledRevenue { get; set; }
+
+    public SortedDictionary<string, decimal> CancelledRevenueByCurrency { get; } = new(StringComparer.Ordinal);
+
     private readonly HashSet<string> _conversations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _booked = new(StringComparer.Ordinal);
     private readonly HashSet<string> _handedOff = new(StringComparer.Ordinal);
     private double _latencySum;
     private int _latencyCount;
 
-    /// <summary>Adds one stored row (the in-memory twin of the SQLite log's aggregate query; contract tests keep them equal).</summary>
+    /// <summary>A booking made in the group, at its latest amount: revenue while live, apart once cancelled.</summary>
+    public void AddBooking(string currency, decimal amount, bool cancelled)
+    {
+        if (cancelled)
+        {
+            CancelledBookings++;
+            CancelledRevenue += amount;
+            CancelledRevenueByCurrency[currency] = CancelledRevenueByCurrency.GetValueOrDefault(currency) + amount;
+            return;
+        }
+
+        Revenue += amount;
+        RevenueByCurrency[currency] = RevenueByCurrency.GetValueOrDefault(currency) + amount;
+    }
+
+    /// <summary>
+    /// Adds one stored row's counts (the in-memory twin of the SQLite log's aggregate query; contract tests keep them equal).
+    /// Revenue is not added here: the caller resolves each booking's latest amount and cancellation and calls <see cref="AddBooking"/>.
+    /// </summary>
     public void Add(InteractionRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -53,13 +77,6 @@ internal sealed class InteractionStatsAccumulator
                 Bookings++;
                 _booked.Add(row.ConversationId);
                 BookedConversations = _booked.Count;
-                if (row.Revenue is not null && decimal.TryParse(row.Revenue, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var amount))
-                {
-                    var currency = row.Currency ?? string.Empty;
-                    Revenue += amount;
-                    RevenueByCurrency[currency] = RevenueByCurrency.GetValueOrDefault(currency) + amount;
-                }
-
                 break;
             case InteractionOutcomes.Handoff:
                 Handoffs++;
@@ -89,5 +106,10 @@ internal sealed class InteractionStatsAccumulator
         RevenueByCurrency,
         Duplicates,
         RateLimited,
-        Math.Round(AverageLatencyMs, 1));
+        Math.Round(AverageLatencyMs, 1))
+    {
+        CancelledBookings = CancelledBookings,
+        CancelledRevenue = CancelledRevenue,
+        CancelledRevenueByCurrency = CancelledRevenueByCurrency,
+    };
 }

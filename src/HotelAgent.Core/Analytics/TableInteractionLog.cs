@@ -10,11 +10,15 @@ namespace HotelAgent.Core.Analytics;
 /// The interaction log on Azure Tables (table <c>{prefix}Interactions</c>), so <c>/api/staff/stats</c> reads the same figures
 /// on every instance. Partition = the day in the hotel's time zone (the statistics query a day range: one partition-range
 /// scan), row = UTC ticks + a random suffix (unique, in time order). Figures are aggregated in memory by the same
-/// accumulator the SQLite log's rows feed; the contract tests keep both logs equal.
+/// accumulator the SQLite log's rows feed; the contract tests keep both logs equal. A booking's later change or
+/// cancellation may fall on another day, so booking events are also kept per booking (table <c>{prefix}Bookings</c>,
+/// partition = booking reference, row = UTC ticks + suffix): revenue counts each booking of the range at its latest amount,
+/// and cancelled ones apart, with one small partition query per booking.
 /// </summary>
 public sealed partial class TableInteractionLog : IInteractionLog
 {
     public const string TableName = "Interactions";
+    public const string BookingsTableName = "Bookings";
 
     private readonly AzureStorageAccount _account;
     private readonly AnalyticsOptions _options;
@@ -55,6 +59,19 @@ public sealed partial class TableInteractionLog : IInteractionLog
             ["LatencyMs"] = row.LatencyMs,
         };
         await table.AddEntityAsync(entity, cancellationToken);
+        if (row.BookingReference is { Length: > 0 } reference
+            && row.Outcome is InteractionOutcomes.Booked or InteractionOutcomes.Modified or InteractionOutcomes.Cancelled)
+        {
+            var bookings = await _account.GetTableAsync(BookingsTableName, cancellationToken);
+            await bookings.AddEntityAsync(
+                new TableEntity(TableKeys.Escape(reference), entity.RowKey)
+                {
+                    ["Ts"] = row.Timestamp,
+                    ["Outcome"] = row.Outcome,
+                    ["Revenue"] = row.Revenue,
+                },
+                cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
@@ -66,10 +83,15 @@ public sealed partial class TableInteractionLog : IInteractionLog
             days[d] = new InteractionStatsAccumulator();
         }
 
+        var booked = new List<(InteractionStatsAccumulator Group, InteractionRow Row)>();
         await foreach (var row in ReadAsync(from, to, cancellationToken))
         {
-            days[InteractionRow.ParseDay(row.Day)].Add(row);
+            var day = days[InteractionRow.ParseDay(row.Day)];
+            day.Add(row);
+            booked.AddRange(BookingOf(day, row));
         }
+
+        await AddRevenueAsync(booked, cancellationToken);
 
         return days.Select(kv => kv.Value.ToStats(kv.Key)).ToList();
     }
@@ -78,15 +100,67 @@ public sealed partial class TableInteractionLog : IInteractionLog
     {
         InteractionRow.ValidateRange(from, to, _options.MaxRangeDays);
         var acc = new InteractionStatsAccumulator();
+        var booked = new List<(InteractionStatsAccumulator Group, InteractionRow Row)>();
         await foreach (var row in ReadAsync(from, to, cancellationToken))
         {
             acc.Add(row);
+            booked.AddRange(BookingOf(acc, row));
         }
 
+        await AddRevenueAsync(booked, cancellationToken);
         var s = acc.ToStats(from);
         return new InteractionTotals(
             from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
-            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs);
+            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs)
+        {
+            CancelledBookings = s.CancelledBookings,
+            CancelledRevenue = s.CancelledRevenue,
+            CancelledRevenueByCurrency = s.CancelledRevenueByCurrency,
+        };
+    }
+
+    private static IEnumerable<(InteractionStatsAccumulator, InteractionRow)> BookingOf(InteractionStatsAccumulator group, InteractionRow row) =>
+        row.Outcome == InteractionOutcomes.Booked && row.Revenue is not null ? [(group, row)] : [];
+
+    /// <summary>
+    /// Each booking at its latest amount (the newest change at or after it), cancelled ones apart: the twin of the SQLite
+    /// log's revenue query, reading the booking's events from <see cref="BookingsTableName"/>.
+    /// </summary>
+    private async Task AddRevenueAsync(List<(InteractionStatsAccumulator Group, InteractionRow Row)> booked, CancellationToken cancellationToken)
+    {
+        if (booked.Count == 0)
+        {
+            return;
+        }
+
+        var bookings = await _account.GetTableAsync(BookingsTableName, cancellationToken);
+        foreach (var (group, row) in booked)
+        {
+            var amountText = row.Revenue;
+            var cancelled = false;
+            if (row.BookingReference is { Length: > 0 } reference)
+            {
+                string? latestTs = null;
+                var filter = $"PartitionKey eq {TableKeys.Quote(TableKeys.Escape(reference))}";
+                await foreach (var e in bookings.QueryAsync<TableEntity>(filter, select: ["Ts", "Outcome", "Revenue"], cancellationToken: cancellationToken))
+                {
+                    var outcome = e.GetString("Outcome");
+                    var ts = e.GetString("Ts") ?? string.Empty;
+                    cancelled |= outcome == InteractionOutcomes.Cancelled;
+                    if (outcome == InteractionOutcomes.Modified && e.GetString("Revenue") is { } revised
+                        && string.CompareOrdinal(ts, row.Timestamp) >= 0 && (latestTs is null || string.CompareOrdinal(ts, latestTs) > 0))
+                    {
+                        latestTs = ts;
+                        amountText = revised;
+                    }
+                }
+            }
+
+            if (decimal.TryParse(amountText, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+            {
+                group.AddBooking(row.Currency ?? string.Empty, amount, cancelled);
+            }
+        }
     }
 
     /// <summary>Deletes the days older than <see cref="AnalyticsOptions.RetentionDays"/> (run once per process on first use, like the SQLite log).</summary>

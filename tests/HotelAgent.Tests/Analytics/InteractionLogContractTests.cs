@@ -58,7 +58,9 @@ public abstract class InteractionLogContractTests(StoreBackend backend) : IDispo
         Assert.Equal(1, d19.Duplicates);
         Assert.Equal(1, d19.RateLimited);
         Assert.Equal(1600, d19.AverageLatencyMs, 1);
-        Assert.Equal(240.50m, d19.RevenueByCurrency["ARS"]);
+        // HPS-1 was cancelled on the 21st: it counts apart, not as the 19th's revenue.
+        Assert.Equal(0m, d19.Revenue);
+        Assert.Equal((1, 240.50m), (d19.CancelledBookings, d19.CancelledRevenueByCurrency["ARS"]));
         Assert.Equal(new Dictionary<string, int> { ["ask_amenities"] = 2, ["check_availability"] = 1, ["make_reservation"] = 2, ["request_human"] = 1 }, d19.ByIntent);
 
         var d20 = statsA[1];
@@ -72,8 +74,36 @@ public abstract class InteractionLogContractTests(StoreBackend backend) : IDispo
         Assert.Equal(3, totals.Bookings);
         Assert.Equal(0.6, totals.Conversions, 4); // a, d, e of a..e
         Assert.Equal(0.2, totals.HandoffRate, 4);
-        Assert.Equal(340.75m, totals.RevenueByCurrency["ARS"]);
+        Assert.Equal(100.25m, totals.RevenueByCurrency["ARS"]);
         Assert.Equal(50m, totals.RevenueByCurrency["USD"]);
+        Assert.Equal(240.50m, totals.CancelledRevenue);
+    }
+
+    [Fact]
+    public async Task Revenue_counts_live_bookings_at_their_latest_amount_and_cancelled_ones_apart_whichever_instance_recorded_the_change()
+    {
+        var a = backend.Interactions(_time);
+        var b = backend.Interactions(_time);
+        await a.RecordAsync(Rec(Day(19, 9), "conv-a", "make_reservation", InteractionOutcomes.Booked, 1) with { BookingReference = "HA-1", Revenue = 200m, Currency = "ARS" });
+        await a.RecordAsync(Rec(Day(19, 10), "conv-b", "make_reservation", InteractionOutcomes.Booked, 1) with { BookingReference = "HA-2", Revenue = 300m, Currency = "ARS" });
+        await a.RecordAsync(Rec(Day(19, 11), "conv-c", "make_reservation", InteractionOutcomes.Booked, 1) with { BookingReference = "HA-3", Revenue = 150m, Currency = "ARS" });
+        await b.RecordAsync(Rec(Day(20, 9), "conv-b", "modify_reservation", InteractionOutcomes.Modified, 1) with { BookingReference = "HA-2", Revenue = 400m, Currency = "ARS" });
+        await b.RecordAsync(Rec(Day(20, 12), "conv-b", "modify_reservation", InteractionOutcomes.Modified, 1) with { BookingReference = "HA-2", Revenue = 450m, Currency = "ARS" });
+        await b.RecordAsync(Rec(Day(20, 10), "conv-c", "modify_reservation", InteractionOutcomes.Modified, 1) with { BookingReference = "HA-3", Revenue = 175m, Currency = "ARS" });
+        await a.RecordAsync(Rec(Day(21, 9), "conv-c", "cancel_reservation", InteractionOutcomes.Cancelled, 1) with { BookingReference = "HA-3" });
+
+        foreach (var log in new[] { a, b })
+        {
+            var totals = await log.GetTotalsAsync(new DateOnly(2027, 3, 19), new DateOnly(2027, 3, 21));
+            var day19 = (await log.GetStatsAsync(new DateOnly(2027, 3, 19), new DateOnly(2027, 3, 19))).Single();
+
+            // HA-1 as booked, HA-2 at its last price, HA-3 (changed, then cancelled) apart at its last price.
+            Assert.Equal(3, totals.Bookings);
+            Assert.Equal(650m, totals.Revenue);
+            Assert.Equal(650m, totals.RevenueByCurrency["ARS"]);
+            Assert.Equal((1, 175m), (totals.CancelledBookings, totals.CancelledRevenue));
+            Assert.Equal((650m, 1, 175m), (day19.Revenue, day19.CancelledBookings, day19.CancelledRevenue));
+        }
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using HotelAgent.Core.Pms;
 using HotelAgent.Core.Pms.Embedded;
 using HotelAgent.Core.Security;
 using HotelAgent.Core.Storage;
+using HotelAgent.Core.Transcripts;
 using HotelAgent.Tests.Fakes.Pms;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,11 @@ public sealed class StoreBackend : IDisposable
             ? Own(new SqliteInteractionLog(Options.Create(new HotelAgentOptions { DataDirectory = _dir!.Path }), o, time, NullLogger<SqliteInteractionLog>.Instance))
             : new TableInteractionLog(_account, o, time, NullLogger<TableInteractionLog>.Instance);
     }
+
+    public ITranscriptStore Transcripts(TimeProvider time, TranscriptOptions options) =>
+        _account is null
+            ? Own(new SqliteTranscriptStore(Options.Create(new HotelAgentOptions { DataDirectory = _dir!.Path }), Options.Create(options), time, NullLogger<SqliteTranscriptStore>.Instance))
+            : new TableTranscriptStore(_account, Options.Create(options), time, NullLogger<TableTranscriptStore>.Instance);
 
     public IVerificationStore Verification() =>
         _account is null ? Own(new SqliteVerificationStore(_dir!.File("security.db"))) : new TableVerificationStore(_account);
