@@ -47,7 +47,7 @@ public sealed class NluEngine : INluEngine
             Alternatives = ranked.Take(3).Select(s => s with { Confidence = Math.Round(s.Confidence, 4) }).ToArray(),
             Entities = entities,
             Language = language,
-            Sentiment = TextSignals.Sentiment(tokens),
+            Sentiment = TextSignals.Sentiment(text, tokens),
         };
     }
 }
