@@ -52,6 +52,7 @@ internal static class DialogText
         "una", "un", "of", "course", "go", "ahead", "do", "just", "all", "good", "sounds", "ese", "esa", "eso", "dato", "datos", "reserva",
         "booking", "reservation", "senor", "senora", "che", "genio", "capo", "ahi", "ahora", "now", "yo", "my", "name", "under", "mine",
         "mismo", "misma", "estaria", "estamos", "estoy", "ta", "tal", "cual", "and", "y", "hacelo", "hacela", "haceme", "hace", "proceed",
+        "ah", "oh", "okk", "igual", "es", "son", "correctas", "correcta", "fechas", "those", "dates", "exactly",
     };
 
     private static readonly Dictionary<ConfirmAction, HashSet<string>> ActionYes = new()
@@ -187,6 +188,15 @@ internal static class DialogText
         }
 
         return affirmative ? YesNo.Yes : YesNo.Unclear;
+    }
+
+    /// <summary>Starts with a yes word and has no negation, digit or question mark ("dale, la simple").</summary>
+    public static bool StartsWithYes(string? raw)
+    {
+        var text = raw ?? string.Empty;
+        var words = Words(Normalize(text));
+        return !text.Contains('?', StringComparison.Ordinal) && words.Length > 0 && YesCore.Contains(words[0])
+            && !words.Any(w => Negations.Contains(w) || w.Any(char.IsAsciiDigit));
     }
 
     /// <summary>A question rather than an answer: a question mark, or an interrogative start ("cuánto sale", "what's").</summary>

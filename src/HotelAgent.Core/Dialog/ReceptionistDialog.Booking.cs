@@ -155,25 +155,23 @@ public sealed partial class ReceptionistDialog
     /// <summary>"Perfecto, cambio las fechas: del 11/1 al 13/1 (2 noches)." — every change is read back before anything else.</summary>
     private string? ChangeLead(TurnContext t, StaySlots before, StaySlots after)
     {
+        // Only values that were already agreed and now change are read back (filling a missing slot is not a change).
         var parts = new List<string>();
-        if ((after.CheckIn != before.CheckIn || after.CheckOut != before.CheckOut) && after.CheckIn is { } ci)
+        if (before.CheckIn is not null && before.CheckOut is not null && (after.CheckIn != before.CheckIn || after.CheckOut != before.CheckOut)
+            && after.CheckIn is { } ci)
         {
             parts.Add(after.CheckOut is { } co
-                ? L(t, $"cambio las fechas: del {DayMonth(t, ci)} al {DayMonth(t, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})",
-                    $"I've changed the dates: {DayMonth(t, ci)} to {DayMonth(t, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})")
+                ? L(t, $"cambio las fechas: {DateRange(t, ci, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})",
+                    $"I've changed the dates: {DateRange(t, ci, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})")
                 : L(t, $"cambio la entrada al {DayMonth(t, ci)}", $"I've changed the arrival to {DayMonth(t, ci)}"));
         }
-        else if (after.CheckOut != before.CheckOut && after.CheckOut is { } co2)
-        {
-            parts.Add(L(t, $"cambio la salida al {DayMonth(t, co2)}", $"I've changed the departure to {DayMonth(t, co2)}"));
-        }
 
-        if (after.Guests != before.Guests && after.Guests is { } g)
+        if (before.Guests is not null && after.Guests != before.Guests && after.Guests is { } g)
         {
             parts.Add(L(t, $"para {Guests(t, g)}", $"for {Guests(t, g)}"));
         }
 
-        if (after.RoomType != before.RoomType && after.RoomType is { } room)
+        if (before.RoomType is not null && after.RoomType != before.RoomType && after.RoomType is { } room)
         {
             parts.Add(L(t, $"en la {RoomName(t, room)}", $"in the {RoomName(t, room)}"));
         }
@@ -380,6 +378,7 @@ public sealed partial class ReceptionistDialog
             sb.Append(OfferLine(t, quoted[i], i, numbered: quoted.Count > 1)).Append('\n');
         }
 
+        t.S = t.S with { QuestionKey = null }; // a new quote is a new question, not the same one again
         Ask(t, "offers", sb.ToString(), OfferOptions(t), L(t, "Ver opciones", "See options"));
     }
 
@@ -660,9 +659,9 @@ public sealed partial class ReceptionistDialog
                 $"• Free cancellation until {DeadlineText(t, freeUntil)}; after that the first night is charged.")
             : L(t, $"• Ojo: faltan menos de {p.FreeCancellationHours} horas para la entrada, así que si después la cancelás se cobra la primera noche ({Price(t, o.NightlyRate, o.Currency)}).",
                 $"• Note: check-in is less than {p.FreeCancellationHours} hours away, so cancelling later would cost the first night ({Price(t, o.NightlyRate, o.Currency)})."));
-        t.S = t.S with { Stage = DialogStage.ConfirmingBooking, Asked = AskedSlot.None };
+        t.S = t.S with { Stage = DialogStage.ConfirmingBooking, Asked = AskedSlot.None, QuestionKey = null };
         Touch(t);
-        Ask(t, "confirm:booking", sb.ToString(), [new ReplyOption("yes", L(t, "Sí, reservar", "Yes, book it")), new ReplyOption("no", L(t, "No", "No"))]);
+        Ask(t, "confirm:booking", sb.Append('\n').ToString(), [new ReplyOption("yes", L(t, "Sí, reservar", "Yes, book it")), new ReplyOption("no", L(t, "No", "No"))]);
     }
 
     private IReadOnlyList<ReplyOption> ChangeOptions(TurnContext t) =>
@@ -816,6 +815,17 @@ public sealed partial class ReceptionistDialog
     private static string ShortDate(TurnContext t, DateOnly d) => string.Equals(t.S.Language, "en", StringComparison.Ordinal)
         ? d.ToString("MMM d", Culture(t))
         : d.ToString("d/M", Culture(t));
+
+    /// <summary>"del 11 al 13 de enero", "del 30 de diciembre al 2 de enero" / "January 11 to 13".</summary>
+    private static string DateRange(TurnContext t, DateOnly a, DateOnly b)
+    {
+        if (string.Equals(t.S.Language, "en", StringComparison.Ordinal))
+        {
+            return a.Month == b.Month && a.Year == b.Year ? $"{DayMonth(t, a)} to {b.Day}" : $"{DayMonth(t, a)} to {DayMonth(t, b)}";
+        }
+
+        return a.Month == b.Month && a.Year == b.Year ? $"del {a.Day} al {DayMonth(t, b)}" : $"del {DayMonth(t, a)} al {DayMonth(t, b)}";
+    }
 
     /// <summary>"11 de enero" / "January 11": unambiguous when dates change.</summary>
     private static string DayMonth(TurnContext t, DateOnly d) => string.Equals(t.S.Language, "en", StringComparison.Ordinal)

@@ -31,6 +31,12 @@ public sealed partial class ReceptionistDialog
             "no" => YesNo.No,
             _ => DialogText.ReadYesNo(t.Raw, a),
         };
+        if (answer == YesNo.Unclear && a == ConfirmAction.Generic && DialogText.StartsWithYes(t.Raw) && !HasDates(ExtractStayDelta(t, t.Nlu)))
+        {
+            // Accepting the dates read back is not a write: "dale, la simple" says yes to them.
+            answer = YesNo.Yes;
+        }
+
         if (answer == YesNo.Unclear && DialogText.IsNo(t.Norm))
         {
             // "cancelar", "no gracias" (a bare "cancelar" at a cancellation prompt is a yes: read above)

@@ -62,7 +62,11 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests && !confident && !DialogText.IsQuestion(t.Raw))
+                var otherRequest = confident && nlu.Intent is NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.ModifyReservation
+                    or NluLabels.RequestHuman or NluLabels.Help or NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies
+                    or NluLabels.AskRoomTypes || (nlu.Intent == NluLabels.Goodbye && confident && !DialogText.IsThanksOnly(t.Raw));
+                if (t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests && !otherRequest && !DialogText.IsQuestion(t.Raw)
+                    && DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) != YesNo.No && !DialogText.IsThanksOnly(t.Raw))
                 {
                     // An answer we could not read: ask again with an example (the third time a person is offered).
                     t.Events.Add(new DialogEvent(DialogEventKind.Fallback));

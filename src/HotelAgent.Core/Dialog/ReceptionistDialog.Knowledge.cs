@@ -106,43 +106,48 @@ public sealed partial class ReceptionistDialog
         return hotelTopic && await AnswerHotelQuestionAsync(t);
     }
 
-    /// <summary>Answers a hotel question from the profile. Returns false when there is nothing to say (unless unknown questions count).</summary>
+    /// <summary>
+    /// Answers a hotel question from the profile, every topic of the message in one reply ("¿aceptan perros? ¿y cómo se paga?").
+    /// Returns false when there is nothing to say (unless unknown questions count).
+    /// </summary>
     private async Task<bool> AnswerHotelQuestionAsync(TurnContext t, bool withPending = true, bool countUnknown = false)
     {
         var nlu = t.Nlu;
+        var parts = new List<string>();
         if (MatchFact(t) is { } fact)
         {
             var text = fact.AnswerFor(t.S.Language);
-            if (Answered(t, "fact:" + fact.Topic))
-            {
-                text = L(t, "Como te conté: ", "As I mentioned: ") + LowerFirst(text);
-            }
-
-            t.Say(withPending ? WithPending(t, text) : text);
-            return true;
+            parts.Add(Answered(t, "fact:" + fact.Topic) ? L(t, "Como te conté: ", "As I mentioned: ") + LowerFirst(text) : text);
         }
 
-        if (nlu.Entities.Amenities.Count > 0)
+        var topics = PolicyTopics(t, nlu);
+        var amenities = nlu.Entities.Amenities.Where(a => !(a == "mascotas" && topics.Contains("pets"))).ToArray();
+        if (amenities.Length > 0)
         {
-            await AnswerAmenitiesAsync(t, nlu, withPending);
-            return true;
+            parts.Add(await AmenitiesAnswerAsync(t, nlu, amenities));
         }
-
-        if (nlu.Entities.RoomType is not null && (DialogText.IsQuestion(t.Raw) || nlu.Intent == NluLabels.AskRoomTypes))
+        else if (nlu.Entities.RoomType is not null && parts.Count == 0 && (DialogText.IsQuestion(t.Raw) || nlu.Intent == NluLabels.AskRoomTypes))
         {
             AnswerRoomTypes(t, nlu, withPending);
             return true;
         }
 
-        if (nlu.Intent == NluLabels.AskLocation || DialogText.ContainsAny(t.Norm, LocationWords) && DialogText.IsQuestion(t.Raw))
+        var asksPolicy = nlu.Intent == NluLabels.AskPolicies || DialogText.IsQuestion(t.Raw) || nlu.Entities.Amenities.Contains("mascotas");
+        if (topics.Count > 0 && asksPolicy && !(parts.Count > 0 && topics.All(x => x is "times" or "general")))
+        {
+            parts.Add(PoliciesAnswer(t, nlu, topics));
+        }
+
+        if (parts.Count == 0 && (nlu.Intent == NluLabels.AskLocation || DialogText.ContainsAny(t.Norm, LocationWords) && DialogText.IsQuestion(t.Raw)))
         {
             AnswerLocation(t, withPending);
             return true;
         }
 
-        if (PolicyTopics(t, nlu).Count > 0 && (nlu.Intent == NluLabels.AskPolicies || DialogText.IsQuestion(t.Raw)))
+        if (parts.Count > 0)
         {
-            AnswerPolicies(t, nlu, withPending);
+            var answer = string.Join('\n', parts);
+            t.Say(withPending ? WithPending(t, answer) : answer);
             return true;
         }
 
@@ -256,27 +261,32 @@ public sealed partial class ReceptionistDialog
 
     private async Task AnswerAmenitiesAsync(TurnContext t, NluResult nlu, bool withPending = true)
     {
-        var asked = nlu.Entities.Amenities;
-        if (asked.Count == 0)
+        if (nlu.Entities.Amenities.Count > 0 || MatchFact(t) is not null)
         {
-            if (DialogText.ContainsAny(t.Norm, GenericAmenityWords) || t.Norm.Split(' ').Length <= 2)
-            {
-                var shortVersion = Answered(t, "amenities");
-                var sb = new StringBuilder(L(t, shortVersion ? "Te repaso los servicios:\n" : "Estos son los servicios del hotel:\n", shortVersion ? "The amenities again:\n" : "These are the hotel's amenities:\n"));
-                foreach (var a in _profile.Amenities)
-                {
-                    sb.Append("• ").Append(shortVersion ? a.DescriptionFor(t.S.Language) : AmenityText(t, a)).Append('\n');
-                }
-
-                var text = sb.ToString().TrimEnd();
-                t.Say(withPending ? WithPending(t, text) : text);
-                return;
-            }
-
-            await UnknownQuestionAsync(t, withPending);
+            await AnswerHotelQuestionAsync(t, withPending);
             return;
         }
 
+        if (DialogText.ContainsAny(t.Norm, GenericAmenityWords) || t.Norm.Split(' ').Length <= 2)
+        {
+            var shortVersion = Answered(t, "amenities");
+            var sb = new StringBuilder(L(t, shortVersion ? "Te repaso los servicios:\n" : "Estos son los servicios del hotel:\n", shortVersion ? "The amenities again:\n" : "These are the hotel's amenities:\n"));
+            foreach (var a in _profile.Amenities)
+            {
+                sb.Append("• ").Append(shortVersion ? a.DescriptionFor(t.S.Language) : AmenityText(t, a)).Append('\n');
+            }
+
+            var text = sb.ToString().TrimEnd();
+            t.Say(withPending ? WithPending(t, text) : text);
+            return;
+        }
+
+        await UnknownQuestionAsync(t, withPending);
+    }
+
+    /// <summary>The answer about specific amenities (a room's own features first; unknown ones go to reception).</summary>
+    private async Task<string> AmenitiesAnswerAsync(TurnContext t, NluResult nlu, IReadOnlyList<string> asked)
+    {
         var lines = new List<string>();
         var unknown = new List<string>();
         var rooms = MentionedRooms(t);
@@ -334,8 +344,8 @@ public sealed partial class ReceptionistDialog
             await t.Effects.NotifyStaffAsync(Notice(t, "unknown_question", t.S.Stage, isHandoff: false));
         }
 
-        var answer = string.Join('\n', lines);
-        t.Say(withPending ? WithPending(t, answer) : answer);
+        _ = nlu;
+        return string.Join('\n', lines);
     }
 
     private static string AmenityName(TurnContext t, string code) => code switch
@@ -451,12 +461,25 @@ public sealed partial class ReceptionistDialog
         return topics;
     }
 
-    private void AnswerPolicies(TurnContext t, NluResult nlu, bool withPending = true)
+    private async Task AnswerPoliciesAsync(TurnContext t, NluResult nlu, bool withPending = true)
+    {
+        if (MatchFact(t) is not null || nlu.Entities.Amenities.Count > 0)
+        {
+            // "¿puedo dejar las valijas antes del check-in?" is about luggage, not check-in times.
+            await AnswerHotelQuestionAsync(t, withPending);
+            return;
+        }
+
+        var text = PoliciesAnswer(t, nlu, PolicyTopics(t, nlu));
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string PoliciesAnswer(TurnContext t, NluResult nlu, IReadOnlyList<string> topics)
     {
         var p = _profile.Policies;
         var lang = t.S.Language;
         var parts = new List<string>();
-        foreach (var topic in PolicyTopics(t, nlu))
+        foreach (var topic in topics)
         {
             switch (topic)
             {
@@ -489,8 +512,8 @@ public sealed partial class ReceptionistDialog
                 $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}. {p.CancellationFor(lang)}\nFeel free to ask about children, pets or payment."));
         }
 
-        var text = string.Join('\n', parts);
-        t.Say(withPending ? WithPending(t, text) : text);
+        _ = nlu;
+        return string.Join('\n', parts);
     }
 
     private async Task AnswerOutOfScopeAsync(TurnContext t)

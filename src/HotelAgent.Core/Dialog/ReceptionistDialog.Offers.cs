@@ -343,6 +343,11 @@ public sealed partial class ReceptionistDialog
         }
 
         sb.Append(L(t, $"Para hasta {Guests(t, o.Capacity)}.", $"Up to {Guests(t, o.Capacity)}."));
+        if (room is not null)
+        {
+            sb.Append(FeaturesSentence(t, room));
+        }
+
         var inc = OfferIncludes(t, o);
         if (inc.Count > 0)
         {
@@ -360,6 +365,11 @@ public sealed partial class ReceptionistDialog
         var inc = room.IncludesFor(t.S.Language);
         return room.NameFor(t.S.Language) + ": " + room.DescriptionFor(t.S.Language)
             + L(t, $" Para hasta {Guests(t, room.Capacity)}.", $" Up to {Guests(t, room.Capacity)}.")
+            + FeaturesSentence(t, room)
             + (inc.Count > 0 ? L(t, $" Incluye {Join(t, inc)}.", $" Includes {Join(t, inc)}.") : string.Empty);
     }
+
+    private static string FeaturesSentence(TurnContext t, RoomTypeProfile room) => room.Features.Count == 0
+        ? string.Empty
+        : L(t, $" Tiene {Join(t, room.Features.Select(f => f.TextFor("es")).ToArray())}.", $" It has {Join(t, room.Features.Select(f => f.TextFor("en")).ToArray())}.");
 }

@@ -87,6 +87,8 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        RememberIdentity(t);
+
         if (await HandleOfferedHumanAsync(t) || await HandleExpiredResumeAsync(t))
         {
             ResetCountersIfUnderstood(t);
@@ -100,6 +102,14 @@ public sealed partial class ReceptionistDialog
         }
 
         var band = _nlu.Classify(nlu.Confidence);
+        if (band != ConfidenceBand.Act && IsHotelYesNoQuestion(t))
+        {
+            // "¿tienen cancha de paddle?": a question about the hotel; answered from the profile, or an honest "no tengo ese dato".
+            await AnswerAmenitiesAsync(t, nlu);
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
         {
             // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
@@ -194,6 +204,28 @@ public sealed partial class ReceptionistDialog
         t.S = t.S.ClearFlow() with { ExpiredStay = expired };
     }
 
+    /// <summary>
+    /// A name ("soy Pablo Ríos") or an email given in passing is kept for the booking (the name is still confirmed before
+    /// booking). While the flow asks for them, the flow's own handling reads them.
+    /// </summary>
+    private static void RememberIdentity(TurnContext t)
+    {
+        if (t.S.Stage == DialogStage.CollectingGuestDetails)
+        {
+            return;
+        }
+
+        if (t.Nlu.Entities.PersonName is { } name && !t.S.GuestNameConfirmed && name.Split(' ').Length >= 1)
+        {
+            t.S = t.S with { GuestName = name };
+        }
+
+        if ((t.Nlu.Entities.Email ?? DialogText.FindEmail(t.Raw)) is { } email && t.S.Email is null)
+        {
+            t.S = t.S with { Email = email.Trim().ToLowerInvariant(), EmailAsked = true };
+        }
+    }
+
     private static readonly string[] LocationWords =
     [
         "donde", "direccion", "ubicacion", "ubicados", "ubicado", "quedan", "llegar", "llego", "mapa", "where", "located", "address",
@@ -217,6 +249,15 @@ public sealed partial class ReceptionistDialog
         };
     }
 
+    /// <summary>"¿tienen X?", "¿hay X en el hotel?", "do you have X?", "is there X?", "can I X?": a yes/no question about the hotel.</summary>
+    private static bool IsHotelYesNoQuestion(TurnContext t) =>
+        DialogText.IsQuestion(t.Raw) && t.Nlu.Entities.CheckIn is null && t.Nlu.Entities.Guests is null
+        && (t.Norm.StartsWith("tienen ", StringComparison.Ordinal) || t.Norm.StartsWith("tenes ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("hay ", StringComparison.Ordinal) || t.Norm.StartsWith("cuentan con ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("ofrecen ", StringComparison.Ordinal) || t.Norm.StartsWith("do you have ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("is there ", StringComparison.Ordinal) || t.Norm.StartsWith("are there ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("does the hotel ", StringComparison.Ordinal) || t.Norm.StartsWith("el hotel tiene ", StringComparison.Ordinal));
+
     private static bool IsGreetingWord(string norm) =>
         DialogText.ContainsAny(norm, "hola", "ola", "hla", "holi", "holis", "buenas", "buenos", "buen", "wenas", "hello", "hi", "hey", "saludos");
 
@@ -226,13 +267,6 @@ public sealed partial class ReceptionistDialog
     {
         var nlu = t.Nlu;
         if (t.Turn.Message.ReplyId is "human")
-        {
-            await HandoffAsync(t, "requested");
-            return true;
-        }
-
-        if ((string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
-            || DialogText.AsksForPerson(t.Norm))
         {
             await HandoffAsync(t, "requested");
             return true;
@@ -249,6 +283,13 @@ public sealed partial class ReceptionistDialog
         if (nlu.Sentiment <= _options.NegativeSentimentThreshold)
         {
             await HandoffAsync(t, "negative_sentiment");
+            return true;
+        }
+
+        if ((string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
+            || DialogText.AsksForPerson(t.Norm))
+        {
+            await HandoffAsync(t, "requested");
             return true;
         }
 
@@ -305,7 +346,9 @@ public sealed partial class ReceptionistDialog
         }
 
         t.S = t.S with { HumanOffered = false };
-        var confirming = t.S.Stage is DialogStage.ConfirmingBooking or DialogStage.ConfirmingCancellation or DialogStage.ConfirmingModification;
+        // When the question itself is a yes/no question, "sí" answers it; the person is taken with the button or in words.
+        var confirming = t.S.Stage is DialogStage.ConfirmingBooking or DialogStage.ConfirmingCancellation or DialogStage.ConfirmingModification
+            || t.S.Asked is AskedSlot.ConfirmLongStay or AskedSlot.ConfirmName or AskedSlot.ResumeExpired;
         if (!confirming && t.Turn.Message.ReplyId is null && DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes)
         {
             await HandoffAsync(t, "stuck");
@@ -360,7 +403,7 @@ public sealed partial class ReceptionistDialog
                 AnswerLocation(t);
                 break;
             case NluLabels.AskPolicies:
-                AnswerPolicies(t, nlu);
+                await AnswerPoliciesAsync(t, nlu);
                 break;
             case NluLabels.Greeting:
                 if (HasStayDelta(ExtractStayDelta(t, nlu)))
