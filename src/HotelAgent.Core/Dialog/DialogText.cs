@@ -158,6 +158,19 @@ internal static class DialogText
         }
 
         var verbs = ActionYes[action];
+
+        // "ah no, entonces no", "bueno, no": a leading interjection does not hide the no
+        var lead = 0;
+        while (lead < words.Length - 1 && words[lead] is "ah" or "oh" or "eh" or "uh" or "um" or "mm" or "mmm" or "hmm" or "bueno" or "entonces" or "pues" or "well" or "ok" or "okay" or "uy")
+        {
+            lead++;
+        }
+
+        if (lead > 0 && Negations.Contains(words[lead]) && words[lead] is "no" or "nop" or "nope" or "nah" or "not" or "negativo" or "mejor")
+        {
+            words = words[lead..];
+        }
+
         if (Negations.Contains(words[0]) || norm.StartsWith("para nada", StringComparison.Ordinal))
         {
             if (words.Length >= 2 && words[0] == "no" && words[1] is "se" or "entiendo" or "estoy" or "tengo" or "puedo")

@@ -117,10 +117,19 @@ public sealed partial class ReceptionistDialog
         // A question at the confirmation: answer it, then ask again.
         if (DialogText.IsQuestion(t.Raw) || IsSideQuestionIntent(nlu))
         {
-            var answered = await AnswerAtConfirmationAsync(t, a);
-            if (answered)
+            var reply = await AnswerAtConfirmationAsync(t, a);
+            if (reply is not null)
             {
-                AskPendingAgain(t);
+                if (!t.S.HandedOff)
+                {
+                    AnswerThenAskAgain(t, reply);
+                }
+
+                return true;
+            }
+
+            if (t.S.HandedOff)
+            {
                 return true;
             }
         }
@@ -134,39 +143,36 @@ public sealed partial class ReceptionistDialog
         nlu.Intent is NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies or NluLabels.AskRoomTypes or NluLabels.AskPrice
         && nlu.Confidence >= 0.5;
 
-    /// <summary>The answer to a question asked at a confirmation step (consequences first: charges, totals, policies).</summary>
-    private async Task<bool> AnswerAtConfirmationAsync(TurnContext t, ConfirmAction action)
+    /// <summary>The answer to a question asked at a confirmation step (consequences first: charges, totals, policies), or null.</summary>
+    private async Task<string?> AnswerAtConfirmationAsync(TurnContext t, ConfirmAction action)
     {
         var money = DialogText.ContainsAny(t.Norm, "cobr*", "cargo*", "costo*", "cuesta", "cuanto", "pag*", "devuel*", "reembols*", "reintegr*", "multa",
             "penalidad", "penaliza*", "gratis", "plata", "dinero", "charge*", "fee*", "refund*", "cost*", "pay*", "free", "money", "penalty", "diferencia", "difference", "total", "precio", "price");
         if (action == ConfirmAction.Cancellation && money && t.S.Target is { } target)
         {
-            t.Say(CancellationConsequence(t, target));
-            return true;
+            return CancellationConsequence(t, target);
         }
 
         if (action == ConfirmAction.Modification && money && t.S.Target is { } changed)
         {
-            t.Say(t.S.PendingChangeQuote is { } q
+            return t.S.PendingChangeQuote is { } q
                 ? L(t, $"El total pasaría de {Price(t, changed.TotalPrice, changed.Currency)} a {Price(t, q.TotalPrice, q.Currency)}; la diferencia se ajusta en el hotel.",
                     $"The total would go from {Price(t, changed.TotalPrice, changed.Currency)} to {Price(t, q.TotalPrice, q.Currency)}; the difference is settled at the hotel.")
                 : L(t, "El nuevo total lo calcula el sistema al aplicar el cambio, y te lo digo enseguida.",
-                    "The system calculates the new total when the change is applied, and I'll tell you right away."));
-            return true;
+                    "The system calculates the new total when the change is applied, and I'll tell you right away.");
         }
 
         if (action == ConfirmAction.Booking && money && !DialogText.ContainsAny(t.Norm, "cancel*", "anul*") && t.S.Selected is { } o
             && t.Nlu.Entities.Amenities.Count == 0 && MatchFact(t) is null)
         {
             var payment = DialogText.ContainsAny(t.Norm, "pag*", "pay*", "tarjeta*", "card*", "efectivo", "cash", "sena", "deposit*", "adelant*");
-            t.Say(payment
+            return payment
                 ? _profile.Policies.PaymentFor(t.S.Language)
                 : L(t, $"El total es {Price(t, o.TotalPrice, o.Currency)} por {Nights(t, o.Nights)} ({Price(t, o.NightlyRate, o.Currency)} por noche).",
-                    $"The total is {Price(t, o.TotalPrice, o.Currency)} for {Nights(t, o.Nights)} ({Price(t, o.NightlyRate, o.Currency)} per night)."));
-            return true;
+                    $"The total is {Price(t, o.TotalPrice, o.Currency)} for {Nights(t, o.Nights)} ({Price(t, o.NightlyRate, o.Currency)} per night).");
         }
 
-        return await AnswerHotelQuestionAsync(t, withPending: false, countUnknown: true);
+        return await HotelAnswerTextAsync(t, countUnknown: true);
     }
 
     /// <summary>What cancelling this booking costs now (told before asking, and again if the guest asks).</summary>

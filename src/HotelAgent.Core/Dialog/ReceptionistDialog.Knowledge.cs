@@ -87,6 +87,13 @@ public sealed partial class ReceptionistDialog
                 return true;
             }
 
+            // A policy question the classifier was unsure about ("are children allowed? we have a 2 year old").
+            if (question && nlu.Confidence < _nlu.ActThreshold && !HasDates(ExtractStayDelta(t, nlu))
+                && PolicyTopics(t, nlu).Any(x => x is "children" or "pets" or "payment" or "smoking" or "cancellation"))
+            {
+                return await AnswerHotelQuestionAsync(t);
+            }
+
             return false;
         }
 
@@ -106,11 +113,38 @@ public sealed partial class ReceptionistDialog
         return hotelTopic && await AnswerHotelQuestionAsync(t);
     }
 
-    /// <summary>
-    /// Answers a hotel question from the profile, every topic of the message in one reply ("¿aceptan perros? ¿y cómo se paga?").
-    /// Returns false when there is nothing to say (unless unknown questions count).
-    /// </summary>
+    /// <summary>Answers a hotel question from the profile (and the flow's question after it). False when there is nothing to say.</summary>
     private async Task<bool> AnswerHotelQuestionAsync(TurnContext t, bool withPending = true, bool countUnknown = false)
+    {
+        var answer = await HotelAnswerTextAsync(t, countUnknown);
+        if (answer is null)
+        {
+            return false;
+        }
+
+        if (t.S.HandedOff)
+        {
+            return true;
+        }
+
+        if (withPending && PendingKey(t) is not null)
+        {
+            AnswerThenAskAgain(t, answer);
+        }
+        else
+        {
+            t.Say(answer);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The answer to a hotel question from the profile, every topic of the message together ("¿aceptan perros? ¿y cómo se
+    /// paga?"): facts, amenities (a room's own features first), rooms, policies, location. Null when there is nothing to say;
+    /// with <paramref name="countUnknown"/>, an honest "no tengo ese dato" (staff are told).
+    /// </summary>
+    private async Task<string?> HotelAnswerTextAsync(TurnContext t, bool countUnknown = false)
     {
         var nlu = t.Nlu;
         var parts = new List<string>();
@@ -128,8 +162,7 @@ public sealed partial class ReceptionistDialog
         }
         else if (nlu.Entities.RoomType is not null && parts.Count == 0 && (DialogText.IsQuestion(t.Raw) || nlu.Intent == NluLabels.AskRoomTypes))
         {
-            AnswerRoomTypes(t, nlu, withPending);
-            return true;
+            return RoomTypesAnswer(t, nlu);
         }
 
         var asksPolicy = nlu.Intent == NluLabels.AskPolicies || DialogText.IsQuestion(t.Raw) || nlu.Entities.Amenities.Contains("mascotas");
@@ -140,30 +173,20 @@ public sealed partial class ReceptionistDialog
 
         if (parts.Count == 0 && (nlu.Intent == NluLabels.AskLocation || DialogText.ContainsAny(t.Norm, LocationWords) && DialogText.IsQuestion(t.Raw)))
         {
-            AnswerLocation(t, withPending);
-            return true;
+            return LocationAnswer(t);
         }
 
         if (parts.Count > 0)
         {
-            var answer = string.Join('\n', parts);
-            t.Say(withPending ? WithPending(t, answer) : answer);
-            return true;
+            return string.Join('\n', parts);
         }
 
         if (nlu.Intent == NluLabels.AskRoomTypes && nlu.Confidence >= _nlu.ClarifyThreshold)
         {
-            AnswerRoomTypes(t, nlu, withPending);
-            return true;
+            return RoomTypesAnswer(t, nlu);
         }
 
-        if (countUnknown)
-        {
-            await UnknownQuestionAsync(t, withPending);
-            return true;
-        }
-
-        return false;
+        return countUnknown ? await UnknownAnswerAsync(t) : null;
     }
 
     /// <summary>The profile fact whose keywords the message contains (luggage, early check-in, towels...).</summary>
@@ -181,6 +204,12 @@ public sealed partial class ReceptionistDialog
     }
 
     private void AnswerRoomTypes(TurnContext t, NluResult nlu, bool withPending = true)
+    {
+        var text = RoomTypesAnswer(t, nlu);
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string RoomTypesAnswer(TurnContext t, NluResult nlu)
     {
         var rooms = MentionedRooms(t);
         string text;
@@ -222,7 +251,7 @@ public sealed partial class ReceptionistDialog
             text = sb.ToString();
         }
 
-        t.Say(withPending ? WithPending(t, text) : text);
+        return text;
     }
 
     /// <summary>The profile room types named in the message, in order of mention.</summary>
@@ -388,6 +417,12 @@ public sealed partial class ReceptionistDialog
 
     private void AnswerLocation(TurnContext t, bool withPending = true)
     {
+        var text = LocationAnswer(t);
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string LocationAnswer(TurnContext t)
+    {
         string text;
         if (Answered(t, "location"))
         {
@@ -415,7 +450,7 @@ public sealed partial class ReceptionistDialog
             text = sb.ToString();
         }
 
-        t.Say(withPending ? WithPending(t, text) : text);
+        return text;
     }
 
     /// <summary>The policies the guest asked about, picked by keywords (Spanish and English).</summary>
@@ -537,19 +572,28 @@ public sealed partial class ReceptionistDialog
     /// <summary>Honest "no tengo ese dato" with the hotel's contact: notifies staff and counts as a fallback toward handoff.</summary>
     private async Task UnknownQuestionAsync(TurnContext t, bool withPending = true)
     {
+        var text = await UnknownAnswerAsync(t);
+        if (text is not null)
+        {
+            t.Say(withPending ? WithPending(t, text) : text);
+        }
+    }
+
+    /// <summary>The "no tengo ese dato" text (staff notified), or null when it became a handoff (too many in a row).</summary>
+    private async Task<string?> UnknownAnswerAsync(TurnContext t)
+    {
         t.S = t.S with { FallbackCount = t.S.FallbackCount + 1 };
         t.Events.Add(new DialogEvent(DialogEventKind.UnknownQuestion));
         if (t.S.FallbackCount > _options.MaxConsecutiveFallbacks)
         {
             await HandoffAsync(t, "fallbacks");
-            return;
+            return null;
         }
 
         await t.Effects.NotifyStaffAsync(Notice(t, "unknown_question", t.S.Stage, isHandoff: false));
-        var text = L(t,
+        return L(t,
             $"No tengo ese dato, y prefiero no inventarte nada 🙏 Ya se lo pasé a recepción y te respondemos por acá. Si lo necesitás antes: {_profile.Phone} · {_profile.Email}.",
             $"I don't have that information, and I'd rather not guess 🙏 I've passed it on to reception and we'll get back to you here. If you need it sooner: {_profile.Phone} · {_profile.Email}.");
-        t.Say(withPending ? WithPending(t, text) : text);
     }
 
     private static string LowerFirst(string s) => s.Length > 1 && char.IsUpper(s[0]) && !char.IsUpper(s[1]) ? char.ToLowerInvariant(s[0]) + s[1..] : s;

@@ -128,8 +128,7 @@ public sealed partial class ReceptionistDialog
             }
         }
 
-        var that = ThatOneWords.Any(w => string.Equals(norm, w, StringComparison.Ordinal)
-            || norm.StartsWith(w + " ", StringComparison.Ordinal) && norm.Split(' ').Length <= 4);
+        var that = norm.Split(' ').Length <= 7 && ThatOneWords.Any(w => DialogText.ContainsAny(norm, w));
         if (that)
         {
             return t.S.FocusRoom is { } focus ? offers.FirstOrDefault(o => o.RoomType == focus) ?? (offers.Count == 1 ? offers[0] : null)
@@ -144,10 +143,8 @@ public sealed partial class ReceptionistDialog
                 return offers[0];
             }
 
-            // "dale" right after asking about one option ("¿y la doble qué incluye?" → "dale") takes that one.
-            return t.S.FocusRoom is { } focus2 && string.Equals(t.S.QuestionKey, "offers", StringComparison.Ordinal) && t.S.QuestionTimes == 0
-                ? offers.FirstOrDefault(o => o.RoomType == focus2)
-                : null;
+            // "dale" after asking about one option ("¿y la doble qué incluye?" → "dale") takes that one.
+            return t.S.FocusRoom is { } focus2 ? offers.FirstOrDefault(o => o.RoomType == focus2) : null;
         }
 
         return null;
@@ -265,10 +262,22 @@ public sealed partial class ReceptionistDialog
             NotAmongOffers(t, missing);
             return true;
         }
+        else if (OffersWithFeature(t) is { Count: > 0 } having)
+        {
+            // "¿cuál tiene balcón?", "which one has a desk?": found in the rooms' own descriptions
+            mentioned = having.Select(h => h.Offer).ToList();
+            answer = string.Join('\n', having.Select(h => L(t, $"La {OfferName(t, h.Offer)}: {h.Text}", $"The {OfferName(t, h.Offer)}: {h.Text}")));
+        }
 
         if (answer is null)
         {
-            return false;
+            // A question about the options we cannot answer from the profile: honest, and the options stay open.
+            if (await UnknownAnswerAsync(t) is { } unknown)
+            {
+                AnswerThenAskAgain(t, unknown);
+            }
+
+            return true;
         }
 
         Touch(t);
@@ -288,6 +297,44 @@ public sealed partial class ReceptionistDialog
         t.AskedThisTurn = "offers";
         t.S = t.S with { QuestionKey = "offers", QuestionTimes = 0 };
         return true;
+    }
+
+    private static readonly HashSet<string> FeatureStopWords = new(StringComparer.Ordinal)
+    {
+        "cual", "cuales", "que", "tiene", "tienen", "tenga", "habitacion", "habitaciones", "la", "el", "las", "los", "de", "con", "una", "un",
+        "hay", "alguna", "which", "one", "has", "have", "does", "the", "room", "rooms", "with", "any", "a", "is", "there", "of", "them",
+        "y", "o", "or", "and", "para", "en", "in", "trae", "traen", "viene", "come", "comes",
+    };
+
+    /// <summary>The offers whose profile description or features mention what the guest asks for ("balcón", "desk").</summary>
+    private List<(QuotedOffer Offer, string Text)> OffersWithFeature(TurnContext t)
+    {
+        var wanted = t.Norm.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w.Length >= 4 && !FeatureStopWords.Contains(w) && !w.Any(char.IsAsciiDigit))
+            .Select(w => w.Length > 5 ? w[..5] : w) // "balcon"/"balcony", "escritorio"/"escritorios"
+            .ToArray();
+        var found = new List<(QuotedOffer, string)>();
+        if (wanted.Length == 0)
+        {
+            return found;
+        }
+
+        foreach (var o in t.S.Offers)
+        {
+            if (_profile.RoomTypes.FirstOrDefault(r => r.Code == o.RoomType) is not { } room)
+            {
+                continue;
+            }
+
+            var text = (room.DescriptionFor(t.S.Language) + " " + string.Join(" ", room.Features.Select(f => f.TextFor(t.S.Language)))).Trim();
+            var haystack = " " + DialogText.Normalize(room.Description + " " + room.DescriptionFor("en") + " " + string.Join(" ", room.Features.Select(f => f.Text + " " + f.TextFor("en"))));
+            if (wanted.Any(w => haystack.Contains(" " + w, StringComparison.Ordinal)))
+            {
+                found.Add((o, text));
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The quoted offers named in the message, in the order mentioned (room types, names, "la 2").</summary>

@@ -656,7 +656,8 @@ public sealed partial class ReceptionistDialog
     private Reply Ask(TurnContext t, string key, string? lead = null, IReadOnlyList<ReplyOption>? options = null, string? optionsTitle = null)
     {
         var times = string.Equals(t.S.QuestionKey, key, StringComparison.Ordinal) ? t.S.QuestionTimes + 1 : 1;
-        var text = (lead is null ? string.Empty : lead + (lead.EndsWith('\n') ? string.Empty : " ")) + QuestionText(t, key, times);
+        var text = (lead is null ? string.Empty : lead + (lead.EndsWith('\n') ? string.Empty : lead.Contains('\n', StringComparison.Ordinal) ? "\n" : " "))
+            + QuestionText(t, key, times);
         var offerHuman = times >= 3;
         t.S = t.S with { QuestionKey = key, QuestionTimes = times, HumanOffered = offerHuman };
         var all = options?.ToList() ?? [];
@@ -691,6 +692,30 @@ public sealed partial class ReceptionistDialog
         };
         Ask(t, key, lead, options, key == "offers" ? L(t, "Ver opciones", "See options") : null);
         return true;
+    }
+
+    /// <summary>
+    /// An answer to a question asked at a step, followed by that step's question in the same message (plain wording: the
+    /// guest is engaged, not stuck, so it does not count as asking again).
+    /// </summary>
+    private void AnswerThenAskAgain(TurnContext t, string answer)
+    {
+        if (PendingKey(t) is not { } key)
+        {
+            t.Say(answer);
+            return;
+        }
+
+        IReadOnlyList<ReplyOption> options = key switch
+        {
+            "offers" => OfferOptions(t),
+            "email" => [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
+            "change:booking" or "change:reservation" => ChangeOptions(t),
+            "stay:CheckIn" or "stay:CheckOut" or "stay:Guests" or "name" or "modify:dates" or "modify:guests" or "choose:reservation" => [],
+            _ => YesNoOptions(t),
+        };
+        t.Say(new Reply(answer + "\n" + QuestionText(t, key, 1)) { Options = options, OptionsTitle = options.Count > 3 ? L(t, "Ver opciones", "See options") : null });
+        t.AskedThisTurn = key;
     }
 
     /// <summary>After a side question mid-flow: a short reminder of what the flow waits for (not counted as asking again).</summary>

@@ -299,7 +299,8 @@ internal static class DateExtractor
                 return m;
             }
             // bare day: "el 15", "del 10 al 15", "10 al 13 de diciembre", "the 20th"
-            if (!FollowedByUnit(t, i) && t[i].Length <= 4)
+            // number words count too ("del veinte al veintidós"), except "un/uno/una" (articles, "la una")
+            if (!FollowedByUnit(t, i) && (t[i].Length <= 4 || !t[i].Any(char.IsAsciiDigit)) && t[i] is not ("un" or "uno" or "una" or "one"))
             {
                 var introduced = i > 0 && (DayIntroducers.Contains(t[i - 1]) || (hasPrevious && t[i - 1] is "a" or "y" or "and" or "-"));
                 var startsRange = i + 2 < t.Length && t[i + 1] is "al" or "a" or "to" or "-" && num[i + 2] is >= 1 and <= 31;
