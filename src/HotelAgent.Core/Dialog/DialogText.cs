@@ -41,7 +41,8 @@ internal static class DialogText
         "si", "sii", "sip", "sisi", "sis", "dale", "ok", "okay", "okey", "oki", "okis", "yes", "yep", "yeah", "yup", "ya", "claro", "obvio",
         "perfecto", "perfect", "listo", "bueno", "buenisimo", "genial", "joya", "barbaro", "exacto", "correcto", "correct", "confirmo",
         "confirmado", "afirmativo", "sure", "adelante", "va", "vamos", "supuesto", "seguro", "totalmente", "absolutamente", "great",
-        "fine", "right", "confirm", "confirmed", "please", "porfa", "deuna", "tranqui",
+        "fine", "right", "confirm", "confirmed", "please", "porfa", "deuna", "tranqui", "alright", "allright", "certainly", "absolutely",
+        "definitely", "aye", "okie", "vale", "venga",
     };
 
     /// <summary>Words that may come with a yes without changing it ("sí, a mi nombre, por favor").</summary>

@@ -186,7 +186,7 @@ public sealed partial class ReceptionistDialog
         var before = t.S.Stay;
         var stay = Merge(before, delta);
         var lead = ChangeLead(t, before, stay);
-        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null };
+        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null, QuestionKey = null };
         if (stay.CheckIn != before.CheckIn || stay.CheckOut != before.CheckOut)
         {
             t.S = t.S with { LongStayConfirmed = false };
@@ -426,7 +426,8 @@ public sealed partial class ReceptionistDialog
 
         if (t.S.GuestName is null || !t.S.GuestNameConfirmed)
         {
-            var candidate = t.S.GuestName ?? CleanName(m.DisplayName);
+            // A profile name of one word ("Maxi") is not a name for a booking: ask for first and last name.
+            var candidate = t.S.GuestName ?? (CleanName(m.DisplayName) is { } display && display.Contains(' ', StringComparison.Ordinal) ? display : null);
             if (candidate is not null)
             {
                 t.S = t.S with { GuestName = candidate, Asked = AskedSlot.ConfirmName };

@@ -240,8 +240,8 @@ public sealed partial class ReceptionistDialog
             ? L(t, $"del {ShortDate(t, a)} al {ShortDate(t, b)}", $"{ShortDate(t, a)} to {ShortDate(t, b)}")
                 + (expired.Guests is { } g ? L(t, $" para {Guests(t, g)}", $" for {Guests(t, g)}") : string.Empty)
             : L(t, "lo que estábamos viendo", "what we were looking at");
-        t.Say(YesNoReply(t, L(t, $"Pasó un rato desde tu último mensaje y para no reservarte nada con datos viejos lo retomo desde el principio. ¿Seguimos con {what}?",
-            $"It's been a while since your last message, so to avoid booking anything on old data let's pick it up again. Shall we go on with {what}?")));
+        t.Say(YesNoReply(t, L(t, $"Pasó un rato desde tu último mensaje y, para no reservarte nada con datos viejos, lo retomo desde el principio. ¿Seguimos con lo de antes ({what})?",
+            $"It's been a while since your last message, so to avoid booking anything on old data let's pick it up again. Shall we go on with what we had ({what})?")));
         t.AskedThisTurn = "resume";
         return true;
     }

@@ -87,6 +87,15 @@ public sealed partial class ReceptionistDialog
                 return true;
             }
 
+            // Where we are, asked any way ("¿y desde aeroparque cuánto tardo?").
+            if (question && DialogText.ContainsAny(t.Norm, LocationWords) && !HasDates(ExtractStayDelta(t, nlu))
+                && nlu.Intent is not (NluLabels.CancelReservation or NluLabels.ModifyReservation or NluLabels.CheckReservation)
+                && nlu.Entities.Guests is null)
+            {
+                AnswerLocation(t);
+                return true;
+            }
+
             // A policy question the classifier was unsure about ("are children allowed? we have a 2 year old").
             if (question && nlu.Confidence < _nlu.ActThreshold && !HasDates(ExtractStayDelta(t, nlu))
                 && PolicyTopics(t, nlu).Any(x => x is "children" or "pets" or "payment" or "smoking" or "cancellation"))
@@ -166,7 +175,8 @@ public sealed partial class ReceptionistDialog
         }
 
         var asksPolicy = nlu.Intent == NluLabels.AskPolicies || DialogText.IsQuestion(t.Raw) || nlu.Entities.Amenities.Contains("mascotas");
-        if (topics.Count > 0 && asksPolicy && !(parts.Count > 0 && topics.All(x => x is "times" or "general")))
+        var asksTime = DialogText.ContainsAny(t.Norm, "a que hora", "que hora", "horario*", "what time", "when is", "hora de");
+        if (topics.Count > 0 && asksPolicy && !(parts.Count > 0 && !asksTime && topics.All(x => x is "times" or "general")))
         {
             parts.Add(PoliciesAnswer(t, nlu, topics));
         }
@@ -296,7 +306,9 @@ public sealed partial class ReceptionistDialog
             return;
         }
 
-        if (DialogText.ContainsAny(t.Norm, GenericAmenityWords) || t.Norm.Split(' ').Length <= 2)
+        var generic = (DialogText.ContainsAny(t.Norm, GenericAmenityWords) && !DialogText.ContainsAny(t.Norm, "servicio de", "servicios de", "service for"))
+            || t.Norm.Split(' ').Length <= 2;
+        if (generic)
         {
             var shortVersion = Answered(t, "amenities");
             var sb = new StringBuilder(L(t, shortVersion ? "Te repaso los servicios:\n" : "Estos son los servicios del hotel:\n", shortVersion ? "The amenities again:\n" : "These are the hotel's amenities:\n"));
@@ -436,7 +448,7 @@ public sealed partial class ReceptionistDialog
         }
         else
         {
-            var sb = new StringBuilder(L(t, $"Estamos en {_profile.Address}, {_profile.City}.", $"We're at {_profile.Address}, {_profile.City}."));
+            var sb = new StringBuilder(L(t, $"Dirección: {_profile.Address}, {_profile.City}.", $"Address: {_profile.Address}, {_profile.City}."));
             if (_profile.DirectionsFor(t.S.Language) is { } directions)
             {
                 sb.Append(' ').Append(directions);

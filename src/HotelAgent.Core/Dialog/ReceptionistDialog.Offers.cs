@@ -202,7 +202,8 @@ public sealed partial class ReceptionistDialog
         }
 
         string? answer = null;
-        if (DialogText.ContainsAny(norm, "diferencia*", "difference", "differ*", "compar*", "vs", "versus"))
+        if (DialogText.ContainsAny(norm, "diferencia*", "difference", "differ*", "compar*", "vs", "versus", "conviene", "recomenda*", "recomienda*", "better", "recommend*")
+            || (mentioned.Count >= 2 && DialogText.ContainsAny(norm, "o la", "or the")))
         {
             var pair = mentioned.Count >= 2 ? mentioned.Take(2).ToList() : mentioned.Count == 1 ? [mentioned[0]] : offers.Take(2).ToList();
             answer = string.Join('\n', pair.Select(o => DescribeOffer(t, o)));

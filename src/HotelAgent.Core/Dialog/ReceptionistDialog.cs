@@ -101,6 +101,16 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        if (PendingKey(t) is null && (DialogText.IsThanksOnly(t.Raw) || DialogText.IsAcknowledgement(t.Raw)))
+        {
+            // "genial, gracias!" after a booking or an answer: a friendly close, not "no te entendí".
+            t.Say(DialogText.IsThanksOnly(t.Raw)
+                ? L(t, "¡De nada! Cualquier otra cosa, acá estoy.", "You're welcome! Anything else, I'm here.")
+                : L(t, "¡Genial! Si necesitás algo más, escribime.", "Great! If you need anything else, just write."));
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         var band = _nlu.Classify(nlu.Confidence);
         if (band != ConfidenceBand.Act && IsHotelYesNoQuestion(t))
         {
@@ -115,10 +125,14 @@ public sealed partial class ReceptionistDialog
             // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
             band = ConfidenceBand.Fallback;
         }
-        else if (band != ConfidenceBand.Act && IsSupportedByEvidence(t, nlu))
+        else if (band != ConfidenceBand.Act && nlu.Alternatives.Select(a => a.Intent).Prepend(nlu.Intent).Distinct(StringComparer.Ordinal)
+                     .FirstOrDefault(i => IsSupportedByEvidence(t, nlu with { Intent = i })) is { } supported)
         {
-            // Not sure of the intent, but the message carries what it needs (an amenity, dates, a policy keyword...): act.
+            // Not sure of the intent, but the message carries what one of the likely intents needs (an amenity, dates, a policy
+            // keyword, "cancel" with a booking of the guest's...): act on that one.
             band = ConfidenceBand.Act;
+            nlu = nlu with { Intent = supported };
+            t.Nlu = nlu;
         }
 
         switch (band)
@@ -230,6 +244,7 @@ public sealed partial class ReceptionistDialog
     [
         "donde", "direccion", "ubicacion", "ubicados", "ubicado", "quedan", "llegar", "llego", "mapa", "where", "located", "address",
         "location", "directions", "map", "get there", "zona", "barrio", "cerca", "lejos", "subte", "colectivo", "taxi", "near", "far",
+        "aeroparque", "ezeiza", "tardo", "tarda", "tardan", "demora", "demoro", "how long", "distancia", "distance", "subway", "metro",
     ];
 
     /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
@@ -243,7 +258,12 @@ public sealed partial class ReceptionistDialog
             NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
             NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
                 e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null),
-            NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.ModifyReservation => FindReference(t, nlu) is not null,
+            NluLabels.CancelReservation => FindReference(t, nlu) is not null
+                || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja"),
+            NluLabels.ModifyReservation => FindReference(t, nlu) is not null
+                || (DialogText.ContainsAny(t.Norm, "mi reserva", "la reserva", "my booking", "my reservation", "my room", "my stay", "upgrade", "mi estadia")
+                    && (e.RoomType is not null || e.CheckIn is not null || e.Guests is not null || e.Nights is not null)),
+            NluLabels.CheckReservation => FindReference(t, nlu) is not null,
             NluLabels.Greeting => t.Norm.Split(' ').Length <= 3 && IsGreetingWord(t.Norm),
             _ => false,
         };
@@ -765,11 +785,11 @@ public sealed partial class ReceptionistDialog
             {
                 var reply = r;
                 var seen = fingerprints.Count(f => string.Equals(f, DialogText.Fingerprint(reply.Text), StringComparison.Ordinal));
-                if (seen >= 1)
+                if (seen >= 2)
                 {
                     var lead = string.Equals(S.Language, "en", StringComparison.Ordinal)
-                        ? (seen == 1 ? "As I said: " : "Once more: ")
-                        : (seen == 1 ? "Como te decía: " : "Te lo repito: ");
+                        ? (seen == 2 ? "As I said: " : "Once more: ")
+                        : (seen == 2 ? "Como te decía: " : "Te lo repito: ");
                     reply = reply with { Text = lead + LowerFirst(reply.Text) };
                 }
 

@@ -416,10 +416,28 @@ internal static class DateExtractor
         mentions.Remove(week);
     }
 
-    /// <summary>Day <paramref name="day"/> in the month of <paramref name="anchor"/> or the next months, not before today.</summary>
+    /// <summary>
+    /// Day <paramref name="day"/> nearest to <paramref name="anchor"/> (its month, the one before or the one after; never before
+    /// today): with 10–12 January on the table "del 11" is 11 January; with 28 January–1 February "del 3" is 3 February; with
+    /// 27 December "del 2" is 2 January.
+    /// </summary>
     private static DateOnly? ResolveInMonthOf(int day, DateOnly anchor, DateOnly today)
     {
-        var cursor = new DateOnly(anchor.Year, anchor.Month, 1);
+        DateOnly? best = null;
+        var month = new DateOnly(anchor.Year, anchor.Month, 1);
+        foreach (var m in new[] { month.AddMonths(-1), month, month.AddMonths(1) })
+        {
+            if (!IsValid(m.Year, m.Month, day))
+                continue;
+            var candidate = new DateOnly(m.Year, m.Month, day);
+            if (candidate < today)
+                continue;
+            if (best is null || Math.Abs(candidate.DayNumber - anchor.DayNumber) < Math.Abs(best.Value.DayNumber - anchor.DayNumber))
+                best = candidate;
+        }
+        if (best is not null)
+            return best;
+        var cursor = month;
         for (var k = 0; k < 14; k++, cursor = cursor.AddMonths(1))
         {
             if (IsValid(cursor.Year, cursor.Month, day) && new DateOnly(cursor.Year, cursor.Month, day) >= today)

@@ -152,6 +152,12 @@ internal static class TextSignals
         "demandarlos", "juicio", "contracargo", "lawyer", "lawyers", "sue", "lawsuit", "chargeback", "estafaron", "estafado", "robaron",
     };
 
+    private static readonly HashSet<string> RefundVerbs = new(StringComparer.Ordinal)
+    {
+        "devolvieron", "devolvio", "devuelven", "reintegraron", "reembolsaron", "acreditaron", "reintegro", "reembolso", "refunded", "refund",
+        "returned", "reimbursed",
+    };
+
     /// <summary>Money complaints and threats: "me cobraron dos veces", "cobro doble", "charged twice", "los voy a denunciar".</summary>
     internal static double ComplaintWeight(string[] t)
     {
@@ -160,6 +166,18 @@ internal static class TextSignals
         {
             if (Threats.Contains(t[i]) || (t[i] == "defensa" && i + 2 < t.Length && t[i + 2] == "consumidor"))
                 w -= 2.5;
+            // "todavía no me devolvieron la plata", "never refunded": money owed
+            if (RefundVerbs.Contains(t[i]))
+            {
+                for (var k = Math.Max(0, i - 4); k < i; k++)
+                {
+                    if (t[k] is "no" or "nunca" or "never" or "havent" or "hasnt" or "didnt" or "not" or "still")
+                    {
+                        w -= 2.5;
+                        break;
+                    }
+                }
+            }
             if (!ChargeVerbs.Contains(t[i]))
                 continue;
             for (var k = i + 1; k < Math.Min(t.Length, i + 5); k++)
