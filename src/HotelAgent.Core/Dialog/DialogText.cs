@@ -191,11 +191,11 @@ internal static class DialogText
                 return YesNo.Unclear;
             }
 
-            if (YesCore.Contains(w) || verbs.Contains(w))
+            if (YesCore.Contains(w) || (verbs.Contains(w) && IsImperative(w, text)))
             {
                 affirmative = true;
             }
-            else if (!YesFiller.Contains(w))
+            else if (!YesFiller.Contains(w) && !verbs.Contains(w))
             {
                 return YesNo.Unclear;
             }
@@ -203,6 +203,16 @@ internal static class DialogText
 
         return affirmative ? YesNo.Yes : YesNo.Unclear;
     }
+
+    /// <summary>
+    /// A verb said as an order, not a noun: "cancelala", "reservámela", "confirmame", "book", "cancel"; "reserva" only when written
+    /// "reservá" ("cuál es mi reserva" is not a yes).
+    /// </summary>
+    private static bool IsImperative(string word, string raw) =>
+        word.EndsWith("la", StringComparison.Ordinal) || word.EndsWith("lo", StringComparison.Ordinal) || word.EndsWith("me", StringComparison.Ordinal)
+        || word.EndsWith("len", StringComparison.Ordinal) || word is "book" or "reserve" or "cancel" or "confirm" or "change" or "apply" or "update"
+            or "confirmar" or "cancelar" or "anular" or "reservar" or "cambiar" or "modificar" or "aplicar" or "hacemos" or "cerramos" or "baja" or "dala"
+        || raw.Contains(word[..^1] + "á", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts with a yes word and has no negation, digit or question mark ("dale, la simple").</summary>
     public static bool StartsWithYes(string? raw)

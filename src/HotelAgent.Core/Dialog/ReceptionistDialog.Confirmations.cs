@@ -226,7 +226,7 @@ public sealed partial class ReceptionistDialog
             return false;
         }
 
-        var continuation = DialogText.ReadYesNo(t.Raw, ConfirmAction.Booking) != YesNo.Unclear || DialogText.IsAcknowledgement(t.Raw)
+        var continuation = DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) != YesNo.Unclear || DialogText.IsAcknowledgement(t.Raw)
             || DialogText.BareNumber(t.Norm) is not null || (t.Nlu.Entities.RoomType is not null && t.Norm.Split(' ').Length <= 4);
         if (!continuation)
         {

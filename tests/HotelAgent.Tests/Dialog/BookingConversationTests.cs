@@ -280,7 +280,7 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
 
         await g.Say("la doble");
-        Assert.Equal(AskedSlot.ConfirmName, g.State.Asked);
+        Assert.Equal(AskedSlot.GuestName, g.State.Asked); // a one-word profile name ("Caro") is not a booking name: asked
         await g.Say("Carolina Díaz");
         Assert.Equal("Carolina Díaz", g.State.GuestName);
         Assert.Equal(AskedSlot.Email, g.State.Asked);

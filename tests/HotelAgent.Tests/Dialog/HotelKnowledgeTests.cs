@@ -102,7 +102,8 @@ public sealed class HotelKnowledgeTests : DialogTestBase
         await g.Say("hello, where is the hotel located?");
 
         Assert.Equal("en", g.State.Language);
-        Assert.Contains("We're at Gurruchaga 1850", g.Text, StringComparison.Ordinal);
+        Assert.Contains("Address: Gurruchaga 1850", g.Text, StringComparison.Ordinal);
+        Assert.Contains("2 blocks from Plaza Serrano", g.Text, StringComparison.Ordinal); // the profile's English directions
     }
 
     [Fact]
