@@ -48,6 +48,8 @@ public static partial class EntityExtractor
             ("estacionamiento", "estacionamiento"), ("estacionar", "estacionamiento"), ("cochera", "estacionamiento"), ("cocheras", "estacionamiento"),
             ("parking", "estacionamiento"), ("garage", "estacionamiento"), ("garaje", "estacionamiento"), ("aparcamiento", "estacionamiento"),
             ("parqueadero", "estacionamiento"), ("parqueo", "estacionamiento"), ("park", "estacionamiento"),
+            ("dejar el auto", "estacionamiento"), ("dejar el coche", "estacionamiento"), ("guardar el auto", "estacionamiento"), ("dejar la camioneta", "estacionamiento"),
+            ("dejar la moto", "estacionamiento"), ("park my car", "estacionamiento"), ("car park", "estacionamiento"),
             ("spa", "spa"), ("sauna", "spa"), ("jacuzzi", "spa"), ("masajes", "spa"), ("hidromasaje", "spa"),
             ("restaurante", "restaurante"), ("restaurant", "restaurante"), ("restoran", "restaurante"), ("resto", "restaurante"),
             ("bar", "bar"),
