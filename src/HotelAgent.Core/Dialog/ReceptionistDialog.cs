@@ -292,6 +292,12 @@ public sealed partial class ReceptionistDialog
             return true;
         }
 
+        if (t.Turn.Message.ReplyId is not null)
+        {
+            // A button press is an answer to our own question ("Personas" is not asking for a person).
+            return false;
+        }
+
         // Money complaints and threats reach a person at once, whatever the wording's overall tone.
         var tokens = TextNormalizer.Normalize(t.Raw).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (TextSignals.ComplaintWeight(tokens) < 0)
