@@ -149,7 +149,16 @@ public sealed partial class ReceptionistDialog
         }
 
         Touch(t);
-        await AdvanceStayAsync(t, before.CheckIn is not null ? ChangeLead(t, before, stay) : null);
+        string? lead = before.CheckIn is not null ? ChangeLead(t, before, stay) : null;
+        if (lead is null && nlu.Intent == NluLabels.AskPrice && stay.CheckIn is null)
+        {
+            // Prices come from the PMS for real dates: say why the dates are needed.
+            lead = stay.RoomType is { } priced
+                ? L(t, $"Te paso el precio exacto de la {RoomName(t, priced)} para tus fechas.", $"I'll give you the exact price of the {RoomName(t, priced)} for your dates.")
+                : L(t, "Te paso el precio exacto para tus fechas.", "I'll give you the exact price for your dates.");
+        }
+
+        await AdvanceStayAsync(t, lead);
     }
 
     /// <summary>"Perfecto, cambio las fechas: del 11/1 al 13/1 (2 noches)." — every change is read back before anything else.</summary>
@@ -202,6 +211,28 @@ public sealed partial class ReceptionistDialog
             await ContinueBookingDetailsAsync(t, L(t, $"Perfecto, cambio a la {OfferName(t, other)}: total {Price(t, other.TotalPrice, other.Currency)}.",
                 $"OK, switching to the {OfferName(t, other)}: total {Price(t, other.TotalPrice, other.Currency)}."));
             return;
+        }
+
+        // Another room after the pick ("mejor la suite" at the summary): quote that room and go on to a new summary.
+        if (previous is not null && delta.RoomType is { } otherRoom && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)
+            && (_profile.RoomTypes.FirstOrDefault(r => r.Code == otherRoom)?.Capacity ?? 0) >= stay.Guests)
+        {
+            var search = await t.Effects.SearchAvailabilityAsync(new StayQuery(stay.CheckIn!.Value, stay.CheckOut!.Value, stay.Guests!.Value, otherRoom));
+            if (!search.IsOk)
+            {
+                PmsTrouble(t, search.Status);
+                return;
+            }
+
+            if (search.Value!.FirstOrDefault(o => string.Equals(o.RoomType, otherRoom, StringComparison.Ordinal)) is { } found)
+            {
+                var offer = ToQuoted(found);
+                t.S = t.S with { Offers = [.. t.S.Offers.Where(o => o.RoomType != offer.RoomType), offer], Selected = offer, FocusRoom = offer.RoomType, Stage = DialogStage.CollectingGuestDetails };
+                t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = offer.TotalPrice, Currency = offer.Currency });
+                await ContinueBookingDetailsAsync(t, L(t, $"Perfecto, cambio a la {OfferName(t, offer)}: total {Price(t, offer.TotalPrice, offer.Currency)}.",
+                    $"OK, switching to the {OfferName(t, offer)}: total {Price(t, offer.TotalPrice, offer.Currency)}."));
+                return;
+            }
         }
 
         if (previous is not null && delta.RoomType is null && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)

@@ -28,12 +28,20 @@ public sealed partial class ReceptionistDialog
             return true;
         }
 
+        var delta = ExtractStayDelta(t, nlu);
+        if (DialogText.IsQuestion(t.Raw) && delta.RoomType is null && (HasDates(delta) || delta.Guests is not null) && MentionedOffers(t).Count == 0
+            && !DialogText.ContainsAny(t.Norm, "entran", "caben", "fit"))
+        {
+            // "¿y para 3?", "¿y del 11 al 13?": a new quote, asked as a question.
+            await ApplyStayCorrectionAsync(t, delta);
+            return true;
+        }
+
         if (DialogText.IsQuestion(t.Raw) && await AnswerOfferQuestionAsync(t))
         {
             return true;
         }
 
-        var delta = ExtractStayDelta(t, nlu);
         var pick = PickOffer(t);
         if (pick is not null && !HasDates(delta) && (delta.Guests is null || delta.Guests <= pick.Capacity))
         {
@@ -192,8 +200,11 @@ public sealed partial class ReceptionistDialog
         var mentioned = MentionedOffers(t);
         var e = t.Nlu.Entities;
 
-        // Hotel facts asked while choosing (breakfast, the jacuzzi of the suite...) are answered as such.
-        if (e.Amenities.Count > 0 || MatchFact(t) is not null)
+        // Hotel facts asked while choosing (breakfast, the jacuzzi of the suite, "¿los chicos pagan?", where we are) are answered as such.
+        var priceWords = DialogText.ContainsAny(norm, "cuanto*", "precio*", "sale", "cuesta", "how much", "price");
+        if (e.Amenities.Count > 0 || MatchFact(t) is not null
+            || (mentioned.Count == 0 && !priceWords && PolicyTopics(t, t.Nlu).Any(x => x is not ("times" or "general")))
+            || (mentioned.Count == 0 && DialogText.ContainsAny(norm, LocationWords)))
         {
             if (await AnswerHotelQuestionAsync(t))
             {
@@ -240,8 +251,13 @@ public sealed partial class ReceptionistDialog
         }
         else if (DialogText.ContainsAny(norm, "incluye*", "incluido", "incluida", "trae", "viene con", "tiene", "include*", "included", "come with", "comes with", "how is", "como es", "describ*", "detalle*", "cama*", "bed*"))
         {
-            var who = mentioned.Count > 0 ? mentioned : offers.Take(1).ToList();
-            answer = string.Join('\n', who.Select(o => DescribeOffer(t, o)));
+            var who = mentioned.Count > 0 ? mentioned : offers.Count == 1 ? offers.ToList() : [];
+            answer = who.Count == 0 ? null : string.Join('\n', who.Select(o => DescribeOffer(t, o)));
+            if (answer is null && OffersWithFeature(t) is { Count: > 0 } withIt)
+            {
+                mentioned = withIt.Select(h => h.Offer).ToList();
+                answer = string.Join('\n', withIt.Select(h => L(t, $"La {OfferName(t, h.Offer)}: {h.Text}", $"The {OfferName(t, h.Offer)}: {h.Text}")));
+            }
         }
         else if (DialogText.ContainsAny(norm, "cuanto*", "precio*", "sale", "cuesta", "cuestan", "vale", "valor", "tarifa", "how much", "price", "cost*", "rate"))
         {

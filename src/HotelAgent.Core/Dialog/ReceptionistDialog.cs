@@ -257,7 +257,8 @@ public sealed partial class ReceptionistDialog
             NluLabels.AskPolicies => PolicyTopics(t, nlu).Count > 0,
             NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
             NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
-                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null),
+                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null)
+                || (nlu.Intent != NluLabels.AskPrice && WantsARoom(t.Norm)),
             NluLabels.CancelReservation => FindReference(t, nlu) is not null
                 || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja"),
             NluLabels.ModifyReservation => FindReference(t, nlu) is not null
@@ -277,6 +278,12 @@ public sealed partial class ReceptionistDialog
             || t.Norm.StartsWith("ofrecen ", StringComparison.Ordinal) || t.Norm.StartsWith("do you have ", StringComparison.Ordinal)
             || t.Norm.StartsWith("is there ", StringComparison.Ordinal) || t.Norm.StartsWith("are there ", StringComparison.Ordinal)
             || t.Norm.StartsWith("does the hotel ", StringComparison.Ordinal) || t.Norm.StartsWith("el hotel tiene ", StringComparison.Ordinal));
+
+    /// <summary>"quiero una habitación", "necesito reservar", "I'd like to book a room": a booking request without data yet.</summary>
+    private static bool WantsARoom(string norm) =>
+        DialogText.ContainsAny(norm, "reservar", "reserva", "habitacion", "habitaciones", "cuarto", "pieza", "room", "book", "booking", "alojamiento", "lugar")
+        && DialogText.ContainsAny(norm, "quiero", "necesito", "busco", "buscamos", "queria", "quisiera", "queremos", "necesitamos", "want", "need", "looking", "would like", "id like", "i d like")
+        && !DialogText.ContainsAny(norm, "cancel*", "anul*", "cambiar", "modific*", "change", "mi reserva", "my booking", "my reservation");
 
     private static bool IsGreetingWord(string norm) =>
         DialogText.ContainsAny(norm, "hola", "ola", "hla", "holi", "holis", "buenas", "buenos", "buen", "wenas", "hello", "hi", "hey", "saludos");
@@ -312,7 +319,8 @@ public sealed partial class ReceptionistDialog
             return true;
         }
 
-        if ((string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
+        var answersChangeWhat = t.S.Asked == AskedSlot.ChangeWhat && ChangeWhatFromText(t.Norm) is not null; // "personas" = the party size
+        if ((string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold && !answersChangeWhat)
             || DialogText.AsksForPerson(t.Norm))
         {
             await HandoffAsync(t, "requested");
