@@ -595,6 +595,17 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
+                if (DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes || DialogText.IsAcknowledgement(t.Raw))
+                {
+                    // "sí" to "¿querés dejarme un email?": ask for the address itself.
+                    t.Say(new Reply(L(t, "¡Dale! Escribime tu email (por ejemplo nombre@gmail.com).", "Sure! Please type your email (for example name@gmail.com)."))
+                    {
+                        Options = [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
+                    });
+                    t.AskedThisTurn = "email";
+                    return true;
+                }
+
                 if (!DialogText.IsQuestion(t.Raw))
                 {
                     Ask(t, "email", L(t, "Mmm, no me pareció un email.", "Hmm, that doesn't look like an email."), [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))]);

@@ -490,7 +490,11 @@ public sealed partial class ReceptionistDialog
             topics.Add("pets");
         }
 
-        if (DialogText.ContainsAny(n, "pag*", "tarjeta*", "efectivo", "transferencia", "sena", "deposito", "pay*", "card*", "cash", "credit", "debit*", "visa", "mastercard", "amex", "mercadopago", "mercado pago", "dolares", "dollars"))
+        // "¿cómo se paga?" is about payment; "¿los chicos pagan?" is about children
+        if (DialogText.ContainsAny(n, "tarjeta*", "efectivo", "transferencia", "sena", "deposito", "card*", "cash", "credit", "debit*", "visa", "mastercard",
+                "amex", "mercadopago", "mercado pago", "dolares", "dollars", "forma de pago", "formas de pago", "medios de pago", "medio de pago", "como se paga",
+                "como pago", "pagar con", "pago con", "payment", "pay with", "how can i pay", "how do i pay", "adelantado", "por adelantado", "in advance")
+            || (DialogText.ContainsAny(n, "pag*", "pay*") && topics.Count == 0))
         {
             topics.Add("payment");
         }
