@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Runs every test. On a fresh Debian machine it first installs the audio tools the tests use
-# (espeak-ng, opus-tools, ffmpeg, sox), so this one command is all the set-up a newcomer needs.
+# Runs every test. On a fresh Debian machine it first installs the tools the tests use (audio: espeak-ng,
+# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; npm for Azurite, the Azure Storage emulator
+# the durable-backend tests start), so this one command is all the set-up a newcomer needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3:sqlite3; do
+for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3:sqlite3 npm:npm; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
+# Dovecot's IMAP server (the email tests start their own instance on a free loopback port; its system service is not used).
+[[ -x /usr/sbin/dovecot && -x /usr/lib/dovecot/imap ]] || need+=(dovecot-imapd)
 if ((${#need[@]})); then
   echo "Installing missing Debian packages: ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# Azurite (npm azurite 3.37.0), the Azure Storage emulator the AzureStorage durable-backend tests start once per run.
+AZURITE_DIR="${HOTELAGENT_TOOLS_DIR:-$HOME/.cache/hotelagent}/azurite-3.37.0"
+if [[ ! -x "$AZURITE_DIR/node_modules/.bin/azurite" ]]; then
+  echo "Installing azurite 3.37.0 into $AZURITE_DIR"
+  mkdir -p "$AZURITE_DIR"
+  npm install --prefix "$AZURITE_DIR" azurite@3.37.0 --no-audit --no-fund --loglevel=error >/dev/null
+fi
+export HOTELAGENT_AZURITE="$AZURITE_DIR/node_modules/.bin/azurite"
 
 dotnet test HotelAgent.sln --configuration Release "$@"

@@ -15,7 +15,8 @@ namespace HotelAgent.Bench.GuestTurn;
 /// <summary>
 /// Guest-turn benchmark: the standalone host in process (real Kestrel, SQLite, embedded PMS, no LLM) driven by signed
 /// WhatsApp webhooks; latency = webhook HTTP 200 received → reply POSTed to a loopback fake Graph API.
-/// Usage: dotnet run -c Release --project bench/HotelAgent.Bench.GuestTurn [-- secondsPerLevel]
+/// Usage: dotnet run -c Release --project bench/HotelAgent.Bench.GuestTurn [-- secondsPerLevel [WhatsApp__MessagesPerSecond]]
+/// (durable backend: SQLite, or <c>Durable__Backend=AzureStorage AzureWebJobsStorage=...</c> in the environment).
 /// </summary>
 public static class Program
 {
@@ -34,7 +35,7 @@ public static class Program
         var dataDir = Path.Combine(Path.GetTempPath(), "hotelagent-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         await using var graph = await FakeGraph.StartAsync();
-        var app = HotelAgentApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], HostingMode.Standalone, b =>
+        var app = HotelAgentApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development"], b =>
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["HotelAgent:DataDirectory"] = dataDir,
@@ -61,7 +62,9 @@ public static class Program
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-        Console.WriteLine(string.Create(C, $"guest-turn bench: {Environment.ProcessorCount} cores, {texts.Length} rotating FAQ questions, {seconds:F0} s per level, WhatsApp__MessagesPerSecond={pacing}, host {baseUrl}, fake Graph {graph.BaseUrl}"));
+        // The durable backend comes from the environment: Durable__Backend=AzureStorage with AzureWebJobsStorage (Azurite).
+        var backend = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HotelAgent.Core.Orchestration.DurableOptions>>().Value.Backend;
+        Console.WriteLine(string.Create(C, $"guest-turn bench: durable backend {backend}, {Environment.ProcessorCount} cores, {texts.Length} rotating FAQ questions, {seconds:F0} s per level, WhatsApp__MessagesPerSecond={pacing}, host {baseUrl}, fake Graph {graph.BaseUrl}"));
 
         // Probe: how many sends does one turn produce (first turn and steady state)?
         var probe = new Guest(http, graph, "34600000000");

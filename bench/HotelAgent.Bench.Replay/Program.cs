@@ -1,11 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
+using DurableTask.Core;
+using DurableTask.Core.Command;
+using DurableTask.Core.History;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Orchestration;
-using HotelAgent.Core.Orchestration.Protocol;
 using HotelAgent.Functions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,9 +19,10 @@ namespace HotelAgent.Bench.Replay;
 
 /// <summary>
 /// Orchestration replay cost vs conversation length. The real <see cref="ConversationOrchestrator"/> (resolved from the
-/// app's own DI container, not started) runs on the real <see cref="OrchestrationExecutor"/>; this program plays the
-/// backend (history bookkeeping as the Durable Task backends do). Activities: UnderstandMessage and PMS calls run for
-/// real (embedded NLU / sample PMS); SendReply, RecordTurn and NotifyStaff are answered with null (no I/O).
+/// app's own DI container, not started) runs through the SDK shim on DurableTask.Core's own
+/// <see cref="TaskOrchestrationExecutor"/> (what every backend runs per work item); this program plays the backend
+/// (history bookkeeping). Activities: UnderstandMessage and PMS calls run for real through the registry (embedded NLU /
+/// sample PMS); SendReply, RecordTurn and NotifyStaff are answered with <c>true</c> (no I/O).
 /// Usage: dotnet run -c Release --project bench/HotelAgent.Bench.Replay
 /// </summary>
 public static class Program
@@ -62,7 +68,7 @@ public static class Program
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "hotelagent-replay-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        var app = HotelAgentApp.Build(["--environment", "Development"], HostingMode.Standalone, b =>
+        var app = HotelAgentApp.Build(["--environment", "Development"], b =>
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["HotelAgent:DataDirectory"] = dataDir,
@@ -71,28 +77,28 @@ public static class Program
                 ["Dialog:RepetitionLimit"] = "20",
                 ["Dialog:RepetitionSimilarity"] = "1.0",
             }));
-        var executor = app.Services.GetRequiredService<OrchestrationExecutor>();
-        var activities = app.Services.GetRequiredService<ActivityDispatcher>();
+        var registry = app.Services.GetRequiredService<IOptionsMonitor<DurableTaskRegistry>>().Get(Options.DefaultName);
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = OrchestrationJson.Converter });
         // warm-up (JIT, NLU model load, PMS caches): a throwaway 30-message conversation, not measured
-        await ConverseAsync(new Backend(executor, "conv-whatsapp-warmup"), activities, 30, null);
-        var backend = new Backend(executor, "conv-whatsapp-bench");
+        await ConverseAsync(new Backend(app.Services, registry, shims, "conv-whatsapp-warmup"), 30, null);
+        var backend = new Backend(app.Services, registry, shims, "conv-whatsapp-bench");
 
         var episode = new Dictionary<int, double>();
         var historyEvents = new Dictionary<int, int>();
         var wall = Stopwatch.StartNew();
-        var turnCost = await ConverseAsync(backend, activities, _length, (n, request) =>
+        var turnCost = await ConverseAsync(backend, _length, (n, raised) =>
         {
             var samples = new double[7];
             for (var i = 0; i < samples.Length; i++)
             {
                 var t = Stopwatch.GetTimestamp();
-                executor.Execute(request);
+                backend.Execute([raised]);
                 samples[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             }
 
             Array.Sort(samples);
             episode[n] = samples[samples.Length / 2];
-            historyEvents[n] = request.PastEvents.Count;
+            historyEvents[n] = backend.History.Count;
         });
         var total = backend.ExecutorMs;
         var turnMean = Checkpoints.ToDictionary(n => n, n => n == 1 ? turnCost[1] : Median(turnCost.Skip(n - 9).Take(10)));
@@ -122,69 +128,35 @@ public static class Program
     }
 
     /// <summary>Plays <paramref name="messages"/> guest messages; returns executor ms per message (index 1..n).</summary>
-    private static async Task<double[]> ConverseAsync(Backend backend, ActivityDispatcher activities, int messages, Action<int, OrchestratorRequest>? measure)
+    private static async Task<double[]> ConverseAsync(Backend backend, int messages, Action<int, HistoryEvent>? measure)
     {
         var turnCost = new double[messages + 1];
-        backend.Start(new ConversationInput { ConversationId = backend.InstanceId });
+        var actions = backend.Start(new ConversationInput { ConversationId = backend.InstanceId });
+        await backend.SettleAsync(actions);
         for (var n = 1; n <= messages; n++)
         {
             backend.Now = backend.Now.AddSeconds(20);
             var message = new InboundMessage(Channel.WhatsApp, "34600000001", "Lucía", Texts[n % Texts.Length], "wamid.BENCH" + n, new DateTimeOffset(backend.Now, TimeSpan.Zero));
-            var raised = new HistoryEvent
-            {
-                EventId = -1,
-                Timestamp = Timestamp.FromDateTime(backend.Now),
-                EventRaised = new EventRaisedEvent { Name = ConversationEvent.Name, Input = OrchestrationJson.Serialize(ConversationEvent.Guest(message)) },
-            };
-
+            var raised = new EventRaisedEvent(-1, OrchestrationJson.Serialize(ConversationEvent.Guest(message))) { Name = ConversationEvent.Name, Timestamp = backend.Now };
             if (measure is not null && Checkpoints.Contains(n))
             {
-                measure(n, backend.Request([raised]));
+                measure(n, raised);
             }
 
             var before = backend.ExecutorMs;
-            var response = backend.Run([raised]);
-            while (true)
-            {
-                var complete = response.Actions.FirstOrDefault(a => a.CompleteOrchestration is not null)?.CompleteOrchestration;
-                if (complete is not null)
-                {
-                    if (complete.OrchestrationStatus != OrchestrationStatus.ContinuedAsNew)
-                    {
-                        throw new InvalidOperationException($"orchestration ended {complete.OrchestrationStatus}: {complete.FailureDetails?.ErrorMessage}");
-                    }
-
-                    response = backend.ContinueAsNew(complete.Result, complete.CarryoverEvents);
-                    continue;
-                }
-
-                var tasks = response.Actions.Where(a => a.ScheduleTask is not null).ToArray();
-                if (tasks.Length == 0)
-                {
-                    break;
-                }
-
-                var completions = new List<HistoryEvent>();
-                foreach (var task in tasks)
-                {
-                    var result = task.ScheduleTask.Name is ConversationActivities.SendReply or ConversationActivities.RecordTurn or ConversationActivities.NotifyStaff
-                        ? null
-                        : await activities.InvokeAsync(task.ScheduleTask.Name, task.ScheduleTask.Input, CancellationToken.None);
-                    completions.Add(new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTime(backend.Now), TaskCompleted = new TaskCompletedEvent { TaskScheduledId = task.Id, Result = result } });
-                }
-
-                response = backend.Run([.. completions]);
-            }
-
+            await backend.SettleAsync(backend.Run([raised]));
             turnCost[n] = backend.ExecutorMs - before;
         }
 
         return turnCost;
     }
 
-    /// <summary>Backend bookkeeping: history, the events recording returned actions, continue-as-new.</summary>
-    private sealed class Backend(OrchestrationExecutor executor, string instanceId)
+    /// <summary>Backend bookkeeping: history, the events recording returned actions, activities, continue-as-new.</summary>
+    private sealed class Backend(IServiceProvider services, DurableTaskRegistry registry, DurableTaskShimFactory shims, string instanceId)
     {
+        private readonly Dictionary<string, Func<IServiceProvider, ITaskActivity>> _activities =
+            registry.GetActivities().ToDictionary(a => a.Key.Name, a => a.Value, StringComparer.OrdinalIgnoreCase);
+
         private int _generation;
 
         public string InstanceId => instanceId;
@@ -201,62 +173,101 @@ public static class Program
 
         public int Scheduled { get; private set; }
 
-        public OrchestratorResponse Start(ConversationInput input) =>
-            Run([Started(OrchestrationJson.Serialize(input))]);
+        public IReadOnlyList<OrchestratorAction> Start(ConversationInput input) => Run([Started(OrchestrationJson.Serialize(input))]);
 
-        public OrchestratorResponse ContinueAsNew(string? input, IEnumerable<HistoryEvent> carryover)
+        /// <summary>Runs activities and continue-as-new until the orchestration waits for the next guest message.</summary>
+        public async Task SettleAsync(IReadOnlyList<OrchestratorAction> actions)
         {
-            History.Clear();
-            return Run([Started(input), .. carryover]);
+            while (true)
+            {
+                if (actions.OfType<OrchestrationCompleteOrchestratorAction>().FirstOrDefault() is { } complete)
+                {
+                    if (complete.OrchestrationStatus != OrchestrationStatus.ContinuedAsNew)
+                    {
+                        throw new InvalidOperationException($"orchestration ended {complete.OrchestrationStatus}: {complete.FailureDetails?.ErrorMessage ?? complete.Result}");
+                    }
+
+                    History.Clear();
+                    actions = Run([Started(complete.Result), .. complete.CarryoverEvents]);
+                    continue;
+                }
+
+                var tasks = actions.OfType<ScheduleTaskOrchestratorAction>().ToArray();
+                if (tasks.Length == 0)
+                {
+                    return;
+                }
+
+                var completions = new List<HistoryEvent>();
+                foreach (var task in tasks)
+                {
+                    var result = task.Name is ConversationActivities.SendReply or ConversationActivities.RecordTurn or ConversationActivities.NotifyStaff
+                        ? "true"
+                        : await RunActivityAsync(task);
+                    completions.Add(new TaskCompletedEvent(-1, task.Id, result) { Timestamp = Now });
+                }
+
+                actions = Run([.. completions]);
+            }
         }
 
-        public OrchestratorRequest Request(HistoryEvent[] newEvents)
+        private async Task<string> RunActivityAsync(ScheduleTaskOrchestratorAction task)
         {
-            var request = new OrchestratorRequest { InstanceId = instanceId };
-            request.PastEvents.AddRange(History);
-            request.NewEvents.Add(new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTime(Now), OrchestratorStarted = new() });
-            request.NewEvents.AddRange(newEvents);
-            return request;
+            await using var scope = services.CreateAsyncScope();
+            var name = task.Name ?? throw new InvalidOperationException("An activity without a name was scheduled.");
+            var activity = shims.CreateActivity(new TaskName(name), _activities[name](scope.ServiceProvider));
+            return await activity.RunAsync(new TaskContext(new OrchestrationInstance { InstanceId = instanceId }), task.Input);
         }
 
-        public OrchestratorResponse Run(HistoryEvent[] newEvents)
+        /// <summary>One episode over a copy of the history (measurement; nothing is recorded).</summary>
+        public IReadOnlyList<OrchestratorAction> Execute(HistoryEvent[] newEvents)
         {
-            var request = Request(newEvents);
+            var runtime = new OrchestrationRuntimeState(History);
+            runtime.AddEvent(new OrchestratorStartedEvent(-1) { Timestamp = Now });
+            foreach (var e in newEvents)
+            {
+                runtime.AddEvent(e);
+            }
+
+            var orchestrator = services.GetRequiredService<ConversationOrchestrator>();
+            var orchestration = shims.CreateOrchestration(new TaskName(ConversationOrchestrator.Name), orchestrator);
+            var executor = new TaskOrchestrationExecutor(runtime, orchestration, BehaviorOnContinueAsNew.Carryover, null, ErrorPropagationMode.UseFailureDetails);
+            return [.. executor.Execute().Actions];
+        }
+
+        public IReadOnlyList<OrchestratorAction> Run(HistoryEvent[] newEvents)
+        {
             var t = Stopwatch.GetTimestamp();
-            var response = executor.Execute(request);
+            var actions = Execute(newEvents);
             ExecutorMs += Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             Episodes++;
-            History.AddRange(request.NewEvents);
-            foreach (var a in response.Actions)
+            History.Add(new OrchestratorStartedEvent(-1) { Timestamp = Now });
+            History.AddRange(newEvents);
+            foreach (var a in actions)
             {
-                if (a.ScheduleTask is { } st)
+                if (a is ScheduleTaskOrchestratorAction st)
                 {
                     Scheduled++;
-                    History.Add(new HistoryEvent { EventId = a.Id, Timestamp = Timestamp.FromDateTime(Now), TaskScheduled = new TaskScheduledEvent { Name = st.Name, Input = st.Input } });
+                    History.Add(new TaskScheduledEvent(st.Id) { Name = st.Name, Input = st.Input, Timestamp = Now });
                 }
-                else if (a.CreateTimer is { } ct)
+                else if (a is CreateTimerOrchestratorAction ct)
                 {
-                    History.Add(new HistoryEvent { EventId = a.Id, Timestamp = Timestamp.FromDateTime(Now), TimerCreated = new TimerCreatedEvent { FireAt = ct.FireAt } });
+                    History.Add(new TimerCreatedEvent(ct.Id) { FireAt = ct.FireAt, Timestamp = Now });
                 }
             }
 
-            History.Add(new HistoryEvent { EventId = -1, Timestamp = Timestamp.FromDateTime(Now), OrchestratorCompleted = new() });
-            return response;
+            History.Add(new OrchestratorCompletedEvent(-1) { Timestamp = Now });
+            return actions;
         }
 
-        private HistoryEvent Started(string? input)
+        private ExecutionStartedEvent Started(string? input)
         {
             _generation++;
-            return new HistoryEvent
+            return new ExecutionStartedEvent(-1, input)
             {
-                EventId = -1,
-                Timestamp = Timestamp.FromDateTime(Now),
-                ExecutionStarted = new ExecutionStartedEvent
-                {
-                    Name = ConversationOrchestrator.Name,
-                    Input = input,
-                    OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = "exec-" + _generation.ToString(C) },
-                },
+                Name = ConversationOrchestrator.Name,
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = "exec-" + _generation.ToString(C) },
+                Timestamp = Now,
             };
         }
     }

@@ -172,6 +172,15 @@ public static class Program
             psi.Environment["HotelAgent__DataDirectory"] = dataDir;
             psi.Environment["RateLimit__Burst"] = "10000";
             psi.Environment["RateLimit__PerMinute"] = "100000";
+            // 100 web-chat sessions from one address at full speed: lift the web chat's per-address and per-session limits.
+            psi.Environment["WebChat__NewSessionsPerClientBurst"] = "1000";
+            psi.Environment["WebChat__NewSessionsBurst"] = "1000";
+            psi.Environment["WebChat__ClientBurst"] = "100000";
+            psi.Environment["WebChat__ClientPerMinute"] = "1000000";
+            psi.Environment["WebChat__SessionBurst"] = "100000";
+            psi.Environment["WebChat__SessionPerMinute"] = "1000000";
+            psi.Environment["WebChat__ReadBurst"] = "100000";
+            psi.Environment["WebChat__ReadsPerMinute"] = "1000000";
             psi.Environment["Dialog__RepetitionLimit"] = "20";
             psi.Environment["Dialog__RepetitionSimilarity"] = "1.0";
             psi.Environment["Logging__LogLevel__Default"] = "Warning";

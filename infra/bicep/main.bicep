@@ -1,4 +1,4 @@
-// HotelAgent on Azure: Flex Consumption function app (custom handler) + storage + monitoring + Key Vault
+// HotelAgent on Azure: Flex Consumption function app (.NET isolated worker) + storage + monitoring + Key Vault
 // (+ optional Azure OpenAI). Deploy with `azd up` (see azure.yaml) or `az deployment sub create`
 // (see docs/deploy.md). The canonical list of app settings is infra/bicep/app-settings.json.
 targetScope = 'subscription'
@@ -58,17 +58,42 @@ param whatsAppGraphBaseUrl string = 'https://graph.facebook.com'
 @description('Graph API version.')
 param whatsAppGraphVersion string = 'v23.0'
 
-@description('Poll Gmail for guest email.')
-param gmailEnabled bool = false
+@description('Poll the hotel mailbox (IMAP) and answer by SMTP.')
+param emailEnabled bool = false
 
-@description('Google OAuth client id (not secret).')
-param gmailClientId string = ''
+@description('Mailbox the agent reads and answers (From of replies).')
+param emailAddress string = ''
 
-@description('Mailbox the agent reads and answers.')
-param gmailUserEmail string = ''
+@description('Sign-in: Password (app password), Google (OAuth2) or Microsoft (Entra app or managed identity).')
+@allowed([ 'Password', 'Google', 'Microsoft' ])
+param emailAuth string = 'Password'
 
-@description('NCRONTAB schedule of the Gmail poll timer.')
-param gmailPollSchedule string = '0 */2 * * * *'
+@description('IMAP server (empty with Google / Microsoft: imap.gmail.com / outlook.office365.com).')
+param emailImapHost string = ''
+
+@description('IMAP port (0 = 993 with SslOnConnect).')
+param emailImapPort int = 0
+
+@description('IMAP security: Auto, SslOnConnect or StartTls.')
+param emailImapSecurity string = 'Auto'
+
+@description('SMTP submission server (empty with Google / Microsoft: smtp.gmail.com / smtp.office365.com).')
+param emailSmtpHost string = ''
+
+@description('SMTP port (0 = 587 with StartTls; 465 = SslOnConnect).')
+param emailSmtpPort int = 0
+
+@description('SMTP security: Auto, StartTls or SslOnConnect.')
+param emailSmtpSecurity string = 'Auto'
+
+@description('OAuth client id (Google) or Entra application / managed identity client id (Microsoft); not secret.')
+param emailClientId string = ''
+
+@description('Entra tenant of the mail app (Microsoft only).')
+param emailTenantId string = ''
+
+@description('NCRONTAB schedule of the mailbox poll timer.')
+param emailPollSchedule string = '0 */2 * * * *'
 
 @description('PMS provider: Embedded (SQLite, demo only on Flex: /tmp is per instance) or QloApps.')
 param pmsProvider string = 'Embedded'
@@ -102,11 +127,16 @@ param whatsAppAppSecret string = ''
 @secure()
 param whatsAppVerifyToken string = ''
 @secure()
-param gmailClientSecret string = ''
+param emailPassword string = ''
 @secure()
-param gmailRefreshToken string = ''
+param emailClientSecret string = ''
+@secure()
+param emailRefreshToken string = ''
 @secure()
 param staffApiKey string = ''
+@description('Key of the conversation-id and one-time-code hashes (e.g. openssl rand -base64 32). Changing it changes every conversation id.')
+@secure()
+param conversationIdKey string = ''
 @secure()
 param openAIApiKey string = ''
 @secure()
@@ -171,16 +201,24 @@ module keyVault 'modules/keyvault.bicep' = {
           value: whatsAppVerifyToken
         }
         {
-          name: 'Gmail-ClientSecret'
-          value: gmailClientSecret
+          name: 'Email-Password'
+          value: emailPassword
         }
         {
-          name: 'Gmail-RefreshToken'
-          value: gmailRefreshToken
+          name: 'Email-ClientSecret'
+          value: emailClientSecret
+        }
+        {
+          name: 'Email-RefreshToken'
+          value: emailRefreshToken
         }
         {
           name: 'Staff-ApiKey'
           value: staffApiKey
+        }
+        {
+          name: 'Security-ConversationIdKey'
+          value: conversationIdKey
         }
         // With deployOpenAI the openai module writes the account key into this secret.
         {
@@ -224,13 +262,23 @@ var hotelAgentSettings = {
   WhatsApp__GraphBaseUrl: whatsAppGraphBaseUrl
   WhatsApp__GraphVersion: whatsAppGraphVersion
   WhatsApp__UnconfirmedSendWaitSeconds: '15'
-  Gmail__Enabled: string(gmailEnabled)
-  Gmail__ClientId: gmailClientId
-  Gmail__ClientSecret: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Gmail-ClientSecret)'
-  Gmail__RefreshToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Gmail-RefreshToken)'
-  Gmail__UserEmail: gmailUserEmail
-  Gmail__PollSchedule: gmailPollSchedule
+  Email__Enabled: string(emailEnabled)
+  Email__Address: emailAddress
+  Email__Auth: emailAuth
+  Email__Imap__Host: emailImapHost
+  Email__Imap__Port: string(emailImapPort)
+  Email__Imap__Security: emailImapSecurity
+  Email__Smtp__Host: emailSmtpHost
+  Email__Smtp__Port: string(emailSmtpPort)
+  Email__Smtp__Security: emailSmtpSecurity
+  Email__Password: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Email-Password)'
+  Email__ClientId: emailClientId
+  Email__ClientSecret: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Email-ClientSecret)'
+  Email__RefreshToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Email-RefreshToken)'
+  Email__TenantId: emailTenantId
+  Email__PollSchedule: emailPollSchedule
   Staff__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Staff-ApiKey)'
+  Security__ConversationIdKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Security-ConversationIdKey)'
   OpenAI__Endpoint: deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint
   OpenAI__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}OpenAI-ApiKey)'
   OpenAI__ChatModel: chatModel

@@ -1,6 +1,6 @@
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Audio;
-using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Configuration;
@@ -15,6 +15,7 @@ using HotelAgent.Core.Inbound;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,8 @@ public static class HotelAgentCoreServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">App configuration (env vars <c>Section__Key</c>, app settings, local.settings.json).</param>
     /// <param name="isProduction">In Production, missing or placeholder secrets stop the start with a clear message.</param>
-    public static IServiceCollection AddHotelAgentCore(this IServiceCollection services, IConfiguration configuration, bool isProduction)
+    /// <param name="standaloneRuntime">True when no Functions host runs the triggers: the durable runtime runs in process.</param>
+    public static IServiceCollection AddHotelAgentCore(this IServiceCollection services, IConfiguration configuration, bool isProduction, bool standaloneRuntime = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (isProduction)
@@ -53,19 +55,20 @@ public static class HotelAgentCoreServiceCollectionExtensions
                 options.TimeZone = hotel.TimeZone;
             }
         });
-        services.AddHotelAgentOrchestration(configuration);
+        services.AddHotelAgentDurable(configuration, standaloneRuntime);
         services.AddHotelAgentNlu(configuration);
         services.AddSingleton<IPmsClient>(sp => new MeteredPmsClient(
             sp.GetRequiredService<ResilientPmsClient>(), sp.GetRequiredService<HotelAgentMetrics>(), sp.GetRequiredService<PmsHealth>()));
         services.AddHotelAgentPms(configuration);
         services.AddHotelAgentDialog(configuration);
         services.AddHotelAgentWhatsApp(configuration);
-        services.AddHotelAgentGmail(configuration);
+        services.AddHotelAgentEmail(configuration);
         services.AddHotelAgentQueues(configuration);
         services.AddHotelAgentAudio(configuration);
         services.AddSingleton<VoiceConversationBridge>();
         services.AddSingleton<IVoiceNoteIntake>(sp => sp.GetRequiredService<VoiceConversationBridge>());
         services.AddSingleton<IVoiceReplyQueue>(sp => sp.GetRequiredService<VoiceConversationBridge>());
+        services.AddHotelAgentSecurity(configuration);
         services.AddSingleton<WebChatHub>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());
         services.AddSingleton<IInboundMessageSink, InboundPipeline>();

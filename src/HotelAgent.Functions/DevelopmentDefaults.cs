@@ -16,5 +16,6 @@ public static class DevelopmentDefaults
         // Nothing leaves the machine in Development unless a real Graph base URL is configured.
         ["WhatsApp:GraphBaseUrl"] = "http://127.0.0.1:9",
         ["Staff:ApiKey"] = "dev-staff-key",
+        ["Security:ConversationIdKey"] = Core.Messaging.ConversationIds.DevelopmentKey,
     };
 }

@@ -1,14 +1,10 @@
 using HotelAgent.Functions;
-using HotelAgent.Functions.Definitions;
 
-// `--write-function-app DIR` writes host.json + every function.json (the publish step); otherwise serve.
-var writeIndex = Array.IndexOf(args, "--write-function-app");
-if (writeIndex >= 0)
+// Started by the Functions host (func start, Azure): the isolated worker. Otherwise (dotnet run, tests): the same
+// function classes served standalone on Kestrel with the durable runtime in process.
+if (FunctionsWorkerHost.StartedByFunctionsHost(args))
 {
-    var target = writeIndex + 1 < args.Length ? args[writeIndex + 1] : "artifacts/functionapp";
-    await using var metadataApp = HotelAgentApp.Build(["--environment", "Development"], HostingMode.Standalone);
-    var written = FunctionMetadataWriter.Write(metadataApp.Services.GetRequiredService<FunctionCatalog>(), target);
-    Console.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(target)}");
+    await FunctionsWorkerHost.RunAsync(args);
     return 0;
 }
 

@@ -1,5 +1,5 @@
-// Linux Function App on the Flex Consumption plan (FC1) running HotelAgent as a custom handler.
-// On Flex the runtime is declared in functionAppConfig.runtime (name 'custom'); FUNCTIONS_WORKER_RUNTIME and
+// Linux Function App on the Flex Consumption plan (FC1) running HotelAgent as a .NET isolated worker.
+// On Flex the runtime is declared in functionAppConfig.runtime (name 'dotnet-isolated', version '10.0'); FUNCTIONS_WORKER_RUNTIME and
 // FUNCTIONS_EXTENSION_VERSION are deprecated as app settings and are therefore not set here.
 @description('Function app name.')
 param name string
@@ -112,8 +112,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         alwaysReady: alwaysReady
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

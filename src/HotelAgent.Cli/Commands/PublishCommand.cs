@@ -5,22 +5,21 @@ using System.IO.Compression;
 namespace HotelAgent.Cli.Commands;
 
 /// <summary>
-/// <c>hotel-agent publish</c>: builds the deployable function app folder — host.json and every function.json
-/// (written by the published handler itself from its C# function declarations) plus the handler published
-/// self-contained for linux-x64 with ReadyToRun under <c>handler/</c> — and zips it for deployment.
+/// <c>hotel-agent publish</c>: <c>dotnet publish</c> of the isolated-worker function app (host.json, the worker SDK's
+/// <c>functions.metadata</c> and <c>extensions.json</c>, the host-side extensions under <c>.azurefunctions/</c>) and the
+/// deployment zip.
 /// </summary>
 public static class PublishCommand
 {
     public static Command Create()
     {
         var output = new Option<string>("--output") { Description = "Function app folder", DefaultValueFactory = _ => Path.Combine("artifacts", "functionapp") };
-        var runtime = new Option<string>("--runtime") { Description = "Runtime identifier of the handler", DefaultValueFactory = _ => "linux-x64" };
         var noZip = new Option<bool>("--no-zip") { Description = "Skip the deployment zip" };
-        var command = new Command("publish", "Build the publishable Azure Functions app (custom handler) and its zip") { output, runtime, noZip };
+        var command = new Command("publish", "Build the publishable Azure Functions app (.NET isolated worker) and its zip") { output, noZip };
         command.SetAction(async (parse, ct) =>
         {
             var publisher = new FunctionAppPublisher(FindRepositoryRoot(), Console.Out);
-            return await publisher.PublishAsync(parse.GetValue(output)!, parse.GetValue(runtime)!, !parse.GetValue(noZip), ct);
+            return await publisher.PublishAsync(parse.GetValue(output)!, !parse.GetValue(noZip), ct);
         });
         return command;
     }
@@ -40,10 +39,7 @@ public static class PublishCommand
 /// <summary>The steps of <c>hotel-agent publish</c>, testable with any output folder.</summary>
 public sealed class FunctionAppPublisher(string repositoryRoot, TextWriter log)
 {
-    public const string HandlerFolder = "handler";
-    public const string HandlerExecutable = "HotelAgent.Functions";
-
-    public async Task<int> PublishAsync(string output, string runtime, bool zip, CancellationToken cancellationToken)
+    public async Task<int> PublishAsync(string output, bool zip, CancellationToken cancellationToken)
     {
         var appDir = Path.GetFullPath(Path.Combine(repositoryRoot, output));
         if (Directory.Exists(appDir))
@@ -51,30 +47,25 @@ public sealed class FunctionAppPublisher(string repositoryRoot, TextWriter log)
             Directory.Delete(appDir, recursive: true);
         }
 
-        var handlerDir = Path.Combine(appDir, HandlerFolder);
         var project = Path.Combine(repositoryRoot, "src", "HotelAgent.Functions", "HotelAgent.Functions.csproj");
-        await log.WriteLineAsync($"Publishing the handler ({runtime}, self-contained, ReadyToRun) to {handlerDir}");
-        var code = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", runtime, "--self-contained", "true", "-p:PublishReadyToRun=true", "-o", handlerDir, "--nologo"], cancellationToken);
+        await log.WriteLineAsync($"Publishing the function app to {appDir}");
+        var code = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", appDir, "--nologo"], cancellationToken);
         if (code != 0)
         {
             await log.WriteLineAsync("dotnet publish failed.");
             return code;
         }
 
-        // The published handler writes host.json + function.json from its own declarations: one source of truth.
-        await log.WriteLineAsync("Writing host.json and function.json files");
-        code = await RunAsync("dotnet", [Path.Combine(handlerDir, HandlerExecutable + ".dll"), "--write-function-app", appDir], cancellationToken);
-        if (code != 0)
+        if (!File.Exists(Path.Combine(appDir, "functions.metadata")) || !File.Exists(Path.Combine(appDir, "host.json")))
         {
-            await log.WriteLineAsync("Writing the function metadata failed.");
-            return code;
+            await log.WriteLineAsync("The published folder lacks functions.metadata or host.json.");
+            return 1;
         }
 
         if (zip)
         {
             var zipPath = appDir.TrimEnd(Path.DirectorySeparatorChar) + ".zip";
             File.Delete(zipPath);
-            // On Unix, ZipFile keeps file modes, so the handler stays executable after zip deploy.
             await ZipFile.CreateFromDirectoryAsync(appDir, zipPath, CompressionLevel.Optimal, includeBaseDirectory: false, cancellationToken);
             await log.WriteLineAsync($"Deployment zip: {zipPath}");
         }

@@ -16,6 +16,7 @@ public static class ProductionSecrets
         "WhatsApp__VerifyToken",
         "WhatsApp__PhoneNumberId",
         "Staff__ApiKey",
+        "Security__ConversationIdKey",
     ];
 
     private static readonly string[] PlaceholderMarkers = ["dev-", "changeme", "change-me", "placeholder", "your-", "<", "xxx", "todo"];
@@ -29,9 +30,14 @@ public static class ProductionSecrets
     public static IReadOnlyList<string> FindProblems(IConfiguration configuration, IEnumerable<string>? extraRequired = null)
     {
         var required = Required.Concat(extraRequired ?? []);
-        if (string.Equals(configuration["Gmail:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(configuration["Email:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            required = required.Concat(["Gmail__UserEmail"]);
+            required = required.Concat(["Email__Address"]);
+            var auth = configuration["Email:Auth"];
+            if (string.IsNullOrWhiteSpace(auth) || string.Equals(auth, "Password", StringComparison.OrdinalIgnoreCase))
+            {
+                required = required.Concat(["Email__Password"]);
+            }
         }
 
         return required.Where(name => IsPlaceholder(configuration[name.Replace("__", ":", StringComparison.Ordinal)])).ToArray();

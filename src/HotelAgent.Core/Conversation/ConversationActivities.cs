@@ -1,16 +1,18 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
-using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Core.Conversation;
 
 /// <summary>
-/// The activities of the conversation orchestration. Each is also an Azure Function (activityTrigger) under the
-/// host; standalone, the engine runs them in-process. Activities are at-least-once: the side-effecting ones are
-/// idempotent by key (channel sends by <see cref="OutboundMessage.IdempotencyKey"/>, PMS writes by idempotency key).
+/// The activities of the conversation orchestration, by name. Each is an Azure Function (<c>[ActivityTrigger]</c>) under
+/// the host and a registry entry on the standalone runtime; both call <see cref="ConversationActivityHandlers"/>.
+/// Activities are at-least-once: the side-effecting ones are idempotent by key (channel sends by
+/// <see cref="OutboundMessage.IdempotencyKey"/>, PMS writes by idempotency key).
 /// </summary>
 public static class ConversationActivities
 {
@@ -23,61 +25,121 @@ public static class ConversationActivities
     public const string CancelReservation = "CancelReservation";
     public const string NotifyStaff = "NotifyStaff";
     public const string RecordTurn = "RecordTurn";
+    public const string StartVerification = "StartVerification";
+    public const string CheckVerificationCode = "CheckVerificationCode";
+    public const string NotifyReservationOwner = "NotifyReservationOwner";
 
     public static IReadOnlyList<string> All { get; } =
-        [Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn];
+    [
+        Understand, SendReply, SearchAvailability, CreateReservation, FindReservations, ModifyReservation, CancelReservation, NotifyStaff, RecordTurn,
+        StartVerification, CheckVerificationCode, NotifyReservationOwner,
+    ];
 
-    public static IServiceCollection AddConversationActivities(this IServiceCollection services)
+    /// <summary>
+    /// Registers the orchestrator and its activities under their function names (the standalone runtime's registry);
+    /// the orchestrator is built from <paramref name="services"/> for every execution (registries only offer factories).
+    /// </summary>
+    public static DurableTaskRegistry AddConversationTasks(this DurableTaskRegistry registry, IServiceProvider services)
     {
-        services.AddActivity(Understand, Typed<UnderstandRequest, NluResult>((sp, r, ct) =>
-            sp.GetRequiredService<IIntentUnderstanding>().UnderstandAsync(r.Text, r.Today, ct)));
-
-        services.AddActivity(SendReply, Typed<SendReplyRequest, bool>(async (sp, r, ct) =>
-        {
-            await sp.GetRequiredService<IReplyDispatcher>().DispatchAsync(r, ct);
-            return true;
-        }));
-
-        services.AddActivity(SearchAvailability, Typed<StayQuery, DialogPmsResult<IReadOnlyList<RoomOffer>>>((sp, q, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().SearchAvailabilityAsync(q, ct))));
-
-        services.AddActivity(CreateReservation, Typed<NewReservation, DialogPmsResult<Reservation>>((sp, r, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().CreateReservationAsync(r, ct))));
-
-        services.AddActivity(FindReservations, Typed<FindReservationsRequest, DialogPmsResult<IReadOnlyList<Reservation>>>((sp, r, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().FindReservationsByContactAsync(r.Contact, ct))));
-
-        services.AddActivity(ModifyReservation, Typed<ModifyReservationRequest, DialogPmsResult<Reservation>>((sp, r, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().ModifyReservationAsync(r.Reference, r.Change, ct))));
-
-        services.AddActivity(CancelReservation, Typed<CancelReservationRequest, DialogPmsResult<CancellationOutcome>>((sp, r, ct) =>
-            DialogPmsResult.CaptureAsync(() => sp.GetRequiredService<IPmsClient>().CancelReservationAsync(r.Reference, r.IdempotencyKey, ct))));
-
-        services.AddActivity(NotifyStaff, Typed<HandoffNotice, bool>(async (sp, n, ct) =>
-        {
-            await sp.GetRequiredService<IStaffNotifier>().NotifyAsync(n, ct);
-            return true;
-        }));
-
-        services.AddActivity(RecordTurn, Typed<TurnRecord, bool>(async (sp, r, ct) =>
-        {
-            foreach (var recorder in sp.GetServices<ITurnRecorder>())
-            {
-                await recorder.RecordAsync(r, ct);
-            }
-
-            return true;
-        }));
-        return services;
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestrator(ConversationOrchestrator.Name, () => services.GetRequiredService<ConversationOrchestrator>());
+        Add<UnderstandRequest, NluResult>(registry, Understand, (h, r) => h.UnderstandMessageAsync(r));
+        Add<SendReplyRequest, bool>(registry, SendReply, (h, r) => h.SendReplyAsync(r));
+        Add<StayQuery, DialogPmsResult<IReadOnlyList<RoomOffer>>>(registry, SearchAvailability, (h, r) => h.SearchAvailabilityAsync(r));
+        Add<NewReservation, DialogPmsResult<Reservation>>(registry, CreateReservation, (h, r) => h.CreateReservationAsync(r));
+        Add<ReservationLookup, DialogPmsResult<IReadOnlyList<AccessibleReservation>>>(registry, FindReservations, (h, r) => h.FindReservationsAsync(r));
+        Add<VerificationRequest, DialogPmsResult<VerificationStarted>>(registry, StartVerification, (h, r) => h.StartVerificationAsync(r));
+        Add<CodeCheckRequest, DialogPmsResult<CodeCheckResult>>(registry, CheckVerificationCode, (h, r) => h.CheckVerificationCodeAsync(r));
+        Add<OwnerNoticeRequest, bool>(registry, NotifyReservationOwner, (h, r) => h.NotifyReservationOwnerAsync(r));
+        Add<ModifyReservationRequest, DialogPmsResult<Reservation>>(registry, ModifyReservation, (h, r) => h.ModifyReservationAsync(r));
+        Add<CancelReservationRequest, DialogPmsResult<CancellationOutcome>>(registry, CancelReservation, (h, r) => h.CancelReservationAsync(r));
+        Add<HandoffNotice, bool>(registry, NotifyStaff, (h, r) => h.NotifyStaffAsync(r));
+        Add<TurnRecord, bool>(registry, RecordTurn, (h, r) => h.RecordTurnAsync(r));
+        return registry;
     }
 
-    private static ActivityHandler Typed<TInput, TOutput>(Func<IServiceProvider, TInput, CancellationToken, Task<TOutput>> handler) =>
-        async (services, inputJson, cancellationToken) =>
+    private static void Add<TInput, TOutput>(DurableTaskRegistry registry, string name, Func<ConversationActivityHandlers, TInput, Task<TOutput>> run) =>
+        registry.AddActivity(name, services => new HandlerActivity<TInput, TOutput>(services, run));
+
+    /// <summary>An activity resolved in the invocation's DI scope.</summary>
+    private sealed class HandlerActivity<TInput, TOutput>(IServiceProvider services, Func<ConversationActivityHandlers, TInput, Task<TOutput>> run)
+        : TaskActivity<TInput, TOutput>
+    {
+        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
+            run(services.GetRequiredService<ConversationActivityHandlers>(),
+                input ?? throw new ArgumentException($"The activity input is missing (expected {typeof(TInput).Name})."));
+    }
+}
+
+/// <summary>What each conversation activity does (one method per activity; the function wrappers call these too).</summary>
+public sealed class ConversationActivityHandlers(
+    IIntentUnderstanding understanding,
+    IReplyDispatcher replies,
+    IPmsClient pms,
+    IStaffNotifier staff,
+    ReservationVerifier verifier,
+    IEnumerable<ITurnRecorder> recorders)
+{
+    public Task<NluResult> UnderstandMessageAsync(UnderstandRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return understanding.UnderstandAsync(request.Text, request.Today, cancellationToken);
+    }
+
+    public async Task<bool> SendReplyAsync(SendReplyRequest request, CancellationToken cancellationToken = default)
+    {
+        await replies.DispatchAsync(request, cancellationToken);
+        return true;
+    }
+
+    public Task<DialogPmsResult<IReadOnlyList<RoomOffer>>> SearchAvailabilityAsync(StayQuery query, CancellationToken cancellationToken = default) =>
+        DialogPmsResult.CaptureAsync(() => pms.SearchAvailabilityAsync(query, cancellationToken));
+
+    public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request, CancellationToken cancellationToken = default) =>
+        DialogPmsResult.CaptureAsync(() => pms.CreateReservationAsync(request, cancellationToken));
+
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        return DialogPmsResult.CaptureAsync(() => GuestReservations.FindAsync(pms, lookup, cancellationToken));
+    }
+
+    public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request, CancellationToken cancellationToken = default) =>
+        verifier.StartAsync(request, cancellationToken);
+
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request, CancellationToken cancellationToken = default) =>
+        verifier.CheckAsync(request, cancellationToken);
+
+    public Task<bool> NotifyReservationOwnerAsync(OwnerNoticeRequest notice, CancellationToken cancellationToken = default) =>
+        verifier.NotifyOwnerAsync(notice, cancellationToken);
+
+    public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(ModifyReservationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return DialogPmsResult.CaptureAsync(() => pms.ModifyReservationAsync(request.Reference, request.Change, cancellationToken));
+    }
+
+    public Task<DialogPmsResult<CancellationOutcome>> CancelReservationAsync(CancelReservationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return DialogPmsResult.CaptureAsync(() => pms.CancelReservationAsync(request.Reference, request.IdempotencyKey, cancellationToken));
+    }
+
+    public async Task<bool> NotifyStaffAsync(HandoffNotice notice, CancellationToken cancellationToken = default)
+    {
+        await staff.NotifyAsync(notice, cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RecordTurnAsync(TurnRecord record, CancellationToken cancellationToken = default)
+    {
+        foreach (var recorder in recorders)
         {
-            var input = OrchestrationJson.Deserialize<TInput>(inputJson)
-                ?? throw new ArgumentException($"The activity input is missing (expected {typeof(TInput).Name}).");
-            return OrchestrationJson.Serialize(await handler(services, input, cancellationToken));
-        };
+            await recorder.RecordAsync(record, cancellationToken);
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Delivers a reply on the guest's channel (and queues a voice note when the guest spoke).</summary>

@@ -10,9 +10,9 @@ public sealed class ConversationOptions
 {
     public const string SectionName = "Conversation";
 
-    /// <summary>After this much silence the dialog resets (bookings are still found by contact).</summary>
-    [Range(1, 7 * 24 * 60)]
-    public int IdleTimeoutMinutes { get; set; } = 30;
+    /// <summary>After this much silence the dialog resets (bookings are still found by contact). Fractions allowed (tests use seconds).</summary>
+    [Range(0.01, 7 * 24 * 60)]
+    public double IdleTimeoutMinutes { get; set; } = 30;
 
     /// <summary>Messages handled per orchestration generation before continue-as-new keeps history bounded.</summary>
     [Range(1, 1000)]
@@ -67,6 +67,9 @@ public sealed record ConversationInput
     public bool Idle { get; init; }
 
     public IReadOnlyDictionary<string, string> ChannelContext { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The message that started the conversation, handled before waiting for events (null afterwards).</summary>
+    public ConversationEvent? FirstEvent { get; init; }
 
     /// <summary>Provider ids of the latest guest messages: a message delivered twice is handled once (defence in depth).</summary>
     public IReadOnlyList<string> RecentMessageIds { get; init; } = [];

@@ -1,7 +1,7 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
-using HotelAgent.Core.Orchestration;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,43 +13,77 @@ namespace HotelAgent.Core.Conversation;
 /// activities, and the custom status shows staff the stage, slots, last intent and handoff flag.
 /// History stays bounded: after <see cref="ConversationOptions.MessagesPerGeneration"/> messages, or after an idle
 /// reset, the orchestration continues as new carrying its state and any unprocessed events.
+/// Written once on the Durable Task SDK: the Functions host runs it through the <c>ConversationOrchestrator</c> function,
+/// the standalone runtime through DurableTask.Core's worker.
 /// </summary>
 public sealed partial class ConversationOrchestrator(
     ReceptionistDialog dialog,
     HotelProfile hotel,
-    IOptions<ConversationOptions> options,
-    ILogger<ConversationOrchestrator> logger) : Orchestrator<ConversationInput, ConversationStatus?>
+    IOptions<ConversationOptions> options) : TaskOrchestrator<ConversationInput, ConversationStatus?>
 {
     public const string Name = "ConversationOrchestrator";
 
     private const int RecentMessageIdLimit = 50;
 
-    private static readonly RetryPolicy SendRetry = new(4, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(30));
+    private static readonly TaskOptions SendRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(2), 2.0, TimeSpan.FromSeconds(30)));
 
-    public override async Task<ConversationStatus?> RunAsync(IOrchestrationContext context, ConversationInput? input)
+    public override async Task<ConversationStatus?> RunAsync(TaskOrchestrationContext context, ConversationInput? input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var log = context.CreateReplaySafeLogger(logger);
+        var log = context.CreateReplaySafeLogger<ConversationOrchestrator>();
         var current = input ?? new ConversationInput { ConversationId = context.InstanceId };
         var effects = new DurableDialogEffects(context);
         var handled = 0;
         var status = BuildStatus(current, null);
         context.SetCustomStatus(status);
 
+        // The first message of a conversation travels in the start input (an event raised before the instance exists
+        // can be lost on Azure Storage).
+        if (current.FirstEvent is { } first)
+        {
+            current = await HandleAsync(context, effects, current with { FirstEvent = null }, first);
+            handled++;
+            status = BuildStatus(current, context.CurrentUtcDateTime);
+            context.SetCustomStatus(status);
+        }
+
         while (true)
         {
-            // Handed-off and freshly reset conversations wait for as long as it takes; active ones idle out.
-            TimeSpan? timeout = current.Idle || current.State.HandedOff ? null : TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes);
-            ConversationEvent? evt;
-            try
+            if (handled >= options.Value.MessagesPerGeneration)
             {
-                evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, timeout);
-            }
-            catch (TimeoutException)
-            {
-                LogIdle(log, context.InstanceId);
-                context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1 });
+                // Events already buffered are handled in this generation first: on continue-as-new the SDK re-sends buffered
+                // events as new messages, which a backend may deliver after newer ones (Azure Storage does), out of the
+                // guest's order. Once none is buffered, events still arriving in this batch go to the next generation in order.
+                if (TryTakeBuffered(context) is { } buffered)
+                {
+                    current = await HandleAsync(context, effects, current, buffered);
+                    status = BuildStatus(current, context.CurrentUtcDateTime);
+                    context.SetCustomStatus(status);
+                    continue;
+                }
+
+                context.ContinueAsNew(current with { Generation = current.Generation + 1 }, preserveUnprocessedEvents: true);
                 return status;
+            }
+
+            // Handed-off and freshly reset conversations wait for as long as it takes; active ones idle out.
+            ConversationEvent? evt;
+            if (current.Idle || current.State.HandedOff)
+            {
+                evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name);
+            }
+            else
+            {
+                try
+                {
+                    evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes));
+                }
+                catch (TaskCanceledException)
+                {
+                    LogIdle(log, context.InstanceId);
+                    context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1 }, preserveUnprocessedEvents: true);
+                    return status;
+                }
             }
 
             if (evt is null)
@@ -57,20 +91,23 @@ public sealed partial class ConversationOrchestrator(
                 continue;
             }
 
-            current = await HandleAsync(context, effects, current, evt, log);
+            current = await HandleAsync(context, effects, current, evt);
             handled++;
             status = BuildStatus(current, context.CurrentUtcDateTime);
             context.SetCustomStatus(status);
-
-            if (handled >= options.Value.MessagesPerGeneration)
-            {
-                context.ContinueAsNew(current with { Generation = current.Generation + 1 });
-                return status;
-            }
         }
     }
 
-    private async Task<ConversationInput> HandleAsync(IOrchestrationContext context, DurableDialogEffects effects, ConversationInput current, ConversationEvent evt, ILogger log)
+    /// <summary>An event the SDK already holds for this orchestration, without waiting (null when none).</summary>
+    private static ConversationEvent? TryTakeBuffered(TaskOrchestrationContext context)
+    {
+        // A buffered event completes the wait synchronously; otherwise the pre-cancelled wait ends at once. It is only
+        // called right before continue-as-new, after which DurableTask.Core hands later events to the next generation.
+        var wait = context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, new CancellationToken(canceled: true));
+        return wait.IsCompletedSuccessfully ? wait.Result : null;
+    }
+
+    private async Task<ConversationInput> HandleAsync(TaskOrchestrationContext context, DurableDialogEffects effects, ConversationInput current, ConversationEvent evt)
     {
         switch (evt.Type)
         {
@@ -82,7 +119,7 @@ public sealed partial class ConversationOrchestrator(
                 {
                     ChannelContext = current.ChannelContext,
                 };
-                await SendAsync(context, new SendReplyRequest(staffMessage, false, current.State.Language, current.ConversationId), log);
+                await SendAsync(context, new SendReplyRequest(staffMessage, false, current.State.Language, current.ConversationId));
                 return current;
 
             case ConversationEventType.GuestMessage when evt.Message is { } message:
@@ -108,10 +145,10 @@ public sealed partial class ConversationOrchestrator(
                     effects.UseUnderstanding(evt.Understanding);
                     outcome = await dialog.HandleAsync(current.State, new GuestTurn(message, today, message.ProviderMessageId), effects);
                 }
-                catch (Exception ex) when (ex is not NonDeterministicOrchestrationException)
+                catch (Exception ex) when (ex is not DurableTask.Core.Exceptions.NonDeterministicOrchestrationException and not DurableTask.Core.Exceptions.SessionAbortedException)
                 {
                     // A dialog bug must not kill the guest's conversation: apologise, keep the state, tell staff through logs.
-                    LogDialogFailed(log, ex, context.InstanceId);
+                    LogDialogFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), ex, context.InstanceId);
                     outcome = new DialogOutcome(current.State, [new Reply(Apology(current.State.Language))], [], null, 0);
                 }
 
@@ -128,13 +165,13 @@ public sealed partial class ConversationOrchestrator(
                     var send = SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId)
                     {
                         BookingReference = confirmsBooking ? booked : null,
-                    }, log);
+                    });
                     booked = confirmsBooking ? null : booked;
                     if (i == outcome.Replies.Count - 1)
                     {
                         // The turn's record goes out with the last reply (one orchestration step fewer per turn); replies
                         // themselves stay strictly in order.
-                        record = RecordAsync(context, current, message, outcome, bookedEvent, log);
+                        record = RecordAsync(context, current, message, outcome, bookedEvent);
                     }
 
                     await send;
@@ -142,7 +179,7 @@ public sealed partial class ConversationOrchestrator(
 
                 if (outcome.Replies.Count == 0)
                 {
-                    record = RecordAsync(context, current, message, outcome, bookedEvent, log);
+                    record = RecordAsync(context, current, message, outcome, bookedEvent);
                 }
 
                 await record;
@@ -153,7 +190,7 @@ public sealed partial class ConversationOrchestrator(
         }
     }
 
-    private static async Task SendAsync(IOrchestrationContext context, SendReplyRequest request, ILogger log)
+    private static async Task SendAsync(TaskOrchestrationContext context, SendReplyRequest request)
     {
         try
         {
@@ -162,11 +199,11 @@ public sealed partial class ConversationOrchestrator(
         catch (TaskFailedException ex)
         {
             // The reply could not be delivered after retries; keep the conversation alive for the next message.
-            LogSendFailed(log, context.InstanceId, ex.ErrorType ?? "unknown");
+            LogSendFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), context.InstanceId, ex.FailureDetails.ErrorType);
         }
     }
 
-    private static async Task RecordAsync(IOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booked, ILogger log)
+    private static async Task RecordAsync(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booked)
     {
         try
         {
@@ -184,7 +221,7 @@ public sealed partial class ConversationOrchestrator(
         }
         catch (TaskFailedException ex)
         {
-            LogSendFailed(log, context.InstanceId, "record: " + (ex.ErrorType ?? "unknown"));
+            LogSendFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), context.InstanceId, "record: " + ex.FailureDetails.ErrorType);
         }
     }
 

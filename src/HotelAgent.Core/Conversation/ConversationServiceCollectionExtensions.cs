@@ -1,4 +1,4 @@
-using HotelAgent.Core.Orchestration;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +7,10 @@ namespace HotelAgent.Core.Conversation;
 
 public static class ConversationServiceCollectionExtensions
 {
-    /// <summary>The receptionist: the conversation orchestration, its activities, and the durable gateway.</summary>
+    /// <summary>
+    /// The receptionist: the conversation orchestrator and its activity handlers, the durable gateway, and their entries in
+    /// the default <see cref="DurableTaskRegistry"/> (used by the standalone runtime; the Functions host finds the functions).
+    /// </summary>
     public static IServiceCollection AddHotelAgentReceptionist(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -16,8 +19,9 @@ public static class ConversationServiceCollectionExtensions
         services.TryAddSingleton<IStaffNotifier, StaffNotifier>();
         services.AddSingleton<ITurnRecorder, InteractionTurnRecorder>();
         services.TryAddSingleton<IConversationGateway, DurableConversationGateway>();
-        services.AddOrchestrator<ConversationOrchestrator>(ConversationOrchestrator.Name);
-        services.AddConversationActivities();
+        services.TryAddTransient<ConversationOrchestrator>();
+        services.TryAddScoped<ConversationActivityHandlers>();
+        services.AddOptions<DurableTaskRegistry>().Configure<IServiceProvider>((registry, sp) => registry.AddConversationTasks(sp));
         return services;
     }
 }

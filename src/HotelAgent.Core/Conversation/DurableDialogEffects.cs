@@ -1,7 +1,8 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Nlu;
-using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
+using Microsoft.DurableTask;
 
 namespace HotelAgent.Core.Conversation;
 
@@ -10,9 +11,9 @@ namespace HotelAgent.Core.Conversation;
 /// so a replay never repeats it (a booking is created once) and a crash resumes after the last completed step.
 /// PMS activities answer a <see cref="DialogPmsResult{T}"/> (an outage is an answer, not a failure).
 /// </summary>
-public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialogEffects
+public sealed class DurableDialogEffects(TaskOrchestrationContext context) : IDialogEffects
 {
-    private static readonly RetryPolicy TransientRetry = new(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10));
+    private static readonly TaskOptions TransientRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(10)));
 
     private PreUnderstanding? _understood;
 
@@ -27,7 +28,7 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
             return pre.Result;
         }
 
-        return await context.CallActivityAsync<NluResult>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
+        return await context.CallActivityAsync<NluResult?>(ConversationActivities.Understand, new UnderstandRequest(text, today), TransientRetry)
             ?? throw new InvalidOperationException("The NLU activity returned nothing.");
     }
 
@@ -37,8 +38,8 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
     public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request) =>
         CallPmsAsync<Reservation>(ConversationActivities.CreateReservation, request);
 
-    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact) =>
-        CallPmsAsync<IReadOnlyList<Reservation>>(ConversationActivities.FindReservations, new FindReservationsRequest(contact));
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup) =>
+        CallPmsAsync<IReadOnlyList<AccessibleReservation>>(ConversationActivities.FindReservations, lookup);
 
     public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change) =>
         CallPmsAsync<Reservation>(ConversationActivities.ModifyReservation, new ModifyReservationRequest(reference, change));
@@ -49,24 +50,40 @@ public sealed class DurableDialogEffects(IOrchestrationContext context) : IDialo
     public Task NotifyStaffAsync(HandoffNotice notice) =>
         context.CallActivityAsync(ConversationActivities.NotifyStaff, notice, TransientRetry);
 
+    public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request) =>
+        CallPmsAsync<VerificationStarted>(ConversationActivities.StartVerification, request);
+
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request) =>
+        CallPmsAsync<CodeCheckResult>(ConversationActivities.CheckVerificationCode, request);
+
+    public async Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(ConversationActivities.NotifyReservationOwner, notice, TransientRetry);
+        }
+        catch (TaskFailedException)
+        {
+            // The change is done and the guest is answered; a notice that could not be sent is logged by the activity.
+        }
+    }
+
     private async Task<DialogPmsResult<T>> CallPmsAsync<T>(string activity, object input)
     {
         try
         {
-            return await context.CallActivityAsync<DialogPmsResult<T>>(activity, input)
+            return await context.CallActivityAsync<DialogPmsResult<T>?>(activity, input)
                 ?? DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, "empty activity result");
         }
         catch (TaskFailedException ex)
         {
             // The activity itself failed (host-level problem): the guest still gets the graceful PMS-down answer.
-            return DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, ex.ErrorType);
+            return DialogPmsResult<T>.Fail(DialogPmsStatus.Unavailable, ex.FailureDetails.ErrorType);
         }
     }
 }
 
 public sealed record UnderstandRequest(string Text, DateOnly Today);
-
-public sealed record FindReservationsRequest(string Contact);
 
 public sealed record ModifyReservationRequest(string Reference, ReservationChange Change);
 

@@ -1,4 +1,4 @@
-using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
@@ -14,7 +14,7 @@ public sealed class ReplyDispatcher(
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceReplyQueue> voice,
     IPmsClient pms,
-    IcsCalendarBuilder calendar,
+    BookingCalendar calendar,
     HotelProfile hotel) : IReplyDispatcher
 {
     public async Task DispatchAsync(SendReplyRequest request, CancellationToken cancellationToken)
@@ -29,8 +29,9 @@ public sealed class ReplyDispatcher(
         if (request.BookingReference is { } reference && (message.Channel == Channel.Email || emailSender is not null))
         {
             var reservation = await pms.GetReservationAsync(reference, cancellationToken);
-            var ics = new ReplyAttachment(IcsCalendarBuilder.FileNameFor(reference), IcsCalendarBuilder.ContentType,
-                calendar.BuildReservation(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut));
+            var ics = new ReplyAttachment(BookingCalendar.FileNameFor(reference), BookingCalendar.ContentType,
+                calendar.Build(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut,
+                    message.Channel == Channel.Email ? message.GuestId : reservation.Email ?? message.GuestId, reservation.GuestName));
             if (message.Channel == Channel.Email)
             {
                 message = message with { Reply = message.Reply with { Attachments = [.. message.Reply.Attachments, ics] } };
@@ -42,7 +43,7 @@ public sealed class ReplyDispatcher(
                 var subject = request.Language == "en" ? $"Booking confirmation {reference} · {hotel.Name}" : $"Confirmación de reserva {reference} · {hotel.Name}";
                 emailCopy = new OutboundMessage(Channel.Email, mail, new Reply(message.Reply.Text) { Attachments = [ics] }, message.IdempotencyKey + ":email")
                 {
-                    ChannelContext = new Dictionary<string, string> { [GmailContextKeys.Subject] = subject },
+                    ChannelContext = new Dictionary<string, string> { [EmailContextKeys.Subject] = subject },
                 };
             }
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Core.Dialog;
 
@@ -17,14 +18,26 @@ public interface IDialogEffects
 
     Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request);
 
-    /// <summary>The bookings of ONE contact (the guest's own): the dialog never looks up anyone else's.</summary>
-    Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact);
+    /// <summary>
+    /// The bookings the asking guest may see (<see cref="GuestReservations"/>): those of their own channel identity, and
+    /// those they proved with a one-time code in this conversation. The dialog has no other lookup.
+    /// </summary>
+    Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup);
 
     Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change);
 
     Task<DialogPmsResult<CancellationOutcome>> CancelReservationAsync(string reference, string idempotencyKey);
 
     Task NotifyStaffAsync(HandoffNotice notice);
+
+    /// <summary>Sends a one-time code to the booking's own contacts (same answer whether the reference exists or not).</summary>
+    Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request);
+
+    /// <summary>Checks a code the guest typed; bounded attempts, expiry and a lock per reservation.</summary>
+    Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request);
+
+    /// <summary>Tells the booking's own contacts (other than the requester) that it was cancelled or changed.</summary>
+    Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice);
 }
 
 /// <summary>How a PMS call ended, as data (exceptions do not cross the durable activity boundary well).</summary>
@@ -44,6 +57,9 @@ public enum DialogPmsStatus
 
     /// <summary>The request was refused (change rejected, unknown room type, invalid stay, request rejected).</summary>
     Rejected,
+
+    /// <summary><see cref="GuestPhoneRequiredException"/>: the PMS needs the guest's phone to book; nothing was booked.</summary>
+    PhoneRequired,
 }
 
 /// <summary>The result of a PMS call through <see cref="IDialogEffects"/>.</summary>
@@ -78,6 +94,10 @@ public static class DialogPmsResult
         catch (NoAvailabilityException ex)
         {
             return DialogPmsResult<T>.Fail(DialogPmsStatus.NoAvailability, ex.Message);
+        }
+        catch (GuestPhoneRequiredException ex)
+        {
+            return DialogPmsResult<T>.Fail(DialogPmsStatus.PhoneRequired, ex.Message);
         }
         catch (PmsException ex)
         {

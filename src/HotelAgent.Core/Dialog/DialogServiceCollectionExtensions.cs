@@ -29,6 +29,7 @@ public static class DialogServiceCollectionExtensions
             sp.GetRequiredService<HotelProfile>(),
             sp.GetRequiredService<IOptions<DialogOptions>>().Value,
             sp.GetService<IOptions<NluOptions>>()?.Value,
+            sp.GetService<IRoomCatalogue>(),
             emailConfirmations: sp.GetServices<IChannelSender>().Any(s => s.Channel == Channel.Email)));
         return services;
     }

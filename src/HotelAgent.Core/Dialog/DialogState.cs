@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Core.Dialog;
 
@@ -38,6 +39,12 @@ public enum DialogStage
 
     /// <summary>A person from reception has the conversation; the bot stays silent until released.</summary>
     HandedOff,
+
+    /// <summary>No booking of this identity was found: waiting for a booking reference to verify with a one-time code.</summary>
+    AwaitingReference,
+
+    /// <summary>A one-time code was sent to the booking's own contact: waiting for the guest to type it.</summary>
+    VerifyingCode,
 }
 
 /// <summary>The slot the last question asked for (so "3" or "el 15" is understood from context).</summary>
@@ -58,6 +65,9 @@ public enum AskedSlot
 
     /// <summary>The flow expired while the guest was away: "¿seguimos con lo de antes?".</summary>
     ResumeExpired,
+
+    /// <summary>The PMS needs a phone to book (QloApps) and the guest has none on this channel.</summary>
+    Phone,
 }
 
 /// <summary>What an existing-reservation flow is for.</summary>
@@ -97,7 +107,7 @@ public sealed record QuotedOffer(
     string Currency,
     IReadOnlyList<string> Includes);
 
-/// <summary>The guest's own booking the flow is working on (from FindReservationsAsync by their contact).</summary>
+/// <summary>A booking the flow is working on (from FindReservationsAsync: the guest's own, or one proved with a code).</summary>
 public sealed record ReservationSnapshot(
     string Reference,
     string GuestName,
@@ -110,6 +120,8 @@ public sealed record ReservationSnapshot(
 {
     /// <summary>The PMS's nightly rate (what a late cancellation charges); 0 in states saved before it was kept.</summary>
     public decimal NightlyRate { get; init; }
+    /// <summary>What the guest may do with it; a change or cancellation of a view-only booking needs a one-time code first.</summary>
+    public ReservationAccess Access { get; init; }
 }
 
 /// <summary>
@@ -134,6 +146,9 @@ public sealed record DialogState
     public bool GuestNameConfirmed { get; init; }
     public string? Email { get; init; }
     public bool EmailAsked { get; init; }
+
+    /// <summary>A phone the guest typed (E.164), asked only when the PMS requires one and the channel gives none.</summary>
+    public string? Phone { get; init; }
 
     /// <summary>Existing-reservation flow: what for, which of the guest's bookings, and the candidates shown.</summary>
     public ReservationAction? Action { get; init; }
@@ -170,6 +185,13 @@ public sealed record DialogState
 
     public bool HandedOff { get; init; }
     public string? HandoffReason { get; init; }
+
+    /// <summary>The one-time-code challenge being answered and the reference it is for (stage <see cref="DialogStage.VerifyingCode"/>).</summary>
+    public string? VerificationChallengeId { get; init; }
+    public string? VerificationReference { get; init; }
+
+    /// <summary>References proved with a one-time code in this session; forgotten on the idle reset.</summary>
+    public IReadOnlyList<string> VerifiedReferences { get; init; } = [];
 
     public string? LastIntent { get; init; }
     public double LastConfidence { get; init; }
@@ -228,6 +250,7 @@ public sealed record DialogState
         GuestNameConfirmed = GuestNameConfirmed,
         Email = Email,
         EmailAsked = EmailAsked,
+        Phone = Phone,
         HandedOff = HandedOff,
         HandoffReason = HandoffReason,
         TurnCount = TurnCount,
@@ -265,6 +288,8 @@ public sealed record DialogState
         LongStayConfirmed = false,
         FlowTouchedAt = null,
         ExpiredStay = null,
+        VerificationChallengeId = null,
+        VerificationReference = null,
     };
 }
 

@@ -201,6 +201,15 @@ internal static class DialogText
             }
         }
 
+        // "ok gracias", "genial, thanks" read as a thank-you, not as consent: only a clear yes word or verb makes it a yes
+        if (affirmative && words.Any(w => w is "gracias" or "thanks" or "thank")
+            && words.All(w => !YesCore.Contains(w) || w is "ok" or "okay" or "okey" or "oki" or "okis" or "bueno" or "genial" or "perfecto" or "perfect" or "joya"
+                or "barbaro" or "listo" or "great" or "fine" or "buenisimo")
+            && !words.Any(w => verbs.Contains(w) && IsImperative(w, text)))
+        {
+            return YesNo.Unclear;
+        }
+
         return affirmative ? YesNo.Yes : YesNo.Unclear;
     }
 

@@ -215,7 +215,7 @@ public sealed partial class ReceptionistDialog
 
         // Another room after the pick ("mejor la suite" at the summary): quote that room and go on to a new summary.
         if (previous is not null && delta.RoomType is { } otherRoom && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)
-            && (_profile.RoomTypes.FirstOrDefault(r => r.Code == otherRoom)?.Capacity ?? 0) >= stay.Guests)
+            && (RoomTypes.FirstOrDefault(r => r.Code == otherRoom)?.Capacity ?? 0) >= stay.Guests)
         {
             var search = await t.Effects.SearchAvailabilityAsync(new StayQuery(stay.CheckIn!.Value, stay.CheckOut!.Value, stay.Guests!.Value, otherRoom));
             if (!search.IsOk)
@@ -236,7 +236,7 @@ public sealed partial class ReceptionistDialog
         }
 
         if (previous is not null && delta.RoomType is null && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)
-            && (_profile.RoomTypes.FirstOrDefault(r => r.Code == previous.RoomType)?.Capacity ?? previous.Capacity) >= stay.Guests)
+            && (RoomTypes.FirstOrDefault(r => r.Code == previous.RoomType)?.Capacity ?? previous.Capacity) >= stay.Guests)
         {
             // A room was already chosen: re-quote that room for the new stay and go on with the booking.
             var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(stay.CheckIn!.Value, stay.CheckOut!.Value, stay.Guests!.Value, previous.RoomType));
@@ -324,7 +324,7 @@ public sealed partial class ReceptionistDialog
         }
 
         // A single room is for one person: no need to ask.
-        if (s.Guests is null && s.RoomType is { } type && _profile.RoomTypes.FirstOrDefault(r => r.Code == type) is { Capacity: 1 })
+        if (s.Guests is null && s.RoomType is { } type && RoomTypes.FirstOrDefault(r => r.Code == type) is { Capacity: 1 })
         {
             s = s with { Guests = 1 };
         }
@@ -354,7 +354,14 @@ public sealed partial class ReceptionistDialog
         var s = t.S.Stay;
         var prefix = lead is null ? string.Empty : lead + "\n";
         var wanted = s.RoomType;
-        if (wanted is not null && _profile.RoomTypes.FirstOrDefault(r => r.Code == wanted) is { } profileRoom && profileRoom.Capacity < s.Guests)
+        if (wanted is not null && RoomTypes.Count > 0 && !RoomTypes.Any(r => string.Equals(r.Code, wanted, StringComparison.Ordinal)))
+        {
+            // A kind of room this hotel does not have (its PMS lists the types): say so and show what it has.
+            prefix += L(t, $"No tenemos habitación {wanted}; te muestro las que hay.\n", $"We don't have a {wanted} room; here is what we have.\n");
+            wanted = null;
+            t.S = t.S with { Stay = s with { RoomType = null } };
+        }
+        else if (wanted is not null && RoomTypes.FirstOrDefault(r => r.Code == wanted) is { } profileRoom && profileRoom.Capacity < s.Guests)
         {
             // The room asked for cannot hold the party: say so and show the rooms that can.
             prefix += L(t, $"La {profileRoom.NameFor(t.S.Language)} es para hasta {Guests(t, profileRoom.Capacity)}; para {Guests(t, s.Guests!.Value)} te muestro lo que tengo.\n",
@@ -387,7 +394,7 @@ public sealed partial class ReceptionistDialog
         if (offers.Count == 0)
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null, QuestionKey = null };
-            var biggest = _profile.RoomTypes.Count == 0 ? 0 : _profile.RoomTypes.Max(r => r.Capacity);
+            var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
             t.Say(prefix + (s.Guests > biggest && biggest > 0
                 ? L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {s.Guests} no puedo reservarte por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
                     $"Our rooms hold up to {biggest} guests, so I can't book {s.Guests} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
@@ -430,11 +437,11 @@ public sealed partial class ReceptionistDialog
 
     /// <summary>The offer's name in the guest's language (the profile's, when the PMS type is one of the hotel's).</summary>
     private string OfferName(TurnContext t, QuotedOffer o) =>
-        _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? o.Name;
+        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? o.Name;
 
     private IReadOnlyList<string> OfferIncludes(TurnContext t, QuotedOffer o) =>
         string.Equals(t.S.Language, "en", StringComparison.Ordinal)
-        && _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal)) is { } room
+        && RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal)) is { } room
         && room.Includes.SequenceEqual(o.Includes, StringComparer.Ordinal)
             ? room.IncludesFor("en")
             : o.Includes;
@@ -496,6 +503,11 @@ public sealed partial class ReceptionistDialog
 
     private async Task<bool> HandleGuestDetailsAsync(TurnContext t)
     {
+        if (t.S.Asked == AskedSlot.Phone && await HandlePhoneAnswerAsync(t))
+        {
+            return true;
+        }
+
         var nlu = t.Nlu;
         var delta = ExtractStayDelta(t, nlu);
         var named = CleanName(nlu.Entities.PersonName);
@@ -757,9 +769,9 @@ public sealed partial class ReceptionistDialog
                 Ask(t, "modify:guests");
                 return;
             default:
+                // The hotel's room types as options, so types without a canonical code (QloApps' own) can be picked.
                 t.S = t.S with { Asked = AskedSlot.ChangeWhat };
-                t.Say(L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", _profile.RoomTypes.Select(r => r.NameFor("es"))) + ".",
-                    "Which room would you prefer? We have the " + string.Join(", ", _profile.RoomTypes.Select(r => r.NameFor("en"))) + "."));
+                AskWhichRoom(t);
                 t.AskedThisTurn = "change:room";
                 return;
         }
@@ -784,6 +796,7 @@ public sealed partial class ReceptionistDialog
             GuestName = t.S.GuestName ?? m.DisplayName ?? L(t, "Huésped", "Guest"),
             Contact = m.GuestId,
             Email = t.S.Email,
+            Phone = t.S.Phone,
             Channel = m.Channel,
             RoomType = o.RoomType,
             CheckIn = s.CheckIn!.Value,
@@ -813,6 +826,9 @@ public sealed partial class ReceptionistDialog
                     + (mailLine is null ? string.Empty : "\n" + mailLine) + "\n¡Te esperamos!",
                     $"All set, {FirstName(r.GuestName)}! Your booking is confirmed ✅\nBooking reference: {r.Reference}\n{OfferName(t, o)}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)}, total {Price(t, r.TotalPrice, r.Currency)}."
                     + (mailLine is null ? string.Empty : "\n" + mailLine) + "\nWe look forward to seeing you!"));
+                return;
+            case DialogPmsStatus.PhoneRequired:
+                AskForPhone(t, again: t.S.Phone is not null);
                 return;
             case DialogPmsStatus.NoAvailability:
                 t.S = t.S with { Selected = null, PendingWriteKey = null };
@@ -849,7 +865,7 @@ public sealed partial class ReceptionistDialog
         PriceFormatter.Format(amount, currency, string.Equals(t.S.Language, "en", StringComparison.Ordinal) ? "en-US" : _profile.Culture);
 
     private string RoomName(TurnContext t, string code) =>
-        _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? code;
+        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? code;
 
     private static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name;
 

@@ -31,6 +31,10 @@ public sealed partial class ReceptionistDialog
             case DialogStage.Clarifying:
                 return await HandleClarifyPickAsync(t);
 
+            case DialogStage.AwaitingReference:
+            case DialogStage.VerifyingCode:
+                return await HandleVerificationInContextAsync(t);
+
             case DialogStage.CollectingStay:
             {
                 if (replyId is "change_dates" or "change_guests" or "change_room")
@@ -99,9 +103,9 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (FindReference(t, nlu) is not null)
+                if (FindReference(t, nlu) is { } other)
                 {
-                    NotYours(t);
+                    await StartVerificationAsync(t, t.S.Action ?? ReservationAction.Status, other);
                     return true;
                 }
 
@@ -119,6 +123,12 @@ public sealed partial class ReceptionistDialog
                 if (replyId is "change_dates" or "change_guests" or "change_room")
                 {
                     await HandleChangeWhatAsync(t, replyId, booking: false);
+                    return true;
+                }
+
+                if (RoomTypeChosen(t) is { } room)
+                {
+                    await QuoteModificationAsync(t, new StaySlots { RoomType = room });
                     return true;
                 }
 

@@ -229,7 +229,7 @@ public sealed partial class ReceptionistDialog
             if (asked is { } g && DialogText.ContainsAny(t.Norm, "entran", "entramos", "caben", "cabemos", "fit", "duermen", "para"))
             {
                 var room = rooms[0];
-                var bigger = _profile.RoomTypes.Where(r => r.Capacity >= g).OrderBy(r => r.Capacity).ThenBy(r => r.NightlyRate).FirstOrDefault();
+                var bigger = RoomTypes.Where(r => r.Capacity >= g).OrderBy(r => r.Capacity).ThenBy(r => r.NightlyRate).FirstOrDefault();
                 text = room.Capacity >= g
                     ? L(t, $"Sí, la {room.NameFor("es")} es para hasta {Guests(t, room.Capacity)}.", $"Yes, the {room.NameFor("en")} holds up to {Guests(t, room.Capacity)}.")
                     : L(t, $"No, la {room.NameFor("es")} es para hasta {Guests(t, room.Capacity)}.", $"No, the {room.NameFor("en")} holds up to {Guests(t, room.Capacity)}.")
@@ -246,7 +246,7 @@ public sealed partial class ReceptionistDialog
         {
             var shortVersion = Answered(t, "rooms");
             var sb = new StringBuilder(L(t, shortVersion ? "Te repaso las habitaciones:\n" : "Estas son nuestras habitaciones:\n", shortVersion ? "Our rooms again:\n" : "These are our rooms:\n"));
-            foreach (var r in _profile.RoomTypes)
+            foreach (var r in RoomTypes)
             {
                 sb.Append("• ").Append(r.NameFor(t.S.Language)).Append(L(t, $" (hasta {Guests(t, r.Capacity)})", $" (up to {Guests(t, r.Capacity)})"));
                 if (!shortVersion)
@@ -268,7 +268,7 @@ public sealed partial class ReceptionistDialog
     private List<RoomTypeProfile> MentionedRooms(TurnContext t)
     {
         var norm = " " + t.Norm + " ";
-        return _profile.RoomTypes
+        return RoomTypes
             .Select(r => (Room: r, At: new[] { r.Code, DialogText.Normalize(r.Name), DialogText.Normalize(r.NameFor("en")) }.Concat(RoomWords(r.Code))
                 .Where(w => w.Length > 0).Select(w => norm.IndexOf(" " + w + " ", StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min()))
             .Where(x => x.At >= 0)
@@ -276,7 +276,7 @@ public sealed partial class ReceptionistDialog
             .Select(x => x.Room)
             .ToList() is { Count: > 0 } found
             ? found
-            : t.Nlu.Entities.RoomType is { } code && _profile.RoomTypes.FirstOrDefault(r => r.Code == code) is { } one ? [one] : [];
+            : t.Nlu.Entities.RoomType is { } code && RoomTypes.FirstOrDefault(r => r.Code == code) is { } one ? [one] : [];
     }
 
     private string RoomFeaturesText(TurnContext t, RoomTypeProfile room, IReadOnlyList<string> amenities)
@@ -335,7 +335,7 @@ public sealed partial class ReceptionistDialog
         foreach (var code in asked.Distinct(StringComparer.Ordinal))
         {
             var amenity = _profile.Amenities.FirstOrDefault(a => string.Equals(a.Code, code, StringComparison.Ordinal));
-            var roomsWith = _profile.RoomTypes.Where(r => r.Features.Any(f => f.Amenity == code)).ToList();
+            var roomsWith = RoomTypes.Where(r => r.Features.Any(f => f.Amenity == code)).ToList();
             if (rooms.Count > 0 && rooms[0].Features.FirstOrDefault(f => f.Amenity == code) is { } feature)
             {
                 lines.Add(L(t, $"Sí, la {rooms[0].NameFor("es")} tiene {feature.TextFor("es")}.", $"Yes, the {rooms[0].NameFor("en")} has {feature.TextFor("en")}."));

@@ -180,7 +180,7 @@ public sealed partial class ReceptionistDialog
 
     private void NotAmongOffers(TurnContext t, string type)
     {
-        var room = _profile.RoomTypes.FirstOrDefault(r => r.Code == type);
+        var room = RoomTypes.FirstOrDefault(r => r.Code == type);
         var name = room?.NameFor(t.S.Language) ?? type;
         var reason = room is not null && t.S.Stay.Guests is { } g && room.Capacity < g
             ? L(t, $"La {name} es para hasta {Guests(t, room.Capacity)}, así que para {Guests(t, g)} no entra.", $"The {name} holds up to {Guests(t, room.Capacity)}, so it doesn't fit {Guests(t, g)}.")
@@ -338,7 +338,7 @@ public sealed partial class ReceptionistDialog
 
         foreach (var o in t.S.Offers)
         {
-            if (_profile.RoomTypes.FirstOrDefault(r => r.Code == o.RoomType) is not { } room)
+            if (RoomTypes.FirstOrDefault(r => r.Code == o.RoomType) is not { } room)
             {
                 continue;
             }
@@ -361,7 +361,7 @@ public sealed partial class ReceptionistDialog
         var norm = " " + t.Norm + " ";
         foreach (var o in t.S.Offers)
         {
-            var room = _profile.RoomTypes.FirstOrDefault(r => r.Code == o.RoomType);
+            var room = RoomTypes.FirstOrDefault(r => r.Code == o.RoomType);
             var words = new List<string> { o.RoomType, DialogText.Normalize(OfferName(t, o)) };
             if (room is not null)
             {
@@ -399,7 +399,7 @@ public sealed partial class ReceptionistDialog
     /// <summary>What an option is: description, capacity, what it includes, its price.</summary>
     private string DescribeOffer(TurnContext t, QuotedOffer o)
     {
-        var room = _profile.RoomTypes.FirstOrDefault(r => r.Code == o.RoomType);
+        var room = RoomTypes.FirstOrDefault(r => r.Code == o.RoomType);
         var sb = new StringBuilder(OfferName(t, o)).Append(": ");
         if (room is not null)
         {

@@ -2,38 +2,42 @@ using System.Text;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Core.Dialog;
 
-/// <summary>Status, modification and cancellation of the guest's OWN bookings (looked up by their contact only).</summary>
+/// <summary>
+/// Status, modification and cancellation of the guest's OWN bookings (found by their channel identity only) and of bookings
+/// proved with a one-time code (ReceptionistDialog.Verification.cs).
+/// </summary>
 public sealed partial class ReceptionistDialog
 {
     private async Task StartReservationFlowAsync(TurnContext t, ReservationAction action, NluResult nlu)
     {
-        var found = await t.Effects.FindReservationsAsync(t.Turn.Message.GuestId);
+        var found = await t.Effects.FindReservationsAsync(Lookup(t));
         if (!found.IsOk)
         {
             PmsTrouble(t, found.Status);
             return;
         }
 
-        // Only this contact's bookings exist for the dialog: there is no other lookup path.
+        // Only bookings of this identity (or proved with a code here) exist for the dialog: there is no other lookup path.
         var mine = found.Value!;
         var reference = FindReference(t, nlu);
         if (reference is not null)
         {
-            var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reference), reference, StringComparison.Ordinal));
+            var match = mine.FirstOrDefault(x => string.Equals(ReservationReference.Normalize(x.Reservation.Reference), reference, StringComparison.Ordinal));
             if (match is null)
             {
-                t.S = t.S.ClearFlow();
-                NotYours(t);
+                // Not this identity's: only a one-time code sent to the booking's own contact proves it.
+                await StartVerificationAsync(t, action, reference);
                 return;
             }
 
-            if (match.Status == ReservationStatus.Cancelled)
+            if (match.Reservation.Status == ReservationStatus.Cancelled)
             {
                 t.S = t.S.ClearFlow();
-                t.Say(L(t, $"La reserva {match.Reference} está cancelada.", $"Booking {match.Reference} is cancelled."));
+                t.Say(L(t, $"La reserva {match.Reservation.Reference} está cancelada.", $"Booking {match.Reservation.Reference} is cancelled."));
                 return;
             }
 
@@ -42,17 +46,14 @@ public sealed partial class ReceptionistDialog
         }
 
         var upcoming = mine
-            .Where(x => x.Status == ReservationStatus.Confirmed && x.CheckOut >= t.Turn.Today)
-            .OrderBy(x => x.CheckIn)
-            .ThenBy(x => x.Reference, StringComparer.Ordinal)
+            .Where(x => x.Reservation.Status == ReservationStatus.Confirmed && x.Reservation.CheckOut >= t.Turn.Today)
+            .OrderBy(x => x.Reservation.CheckIn)
+            .ThenBy(x => x.Reservation.Reference, StringComparer.Ordinal)
             .Select(Snapshot)
             .ToList();
         if (upcoming.Count == 0)
         {
-            t.S = t.S.ClearFlow();
-            t.Say(L(t,
-                $"No encuentro reservas activas para este {ContactKind(t)}. Si reservaste desde otro contacto, escribinos desde ese o llamá a recepción al {_profile.Phone}. ¿Querés que veamos disponibilidad?",
-                $"I can't find any active booking for this {ContactKind(t)}. If you booked with another contact, write from that one or call reception at {_profile.Phone}. Shall we check availability?"));
+            AskForReference(t, action);
             return;
         }
 
@@ -92,6 +93,13 @@ public sealed partial class ReceptionistDialog
 
     private async Task ProceedWithReservationAsync(TurnContext t, ReservationAction action, ReservationSnapshot target)
     {
+        if (action != ReservationAction.Status && target.Access == ReservationAccess.ViewOnly)
+        {
+            // Found by an unproven claim (an email sender): a change or a cancellation needs the one-time code first.
+            await StartVerificationAsync(t, action, target.Reference, ownBooking: true);
+            return;
+        }
+
         t.S = t.S.ClearFlow() with { Action = action, Target = target };
         switch (action)
         {
@@ -213,7 +221,7 @@ public sealed partial class ReceptionistDialog
         var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
         var overlapsOwnRoom = string.Equals(roomType, target.RoomType, StringComparison.Ordinal)
             && next.CheckIn.Value < target.CheckOut && target.CheckIn < next.CheckOut.Value
-            && _profile.RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
+            && RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
         if (offer is null && overlapsOwnRoom)
         {
             // The search counts the guest's own room as taken; only the PMS can tell (it re-prices atomically). No price is
@@ -235,14 +243,14 @@ public sealed partial class ReceptionistDialog
         if (offer is null)
         {
             t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
-            var fits = _profile.RoomTypes.FirstOrDefault(r => r.Code == roomType) is not { } profileRoom || profileRoom.Capacity >= next.Guests.Value;
+            var fits = RoomTypes.FirstOrDefault(r => r.Code == roomType) is not { } profileRoom || profileRoom.Capacity >= next.Guests.Value;
             t.Say(fits
                 ? L(t,
                     $"No hay disponibilidad de {RoomName(t, roomType)} del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
                     $"I have no {RoomName(t, roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?")
                 : L(t,
-                    $"No hay disponibilidad: {RoomName(t, roomType)} es para hasta {Guests(t, _profile.RoomTypes.First(r => r.Code == roomType).Capacity)}, así que para {Guests(t, next.Guests.Value)} habría que cambiar de habitación. ¿Probamos con otra habitación (por ejemplo \"la familiar\")?",
-                    $"No availability: the {RoomName(t, roomType)} holds up to {Guests(t, _profile.RoomTypes.First(r => r.Code == roomType).Capacity)}, so {Guests(t, next.Guests.Value)} would need another room. Shall we try another room (for example \"the family room\")?"));
+                    $"No hay disponibilidad: {RoomName(t, roomType)} es para hasta {Guests(t, RoomTypes.First(r => r.Code == roomType).Capacity)}, así que para {Guests(t, next.Guests.Value)} habría que cambiar de habitación. ¿Probamos con otra habitación (por ejemplo \"la familiar\")?",
+                    $"No availability: the {RoomName(t, roomType)} holds up to {Guests(t, RoomTypes.First(r => r.Code == roomType).Capacity)}, so {Guests(t, next.Guests.Value)} would need another room. Shall we try another room (for example \"the family room\")?"));
             t.AskedThisTurn = "change:reservation";
             return;
         }
@@ -285,9 +293,16 @@ public sealed partial class ReceptionistDialog
         {
             case DialogPmsStatus.Ok when result.Value is not null:
                 var r = result.Value;
-                t.S = t.S.ClearFlow();
                 t.Events.Add(DialogEvent.Modified(r.Reference, r.TotalPrice, r.Currency));
+                if (change.Guests is { } wanted && r.Guests != wanted)
+                {
+                    await ReportGuestCountNotAppliedAsync(t, target, r, wanted);
+                    return;
+                }
+
+                t.S = t.S.ClearFlow();
                 t.Say(L(t, "¡Listo! Actualicé tu reserva:\n", "Done! I've updated your booking:\n") + Describe(t, Snapshot(r)));
+                await NotifyOwnerAsync(t, r.Reference, OwnerNoticeKind.Modified, key);
                 return;
             case DialogPmsStatus.NoAvailability:
                 t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat, PendingWriteKey = null };
@@ -327,6 +342,7 @@ public sealed partial class ReceptionistDialog
                     $"As mentioned, the policy charges the first night: {Price(t, outcome.Charge, outcome.Currency)}.");
             t.Say(L(t, $"Listo, cancelé tu reserva {target.Reference}. {policy} ¡Esperamos verte en otra oportunidad!",
                 $"Done, I've cancelled booking {target.Reference}. {policy} We hope to see you another time!"));
+            await NotifyOwnerAsync(t, target.Reference, OwnerNoticeKind.Cancelled, key);
             return;
         }
 

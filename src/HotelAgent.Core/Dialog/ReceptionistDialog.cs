@@ -14,21 +14,25 @@ public sealed partial class ReceptionistDialog
     private readonly HotelProfile _profile;
     private readonly DialogOptions _options;
     private readonly NluOptions _nlu;
+    private readonly IRoomCatalogue _rooms;
     private readonly bool _emailConfirmations;
 
     /// <param name="profile">The hotel: every fact the dialog states comes from here or from the PMS.</param>
     /// <param name="options">Dialog settings (handoff triggers, expiry, long stays).</param>
     /// <param name="nluOptions">Confidence thresholds.</param>
+    /// <param name="rooms">The room types guests hear about; the hotel profile's when null (QloApps: the PMS's).</param>
     /// <param name="emailConfirmations">
     /// True when an email channel is configured: a guest who gives an email on WhatsApp or the web chat is told the confirmation
     /// goes there (the reply dispatcher sends it). Otherwise nothing is promised.
     /// </param>
-    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null, bool emailConfirmations = false)
+    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null, IRoomCatalogue? rooms = null,
+        bool emailConfirmations = false)
     {
         ArgumentNullException.ThrowIfNull(profile);
         _profile = profile;
         _options = options ?? new DialogOptions();
         _nlu = nluOptions ?? new NluOptions();
+        _rooms = rooms ?? new ProfileRoomCatalogue(profile);
         _emailConfirmations = emailConfirmations;
     }
 
@@ -601,6 +605,7 @@ public sealed partial class ReceptionistDialog
         DialogStage.OfferingRooms => "offers",
         DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.ConfirmName && t.S.GuestName is not null => "name:confirm",
         DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName => "name",
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Phone => "phone",
         DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email => "email",
         DialogStage.ConfirmingBooking => "confirm:booking",
         DialogStage.ConfirmingCancellation => "confirm:cancel",
@@ -633,6 +638,7 @@ public sealed partial class ReceptionistDialog
             "name:confirm" => L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
             "name" => L(t, "¿A nombre de quién hago la reserva? (nombre y apellido)", "What name should the booking be under? (first and last name)"),
             "email" => EmailQuestion(t),
+            "phone" => L(t, "¿Me pasás un teléfono de contacto para confirmar la reserva?", "Could you send me a contact phone number to confirm the booking?"),
             "confirm:booking" => L(t, "¿Confirmo la reserva?", "Shall I confirm the booking?"),
             "confirm:cancel" => L(t, "¿Confirmo la cancelación?", "Shall I cancel it?"),
             "confirm:modify" => L(t, "¿Confirmo el cambio?", "Shall I apply the change?"),
@@ -662,6 +668,8 @@ public sealed partial class ReceptionistDialog
                 $"Should the booking be under {t.S.GuestName}? Answer \"yes\", or write another first and last name."),
             "name" => L(t, "Necesito el nombre y apellido de quien se aloja, por ejemplo \"Martina Gómez\".",
                 "I need the first and last name of the guest, for example \"Martina Gomez\"."),
+            "phone" => L(t, "Necesito un teléfono con código de área, por ejemplo 11 5555-1234 o +54 9 11 5555-1234.",
+                "I need a phone number with the area code, for example +1 212 555 0123."),
             "email" => L(t, "Si querés dejarme un email, escribilo (por ejemplo nombre@gmail.com); si no, decime \"prefiero no\".",
                 "If you'd like to leave an email, write it (for example name@gmail.com); otherwise just say \"no thanks\"."),
             "confirm:booking" => L(t, "Para reservar necesito que me digas \"sí\" (o \"no\" si querés cambiar algo). ¿Confirmo la reserva?",

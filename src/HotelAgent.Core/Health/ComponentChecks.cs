@@ -25,11 +25,22 @@ public sealed class QueueStoreCheck(IQueueInspector queues) : IReadinessCheck
     }
 }
 
-/// <summary>PMS circuit state. Not critical: with the PMS down guests still get a graceful answer.</summary>
+/// <summary>
+/// PMS circuit state, and whether QloApps answers with PHP warnings (its webservice then fails every booking read with a 500).
+/// Not critical: with the PMS down guests still get a graceful answer.
+/// </summary>
 public sealed class PmsCheck(PmsHealth pms) : IReadinessCheck
 {
-    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new ReadinessResult("pms", pms.IsAvailable, $"{pms.Provider}: circuit {pms.State}", Critical: false));
+    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        var detail = $"{pms.Provider}: circuit {pms.State}";
+        if (pms.PhpWarningsAt is { } at)
+        {
+            detail += $"; the PMS answers with PHP warnings (last at {at:yyyy-MM-dd HH:mm:ss}Z): set error_reporting = E_ALL & ~E_WARNING & ~E_NOTICE & ~E_DEPRECATED for the QloApps webservice (docs/pms.md, Running with QloApps)";
+        }
+
+        return Task.FromResult(new ReadinessResult("pms", pms.IsAvailable, detail, Critical: false));
+    }
 }
 
 /// <summary>Audio engines (espeak-ng/opusenc/ffmpeg or OpenAI). Not critical: without them audio is disabled, text still works.</summary>

@@ -2,14 +2,16 @@ using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Analytics;
+using HotelAgent.Core.Observability;
+using HotelAgent.Core.Security;
 using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Core.Inbound;
 
 /// <summary>
-/// The single entry of guest messages (WhatsApp, Gmail, web chat, transcribed voice notes), in order:
+/// The single entry of guest messages (WhatsApp, email, web chat, transcribed voice notes), in order:
 /// exactly-once gate (provider message id recorded before processing; a redelivery is dropped, also across
-/// restarts) → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
+/// restarts) → text and name cut to <see cref="InputLimits"/> → per-guest rate limit (one polite notice, then silence) → voice notes to the transcription
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
 /// </summary>
 public sealed partial class InboundPipeline(
@@ -27,7 +29,10 @@ public sealed partial class InboundPipeline(
     public async Task<InboundOutcome> AcceptAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = message.ConversationId, ["MessageId"] = message.ProviderMessageId });
+
+        // Understood and stored at most InputLimits.MaxMessageChars: a huge text is cut, never dropped.
+        message = InputLimits.Bound(message);
+        using var scope = logger.BeginMessageScope(message);
 
         // Transcripts re-enter with the voice note's id: they are gated under their own key so queue retries stay exactly-once.
         var key = message.IsVoice ? message.ProviderMessageId + "#transcript" : message.ProviderMessageId;

@@ -6,7 +6,7 @@ public enum Channel
     /// <summary>WhatsApp Cloud API.</summary>
     WhatsApp,
 
-    /// <summary>Email through the Gmail API.</summary>
+    /// <summary>Email: the hotel mailbox over IMAP and SMTP.</summary>
     Email,
 
     /// <summary>The local web chat and terminal chat (development and demos).</summary>

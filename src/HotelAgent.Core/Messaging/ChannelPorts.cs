@@ -24,7 +24,7 @@ public interface IVoiceNoteSender
 }
 
 /// <summary>
-/// The single entry of guest messages into the receptionist: every channel (WhatsApp, Gmail, web chat,
+/// The single entry of guest messages into the receptionist: every channel (WhatsApp, email, web chat,
 /// transcribed voice notes) hands its normalized messages here, and this is where exactly-once and the per-guest
 /// rate limit are decided for all of them. Throws when the message could not be handed on (the provider's retry
 /// will be processed).

@@ -1,6 +1,6 @@
 namespace HotelAgent.Core.Messaging;
 
-/// <summary>Sends replies on one channel (WhatsApp Cloud API, Gmail, web chat).</summary>
+/// <summary>Sends replies on one channel (WhatsApp Cloud API, email over SMTP, web chat).</summary>
 public interface IChannelSender
 {
     Channel Channel { get; }

@@ -23,7 +23,7 @@ public enum InboundKind
 /// <param name="GuestId">The normalized contact: E.164 phone for WhatsApp, lower-case address for email, session id for web chat.</param>
 /// <param name="DisplayName">The guest's profile name when the channel gives one.</param>
 /// <param name="Text">The text to understand (typed text, the title of an interactive reply, or an audio transcript).</param>
-/// <param name="ProviderMessageId">The provider's id (wamid, Gmail id): the idempotency key.</param>
+/// <param name="ProviderMessageId">The provider's id (wamid, email Message-ID): the idempotency key.</param>
 /// <param name="Timestamp">When the provider says the guest sent it.</param>
 public sealed record InboundMessage(
     Channel Channel,

@@ -21,7 +21,7 @@ public static class LogCorrelation
     public static IDisposable? BeginConversationScope(this ILogger logger, string conversationId, string? messageId = null, Channel? channel = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal) { [ConversationId] = conversationId };
+        var fields = new LogScope { [ConversationId] = conversationId };
         if (!string.IsNullOrEmpty(messageId))
         {
             fields[MessageId] = messageId;
@@ -40,7 +40,7 @@ public static class LogCorrelation
     {
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(message);
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var fields = new LogScope
         {
             [ConversationId] = message.ConversationId,
             [MessageId] = message.ProviderMessageId,
@@ -54,7 +54,7 @@ public static class LogCorrelation
     public static IDisposable? BeginInvocationScope(this ILogger logger, string functionName, string? invocationId)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal) { [Operation] = functionName };
+        var fields = new LogScope { [Operation] = functionName };
         if (!string.IsNullOrEmpty(invocationId))
         {
             fields[InvocationId] = invocationId;
@@ -62,4 +62,34 @@ public static class LogCorrelation
 
         return logger.BeginScope(fields);
     }
+}
+
+/// <summary>
+/// Scope fields as structured key/value pairs (what OpenTelemetry and JSON loggers read) that also print as
+/// <c>ConversationId:conv-… MessageId:…</c> in the console (a plain dictionary prints as its type name there).
+/// </summary>
+public sealed class LogScope : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    private readonly List<KeyValuePair<string, object?>> _fields = [];
+
+    public int Count => _fields.Count;
+
+    public KeyValuePair<string, object?> this[int index] => _fields[index];
+
+    /// <summary>Sets a field (replacing an earlier value of the same key).</summary>
+    public object? this[string key]
+    {
+        get => _fields.FirstOrDefault(f => string.Equals(f.Key, key, StringComparison.Ordinal)).Value;
+        set
+        {
+            _fields.RemoveAll(f => string.Equals(f.Key, key, StringComparison.Ordinal));
+            _fields.Add(new(key, value));
+        }
+    }
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _fields.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => string.Join(' ', _fields.Select(f => f.Key + ":" + f.Value));
 }

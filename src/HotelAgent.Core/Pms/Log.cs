@@ -31,9 +31,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "PMS unavailable for {Operation}: {Reason}")]
     public static partial void Unavailable(ILogger logger, string operation, string reason);
 
-    [LoggerMessage(EventId = 5020, Level = LogLevel.Warning, Message = "QloApps room type {IdProduct} ({Name}) has no canonical code; set Pms__QloApps__RoomTypeMap__{IdProduct}")]
-    public static partial void QloUnmappedRoomType(ILogger logger, int idProduct, string name);
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "QloApps room type {IdProduct} ({Name}) matches no canonical code: offered as {Code} (set Pms__QloApps__RoomTypeMap__{IdProduct} to map it)")]
+    public static partial void QloUnmappedRoomType(ILogger logger, int idProduct, string name, string code);
 
     [LoggerMessage(EventId = 5021, Level = LogLevel.Warning, Message = "QloApps answered {Status} for {Resource}")]
     public static partial void QloHttpError(ILogger logger, int status, string resource);
+
+    [LoggerMessage(EventId = 5022, Level = LogLevel.Warning, Message = "QloApps answered {Status} for {Resource} with {Count} PHP warning(s): set error_reporting = E_ALL & ~E_WARNING & ~E_NOTICE & ~E_DEPRECATED for its webservice (docs/pms.md)")]
+    public static partial void QloPhpWarnings(ILogger logger, int status, string resource, int count);
+
+    [LoggerMessage(EventId = 5023, Level = LogLevel.Error, Message = "Pms__QloApps__Currency is {Configured} but QloApps prices in {Reported}: quotes and bookings are refused until they agree")]
+    public static partial void QloCurrencyMismatch(ILogger logger, string configured, string reported);
+
+    [LoggerMessage(EventId = 5024, Level = LogLevel.Warning, Message = "QloApps create failed ({Failure}): looking for the order by its idempotency key")]
+    public static partial void QloCreateFailed(ILogger logger, string failure);
+
+    [LoggerMessage(EventId = 5025, Level = LogLevel.Warning, Message = "QloApps kept {Stored} guest(s) on {Reference} instead of {Requested}: it ignores a guest-count-only change")]
+    public static partial void QloGuestCountNotApplied(ILogger logger, string reference, int requested, int stored);
 }

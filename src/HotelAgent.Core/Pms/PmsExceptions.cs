@@ -90,6 +90,18 @@ public sealed class PmsUnavailableException : PmsException
     public bool OutcomeUnknown { get; }
 }
 
+/// <summary>
+/// The PMS needs a phone number for this guest and the booking has none (QloApps with its default "at least one phone
+/// number" setting): ask the guest for one and book again with <see cref="NewReservation.Phone"/>. Nothing was booked.
+/// </summary>
+public sealed class GuestPhoneRequiredException : PmsException
+{
+    public GuestPhoneRequiredException(string message = "The PMS requires a phone number for the guest.")
+        : base(message)
+    {
+    }
+}
+
 /// <summary>The PMS refused the request (4xx other than "no availability"/"not found": bad key, bad request). Not transient: never retried.</summary>
 public sealed class PmsRequestRejectedException : PmsException
 {

@@ -71,6 +71,12 @@ public sealed record NewReservation
     /// <summary>Phone in E.164 (WhatsApp) or email address (email channel): how the guest finds their bookings again.</summary>
     public required string Contact { get; init; }
     public string? Email { get; init; }
+
+    /// <summary>
+    /// The guest's phone when they gave one (E.164 or as typed). WhatsApp guests need none: their <see cref="Contact"/> is their
+    /// phone. Never a made-up number: a PMS that requires a phone throws <see cref="GuestPhoneRequiredException"/> instead.
+    /// </summary>
+    public string? Phone { get; init; }
     public required Channel Channel { get; init; }
     public required string RoomType { get; init; }
     public required DateOnly CheckIn { get; init; }

@@ -16,21 +16,33 @@ public sealed class PmsOptions
 {
     public const string SectionName = "Pms";
 
+    /// <summary>QloApps defaults (used when the setting is not given): a PHP PMS's first call after a restart exceeds 0.8 s.</summary>
+    public const double QloAppsTimeoutSeconds = 4;
+
+    /// <summary>QloApps default read budget: one slow attempt plus one retry.</summary>
+    public const double QloAppsTotalTimeoutSeconds = 6;
+
+    /// <summary>QloApps default write budget (writes are not retried blindly: one attempt gets all of it).</summary>
+    public const double QloAppsWriteTimeoutSeconds = 20;
+
+    /// <summary>QloApps default retries of a read on transient faults.</summary>
+    public const int QloAppsRetryCount = 1;
+
     public PmsProvider Provider { get; set; } = PmsProvider.Embedded;
 
-    /// <summary>Timeout of one attempt of a PMS call.</summary>
+    /// <summary>Timeout of one attempt of a PMS call (QloApps default: <see cref="QloAppsTimeoutSeconds"/>).</summary>
     [Range(0.01, 60)]
     public double TimeoutSeconds { get; set; } = 0.8;
 
-    /// <summary>Budget of a read including retries; keeps a guest turn under 2 s.</summary>
+    /// <summary>Budget of a read including retries; keeps a guest turn under 2 s with the embedded PMS (QloApps default: <see cref="QloAppsTotalTimeoutSeconds"/>).</summary>
     [Range(0.01, 120)]
     public double TotalTimeoutSeconds { get; set; } = 1.5;
 
-    /// <summary>Budget of a write (create/modify/cancel) including retries.</summary>
+    /// <summary>Budget of a write (create/modify/cancel) including retries (QloApps default: <see cref="QloAppsWriteTimeoutSeconds"/>).</summary>
     [Range(0.01, 300)]
     public double WriteTimeoutSeconds { get; set; } = 8;
 
-    /// <summary>Retries on transient faults (reads; writes only when the provider is idempotent by key).</summary>
+    /// <summary>Retries on transient faults (reads; writes only when the provider is idempotent by key). QloApps default: <see cref="QloAppsRetryCount"/>.</summary>
     [Range(0, 10)]
     public int RetryCount { get; set; } = 2;
 
@@ -77,10 +89,15 @@ public sealed class QloAppsOptions
     /// <summary>id_product → canonical room type code (Pms__QloApps__RoomTypeMap__12=doble). Unmapped types are matched by name.</summary>
     public Dictionary<string, string> RoomTypeMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Booking currency (ISO 4217) sent to QloApps; empty uses the hotel profile currency.</summary>
+    /// <summary>
+    /// ISO 4217 code of the currency QloApps prices in. Empty (the default): the currency QloApps reports (hotel_ari's
+    /// <c>currency</c>, the shop's default). When set and QloApps reports another one, quotes and bookings are refused with a
+    /// clear error instead of mixing currencies.
+    /// </summary>
+    [RegularExpression("^[A-Za-z]{3}$")]
     public string? Currency { get; set; }
 
-    /// <summary>QloApps requires an email per customer: guests without one get &lt;digits&gt;@this domain.</summary>
+    /// <summary>QloApps requires an email per customer: guests without one get &lt;phone digits&gt;@this domain (or guest-&lt;hash&gt;@ for other contacts).</summary>
     public string PlaceholderEmailDomain { get; set; } = "guests.hotelagent.invalid";
 
     /// <summary>Prefix of references for QloApps bookings: reference = prefix-id_order.</summary>

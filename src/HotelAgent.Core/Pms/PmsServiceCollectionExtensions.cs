@@ -32,6 +32,7 @@ public static class PmsServiceCollectionExtensions
                 o => o.Provider != PmsProvider.QloApps
                     || (Uri.TryCreate(o.QloApps.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && !string.IsNullOrWhiteSpace(o.QloApps.ApiKey) && o.QloApps.HotelId > 0),
                 "Pms__Provider=QloApps needs Pms__QloApps__BaseUrl (absolute http/https URL), Pms__QloApps__ApiKey and Pms__QloApps__HotelId.")
+            .PostConfigure<IConfiguration>((o, config) => ApplyProviderDefaults(o, config.GetSection(PmsOptions.SectionName)))
             .Validate(o => o.TotalTimeoutSeconds >= o.TimeoutSeconds, "Pms__TotalTimeoutSeconds must be at least Pms__TimeoutSeconds.")
             .ValidateOnStart();
         if (!services.Any(d => d.ServiceType == typeof(IConfigureOptions<HotelAgentOptions>)))
@@ -60,7 +61,8 @@ public static class PmsServiceCollectionExtensions
                 sp.GetRequiredService<HotelProfile>(),
                 sp.GetRequiredService<QloAppsBookingIndex>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<QloAppsPmsClient>>());
+                sp.GetService<ILogger<QloAppsPmsClient>>(),
+                sp.GetRequiredService<PmsHealth>());
         });
         services.TryAddSingleton(sp => new EmbeddedPmsClient(
             Path.Combine(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.ResolveDataDirectory(), "pms.db"),
@@ -81,6 +83,50 @@ public static class PmsServiceCollectionExtensions
                 writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>());
         });
         services.TryAddSingleton<IPmsClient>(sp => sp.GetRequiredService<ResilientPmsClient>());
+
+        // What guests hear about room types: QloApps' own types (names, capacities) with QloApps, the profile's otherwise.
+        services.TryAddSingleton<IRoomCatalogue>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
+            var profile = sp.GetRequiredService<HotelProfile>();
+            return options.Provider == PmsProvider.QloApps
+                ? new PmsRoomCatalogue(sp.GetRequiredService<IPmsClient>(), profile, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(5),
+                    TimeSpan.FromSeconds(options.TotalTimeoutSeconds), sp.GetService<ILogger<PmsRoomCatalogue>>())
+                : new ProfileRoomCatalogue(profile);
+        });
         return services;
+    }
+
+    /// <summary>
+    /// A remote QloApps is a PHP application on a small server: its first call after a restart (cold PHP and database) takes
+    /// more than a second, a booking several hundred milliseconds. Its defaults are longer than the embedded PMS's; any
+    /// timeout set explicitly wins. See docs/pms.md, Running with QloApps.
+    /// </summary>
+    internal static void ApplyProviderDefaults(PmsOptions options, IConfiguration section)
+    {
+        if (options.Provider != PmsProvider.QloApps)
+        {
+            return;
+        }
+
+        if (section[nameof(PmsOptions.TimeoutSeconds)] is null)
+        {
+            options.TimeoutSeconds = PmsOptions.QloAppsTimeoutSeconds;
+        }
+
+        if (section[nameof(PmsOptions.TotalTimeoutSeconds)] is null)
+        {
+            options.TotalTimeoutSeconds = Math.Max(PmsOptions.QloAppsTotalTimeoutSeconds, options.TimeoutSeconds);
+        }
+
+        if (section[nameof(PmsOptions.WriteTimeoutSeconds)] is null)
+        {
+            options.WriteTimeoutSeconds = PmsOptions.QloAppsWriteTimeoutSeconds;
+        }
+
+        if (section[nameof(PmsOptions.RetryCount)] is null)
+        {
+            options.RetryCount = PmsOptions.QloAppsRetryCount;
+        }
     }
 }

@@ -1,53 +1,87 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Security;
+using HotelAgent.Functions.Security;
 
 namespace HotelAgent.Functions.WebChat;
 
 /// <summary>
 /// Standalone-only web chat: the page at <c>/</c> and its small API. Messages enter through the same
-/// <see cref="IInboundMessageSink"/> as WhatsApp and email, so what a newcomer tries is what guests get.
+/// <see cref="IInboundMessageSink"/> as WhatsApp and email, so what a newcomer tries is what guests get. A session is
+/// anonymous (guest id <c>webchat:{session}</c>): it owns only what it created. Every request passes the
+/// <see cref="WebChatGuard"/> first (rates per session and client address, session cap, field limits).
 /// </summary>
-public static partial class WebChatEndpoints
+public static class WebChatEndpoints
 {
-    public sealed record PostedMessage(string? Text, string? Name, string? Id);
-
     public static void MapWebChat(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
-
-        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, PostedMessage? body, IInboundMessageSink sink, TimeProvider time, CancellationToken ct) =>
+        endpoints.MapGet("/", (HttpContext http) =>
         {
-            if (!SessionIdPattern().IsMatch(sessionId))
+            http.Response.Headers.ContentSecurityPolicy = PagePolicy.Value;
+            return Results.Content(Page.Value, "text/html; charset=utf-8");
+        });
+
+        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, IInboundMessageSink sink, TimeProvider time) =>
+        {
+            if (!WebChatSessions.IsValidSessionId(sessionId))
             {
-                return Results.Problem(title: "Invalid session id", detail: "Use 8-64 letters, digits or dashes.", statusCode: 400);
+                return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
             }
 
-            var text = body?.Text?.Trim();
-            if (string.IsNullOrEmpty(text) || text.Length > 4096)
+            var body = await BoundedBodyReader.ReadAsync(http.Request.Body, http.Request.ContentLength, guard.Options.MaxBodyBytes, null, http.RequestAborted);
+            if (body.Status == BodyReadStatus.TooLarge)
             {
-                return Results.Problem(title: "Invalid message", detail: "Send {\"text\": \"...\"} with 1-4096 characters.", statusCode: 400);
+                return ProblemResponses.Result(413, "Message too large", $"A message body has at most {guard.Options.MaxBodyBytes} bytes.");
             }
 
-            var id = string.IsNullOrWhiteSpace(body!.Id) ? Guid.NewGuid().ToString("N") : body.Id.Trim();
-            var message = new InboundMessage(Channel.WebChat, sessionId, string.IsNullOrWhiteSpace(body.Name) ? null : body.Name.Trim(), text, "webchat." + id, time.GetUtcNow());
-            await sink.AcceptAsync(message, ct);
+            if (guard.Validate(body.Bytes, out var post) is { } rejected)
+            {
+                return ProblemResponses.Result(rejected.TooLarge ? 413 : 400, rejected.Title, rejected.Detail);
+            }
+
+            switch (guard.AdmitPost(ClientAddress(http), sessionId))
+            {
+                case WebChatAdmission.RateLimited:
+                    http.Response.Headers.RetryAfter = "10";
+                    return ProblemResponses.Result(429, "Too many messages", "Wait a moment before writing again.");
+                case WebChatAdmission.Full:
+                    http.Response.Headers.RetryAfter = "60";
+                    return ProblemResponses.Result(503, "The chat is busy", "Try again in a minute.");
+            }
+
+            var id = post!.Id ?? Guid.NewGuid().ToString("N");
+            var message = new InboundMessage(Channel.WebChat, WebChatSessions.GuestId(sessionId), post.Name, post.Text, "webchat." + id, time.GetUtcNow());
+            await sink.AcceptAsync(message, http.RequestAborted);
             return Results.Accepted(value: new { id });
         });
 
-        endpoints.MapGet("/api/webchat/{sessionId}/messages", async (string sessionId, long? after, int? waitSeconds, WebChatHub hub, CancellationToken ct) =>
+        endpoints.MapGet("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub) =>
         {
-            if (!SessionIdPattern().IsMatch(sessionId))
+            if (!WebChatSessions.IsValidSessionId(sessionId))
             {
-                return Results.Problem(title: "Invalid session id", statusCode: 400);
+                return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
             }
 
-            var wait = TimeSpan.FromSeconds(Math.Clamp(waitSeconds ?? 0, 0, 30));
-            var replies = await hub.ReadAsync(sessionId, after ?? 0, wait, ct);
+            if (!long.TryParse(http.Request.Query["after"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after)
+                || !int.TryParse(http.Request.Query["waitSeconds"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waitSeconds))
+            {
+                return ProblemResponses.Result(400, "Invalid query", "after and waitSeconds are non-negative whole numbers.");
+            }
+
+            if (guard.AdmitRead(ClientAddress(http)) != WebChatAdmission.Allowed)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return ProblemResponses.Result(429, "Too many requests", "Poll less often.");
+            }
+
+            var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted);
             return Results.Ok(replies);
         });
     }
+
+    /// <summary>The caller's address (rates per client). The web chat is served directly by Kestrel (no proxy headers trusted).</summary>
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static readonly Lazy<string> Page = new(() =>
     {
@@ -56,6 +90,5 @@ public static partial class WebChatEndpoints
         return reader.ReadToEnd();
     });
 
-    [GeneratedRegex("^[A-Za-z0-9-]{8,64}$")]
-    private static partial Regex SessionIdPattern();
+    private static readonly Lazy<string> PagePolicy = new(() => SecurityHeaders.ContentSecurityPolicyFor(Page.Value));
 }

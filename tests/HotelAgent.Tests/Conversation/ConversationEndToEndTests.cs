@@ -6,28 +6,56 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
+using HotelAgent.Tests.Fakes.Storage;
+using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Messaging;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Tests.Conversation;
 
 /// <summary>
 /// Scripted guest conversations through the real webhook entry of the standalone host (real NLU, real dialog in
-/// the durable conversation orchestration, real embedded PMS on SQLite); only the WhatsApp Graph API is a fake.
+/// the durable conversation orchestration on DurableTask.Core, real embedded PMS on SQLite); only the WhatsApp Graph
+/// API is a fake. The suite runs once per durable backend (<see cref="SqliteConversationEndToEndTests"/>,
+/// <see cref="AzureStorageConversationEndToEndTests"/>).
 /// </summary>
-public sealed partial class ConversationEndToEndTests : IAsyncLifetime
+public abstract partial class ConversationEndToEndTests : IAsyncLifetime
 {
     private FakeGraphApi _graph = null!;
     private StandaloneHost _host = null!;
 
+    /// <summary>Settings that select and configure the durable backend.</summary>
+    protected abstract Dictionary<string, string?> BackendSettings();
+
     public async Task InitializeAsync()
     {
         _graph = await FakeGraphApi.StartAsync();
-        _host = await StandaloneHost.StartAsync(Settings(_graph));
+        _host = await StartHostAsync(new Dictionary<string, string?>());
     }
 
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
         await _graph.DisposeAsync();
+    }
+
+    private async Task<StandaloneHost> StartHostAsync(Dictionary<string, string?> extra)
+    {
+        var settings = Settings(_graph);
+        foreach (var (key, value) in BackendSettings().Concat(extra))
+        {
+            settings[key] = value;
+        }
+
+        return await StandaloneHost.StartAsync(settings);
+    }
+
+    /// <summary>Replaces the host with one started with <paramref name="extra"/> settings.</summary>
+    private async Task RestartHostAsync(Dictionary<string, string?> extra)
+    {
+        await _host.DisposeAsync();
+        _host = await StartHostAsync(extra);
     }
 
     internal static Dictionary<string, string?> Settings(FakeGraphApi graph) =>
@@ -149,6 +177,109 @@ public sealed partial class ConversationEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsync("/api/staff/conversations/conv-nope/release", null)).StatusCode);
     }
 
+    private static readonly string[] Questions =
+    [
+        "¿Tienen wifi?", "¿Hay pileta?", "¿A qué hora es el check-in?", "¿Dónde están ubicados?", "¿Aceptan mascotas?",
+        "¿Tienen estacionamiento?", "¿A qué hora es el check-out?",
+    ];
+
+    [Fact]
+    public async Task Messages_raised_mid_turn_and_across_continue_as_new_are_answered_once_each_in_the_guests_order()
+    {
+        // Two messages per generation: seven back-to-back messages cross three continue-as-new restarts while events keep arriving.
+        await RestartHostAsync(new() { ["Conversation:MessagesPerGeneration"] = "2", ["RateLimit:Burst"] = "100", ["RateLimit:PerMinute"] = "1000" });
+        var guest = new GuestSimulator(_host, _graph, "5491155550140");
+        var wamids = Questions.Select((_, i) => $"wamid.ORDER-{i}").ToArray();
+        for (var i = 0; i < Questions.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await guest.PostAsync(WhatsAppWebhookSamples.Text(Questions[i], guest.WaId, wamids[i], profileName: "Lucía")));
+        }
+
+        await WaitForRepliesAsync(guest, Questions.Length);
+        var answered = guest.Received().Select(m => m.CallbackData!.Split(':')[0]).ToArray();
+        Assert.Equal(wamids, answered);
+    }
+
+    [Fact]
+    public async Task Two_webhooks_starting_the_same_new_conversation_at_once_both_get_one_answer()
+    {
+        var guest = new GuestSimulator(_host, _graph, "5491155550141");
+        var first = guest.PostAsync(WhatsAppWebhookSamples.Text(Questions[0], guest.WaId, "wamid.RACE-0", profileName: "Lucía"));
+        var second = guest.PostAsync(WhatsAppWebhookSamples.Text(Questions[1], guest.WaId, "wamid.RACE-1", profileName: "Lucía"));
+        Assert.All(await Task.WhenAll(first, second), status => Assert.Equal(HttpStatusCode.OK, status));
+
+        await WaitForRepliesAsync(guest, 2);
+        Assert.Equal(["wamid.RACE-0", "wamid.RACE-1"], guest.Received().Select(m => m.CallbackData!.Split(':')[0]).Order());
+        using var staff = StaffClient();
+        var conversations = await staff.GetFromJsonAsync<JsonElement[]>("/api/staff/conversations") ?? [];
+        Assert.Single(conversations, c => c.GetProperty("messages").GetInt32() == 2);
+    }
+
+    [Fact]
+    public async Task The_second_message_raised_while_the_conversation_is_being_created_is_answered_after_the_first()
+    {
+        var guest = new GuestSimulator(_host, _graph, "5491155550142");
+        // The second webhook arrives right after the first is acknowledged: the instance exists but has not run yet.
+        Assert.Equal(HttpStatusCode.OK, await guest.PostAsync(WhatsAppWebhookSamples.Text(Questions[2], guest.WaId, "wamid.NEW-0", profileName: "Lucía")));
+        Assert.Equal(HttpStatusCode.OK, await guest.PostAsync(WhatsAppWebhookSamples.Text(Questions[3], guest.WaId, "wamid.NEW-1", profileName: "Lucía")));
+
+        await WaitForRepliesAsync(guest, 2);
+        Assert.Equal(["wamid.NEW-0", "wamid.NEW-1"], guest.Received().Select(m => m.CallbackData!.Split(':')[0]));
+    }
+
+    [Fact]
+    public async Task After_the_idle_timeout_the_dialog_starts_fresh_and_the_next_message_is_answered()
+    {
+        await RestartHostAsync(new() { ["Conversation:IdleTimeoutMinutes"] = "0.05" }); // a 3-second durable timer
+        var guest = new GuestSimulator(_host, _graph, "5491155550143");
+        var stay = FutureStay();
+        Assert.Contains("Habitación Doble", string.Join('\n', await guest.SayAsync($"hola, tienen lugar para 2 {stay.Spanish}?")), StringComparison.Ordinal);
+
+        // Positive signal: the orchestration idled out (continued as new with the idle flag), no guest input needed.
+        var client = _host.Services.GetRequiredService<DurableTaskClient>();
+        var id = ConversationIds.For(Channel.WhatsApp, guest.Phone);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        ConversationStatus? status = null;
+        while (DateTime.UtcNow < deadline && status?.Idle != true)
+        {
+            await Task.Delay(100);
+            status = HotelAgent.Core.Orchestration.OrchestrationJson.Deserialize<ConversationStatus>((await client.GetInstanceAsync(id))?.SerializedCustomStatus);
+        }
+
+        Assert.True(status?.Idle, "the conversation did not idle out");
+
+        // The offer is gone: choosing a room no longer leads to the guest's name, and the guest still gets an answer.
+        var next = string.Join('\n', await guest.SayAsync("la doble"));
+        Assert.DoesNotContain("nombre", next, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> replies arrived, then for a quiet period proving no extra reply follows.</summary>
+    private static async Task WaitForRepliesAsync(GuestSimulator guest, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (guest.Received().Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(guest.Received().Count >= count, $"{guest.Received().Count} of {count} replies arrived.");
+        await guest.CollectAsync(guest.Received().Count, expectReply: false);
+        Assert.Equal(count, guest.Received().Count);
+    }
+
     [GeneratedRegex("HPS-[A-Z0-9]{6}")]
     private static partial Regex ReferencePattern();
+}
+
+/// <summary>The conversation suite on the embedded SQLite backend (the default).</summary>
+public sealed class SqliteConversationEndToEndTests : ConversationEndToEndTests
+{
+    protected override Dictionary<string, string?> BackendSettings() => [];
+}
+
+/// <summary>The conversation suite on DurableTask.AzureStorage against Azurite: the engine the Functions host runs.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureStorageConversationEndToEndTests(AzuriteFixture azurite) : ConversationEndToEndTests
+{
+    protected override Dictionary<string, string?> BackendSettings() => azurite.DurableSettings();
 }

@@ -1,63 +1,60 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using HotelAgent.Tests.Channels.Email;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 
 namespace HotelAgent.Tests.Conversation;
 
-/// <summary>A guest email through the whole standalone host: Gmail poll on demand → conversation → threaded reply.</summary>
-public sealed class EmailEndToEndTests
+/// <summary>
+/// A guest email through the whole standalone host and real mail servers: it lands in the hotel's Dovecot inbox,
+/// <c>POST /api/webhooks/email</c> polls, the receptionist answers over SMTP, and the answer is read back from the
+/// guest's mailbox.
+/// </summary>
+[Collection(MailServersCollection.Name)]
+public sealed class EmailEndToEndTests(MailServerFixture mail)
 {
     [Fact]
-    public async Task Guest_email_in_iso_8859_1_gets_a_threaded_spanish_reply_and_is_marked_processed()
+    public async Task Spanish_guest_email_gets_one_threaded_spanish_answer_and_the_original_is_seen()
     {
-        await using var gmail = await FakeGmailApi.StartAsync();
+        var hotel = mail.CreateMailbox();
+        var guest = mail.CreateMailbox(MailServerFixture.GuestDomain);
         await using var graph = await FakeGraphApi.StartAsync();
         var settings = ConversationEndToEndTests.Settings(graph);
-        settings["Gmail:Enabled"] = "true";
-        settings["Gmail:UserEmail"] = gmail.UserEmail;
-        settings["Gmail:ClientId"] = gmail.ClientId;
-        settings["Gmail:ClientSecret"] = gmail.ClientSecret;
-        settings["Gmail:RefreshToken"] = gmail.RefreshToken;
-        settings["Gmail:ApiBaseUrl"] = gmail.BaseUrl;
-        settings["Gmail:TokenEndpoint"] = gmail.TokenEndpoint;
-        settings["Gmail:PollSchedule"] = "0 0 0 1 1 *";
-        await using var host = await StandaloneHost.StartAsync(settings);
-        var id = gmail.AddInboxMessage(Encoding.Latin1.GetBytes(
-            "From: Lucía Fernández <lucia.fernandez@example.com>\r\n"
-            + $"To: {gmail.UserEmail}\r\n"
-            + "Subject: Consulta\r\n"
-            + "Message-ID: <consulta-1@example.com>\r\n"
-            + "Date: Sat, 21 Nov 2026 10:00:00 -0300\r\n"
-            + "MIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-            + "Hola, ¿tienen pileta? Gracias.\r\n"));
-
-        using var client = host.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/gmail");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StandaloneHost.StaffKey);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/webhooks/gmail", null)).StatusCode);
-
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (gmail.SentMessages.Count == 0 && DateTime.UtcNow < deadline)
+        foreach (var (key, value) in mail.EmailSettings(hotel))
         {
-            await Task.Delay(100);
+            settings[key] = value;
         }
 
-        var reply = Assert.Single(gmail.SentMessages);
-        Assert.Equal(gmail.GetMessage(id).ThreadId, reply.RequestedThreadId);
-        Assert.Contains("<consulta-1@example.com>", reply.RawText, StringComparison.Ordinal);
-        var parsed = reply.Parsed;
-        Assert.Equal("Re: Consulta", parsed.Subject);
-        Assert.Contains("pileta", parsed.BodyText, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal("<consulta-1@example.com>", parsed.InReplyTo);
-        Assert.DoesNotContain("UNREAD", gmail.GetMessage(id).LabelIds);
+        await using var host = await StandaloneHost.StartAsync(settings);
+        var raw = EmailPollerTests.SpanishGuestEmail.Replace("Lucia.Gomez@Guest.Test", guest.Address, StringComparison.Ordinal)
+            .Replace("¿Tienen habitación doble del 12 al 14 de diciembre? Somos 2.", "¿tienen pileta?", StringComparison.Ordinal)
+            .Replace("Hola! =BFTienen habitaci=F3n doble del 12 al 14 de diciembre? Somos 2.", "Hola! =BFtienen pileta? Gracias.", StringComparison.Ordinal);
+        await mail.DeliverAsync(hotel, Encoding.Latin1.GetBytes(raw.ReplaceLineEndings("\r\n")));
 
-        // A second poll finds nothing new: no second reply.
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/webhooks/gmail", null)).StatusCode);
-        await Task.Delay(500);
-        Assert.Single(gmail.SentMessages);
+        using var client = host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/webhooks/email", null)).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StandaloneHost.StaffKey);
+        var first = await client.PostAsync("/api/webhooks/email", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(1, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+
+        var answer = Assert.Single(await mail.WaitForMailAsync(guest)).Message;
+        Assert.Equal("Re: Consulta habitación doble", answer.Subject);
+        Assert.Equal("CAJx9k2Qguest@mail.gmail.com", answer.InReplyTo);
+        Assert.Equal(["CAold111@mail.gmail.com", "CAJx9k2Qguest@mail.gmail.com"], answer.References);
+        Assert.Equal(hotel.Address, answer.From.Mailboxes.Single().Address);
+        Assert.Contains("pileta", answer.TextBody, StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(answer.HtmlBody);
+        Assert.True(Assert.Single(await mail.ReadAsync(hotel)).Seen);
+        Assert.Single(await mail.ReadAsync(hotel, "Sent"));
+
+        // The second poll finds nothing to hand on (the positive signal that nothing else is coming): still one answer.
+        var second = await (await client.PostAsync("/api/webhooks/email", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, second.GetProperty("fetched").GetInt32());
+        Assert.Single(await mail.ReadAsync(guest));
     }
 }

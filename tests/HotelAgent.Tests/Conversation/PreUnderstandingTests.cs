@@ -1,7 +1,8 @@
 using System.Text.Json;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Messaging;
-using HotelAgent.Core.Orchestration;
+using DurableTask.Core;
+using Microsoft.DurableTask.Client;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,11 +49,11 @@ public sealed class PreUnderstandingTests : IAsyncLifetime
         var guest = new GuestSimulator(_host, _graph, "5491155550312");
         await guest.SayAsync("Hola");
         var conversationId = ConversationIds.For(Channel.WhatsApp, guest.Phone);
-        var client = _host.Services.GetRequiredService<IDurableClient>();
+        var client = _host.Services.GetRequiredService<DurableTaskClient>();
         var before = _graph.SentMessages.Count(m => m.To == guest.WaId);
         var message = new InboundMessage(Channel.WhatsApp, guest.Phone, "Lucía", "¿Tienen wifi?", "wamid.NO-PRE-1", DateTimeOffset.UtcNow);
 
-        Assert.True(await client.RaiseEventAsync(conversationId, ConversationEvent.Name, OrchestrationJson.Serialize(ConversationEvent.Guest(message))));
+        await client.RaiseEventAsync(conversationId, ConversationEvent.Name, ConversationEvent.Guest(message));
 
         var reply = string.Join('\n', await guest.CollectAsync(before, expectReply: true));
         Assert.Contains("Wi-Fi", reply, StringComparison.Ordinal);
@@ -61,13 +62,12 @@ public sealed class PreUnderstandingTests : IAsyncLifetime
 
     private async Task<List<string>> ScheduledActivitiesAsync(string instanceId)
     {
-        var client = _host.Services.GetRequiredService<IDurableClient>();
-        var status = await client.GetStatusAsync(instanceId, showHistory: true);
-        Assert.NotNull(status?.HistoryJson);
-        using var history = JsonDocument.Parse(status!.HistoryJson!);
+        // The backend's own history of the current generation (DurableTask.Core event shapes).
+        var backend = _host.Services.GetRequiredService<IOrchestrationServiceClient>();
+        using var history = JsonDocument.Parse(await backend.GetOrchestrationHistoryAsync(instanceId, null));
         return history.RootElement.EnumerateArray()
-            .Where(e => e.TryGetProperty("taskScheduled", out _))
-            .Select(e => e.GetProperty("taskScheduled").GetProperty("name").GetString()!)
+            .Where(e => e.GetProperty("$type").GetString()!.StartsWith("DurableTask.Core.History.TaskScheduledEvent", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("Name").GetString()!)
             .ToList();
     }
 }

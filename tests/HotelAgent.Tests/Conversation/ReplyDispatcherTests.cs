@@ -1,4 +1,4 @@
-using HotelAgent.Core.Channels.Gmail;
+using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Hotel;
@@ -23,7 +23,7 @@ public sealed class ReplyDispatcherTests : IDisposable
     public ReplyDispatcherTests() => _pms = new EmbeddedPmsClient(_dir.File("pms.db"), _hotel, new ManualTimeProvider(Now));
 
     private ReplyDispatcher Dispatcher(bool emailConfigured) =>
-        new(emailConfigured ? [_webChat, _email] : [_webChat], [], _pms, new IcsCalendarBuilder(new ManualTimeProvider(Now)), _hotel);
+        new(emailConfigured ? [_webChat, _email] : [_webChat], [], _pms, new BookingCalendar(new ManualTimeProvider(Now), new EmailOptionsMonitor(new EmailOptions { Address = "reservas@hotelpalermosoho.example" })), _hotel);
 
     private async Task<Reservation> BookAsync(Channel channel, string contact, string? email) => await _pms.CreateReservationAsync(new NewReservation
     {
@@ -56,8 +56,8 @@ public sealed class ReplyDispatcherTests : IDisposable
         var mail = Assert.Single(_email.Sent);
         Assert.Equal("flor.cano@hotmail.com", mail.GuestId);
         Assert.Contains(r.Reference, mail.Reply.Text, StringComparison.Ordinal);
-        Assert.Contains(mail.Reply.Attachments, a => a.FileName == IcsCalendarBuilder.FileNameFor(r.Reference));
-        Assert.Contains(r.Reference, mail.ChannelContext[GmailContextKeys.Subject], StringComparison.Ordinal);
+        Assert.Contains(mail.Reply.Attachments, a => a.FileName == BookingCalendar.FileNameFor(r.Reference));
+        Assert.Contains(r.Reference, mail.ChannelContext[EmailContextKeys.Subject], StringComparison.Ordinal);
         Assert.Single(await _webChat.ReadAsync("web-session-1", 0, TimeSpan.Zero, CancellationToken.None));
     }
 
@@ -81,12 +81,21 @@ public sealed class ReplyDispatcherTests : IDisposable
 
         var mail = Assert.Single(_email.Sent);
         Assert.Equal("wamid.1:0", mail.IdempotencyKey);
-        Assert.Contains(mail.Reply.Attachments, a => a.ContentType == IcsCalendarBuilder.ContentType);
+        Assert.Contains(mail.Reply.Attachments, a => a.ContentType == BookingCalendar.ContentType);
     }
 
     public void Dispose()
     {
         _pms.Dispose();
         _dir.Dispose();
+    }
+
+    private sealed class EmailOptionsMonitor(EmailOptions value) : Microsoft.Extensions.Options.IOptionsMonitor<EmailOptions>
+    {
+        public EmailOptions CurrentValue => value;
+
+        public EmailOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<EmailOptions, string?> listener) => null;
     }
 }

@@ -31,14 +31,14 @@ public abstract class DialogTestBase : IDisposable
 
     protected string Price(decimal amount) => PriceFormatter.Format(amount, Profile.Currency, Profile.Culture);
 
-    protected async Task<Reservation> ExistingBooking(string contact, DateOnly checkIn, DateOnly checkOut, string roomType = "doble", string name = "Juan Pérez", int guests = 2)
+    protected async Task<Reservation> ExistingBooking(string contact, DateOnly checkIn, DateOnly checkOut, string roomType = "doble", string name = "Juan Pérez", int guests = 2, Channel? channel = null)
     {
         return await Effects.Pms.CreateReservationAsync(new NewReservation
         {
             IdempotencyKey = "seed-" + contact + checkIn.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + roomType,
             GuestName = name,
             Contact = contact,
-            Channel = contact.Contains('@', StringComparison.Ordinal) ? Channel.Email : Channel.WhatsApp,
+            Channel = channel ?? (contact.Contains('@', StringComparison.Ordinal) ? Channel.Email : Channel.WhatsApp),
             RoomType = roomType,
             CheckIn = checkIn,
             CheckOut = checkOut,

@@ -151,11 +151,13 @@ public sealed class ReservationConversationTests : DialogTestBase
 
         await g.Say($"quiero cancelar la reserva {other.Reference}");
 
-        Assert.Contains("No encuentro esa reserva", g.Text, StringComparison.Ordinal);
+        // Another guest's reference only starts a one-time code to THAT booking's own number; nothing about it is shown.
+        Assert.Contains("código de verificación", g.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("María", g.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Suite", g.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("10/12", g.Text, StringComparison.Ordinal);
-        Assert.Equal(DialogStage.Idle, g.State.Stage);
+        Assert.Equal(DialogStage.VerifyingCode, g.State.Stage);
+        Assert.All(Effects.Outbox, m => Assert.Equal("+5491199998888", m.GuestId));
 
         await g.Say("sí");
         await g.Say($"cual es el estado de la reserva {other.Reference}?");

@@ -81,8 +81,9 @@ public sealed partial class BicepTemplateTests
             "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ASPNETCORE_ENVIRONMENT",
             "HotelAgent__DataDirectory", "HotelAgent__HotelProfilePath", "WhatsApp__AccessToken", "WhatsApp__AppSecret",
             "WhatsApp__VerifyToken", "WhatsApp__PhoneNumberId", "WhatsApp__GraphBaseUrl", "WhatsApp__GraphVersion",
-            "Gmail__Enabled", "Gmail__ClientId", "Gmail__ClientSecret", "Gmail__RefreshToken", "Gmail__UserEmail",
-            "Gmail__PollSchedule", "Staff__ApiKey", "OpenAI__Endpoint", "OpenAI__ApiKey", "OpenAI__ChatModel",
+            "Email__Enabled", "Email__Address", "Email__Auth", "Email__Imap__Host", "Email__Imap__Port", "Email__Imap__Security",
+            "Email__Smtp__Host", "Email__Smtp__Port", "Email__Smtp__Security", "Email__Password", "Email__ClientId",
+            "Email__ClientSecret", "Email__RefreshToken", "Email__TenantId", "Email__PollSchedule", "Staff__ApiKey", "OpenAI__Endpoint", "OpenAI__ApiKey", "OpenAI__ChatModel",
             "OpenAI__TranscriptionModel", "OpenAI__SpeechModel", "OpenAI__Voice", "Pms__Provider", "Pms__QloApps__BaseUrl",
             "Pms__QloApps__ApiKey", "OTEL_EXPORTER_OTLP_ENDPOINT",
         ];
@@ -137,12 +138,12 @@ public sealed partial class BicepTemplateTests
     }
 
     [Fact]
-    public void Function_app_is_flex_consumption_custom_handler_with_durable_always_ready()
+    public void Function_app_is_flex_consumption_dotnet_isolated_with_durable_always_ready()
     {
         var text = Module("functionapp.bicep").Text;
         Assert.Contains("kind: 'functionapp,linux'", text, StringComparison.Ordinal);
         Assert.Matches(@"tier: 'FlexConsumption'\s+name: 'FC1'", text);
-        Assert.Matches(@"runtime: \{\s+name: 'custom'\s+version: '1.0'\s+\}", text);
+        Assert.Matches(@"runtime: \{\s+name: 'dotnet-isolated'\s+version: '10.0'\s+\}", text);
         Assert.Matches(@"name: 'durable'\s+instanceCount: durableAlwaysReadyInstances", text);
         Assert.Matches(@"type: 'blobContainer'[\s\S]+?authentication: \{\s+type: 'SystemAssignedIdentity'", text);
         Assert.Contains("type: 'SystemAssigned'", text, StringComparison.Ordinal);
@@ -321,7 +322,7 @@ public sealed class LocalSettingsSampleSyncTests
 
         using var sample = JsonDocument.Parse(File.ReadAllText(path!), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal);
-        Assert.Equal("custom", values.GetValueOrDefault("FUNCTIONS_WORKER_RUNTIME"));
+        Assert.Equal("dotnet-isolated", values.GetValueOrDefault("FUNCTIONS_WORKER_RUNTIME"));
 
         using var canonical = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "infra", "bicep", "app-settings.json")));
         var missing = canonical.RootElement.GetProperty("settings").EnumerateArray()

@@ -1,3 +1,4 @@
+using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Tests.Fakes.Pms;
@@ -57,8 +58,58 @@ public sealed class PmsRegistrationTests : IDisposable
 
         var types = await sp.GetRequiredService<IPmsClient>().GetRoomTypesAsync();
 
-        Assert.Contains(types, t => t.Code == "familiar" && t.Name == "Family Room");
+        Assert.Contains(types, t => t.Code == "familiar" && t.Name == "Luxury Rooms");
         Assert.Equal(PmsProvider.QloApps, sp.GetRequiredService<PmsHealth>().Provider);
+
+        // Guests hear QloApps' room types, not the hotel profile's.
+        var catalogue = sp.GetRequiredService<IRoomCatalogue>();
+        Assert.IsType<PmsRoomCatalogue>(catalogue);
+        Assert.Equal(["General Rooms", "Delux Rooms", "Executive Rooms", "Luxury Rooms"], catalogue.RoomTypes.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task QloApps_gets_timeouts_that_fit_a_PHP_server_unless_set()
+    {
+        await using var defaults = Build(new() { ["Pms:Provider"] = "QloApps", ["Pms:QloApps:BaseUrl"] = "http://127.0.0.1:9/", ["Pms:QloApps:ApiKey"] = "K" });
+        var qlo = defaults.GetRequiredService<IOptions<PmsOptions>>().Value;
+        Assert.Equal(PmsOptions.QloAppsTimeoutSeconds, qlo.TimeoutSeconds);
+        Assert.True(qlo.TimeoutSeconds > 0.8 * 3, "a cold PHP server's first call took more than 0.8 s");
+        Assert.Equal(PmsOptions.QloAppsTotalTimeoutSeconds, qlo.TotalTimeoutSeconds);
+        Assert.Equal(PmsOptions.QloAppsWriteTimeoutSeconds, qlo.WriteTimeoutSeconds);
+        Assert.Equal(PmsOptions.QloAppsRetryCount, qlo.RetryCount);
+
+        await using var explicitly = Build(new()
+        {
+            ["Pms:Provider"] = "QloApps", ["Pms:QloApps:BaseUrl"] = "http://127.0.0.1:9/", ["Pms:QloApps:ApiKey"] = "K",
+            ["Pms:TimeoutSeconds"] = "1", ["Pms:TotalTimeoutSeconds"] = "2", ["Pms:RetryCount"] = "0",
+        });
+        var set = explicitly.GetRequiredService<IOptions<PmsOptions>>().Value;
+        Assert.Equal((1d, 2d, 0), (set.TimeoutSeconds, set.TotalTimeoutSeconds, set.RetryCount));
+        Assert.Equal(PmsOptions.QloAppsWriteTimeoutSeconds, set.WriteTimeoutSeconds);
+
+        await using var embedded = Build([]);
+        var e = embedded.GetRequiredService<IOptions<PmsOptions>>().Value;
+        Assert.Equal((0.8, 1.5, 8d, 2), (e.TimeoutSeconds, e.TotalTimeoutSeconds, e.WriteTimeoutSeconds, e.RetryCount));
+        Assert.IsType<ProfileRoomCatalogue>(embedded.GetRequiredService<IRoomCatalogue>());
+    }
+
+    [Fact]
+    public async Task A_QloApps_whose_first_answers_take_over_a_second_is_answered_with_the_defaults()
+    {
+        await using var server = await FakeQloAppsServer.StartAsync();
+        server.Latency = TimeSpan.FromSeconds(1.2);
+        await using var sp = Build(new()
+        {
+            ["Pms:Provider"] = "QloApps",
+            ["Pms:QloApps:BaseUrl"] = server.BaseUrl,
+            ["Pms:QloApps:ApiKey"] = FakeQloAppsServer.ApiKey,
+        });
+
+        var offers = await sp.GetRequiredService<IPmsClient>().SearchAvailabilityAsync(new StayQuery(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), 2));
+
+        Assert.Equal(4, offers.Count);
+        Assert.Equal(PmsProvider.QloApps, sp.GetRequiredService<PmsHealth>().Provider);
+        Assert.Null(sp.GetRequiredService<PmsHealth>().LastError);
     }
 
     [Fact]

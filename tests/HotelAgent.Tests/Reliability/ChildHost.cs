@@ -9,7 +9,8 @@ namespace HotelAgent.Tests.Reliability;
 /// The standalone host as a child process (<c>dotnet HotelAgent.Functions.dll --urls …</c>) on a fixed data
 /// directory, so it can be SIGKILLed and restarted like a real deployment.
 /// </summary>
-public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDisposable
+/// <param name="settings">Extra settings (<c>Section:Key</c>), passed as environment variables (e.g. the durable backend).</param>
+public sealed class ChildHost(string dataDirectory, FakeGraphApi graph, IReadOnlyDictionary<string, string?>? settings = null) : IDisposable
 {
     public const string AppSecret = "test-app-secret-123";
     public const string StaffKey = "test-staff-key";
@@ -30,6 +31,14 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
     public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "HotelAgent.Functions.dll");
 
     public bool Running => _process is { HasExited: false };
+
+    /// <summary>The child's resident memory now (<c>VmRSS</c> of /proc), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("The child host is not running.");
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
 
     public async Task StartAsync()
     {
@@ -59,7 +68,13 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph) : IDispo
         info.Environment["WhatsApp__PhoneNumberId"] = "106540352242922";
         info.Environment["WhatsApp__UnconfirmedSendWaitSeconds"] = UnconfirmedSendWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Staff__ApiKey"] = StaffKey;
+        info.Environment["Security__ConversationIdKey"] = Fakes.Hosting.TestSecrets.ConversationIdKey;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -20,3 +20,25 @@ public sealed class KillNineReliabilityTests
     }
 }
 
+/// <summary>
+/// The same SIGKILL scenario on DurableTask.AzureStorage (Azurite): after each restart the host takes over the killed
+/// process's partition leases and messages (short lease and visibility timeouts for the test), and the conversation
+/// continues with one reply per message and one booking.
+/// </summary>
+[Collection(HotelAgent.Tests.Fakes.Storage.AzuriteCollection.Name)]
+public sealed class AzureStorageKillNineReliabilityTests(HotelAgent.Tests.Fakes.Storage.AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Killed_and_restarted_host_on_azure_storage_continues_with_one_reply_per_message_and_one_booking()
+    {
+        var settings = azurite.DurableSettings();
+        settings["Durable:AzureStorage:ControlQueueVisibilityTimeout"] = "00:00:05";
+        settings["Durable:AzureStorage:WorkItemQueueVisibilityTimeout"] = "00:00:05";
+        settings["Durable:AzureStorage:LeaseInterval"] = "00:00:05";
+        var result = await KillNineScenario.RunAsync(conversations: 1, seed: 20261202, killProbability: 0.9, inFlightKills: false, settings: settings);
+        Assert.True(result.Failures.Count == 0, string.Join('\n', result.Failures));
+        Assert.True(result.Kills >= 1, $"only {result.Kills} kills: the scenario proves nothing");
+        Assert.Equal(0, result.DuplicateBookings);
+        Assert.Equal(0, result.DuplicateReplies);
+    }
+}

@@ -19,7 +19,9 @@ public static partial class KillNineScenario
     public sealed record Result(
         int Conversations, int Kills, int Restarts, int Lost, int DuplicateBookings, int DuplicateReplies, IReadOnlyList<string> Failures, int StatusWebhooks = 0);
 
-    public static async Task<Result> RunAsync(int conversations, int seed, double killProbability, bool inFlightKills, Action<string>? progress = null)
+    /// <param name="settings">Extra host settings, e.g. the durable backend (the SQLite one by default).</param>
+    public static async Task<Result> RunAsync(int conversations, int seed, double killProbability, bool inFlightKills, Action<string>? progress = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var random = new Random(seed);
         var failures = new List<string>();
@@ -31,7 +33,7 @@ public static partial class KillNineScenario
         // redelivered while the host is down; ChildHost points it at the current host on every (re)start.
         graph.StatusWebhooksEnabled = true;
         graph.StatusWebhookAppSecret = ChildHost.AppSecret;
-        using var host = new ChildHost(dataDirectory, graph);
+        using var host = new ChildHost(dataDirectory, graph, settings);
         int kills = 0, lost = 0, duplicateReplies = 0, duplicateBookings = 0;
         var killLog = new List<string>();
         try
@@ -216,8 +218,9 @@ public static partial class KillNineScenario
 
     private static async Task<bool> WaitForReplyAsync(FakeGraphApi graph, string waId, int before)
     {
-        // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart,
+        // and on Azure Storage the restarted host takes over the killed one's leases and invisible messages first.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         var count = before;
         var since = DateTime.UtcNow;
         while (DateTime.UtcNow < deadline)

@@ -48,12 +48,6 @@ public sealed class ChannelsDatabase : IDisposable
             last_inbound_utc INTEGER NOT NULL,
             PRIMARY KEY (channel, guest_id)
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS gmail_sent (
-            idempotency_key TEXT PRIMARY KEY,
-            gmail_message_id TEXT NOT NULL,
-            thread_id TEXT NOT NULL,
-            sent_at TEXT NOT NULL
-        );
         """;
 
     private readonly SqliteDatabase _database;

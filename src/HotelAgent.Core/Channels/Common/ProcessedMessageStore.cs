@@ -3,7 +3,7 @@ using HotelAgent.Core.Messaging;
 namespace HotelAgent.Core.Channels.Common;
 
 /// <summary>
-/// Exactly-once gate for inbound messages: the provider message id (wamid, Gmail id) is recorded before
+/// Exactly-once gate for inbound messages: the provider message id (wamid, email Message-ID) is recorded before
 /// processing, and only the first caller — across concurrent deliveries and restarts — gets <c>true</c>.
 /// </summary>
 public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider)

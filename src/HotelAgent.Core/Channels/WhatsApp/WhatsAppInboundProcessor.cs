@@ -28,7 +28,7 @@ public sealed class WhatsAppInboundProcessor(
     public async Task<WhatsAppInboundResult> ProcessAsync(WhatsAppWebhookBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        int accepted = 0, duplicates = 0, limited = 0;
+        int accepted = 0, duplicates = 0, limited = 0, foreign = 0;
 
         foreach (var reason in batch.Ignored)
         {
@@ -56,8 +56,18 @@ public sealed class WhatsAppInboundProcessor(
             }
         }
 
+        var served = options.Value.PhoneNumberId;
         foreach (var message in batch.Messages)
         {
+            // One Meta app (one app secret) can serve several numbers: answer only what was sent to the number we send from.
+            var to = message.ChannelContext.GetValueOrDefault(WhatsAppContextKeys.PhoneNumberId);
+            if (!string.IsNullOrEmpty(served) && !string.Equals(to, served, StringComparison.Ordinal))
+            {
+                InboundLog.ForeignNumber(logger, message.ProviderMessageId, to ?? "(none)", served);
+                foreign++;
+                continue;
+            }
+
             // Before the hand-off: the reply must see the window open.
             await window.RecordInboundAsync(message.GuestId, message.Timestamp, cancellationToken);
             switch (await sink.AcceptAsync(message, cancellationToken))
@@ -79,7 +89,7 @@ public sealed class WhatsAppInboundProcessor(
             }
         }
 
-        return new WhatsAppInboundResult(accepted, duplicates, limited, batch.Statuses.Count, batch.Ignored.Count);
+        return new WhatsAppInboundResult(accepted, duplicates, limited, batch.Statuses.Count, batch.Ignored.Count + foreign);
     }
 }
 
@@ -93,6 +103,9 @@ internal static partial class InboundLog
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Debug, Message = "WhatsApp message {MessageId} is {Status}")]
     public static partial void Status(ILogger logger, string messageId, string status);
+
+    [LoggerMessage(EventId = 6210, Level = LogLevel.Warning, Message = "WhatsApp message {MessageId} ignored: it was sent to phone number id {PhoneNumberId}, this app serves {Served}")]
+    public static partial void ForeignNumber(ILogger logger, string messageId, string phoneNumberId, string served);
 
     [LoggerMessage(EventId = 6209, Level = LogLevel.Debug, Message = "WhatsApp send {Key} confirmed by status {Status} of {MessageId}")]
     public static partial void SendConfirmed(ILogger logger, string key, string messageId, string status);

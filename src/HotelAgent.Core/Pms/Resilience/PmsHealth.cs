@@ -12,6 +12,7 @@ public sealed class PmsHealth : IDisposable
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly HotelAgentMetrics? _metrics;
     private long _lastFailureTicks;
+    private long _phpWarningsTicks;
     private string? _lastError;
 
     public PmsHealth(PmsProvider provider, TimeProvider time, HotelAgentMetrics? metrics = null)
@@ -43,6 +44,23 @@ public sealed class PmsHealth : IDisposable
 
     /// <summary>Exception type of the last transient failure (never a message: it could carry guest data).</summary>
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>
+    /// When the PMS last answered with PHP warnings instead of data (QloApps on PHP 8 with warnings reported: its webservice
+    /// turns them into HTTP 500). Null when its last answers were clean. Shown by the readiness check.
+    /// </summary>
+    public DateTimeOffset? PhpWarningsAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _phpWarningsTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>The PMS answered with PHP warnings (<paramref name="seen"/>) or cleanly (clears the flag).</summary>
+    public void RecordPhpWarnings(bool seen) =>
+        Interlocked.Exchange(ref _phpWarningsTicks, seen ? Time.GetUtcNow().UtcTicks : 0);
 
     internal void RecordCall(string operation, string outcome) => _metrics?.RecordPmsOutcome(operation, outcome);
 

@@ -1,32 +1,30 @@
 using HotelAgent.Core.Audio;
-using HotelAgent.Functions.Definitions;
-using HotelAgent.Functions.Hosting;
+using HotelAgent.Core.Orchestration;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace HotelAgent.Functions.Functions.Audio;
 
-/// <summary>
-/// Queue trigger on <c>audio-transcribe</c>: downloads the voice note, transcribes it, and feeds the text into the
-/// guest's conversation like a typed message (so it needs the durable client). Throwing → retry, then poison.
-/// </summary>
-public sealed class TranscribeAudioFunction(TranscriptionJobHandler handler) : IQueueFunction
+/// <summary>Queue triggers of the voice-note pipeline. Throwing fails the delivery: retried, then <c>{queue}-poison</c>.</summary>
+public sealed class AudioFunctions(TranscriptionJobHandler transcription, SynthesisJobHandler synthesis)
 {
-    public FunctionDefinition Definition { get; } = new("TranscribeAudio", [Binding.QueueTrigger(AudioQueues.Transcribe), Binding.DurableClient()]);
-
-    public Task RunAsync(QueueTriggerMessage message, FunctionContext context, CancellationToken cancellationToken)
+    /// <summary>Downloads and transcribes a voice note, then feeds the text into the guest's conversation (hence the durable client).</summary>
+    [Function("TranscribeAudio")]
+    public async Task TranscribeAudio(
+        [QueueTrigger(AudioQueues.Transcribe, Connection = "AzureWebJobsStorage")] string message,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        return handler.HandleAsync(AudioJobJson.DeserializeTranscription(message.Text), cancellationToken);
+        using (DurableClientAccessor.Use(client))
+        {
+            await transcription.HandleAsync(AudioJobJson.DeserializeTranscription(message), cancellationToken);
+        }
     }
-}
 
-/// <summary>Queue trigger on <c>audio-synthesize</c>: turns a reply into an Ogg/Opus voice note and sends it.</summary>
-public sealed class SynthesizeAudioFunction(SynthesisJobHandler handler) : IQueueFunction
-{
-    public FunctionDefinition Definition { get; } = new("SynthesizeAudio", [Binding.QueueTrigger(AudioQueues.Synthesize)]);
-
-    public async Task RunAsync(QueueTriggerMessage message, FunctionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        await handler.HandleAsync(AudioJobJson.DeserializeSynthesis(message.Text), cancellationToken);
-    }
+    /// <summary>Turns a reply into an Ogg/Opus voice note and sends it.</summary>
+    [Function("SynthesizeAudio")]
+    public Task SynthesizeAudio(
+        [QueueTrigger(AudioQueues.Synthesize, Connection = "AzureWebJobsStorage")] string message,
+        CancellationToken cancellationToken) =>
+        synthesis.HandleAsync(AudioJobJson.DeserializeSynthesis(message), cancellationToken);
 }

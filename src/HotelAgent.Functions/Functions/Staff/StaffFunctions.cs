@@ -2,67 +2,59 @@ using System.Globalization;
 using System.Text.Json;
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Conversation;
-using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
-using HotelAgent.Functions.Definitions;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Functions.Functions.Staff;
 
-/// <summary>Shared bits of the staff API: route declarations (function keys under the host, bearer standalone).</summary>
-internal static class StaffApi
+/// <summary>
+/// The staff API (function keys under the host, <c>Authorization: Bearer {Staff__ApiKey}</c> standalone): availability,
+/// reservations, conversations (list, release, reply) and statistics.
+/// </summary>
+public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions, TimeProvider time, IOptions<AnalyticsOptions> analytics)
 {
-    public static BindingDefinition[] Http(string route, params string[] methods) =>
-        [Binding.HttpTrigger(route, "function", methods), Binding.HttpOut()];
-
-    public static bool TryDate(string? value, out DateOnly date) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-}
-
-/// <summary><c>GET /api/staff/availability?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c> → rooms free per type for the whole range.</summary>
-public sealed class StaffAvailabilityFunction(IPmsClient pms) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new("StaffAvailability", StaffApi.Http("staff/availability", "GET"));
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/staff/availability?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c> → rooms free per type for the whole range.</summary>
+    [Function("StaffAvailability")]
+    public async Task<IActionResult> Availability([HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/availability")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!StaffApi.TryDate(request.QueryValue("from"), out var from) || !StaffApi.TryDate(request.QueryValue("to"), out var to) || to <= from)
+        if (!TryDate(request.Query["from"], out var from) || !TryDate(request.Query["to"], out var to) || to <= from)
         {
-            return FunctionHttpResponse.Problem(400, "Invalid range", "Give from=YYYY-MM-DD and to=YYYY-MM-DD with to after from.");
+            return FunctionResults.Problem(400, "Invalid range", "Give from=YYYY-MM-DD and to=YYYY-MM-DD with to after from.");
         }
 
         try
         {
-            var calendar = await pms.GetAvailabilityCalendarAsync(from, to, cancellationToken);
-            return FunctionHttpResponse.Json(200, calendar.Select(a => new { roomType = a.RoomType, available = a.Available, nightlyRate = a.NightlyRate, currency = a.Currency }));
+            var calendar = await pms.GetAvailabilityCalendarAsync(from, to, request.HttpContext.RequestAborted);
+            return FunctionResults.Json(200, calendar.Select(a => new { roomType = a.RoomType, available = a.Available, nightlyRate = a.NightlyRate, currency = a.Currency }));
         }
         catch (PmsUnavailableException)
         {
-            return FunctionHttpResponse.Problem(503, "PMS unavailable", "The property management system is not answering; try again shortly.");
+            return PmsDown();
         }
     }
-}
 
-/// <summary><c>GET /api/staff/reservations</c> → every reservation (optionally <c>?status=</c>, <c>from</c>, <c>to</c>).</summary>
-public sealed class StaffReservationsFunction(IPmsClient pms) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new("StaffReservations", StaffApi.Http("staff/reservations", "GET"));
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/staff/reservations</c> → every reservation (optionally <c>?status=</c>, <c>from</c>, <c>to</c>).</summary>
+    [Function("StaffReservations")]
+    public async Task<IActionResult> Reservations([HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/reservations")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var filter = new ReservationFilter
         {
-            Status = Enum.TryParse<ReservationStatus>(request.QueryValue("status"), ignoreCase: true, out var status) ? status : null,
-            From = StaffApi.TryDate(request.QueryValue("from"), out var from) ? from : null,
-            To = StaffApi.TryDate(request.QueryValue("to"), out var to) ? to : null,
+            Status = Enum.TryParse<ReservationStatus>(request.Query["status"], ignoreCase: true, out var status) ? status : null,
+            From = TryDate(request.Query["from"], out var from) ? from : null,
+            To = TryDate(request.Query["to"], out var to) ? to : null,
         };
         try
         {
-            var reservations = await pms.ListReservationsAsync(filter, cancellationToken);
-            return FunctionHttpResponse.Json(200, reservations.Select(r => new
+            var reservations = await pms.ListReservationsAsync(filter, request.HttpContext.RequestAborted);
+            return FunctionResults.Json(200, reservations.Select(r => new
             {
                 reference = r.Reference,
                 guestName = r.GuestName,
@@ -79,23 +71,32 @@ public sealed class StaffReservationsFunction(IPmsClient pms) : IHttpFunction
         }
         catch (PmsUnavailableException)
         {
-            return FunctionHttpResponse.Problem(503, "PMS unavailable", "The property management system is not answering; try again shortly.");
+            return PmsDown();
         }
     }
-}
 
-/// <summary><c>GET /api/staff/conversations</c> → each guest conversation's stage, last message time and handoff flag.</summary>
-public sealed class StaffConversationsFunction(IDurableClient durable) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new("StaffConversations", [.. StaffApi.Http("staff/conversations", "GET"), Binding.DurableClient()]);
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/staff/conversations</c> → each guest conversation's stage, last message time and handoff flag.</summary>
+    [Function("StaffConversations")]
+    public async Task<IActionResult> Conversations(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/conversations")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
     {
-        var instances = await durable.ListAsync(new OrchestrationQuery { InstanceIdPrefix = "conv-", Top = 500 }, cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        var instances = new List<OrchestrationMetadata>();
+        await foreach (var instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "conv-", PageSize = 100 }))
+        {
+            instances.Add(instance);
+            if (instances.Count >= 500)
+            {
+                break;
+            }
+        }
+
         var rows = instances
             .Where(i => string.Equals(i.Name, ConversationOrchestrator.Name, StringComparison.OrdinalIgnoreCase))
-            .Select(i => (Info: i, Status: Parse(i.CustomStatus)))
-            .OrderByDescending(x => x.Status?.LastMessageAt ?? x.Info.LastUpdatedTime.UtcDateTime)
+            .Select(i => (Info: i, Status: Parse(i.SerializedCustomStatus)))
+            .OrderByDescending(x => x.Status?.LastMessageAt ?? x.Info.LastUpdatedAt.UtcDateTime)
             .Select(x => new
             {
                 id = x.Info.InstanceId,
@@ -110,8 +111,95 @@ public sealed class StaffConversationsFunction(IDurableClient durable) : IHttpFu
                 lastMessageAt = x.Status?.LastMessageAt,
                 messages = x.Status?.Messages ?? 0,
             });
-        return FunctionHttpResponse.Json(200, rows);
+        return FunctionResults.Json(200, rows);
     }
+
+    /// <summary><c>POST /api/staff/conversations/{id}/release</c>: hands a handed-off guest back to the bot.</summary>
+    [Function("StaffConversationRelease")]
+    public Task<IActionResult> Release(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/conversations/{id}/release")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client) =>
+        RaiseAsync(client, id, "release", new ConversationEvent(ConversationEventType.StaffRelease), request.HttpContext.RequestAborted);
+
+    /// <summary><c>POST /api/staff/conversations/{id}/reply</c> with <c>{"text": "..."}</c>: a staff answer sent on the guest's channel.</summary>
+    [Function("StaffConversationReply")]
+    public async Task<IActionResult> Reply(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/conversations/{id}/reply")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var read = await FunctionResults.ReadBodyAsync(request, InputLimits.MaxHttpBodyBytes, request.HttpContext.RequestAborted);
+        if (read.Status == BodyReadStatus.TooLarge)
+        {
+            return FunctionResults.Problem(413, "Payload too large", $"Bodies are limited to {InputLimits.MaxHttpBodyBytes} bytes.");
+        }
+
+        string? text;
+        try
+        {
+            using var body = JsonDocument.Parse(read.Bytes);
+            text = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()?.Trim()
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not JSON, or a string that is not valid UTF-8: bad input, answered 400 like any malformed body.
+            text = null;
+        }
+
+        if (string.IsNullOrEmpty(text) || text.Length > 4096)
+        {
+            return FunctionResults.Problem(400, "Invalid reply", "Send {\"text\": \"...\"} with 1-4096 characters.");
+        }
+
+        var evt = new ConversationEvent(ConversationEventType.StaffReply) { StaffText = text, StaffEventId = request.HttpContext.TraceIdentifier };
+        return await RaiseAsync(client, id, "reply", evt, request.HttpContext.RequestAborted);
+    }
+
+    /// <summary><c>GET /api/staff/stats?from=&amp;to=</c> → per-day messages, intents, bookings, conversions and handoff rate.</summary>
+    [Function("StaffStats")]
+    public async Task<IActionResult> Stats([HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/stats")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var (from, to) = StatsRange.Resolve(request.Query["from"], request.Query["to"], StatsRange.Today(time, analytics.Value.TimeZone));
+            var days = await interactions.GetStatsAsync(from, to, request.HttpContext.RequestAborted);
+            var totals = await interactions.GetTotalsAsync(from, to, request.HttpContext.RequestAborted);
+            return FunctionResults.Json(200, new { from, to, totals, days });
+        }
+        catch (ArgumentException ex)
+        {
+            return FunctionResults.Problem(400, "Invalid range", ex.Message);
+        }
+    }
+
+    private static async Task<IActionResult> RaiseAsync(DurableTaskClient client, string id, string action, ConversationEvent evt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrWhiteSpace(id) || !id.StartsWith("conv-", StringComparison.Ordinal))
+        {
+            return FunctionResults.Problem(404, "Unknown conversation", "No conversation has that id.");
+        }
+
+        var instance = await client.GetInstanceAsync(id, cancellationToken);
+        if (instance is not { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+        {
+            return FunctionResults.Problem(404, "Unknown conversation", "No active conversation has that id.");
+        }
+
+        await client.RaiseEventAsync(id, ConversationEvent.Name, evt, cancellationToken);
+        return FunctionResults.Json(202, new { id, action });
+    }
+
+    private static IActionResult PmsDown() =>
+        FunctionResults.Problem(503, "PMS unavailable", "The property management system is not answering; try again shortly.");
+
+    private static bool TryDate(string? value, out DateOnly date) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     internal static ConversationStatus? Parse(string? customStatus)
     {
@@ -127,84 +215,6 @@ public sealed class StaffConversationsFunction(IDurableClient durable) : IHttpFu
         catch (JsonException)
         {
             return null;
-        }
-    }
-}
-
-/// <summary>
-/// <c>POST /api/staff/conversations/{id}/release</c> (hand the guest back to the bot) and
-/// <c>POST /api/staff/conversations/{id}/reply</c> with <c>{"text": "..."}</c> (a staff answer sent on the guest's channel).
-/// </summary>
-public sealed class StaffConversationActionFunction(IDurableClient durable, string action) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new(
-        action == "release" ? "StaffConversationRelease" : "StaffConversationReply",
-        [.. StaffApi.Http($"staff/conversations/{{id}}/{action}", "POST"), Binding.DurableClient()]);
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var id = request.Route("id");
-        if (string.IsNullOrWhiteSpace(id) || !id.StartsWith("conv-", StringComparison.Ordinal))
-        {
-            return FunctionHttpResponse.Problem(404, "Unknown conversation", "No conversation has that id.");
-        }
-
-        ConversationEvent evt;
-        if (action == "release")
-        {
-            evt = new ConversationEvent(ConversationEventType.StaffRelease);
-        }
-        else
-        {
-            string? text;
-            try
-            {
-                using var body = JsonDocument.Parse(request.Body);
-                text = body.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()?.Trim() : null;
-            }
-            catch (JsonException)
-            {
-                text = null;
-            }
-
-            if (string.IsNullOrEmpty(text) || text.Length > 4096)
-            {
-                return FunctionHttpResponse.Problem(400, "Invalid reply", "Send {\"text\": \"...\"} with 1-4096 characters.");
-            }
-
-            evt = new ConversationEvent(ConversationEventType.StaffReply) { StaffText = text, StaffEventId = context.InvocationId };
-        }
-
-        var status = await durable.GetStatusAsync(id, false, cancellationToken);
-        if (status is null || !status.IsActive)
-        {
-            return FunctionHttpResponse.Problem(404, "Unknown conversation", "No active conversation has that id.");
-        }
-
-        await durable.RaiseEventAsync(id, ConversationEvent.Name, OrchestrationJson.Serialize(evt), cancellationToken);
-        return FunctionHttpResponse.Json(202, new { id, action });
-    }
-}
-
-/// <summary><c>GET /api/staff/stats?from=&amp;to=</c> → per-day messages, intents, bookings, conversions and handoff rate.</summary>
-public sealed class StaffStatsFunction(IInteractionLog log, TimeProvider time, Microsoft.Extensions.Options.IOptions<AnalyticsOptions> analytics) : IHttpFunction
-{
-    public FunctionDefinition Definition { get; } = new("StaffStats", StaffApi.Http("staff/stats", "GET"));
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            var (from, to) = StatsRange.Resolve(request.QueryValue("from"), request.QueryValue("to"), StatsRange.Today(time, analytics.Value.TimeZone));
-            var days = await log.GetStatsAsync(from, to, cancellationToken);
-            var totals = await log.GetTotalsAsync(from, to, cancellationToken);
-            return FunctionHttpResponse.Json(200, new { from, to, totals, days });
-        }
-        catch (ArgumentException ex)
-        {
-            return FunctionHttpResponse.Problem(400, "Invalid range", ex.Message);
         }
     }
 }

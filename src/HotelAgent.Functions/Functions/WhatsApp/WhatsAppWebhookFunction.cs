@@ -1,66 +1,89 @@
+using System.Text;
+using HotelAgent.Core.Audio;
 using HotelAgent.Core.Channels.WhatsApp;
-using HotelAgent.Core.Messaging;
-using HotelAgent.Functions.Definitions;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Security;
 using HotelAgent.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Functions.Functions.WhatsApp;
 
 /// <summary>
 /// <c>GET /api/webhooks/whatsapp</c> (Meta's verification handshake) and <c>POST /api/webhooks/whatsapp</c>
-/// (signed Cloud API notifications). Thin: verify, parse, hand messages to the inbound sink, answer fast.
+/// (signed Cloud API notifications, at most 1 MiB: 413 above, 401 unsigned). Thin: verify while reading, parse, hand messages to the inbound sink, answer fast. Voice notes
+/// leave through the <c>audio-transcribe</c> queue output.
 /// </summary>
 public sealed partial class WhatsAppWebhookFunction(
     IOptionsMonitor<WhatsAppOptions> options,
     WhatsAppInboundProcessor processor,
-    ILogger<WhatsAppWebhookFunction> logger) : IHttpFunction
+    ILogger<WhatsAppWebhookFunction> logger)
 {
     public const string Name = "WhatsAppWebhook";
 
-    public FunctionDefinition Definition { get; } = new(Name,
-    [
-        Binding.HttpTrigger("webhooks/whatsapp", "anonymous", "GET", "POST"),
-        Binding.HttpOut(),
-        Binding.DurableClient(),
-        Binding.QueueOut("transcriptionJobs", "audio-transcribe"),
-    ]);
-
-    public async Task<FunctionHttpResponse> RunAsync(FunctionHttpRequest request, FunctionContext context, CancellationToken cancellationToken)
+    [Function(Name)]
+    public async Task<WhatsAppWebhookOutput> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "webhooks/whatsapp")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Method == "GET" ? Verify(request) : await ReceiveAsync(request, cancellationToken);
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return new WhatsAppWebhookOutput { Result = Verify(request) };
+        }
+
+        using var queues = QueueOutputs.Begin(AudioQueues.Transcribe);
+        using (DurableClientAccessor.Use(client))
+        {
+            var result = await ReceiveAsync(request, request.HttpContext.RequestAborted);
+            return new WhatsAppWebhookOutput { Result = result, TranscriptionJobs = queues.For(AudioQueues.Transcribe) };
+        }
     }
 
-    private FunctionHttpResponse Verify(FunctionHttpRequest request)
+    private IActionResult Verify(HttpRequest request)
     {
         var (ok, challenge) = WhatsAppVerification.Verify(
-            request.QueryValue("hub.mode"), request.QueryValue("hub.verify_token"), request.QueryValue("hub.challenge"), options.CurrentValue.VerifyToken);
+            request.Query["hub.mode"], request.Query["hub.verify_token"], request.Query["hub.challenge"], options.CurrentValue.VerifyToken);
         if (!ok)
         {
             LogVerificationRejected(logger);
-            return FunctionHttpResponse.Text(403, "Forbidden");
+            return FunctionResults.Text(403, "Forbidden");
         }
 
-        return FunctionHttpResponse.Text(200, challenge ?? string.Empty);
+        return FunctionResults.Text(200, challenge ?? string.Empty);
     }
 
-    private async Task<FunctionHttpResponse> ReceiveAsync(FunctionHttpRequest request, CancellationToken cancellationToken)
+    private async Task<IActionResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!WhatsAppSignature.IsValid(request.Body.Span, request.Header("X-Hub-Signature-256"), options.CurrentValue.AppSecret))
+        // The body is read here, under the Functions host as standalone (no middleware of ours runs under the host): a missing
+        // signature is refused before any byte is read, reading stops at the cap, and the HMAC is computed while streaming.
+        string? signature = request.Headers[WhatsAppSignature.HeaderName];
+        var read = await WhatsAppSignature.ReadVerifiedAsync(
+            request.Body, request.ContentLength, signature, options.CurrentValue.AppSecret, InputLimits.MaxWebhookBodyBytes, cancellationToken);
+        switch (read.Status)
         {
-            LogSignatureRejected(logger, request.Header("X-Hub-Signature-256") is null ? "missing" : "mismatch", request.Body.Length);
-            return FunctionHttpResponse.Problem(401, "Invalid signature", "X-Hub-Signature-256 is missing or does not match the body.");
+            case SignedBodyStatus.TooLarge:
+                LogSignatureRejected(logger, "too large", request.ContentLength ?? -1);
+                return FunctionResults.Problem(413, "Payload too large", $"Webhook bodies are limited to {InputLimits.MaxWebhookBodyBytes} bytes.");
+            case SignedBodyStatus.MissingSignature:
+            case SignedBodyStatus.Mismatch:
+                LogSignatureRejected(logger, read.Status == SignedBodyStatus.MissingSignature ? "signature missing" : "signature mismatch", request.ContentLength ?? -1);
+                return FunctionResults.Problem(401, "Invalid signature", $"{WhatsAppSignature.HeaderName} is missing or does not match the body.");
         }
+
+        var body = read.Body;
 
         WhatsAppWebhookBatch batch;
         try
         {
-            batch = WhatsAppWebhookParser.Parse(request.BodyText);
+            batch = WhatsAppWebhookParser.Parse(Encoding.UTF8.GetString(body));
         }
         catch (WhatsAppPayloadException ex)
         {
             LogPayloadRejected(logger, ex.Message);
-            return FunctionHttpResponse.Problem(400, "Malformed webhook", ex.Message);
+            return FunctionResults.Problem(400, "Malformed webhook", ex.Message);
         }
 
         // Inline, not fire-and-forget: starting or raising the guest's orchestration takes milliseconds, and a
@@ -68,18 +91,28 @@ public sealed partial class WhatsAppWebhookFunction(
         var result = await processor.ProcessAsync(batch, cancellationToken);
 
         LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
-        return FunctionHttpResponse.Text(200, "EVENT_RECEIVED");
+        return FunctionResults.Text(200, "EVENT_RECEIVED");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp verification rejected (mode or verify token mismatch)")]
     private static partial void LogVerificationRejected(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: signature {Reason} ({Bytes} bytes)")]
-    private static partial void LogSignatureRejected(ILogger logger, string reason, int bytes);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected: {Reason} ({Bytes} bytes)")]
+    private static partial void LogSignatureRejected(ILogger logger, string reason, long bytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook rejected as malformed: {Reason}")]
     private static partial void LogPayloadRejected(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp webhook: {Accepted} accepted, {Duplicates} duplicates, {Limited} rate limited, {Statuses} statuses, {Ignored} ignored")]
     private static partial void LogBatch(ILogger logger, int accepted, int duplicates, int limited, int statuses, int ignored);
+}
+
+/// <summary>The webhook's answer plus the transcription jobs of its voice notes (a queue output binding).</summary>
+public sealed class WhatsAppWebhookOutput
+{
+    [HttpResult]
+    public required IActionResult Result { get; init; }
+
+    [QueueOutput(AudioQueues.Transcribe, Connection = "AzureWebJobsStorage")]
+    public string[]? TranscriptionJobs { get; init; }
 }

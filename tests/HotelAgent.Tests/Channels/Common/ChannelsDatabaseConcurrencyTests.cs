@@ -1,5 +1,4 @@
 using HotelAgent.Core.Channels.Common;
-using HotelAgent.Core.Channels.Gmail;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes.Pms;
@@ -27,12 +26,12 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
         using var sentDb = new ChannelsDatabase(DbPath);
         using var deliveryDb = new ChannelsDatabase(DbPath);
         using var windowDb = new ChannelsDatabase(DbPath);
-        using var gmailDb = new ChannelsDatabase(DbPath);
+        using var emailDb = new ChannelsDatabase(DbPath);
         var processed = new ProcessedMessageStore(processedDb, TimeProvider.System);
         var sent = new SentMessageStore(sentDb, TimeProvider.System);
         var delivery = new DeliveryStatusStore(deliveryDb, TimeProvider.System);
         var window = new SqliteCustomerServiceWindow(windowDb, Options.Create(new WhatsAppOptions()), TimeProvider.System);
-        var gmail = new GmailSentStore(gmailDb);
+        var email = new SentMessageStore(emailDb, TimeProvider.System);
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
         using var start = new ManualResetEventSlim();
 
@@ -62,7 +61,8 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
             }));
             work.Add(Run(async () =>
             {
-                await gmail.MarkSentAsync("mail-" + n, "gmail-" + n, "thread-" + n, at);
+                await email.RecordAttemptAsync(Channel.Email, "mail-" + n);
+                await email.RecordSentAsync(Channel.Email, "mail-" + n, "<mail-" + n + "@hotel.test>");
                 return true;
             }));
         }
@@ -76,7 +76,6 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
         var rereadSent = new SentMessageStore(reopened, TimeProvider.System);
         var rereadDelivery = new DeliveryStatusStore(reopened, TimeProvider.System);
         var rereadWindow = new SqliteCustomerServiceWindow(reopened, Options.Create(new WhatsAppOptions()), TimeProvider.System);
-        var rereadGmail = new GmailSentStore(reopened);
         var rereadProcessed = new ProcessedMessageStore(reopened, TimeProvider.System);
         for (var i = 0; i < PerStore; i++)
         {
@@ -84,10 +83,10 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
             Assert.True(await rereadSent.WasSentAsync(Channel.WhatsApp, "key-" + i));
             Assert.Single(await rereadDelivery.GetAsync(Channel.WhatsApp, "wamid.out." + i));
             Assert.NotNull(await rereadWindow.GetLastInboundAsync("+3460000" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)));
-            Assert.True(await rereadGmail.IsSentAsync("mail-" + i));
+            Assert.True(await rereadSent.WasSentAsync(Channel.Email, "mail-" + i));
         }
 
-        Assert.False(await rereadGmail.IsSentAsync("mail-never"));
+        Assert.False(await rereadSent.WasSentAsync(Channel.Email, "mail-never"));
 
         Task<bool> Run(Func<Task<bool>> action) => Task.Run(async () =>
         {

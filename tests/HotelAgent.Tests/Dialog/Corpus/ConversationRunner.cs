@@ -8,6 +8,7 @@ using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Orchestration;
+using Microsoft.DurableTask.Client;
 using HotelAgent.Core.Pms;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Dialog;
@@ -115,7 +116,7 @@ public static class ConversationRunner
         var guestId = GuestIdFor(script, channel);
         var pms = host.Services.GetRequiredService<IPmsClient>();
         var seeds = await SeedAsync(pms, script, guestId);
-        var durable = host.Services.GetRequiredService<IDurableClient>();
+        var durable = host.Services.GetRequiredService<DurableTaskClient>();
         var conversationId = ConversationIds.For(channel, guestId);
         using var http = host.CreateClient();
         var waId = guestId.TrimStart('+');
@@ -180,13 +181,13 @@ public static class ConversationRunner
         };
     }
 
-    private static async Task<Core.Conversation.ConversationStatus> WaitForMessagesAsync(IDurableClient durable, string instanceId, int messages)
+    private static async Task<Core.Conversation.ConversationStatus> WaitForMessagesAsync(DurableTaskClient durable, string instanceId, int messages)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            var info = await durable.GetStatusAsync(instanceId);
-            if (info?.CustomStatus is { } json && OrchestrationJson.Deserialize<Core.Conversation.ConversationStatus>(json) is { } status && status.Messages >= messages)
+            var info = await durable.GetInstanceAsync(instanceId);
+            if (info?.SerializedCustomStatus is { } json && OrchestrationJson.Deserialize<Core.Conversation.ConversationStatus>(json) is { } status && status.Messages >= messages)
             {
                 return status;
             }

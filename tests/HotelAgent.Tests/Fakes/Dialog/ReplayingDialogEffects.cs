@@ -2,6 +2,7 @@ using System.Text.Json;
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Nlu;
 using HotelAgent.Core.Pms;
+using HotelAgent.Core.Security;
 
 namespace HotelAgent.Tests.Fakes.Dialog;
 
@@ -48,11 +49,21 @@ public sealed class ReplayingDialogEffects(IDialogEffects? live) : IDialogEffect
 
     public Task<DialogPmsResult<Reservation>> CreateReservationAsync(NewReservation request) => Step("create:" + request.IdempotencyKey, e => e.CreateReservationAsync(request));
 
-    public Task<DialogPmsResult<IReadOnlyList<Reservation>>> FindReservationsAsync(string contact) => Step("find:" + contact, e => e.FindReservationsAsync(contact));
+    public Task<DialogPmsResult<IReadOnlyList<AccessibleReservation>>> FindReservationsAsync(ReservationLookup lookup) => Step("find:" + lookup.GuestId, e => e.FindReservationsAsync(lookup));
 
     public Task<DialogPmsResult<Reservation>> ModifyReservationAsync(string reference, ReservationChange change) => Step("modify:" + reference, e => e.ModifyReservationAsync(reference, change));
 
     public Task<DialogPmsResult<CancellationOutcome>> CancelReservationAsync(string reference, string idempotencyKey) => Step("cancel:" + reference, e => e.CancelReservationAsync(reference, idempotencyKey));
+
+    public Task<DialogPmsResult<VerificationStarted>> StartVerificationAsync(VerificationRequest request) => Step("verify:" + request.Reference, e => e.StartVerificationAsync(request));
+
+    public Task<DialogPmsResult<CodeCheckResult>> CheckVerificationCodeAsync(CodeCheckRequest request) => Step("code:" + request.ChallengeId, e => e.CheckVerificationCodeAsync(request));
+
+    public async Task NotifyReservationOwnerAsync(OwnerNoticeRequest notice) => await Step("owner:" + notice.Reference, async e =>
+    {
+        await e.NotifyReservationOwnerAsync(notice);
+        return true;
+    });
 
     public async Task NotifyStaffAsync(HandoffNotice notice) => await Step("notify:" + notice.Reason, async e =>
     {

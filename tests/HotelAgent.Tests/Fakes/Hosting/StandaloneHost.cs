@@ -56,7 +56,8 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["WhatsApp:AccessToken"] = AccessToken,
             ["WhatsApp:PhoneNumberId"] = PhoneNumberId,
             ["Staff:ApiKey"] = StaffKey,
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Security:ConversationIdKey"] = TestSecrets.ConversationIdKey,
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("HOTELAGENT_TEST_LOG_LEVEL") ?? "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -65,7 +66,7 @@ public sealed class StandaloneHost : IAsyncDisposable
 
         // Settings go in as command-line configuration so registrations that read configuration see them too.
         string[] args = ["--urls", "http://127.0.0.1:0", "--environment", "Development", .. values.Select(kv => $"--{kv.Key}={kv.Value}")];
-        var app = HotelAgentApp.Build(args, HostingMode.Standalone, builder => configureServices?.Invoke(builder.Services));
+        var app = HotelAgentApp.Build(args, builder => configureServices?.Invoke(builder.Services));
         await app.StartAsync();
         return new StandaloneHost(app, dataDirectory, owns);
     }

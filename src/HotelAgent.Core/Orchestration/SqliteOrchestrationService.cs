@@ -1,0 +1,1088 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using DurableTask.Core;
+using DurableTask.Core.Exceptions;
+using DurableTask.Core.History;
+using DurableTask.Core.Query;
+using HotelAgent.Core.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+
+namespace HotelAgent.Core.Orchestration;
+
+/// <summary>Settings of the embedded SQLite durable backend (section <c>Orchestration</c>).</summary>
+public sealed class SqliteOrchestrationOptions
+{
+    public const string SectionName = "Orchestration";
+
+    /// <summary>SQLite file name under <c>HotelAgent:DataDirectory</c> (or an absolute path).</summary>
+    public string DatabaseFileName { get; set; } = "orchestrations.db";
+
+    /// <summary>Orchestration work items run in parallel for different instances (never two for one instance).</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentOrchestrations { get; set; } = 4;
+
+    /// <summary>Activities run in parallel.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentActivities { get; set; } = 8;
+
+    /// <summary>
+    /// False (default): SQLite <c>synchronous=NORMAL</c> in WAL mode — every commit survives a process crash or kill, the last
+    /// commits may be lost on an OS crash or power cut. True: <c>synchronous=FULL</c> (an fsync per commit, slower turns).
+    /// </summary>
+    public bool DurableAgainstPowerLoss { get; set; }
+
+    /// <summary>Safety-net poll for due timers and stranded messages (new work is signalled in-process).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// The embedded durable backend: DurableTask.Core's <see cref="IOrchestrationService"/> and
+/// <see cref="IOrchestrationServiceClient"/> on one SQLite file (WAL, one in-process writer). DurableTask.Core's
+/// <see cref="TaskHubWorker"/> runs the orchestrations and activities over it, exactly as it runs them over Azure Storage.
+/// Every state change is one transaction, so a crash (kill -9) loses nothing committed and repeats nothing committed;
+/// activities are at-least-once. One process per file: an exclusive lock file refuses a second one.
+/// Hand-written because no served DurableTask provider stores on SQLite (DurableTask.SqlServer does not restore here).
+/// </summary>
+public sealed class SqliteOrchestrationService :
+    IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
+{
+    private const int PrioFirst = 0;
+    private const int PrioNormal = 1;
+
+    /// <summary>Newtonsoft with type names, limited to DurableTask.Core's own types: how DurableTask.Core itself persists history.</summary>
+    private static readonly JsonSerializerSettings Json = new()
+    {
+        TypeNameHandling = TypeNameHandling.Objects,
+        SerializationBinder = new DurableTaskTypesBinder(),
+        NullValueHandling = NullValueHandling.Ignore,
+        DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+    };
+
+    private readonly SqliteOrchestrationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SqliteDatabase _db;
+    private readonly HistoryCache _history = new();
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LockedInstance> _locked = new(StringComparer.Ordinal);
+    private readonly Channel<string> _ready = Channel.CreateUnbounded<string>();
+    private readonly Channel<TaskActivityWorkItem> _activities = Channel.CreateUnbounded<TaskActivityWorkItem>();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly FileStream _processLock;
+    private long _pollerWakeAtMs = long.MaxValue;
+    private Task? _poller;
+    private int _started;
+    private volatile bool _disposed;
+
+    public SqliteOrchestrationService(string databasePath, SqliteOrchestrationOptions? options = null, TimeProvider? timeProvider = null, ILogger<SqliteOrchestrationService>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _options = options ?? new SqliteOrchestrationOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        try
+        {
+            // Single writer per file: a second process on the same data directory fails fast instead of double-running work.
+            _processLock = new FileStream(DatabasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"Another HotelAgent process already runs the durable store {DatabasePath} (one process per data directory).", ex);
+        }
+
+        _db = new SqliteDatabase(DatabasePath, _options.DurableAgainstPowerLoss, CreateSchema);
+    }
+
+    public string DatabasePath { get; }
+
+    private sealed record LockedInstance(IReadOnlyList<long> MessageIds, string ExecutionId, int HistoryCount);
+
+    // ------------------------------------------------------------------ IOrchestrationService: life cycle
+
+    public int TaskOrchestrationDispatcherCount => 1;
+
+    public int MaxConcurrentTaskOrchestrationWorkItems => _options.MaxConcurrentOrchestrations;
+
+    public int TaskActivityDispatcherCount => 1;
+
+    public int MaxConcurrentTaskActivityWorkItems => _options.MaxConcurrentActivities;
+
+    /// <summary>Events that arrive in a batch after continue-as-new go to the next generation (none are dropped).</summary>
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => BehaviorOnContinueAsNew.Carryover;
+
+    public async Task StartAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            return;
+        }
+
+        await _db.EnsureInitializedAsync(_stopping.Token).ConfigureAwait(false);
+        foreach (var item in await LoadActivitiesAsync(_stopping.Token).ConfigureAwait(false))
+        {
+            _activities.Writer.TryWrite(item);
+        }
+
+        await SignalDueInstancesAsync(_stopping.Token).ConfigureAwait(false);
+        _poller = Task.Run(() => PollLoopAsync(_stopping.Token));
+    }
+
+    public Task StopAsync() => StopAsync(false);
+
+    public async Task StopAsync(bool isForced)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_poller is { } poller)
+        {
+            await poller.ConfigureAwait(false);
+        }
+    }
+
+    public Task CreateAsync() => CreateAsync(false);
+
+    public async Task CreateAsync(bool recreateInstanceStore)
+    {
+        if (recreateInstanceStore)
+        {
+            await DeleteAsync(true).ConfigureAwait(false);
+        }
+
+        await _db.EnsureInitializedAsync().ConfigureAwait(false);
+    }
+
+    public Task CreateIfNotExistsAsync() => _db.EnsureInitializedAsync();
+
+    public Task DeleteAsync() => DeleteAsync(true);
+
+    public Task DeleteAsync(bool deleteInstanceStore) => WriteAsync(w =>
+    {
+        w.ExecuteScript("DELETE FROM instances; DELETE FROM history; DELETE FROM messages; DELETE FROM activities;");
+        _history.Clear();
+        return true;
+    }, CancellationToken.None);
+
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) => false;
+
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => 1;
+
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => 1;
+
+    public void Dispose()
+    {
+        // No graceful drain: from now on nothing is committed (in-flight work is redone by the next process).
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stopping.Cancel();
+        _db.Dispose();
+        _processLock.Dispose();
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    // ------------------------------------------------------------------ orchestration work items
+
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        timeout.CancelAfter(receiveTimeout);
+        while (true)
+        {
+            string instanceId;
+            try
+            {
+                instanceId = await _ready.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null!; // nothing to do within the receive timeout (DurableTask.Core expects null)
+            }
+
+            TaskOrchestrationWorkItem? item;
+            try
+            {
+                item = await TryLockAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Unschedule(instanceId, resignal: false);
+                throw;
+            }
+
+            if (item is not null)
+            {
+                return item;
+            }
+
+            Unschedule(instanceId, resignal: true);
+        }
+    }
+
+    private async Task<TaskOrchestrationWorkItem?> TryLockAsync(string instanceId, CancellationToken ct)
+    {
+        var nowMs = NowMs();
+        InstanceRow? row;
+        var messages = new List<(long Id, TaskMessage Message)>();
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            row = await ReadInstanceAsync(conn, instanceId, ct).ConfigureAwait(false);
+            await using var cmd = SqliteCommands.Create(conn, "SELECT id, message FROM messages WHERE instance_id=$i AND visible_at<=$now ORDER BY prio, id",
+                ("$i", instanceId), ("$now", nowMs));
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    messages.Add((reader.GetInt64(0), Deserialize<TaskMessage>(reader.GetString(1))));
+                }
+            }
+        }
+
+        if (messages.Count == 0)
+        {
+            return null;
+        }
+
+        // Messages of an old execution (an activity result or timer after continue-as-new) and messages for unknown or
+        // finished instances are dropped, as the Durable Task backends do; events raised to the instance are kept.
+        var usable = row is not null && (IsActive(row.Status) || messages.Any(m => m.Message.Event is ExecutionStartedEvent))
+            ? messages.Where(m => m.Message.Event is EventRaisedEvent or ExecutionStartedEvent or ExecutionTerminatedEvent
+                || string.IsNullOrEmpty(m.Message.OrchestrationInstance?.ExecutionId)
+                || m.Message.OrchestrationInstance.ExecutionId == row.ExecutionId).ToList()
+            : [];
+        if (usable.Count < messages.Count)
+        {
+            var stale = messages.Where(m => !usable.Contains(m)).Select(m => m.Id).ToList();
+            await WriteAsync(w =>
+            {
+                foreach (var id in stale)
+                {
+                    w.Execute("DELETE FROM messages WHERE id=$id", ("$id", id));
+                }
+
+                return true;
+            }, ct).ConfigureAwait(false);
+            Log.MessagesDropped(_logger, stale.Count, instanceId);
+        }
+
+        if (usable.Count == 0 || row is null)
+        {
+            return null;
+        }
+
+        var history = _history.TryGet(instanceId, row.ExecutionId) ?? await LoadHistoryAsync(instanceId, row.ExecutionId, ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _locked[instanceId] = new LockedInstance([.. usable.Select(m => m.Id)], row.ExecutionId, history.Count);
+        }
+
+        return new TaskOrchestrationWorkItem
+        {
+            InstanceId = instanceId,
+            OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
+            NewMessages = [.. usable.Select(m => m.Message)],
+            LockedUntilUtc = DateTime.MaxValue,
+        };
+    }
+
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask; // in-process locks do not expire
+
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
+        TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(newOrchestrationRuntimeState);
+        LockedInstance locked;
+        lock (_gate)
+        {
+            locked = _locked[workItem.InstanceId];
+        }
+
+        var instanceId = workItem.InstanceId;
+        var nowMs = NowMs();
+        var executionId = newOrchestrationRuntimeState.OrchestrationInstance?.ExecutionId ?? locked.ExecutionId;
+        var newExecution = executionId != locked.ExecutionId;
+        var newActivities = new List<TaskActivityWorkItem>();
+        var signals = new HashSet<string>(StringComparer.Ordinal);
+        long? firstTimerMs = null;
+        var finished = orchestrationState is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled };
+        try
+        {
+            await WriteAsync(w =>
+            {
+                foreach (var id in locked.MessageIds)
+                {
+                    w.Execute("DELETE FROM messages WHERE id=$id", ("$id", id));
+                }
+
+                IEnumerable<HistoryEvent> append = newOrchestrationRuntimeState.NewEvents;
+                var seq = locked.HistoryCount;
+                if (newExecution)
+                {
+                    // Continue-as-new: the new generation's history replaces the old one (carried events included).
+                    w.Execute("DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
+                    w.Execute("DELETE FROM activities WHERE instance_id=$i AND execution_id<>$e", ("$i", instanceId), ("$e", executionId));
+                    append = newOrchestrationRuntimeState.Events;
+                    seq = 0;
+                }
+
+                foreach (var e in append)
+                {
+                    w.Execute("INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++), ("$e", Serialize(e)));
+                }
+
+                foreach (var message in outboundMessages)
+                {
+                    var json = Serialize(message);
+                    var id = Convert.ToInt64(w.Scalar("INSERT INTO activities(instance_id, execution_id, message) VALUES($i,$e,$m) RETURNING id",
+                        ("$i", instanceId), ("$e", executionId), ("$m", json)), CultureInfo.InvariantCulture);
+                    newActivities.Add(new TaskActivityWorkItem { Id = id.ToString(CultureInfo.InvariantCulture), TaskMessage = message, LockedUntilUtc = DateTime.MaxValue });
+                }
+
+                foreach (var message in orchestratorMessages)
+                {
+                    var target = message.OrchestrationInstance.InstanceId;
+                    if (message.Event is ExecutionStartedEvent started)
+                    {
+                        CreateInstance(w, message, started, null, nowMs);
+                    }
+                    else
+                    {
+                        // Events an orchestration forwards to itself (unprocessed events kept on continue-as-new) go ahead of
+                        // anything newer, so the guest's order survives the restart.
+                        var prio = target == instanceId && message.Event is EventRaisedEvent ? PrioFirst : PrioNormal;
+                        InsertMessage(w, target, prio, nowMs, message);
+                    }
+
+                    signals.Add(target);
+                }
+
+                foreach (var message in timerMessages)
+                {
+                    var fireMs = message.Event is TimerFiredEvent fired ? ToMs(fired.FireAt) : nowMs;
+                    InsertMessage(w, instanceId, PrioNormal, fireMs, message);
+                    firstTimerMs = Math.Min(firstTimerMs ?? long.MaxValue, fireMs);
+                }
+
+                if (continuedAsNewMessage is not null)
+                {
+                    InsertMessage(w, instanceId, PrioFirst, nowMs, continuedAsNewMessage);
+                    signals.Add(instanceId);
+                }
+
+                if (orchestrationState is not null)
+                {
+                    w.Execute("""
+                        UPDATE instances SET execution_id=$e, status=$s, input=$in, output=$o, custom_status=$cs, failure=$f, updated_at=$now,
+                          completed_at=$done WHERE instance_id=$i
+                        """,
+                        ("$e", executionId), ("$s", (int)orchestrationState.OrchestrationStatus), ("$in", orchestrationState.Input),
+                        ("$o", orchestrationState.Output), ("$cs", orchestrationState.Status),
+                        ("$f", orchestrationState.FailureDetails is null ? null : JsonConvert.SerializeObject(orchestrationState.FailureDetails)),
+                        ("$now", nowMs), ("$done", finished ? nowMs : null), ("$i", instanceId));
+                }
+
+                if (finished)
+                {
+                    w.Execute("DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId));
+                    newActivities.Clear();
+                }
+
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _history.Remove(instanceId); // nothing was committed: the next work item reloads from the file
+            throw;
+        }
+
+        if (finished)
+        {
+            _history.Remove(instanceId);
+        }
+        else
+        {
+            _history.Set(instanceId, executionId, [.. newOrchestrationRuntimeState.Events]);
+        }
+
+        lock (_gate)
+        {
+            _locked[instanceId] = locked with { MessageIds = [], ExecutionId = executionId, HistoryCount = newOrchestrationRuntimeState.Events.Count };
+        }
+
+        foreach (var item in newActivities)
+        {
+            _activities.Writer.TryWrite(item);
+        }
+
+        foreach (var target in signals)
+        {
+            Signal(target);
+        }
+
+        if (firstTimerMs is { } due && due < Volatile.Read(ref _pollerWakeAtMs) && _wake.CurrentCount == 0)
+        {
+            _wake.Release(); // the new timer is due before the poller's current wait ends
+        }
+    }
+
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        _history.Remove(workItem.InstanceId);
+        lock (_gate)
+        {
+            _dirty.Add(workItem.InstanceId); // its messages are still stored: run it again after release
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        lock (_gate)
+        {
+            _locked.Remove(workItem.InstanceId);
+        }
+
+        Unschedule(workItem.InstanceId, resignal: true);
+        return Task.CompletedTask;
+    }
+
+    // ------------------------------------------------------------------ activity work items
+
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        timeout.CancelAfter(receiveTimeout);
+        try
+        {
+            return await _activities.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null!;
+        }
+    }
+
+    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => Task.FromResult(workItem);
+
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(responseMessage);
+        var instanceId = responseMessage.OrchestrationInstance.InstanceId;
+        var delivered = await WriteAsync(w =>
+        {
+            if (w.Execute("DELETE FROM activities WHERE id=$id", ("$id", long.Parse(workItem.Id, CultureInfo.InvariantCulture))) == 0)
+            {
+                return false; // the execution that scheduled it is gone (finished, continued as new, purged)
+            }
+
+            InsertMessage(w, instanceId, PrioNormal, NowMs(), responseMessage);
+            return true;
+        }, CancellationToken.None).ConfigureAwait(false);
+        if (delivered)
+        {
+            Signal(instanceId);
+        }
+    }
+
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        // Offered again after the poll interval (the dispatcher also backs off).
+        _ = Task.Delay(_options.PollInterval, _time, _stopping.Token).ContinueWith(
+            _ => _activities.Writer.TryWrite(workItem), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        return Task.CompletedTask;
+    }
+
+    // ------------------------------------------------------------------ IOrchestrationServiceClient
+
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => CreateTaskOrchestrationAsync(creationMessage, null);
+
+    /// <summary>Starts an instance. With <paramref name="dedupeStatuses"/>, an instance in one of them is not replaced
+    /// (<see cref="OrchestrationAlreadyExistsException"/>); without, any existing instance is replaced.</summary>
+    public async Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[]? dedupeStatuses)
+    {
+        ArgumentNullException.ThrowIfNull(creationMessage);
+        if (creationMessage.Event is not ExecutionStartedEvent started)
+        {
+            throw new ArgumentException("The creation message must carry an ExecutionStartedEvent.", nameof(creationMessage));
+        }
+
+        var instanceId = creationMessage.OrchestrationInstance.InstanceId;
+        await WriteAsync(w => CreateInstance(w, creationMessage, started, dedupeStatuses, NowMs()), CancellationToken.None).ConfigureAwait(false);
+        _history.Remove(instanceId);
+        Signal(instanceId);
+    }
+
+    private bool CreateInstance(SqliteWriter w, TaskMessage message, ExecutionStartedEvent started, OrchestrationStatus[]? dedupeStatuses, long nowMs)
+    {
+        var instanceId = message.OrchestrationInstance.InstanceId;
+        var existing = ReadInstance(w, instanceId);
+        if (existing is not null && dedupeStatuses is not null && dedupeStatuses.Contains(existing.Status))
+        {
+            throw new OrchestrationAlreadyExistsException($"An orchestration with instance id '{instanceId}' already exists and is {existing.Status}.");
+        }
+
+        DeleteInstanceData(w, instanceId);
+        var executionId = message.OrchestrationInstance.ExecutionId ?? Guid.NewGuid().ToString("N");
+        w.Execute("""
+            INSERT INTO instances(instance_id, execution_id, name, status, input, created_at, updated_at)
+            VALUES($i,$e,$n,$s,$in,$now,$now)
+            """,
+            ("$i", instanceId), ("$e", executionId), ("$n", started.Name), ("$s", (int)OrchestrationStatus.Pending), ("$in", started.Input), ("$now", nowMs));
+        var visibleAt = started.ScheduledStartTime is { } at ? Math.Max(nowMs, ToMs(at)) : nowMs;
+        InsertMessage(w, instanceId, PrioFirst, visibleAt, message);
+        return true;
+    }
+
+    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) => SendTaskOrchestrationMessageBatchAsync(message);
+
+    /// <summary>Events and terminations for instances that do not exist or have finished are dropped.</summary>
+    public async Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var nowMs = NowMs();
+        var delivered = await WriteAsync(w =>
+        {
+            var targets = new List<string>();
+            foreach (var message in messages)
+            {
+                var instanceId = message.OrchestrationInstance.InstanceId;
+                if (ReadInstance(w, instanceId) is { } row && IsActive(row.Status))
+                {
+                    InsertMessage(w, instanceId, PrioNormal, nowMs, message);
+                    targets.Add(instanceId);
+                }
+            }
+
+            return targets;
+        }, CancellationToken.None).ConfigureAwait(false);
+        foreach (var instanceId in delivered)
+        {
+            Signal(instanceId);
+        }
+    }
+
+    public async Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = timeout == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : _time.GetUtcNow() + timeout;
+        var delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            var state = await GetOrchestrationStateAsync(instanceId, executionId).ConfigureAwait(false);
+            if (state is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled })
+            {
+                return state;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return null!;
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(500, delay.TotalMilliseconds * 2));
+        }
+    }
+
+    public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
+        SendTaskOrchestrationMessageAsync(new TaskMessage
+        {
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId },
+            Event = new ExecutionTerminatedEvent(-1, reason),
+        });
+
+    public async Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions)
+    {
+        var state = await GetOrchestrationStateAsync(instanceId, null).ConfigureAwait(false);
+        return state is null ? [] : [state];
+    }
+
+    public async Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string? executionId)
+    {
+        var conn = await _db.OpenReadConnectionAsync().ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var row = await ReadInstanceAsync(conn, instanceId, CancellationToken.None).ConfigureAwait(false);
+            return row is null || (!string.IsNullOrEmpty(executionId) && row.ExecutionId != executionId) ? null! : row.ToState();
+        }
+    }
+
+    /// <summary>The current generation's history as JSON (DurableTask.Core event shapes).</summary>
+    public async Task<string> GetOrchestrationHistoryAsync(string instanceId, string? executionId)
+    {
+        var conn = await _db.OpenReadConnectionAsync().ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            var row = await ReadInstanceAsync(conn, instanceId, CancellationToken.None).ConfigureAwait(false);
+            if (row is null)
+            {
+                return "[]";
+            }
+
+            var sb = new StringBuilder("[");
+            await using var cmd = SqliteCommands.Create(conn, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
+            var reader = await cmd.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    sb.Append(sb.Length > 1 ? "," : string.Empty).Append(reader.GetString(0));
+                }
+            }
+
+            return sb.Append(']').ToString();
+        }
+    }
+
+    public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType)
+    {
+        var column = timeRangeFilterType switch
+        {
+            OrchestrationStateTimeRangeFilterType.OrchestrationCreatedTimeFilter => "created_at",
+            OrchestrationStateTimeRangeFilterType.OrchestrationCompletedTimeFilter => "completed_at",
+            _ => "updated_at",
+        };
+        return PurgeWhereAsync($"{column} < $t", ("$t", ToMs(thresholdDateTimeUtc)));
+    }
+
+    // ------------------------------------------------------------------ query and purge clients
+
+    public async Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder($"SELECT {InstanceRow.Columns} FROM instances WHERE 1=1");
+        var args = new List<(string, object?)>();
+        if (query.RuntimeStatus is { Count: > 0 } statuses)
+        {
+            sql.Append(" AND status IN (").Append(string.Join(',', statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))).Append(')');
+        }
+
+        if (query.CreatedTimeFrom is { } from)
+        {
+            sql.Append(" AND created_at >= $from");
+            args.Add(("$from", ToMs(from)));
+        }
+
+        if (query.CreatedTimeTo is { } to)
+        {
+            sql.Append(" AND created_at <= $to");
+            args.Add(("$to", ToMs(to)));
+        }
+
+        if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
+        {
+            sql.Append(" AND substr(instance_id, 1, length($p)) = $p");
+            args.Add(("$p", query.InstanceIdPrefix));
+        }
+
+        var offset = int.TryParse(query.ContinuationToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var pageSize = query.PageSize > 0 ? query.PageSize : 100;
+        sql.Append(" ORDER BY created_at, instance_id LIMIT $top OFFSET $offset");
+        args.Add(("$top", pageSize));
+        args.Add(("$offset", offset));
+        var states = new List<OrchestrationState>();
+        var conn = await _db.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = SqliteCommands.Create(conn, sql.ToString(), [.. args]);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var state = InstanceRow.Read(reader).ToState();
+                    if (!query.FetchInputsAndOutputs)
+                    {
+                        state.Input = null;
+                        state.Output = null;
+                    }
+
+                    states.Add(state);
+                }
+            }
+        }
+
+        var next = states.Count == pageSize ? (offset + pageSize).ToString(CultureInfo.InvariantCulture) : null;
+        return new OrchestrationQueryResult(states, next);
+    }
+
+    public async Task<PurgeResult> PurgeInstanceStateAsync(string instanceId) =>
+        new(await PurgeWhereAsync("instance_id = $i", ("$i", instanceId)).ConfigureAwait(false));
+
+    public async Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter)
+    {
+        ArgumentNullException.ThrowIfNull(purgeInstanceFilter);
+        var where = new StringBuilder("created_at >= $from");
+        var args = new List<(string, object?)> { ("$from", ToMs(purgeInstanceFilter.CreatedTimeFrom)) };
+        if (purgeInstanceFilter.CreatedTimeTo is { } to)
+        {
+            where.Append(" AND created_at <= $to");
+            args.Add(("$to", ToMs(to)));
+        }
+
+        if (purgeInstanceFilter.RuntimeStatus?.Any() == true)
+        {
+            where.Append(" AND status IN (").Append(string.Join(',', purgeInstanceFilter.RuntimeStatus.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))).Append(')');
+        }
+
+        return new PurgeResult(await PurgeWhereAsync(where.ToString(), [.. args]).ConfigureAwait(false));
+    }
+
+    /// <summary>Deletes finished instances matching <paramref name="where"/>; running ones are never purged.</summary>
+    private Task<int> PurgeWhereAsync(string where, params (string Name, object? Value)[] args) => WriteAsync(w =>
+    {
+        var ids = new List<string>();
+        using (var reader = w.Command($"SELECT instance_id FROM instances WHERE ({where}) AND status NOT IN ({ActiveStatusList})", args).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            DeleteInstanceData(w, id);
+            _history.Remove(id);
+        }
+
+        return ids.Count;
+    }, CancellationToken.None);
+
+    // ------------------------------------------------------------------ scheduling
+
+    private void Signal(string instanceId)
+    {
+        lock (_gate)
+        {
+            if (_scheduled.Add(instanceId))
+            {
+                _ready.Writer.TryWrite(instanceId);
+            }
+            else
+            {
+                _dirty.Add(instanceId);
+            }
+        }
+    }
+
+    private void Unschedule(string instanceId, bool resignal)
+    {
+        lock (_gate)
+        {
+            if (_locked.ContainsKey(instanceId))
+            {
+                return; // still locked by a work item: its release decides
+            }
+
+            if (resignal && _dirty.Remove(instanceId))
+            {
+                _ready.Writer.TryWrite(instanceId);
+            }
+            else
+            {
+                _dirty.Remove(instanceId);
+                _scheduled.Remove(instanceId);
+            }
+        }
+    }
+
+    private async Task PollLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var delay = _options.PollInterval;
+            try
+            {
+                await SignalDueInstancesAsync(ct).ConfigureAwait(false);
+                if (await NextDueAsync(ct).ConfigureAwait(false) is { } due)
+                {
+                    var untilDue = TimeSpan.FromMilliseconds(Math.Max(1, due - NowMs()));
+                    delay = untilDue < delay ? untilDue : delay;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException) when (_disposed)
+            {
+                return;
+            }
+            catch (SqliteException ex)
+            {
+                Log.StepFailed(_logger, "(poll)", ex);
+            }
+
+            try
+            {
+                Volatile.Write(ref _pollerWakeAtMs, NowMs() + (long)delay.TotalMilliseconds);
+                await _wake.WaitAsync(delay, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SignalDueInstancesAsync(CancellationToken ct)
+    {
+        var ids = new List<string>();
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = SqliteCommands.Create(conn, "SELECT DISTINCT instance_id FROM messages WHERE visible_at<=$now", ("$now", NowMs()));
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            Signal(id);
+        }
+    }
+
+    private async Task<long?> NextDueAsync(CancellationToken ct)
+    {
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = SqliteCommands.Create(conn, "SELECT MIN(visible_at) FROM messages WHERE visible_at>$now", ("$now", NowMs()));
+            var value = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        }
+    }
+
+    private async Task<List<TaskActivityWorkItem>> LoadActivitiesAsync(CancellationToken ct)
+    {
+        var items = new List<TaskActivityWorkItem>();
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = SqliteCommands.Create(conn, "SELECT id, message FROM activities ORDER BY id");
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    items.Add(new TaskActivityWorkItem
+                    {
+                        Id = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                        TaskMessage = Deserialize<TaskMessage>(reader.GetString(1)),
+                        LockedUntilUtc = DateTime.MaxValue,
+                    });
+                }
+            }
+        }
+
+        return items;
+    }
+
+    private async Task<List<HistoryEvent>> LoadHistoryAsync(string instanceId, string executionId, CancellationToken ct)
+    {
+        var events = new List<HistoryEvent>();
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        await using (conn.ConfigureAwait(false))
+        {
+            await using var cmd = SqliteCommands.Create(conn, "SELECT event FROM history WHERE instance_id=$i ORDER BY seq", ("$i", instanceId));
+            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    events.Add(Deserialize<HistoryEvent>(reader.GetString(0)));
+                }
+            }
+        }
+
+        _history.Set(instanceId, executionId, events);
+        return events;
+    }
+
+    // ------------------------------------------------------------------ storage helpers
+
+    private static readonly string ActiveStatusList = string.Join(',', new[]
+    {
+        OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended, OrchestrationStatus.ContinuedAsNew,
+    }.Select(x => ((int)x).ToString(CultureInfo.InvariantCulture)));
+
+    private static bool IsActive(OrchestrationStatus s) =>
+        s is OrchestrationStatus.Pending or OrchestrationStatus.Running or OrchestrationStatus.Suspended or OrchestrationStatus.ContinuedAsNew;
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static long ToMs(DateTime utc) =>
+        new DateTimeOffset(DateTime.SpecifyKind(utc < DateTime.UnixEpoch ? DateTime.UnixEpoch : utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+
+    private static DateTime FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
+
+    private static string Serialize(object value) => JsonConvert.SerializeObject(value, Json);
+
+    private static T Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Json)
+        ?? throw new InvalidDataException($"A stored {typeof(T).Name} could not be read.");
+
+    private static void CreateSchema(SqliteWriter w) => w.ExecuteScript("""
+            CREATE TABLE IF NOT EXISTS instances(
+              instance_id TEXT PRIMARY KEY, execution_id TEXT NOT NULL, name TEXT NOT NULL, status INTEGER NOT NULL,
+              input TEXT, output TEXT, custom_status TEXT, failure TEXT,
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, completed_at INTEGER);
+            CREATE TABLE IF NOT EXISTS history(
+              instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY(instance_id, seq));
+            CREATE TABLE IF NOT EXISTS messages(
+              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, prio INTEGER NOT NULL,
+              visible_at INTEGER NOT NULL, message TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_messages_instance ON messages(instance_id, prio, id);
+            CREATE INDEX IF NOT EXISTS ix_messages_visible ON messages(visible_at);
+            CREATE TABLE IF NOT EXISTS activities(
+              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL, message TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
+            """);
+
+    private Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _db.WriteAsync(w =>
+        {
+            var result = work(w);
+            ObjectDisposedException.ThrowIf(_disposed, this); // a "killed" service commits nothing
+            return result;
+        }, ct);
+    }
+
+    private static void InsertMessage(SqliteWriter w, string instanceId, int prio, long visibleAt, TaskMessage message) =>
+        w.Execute("INSERT INTO messages(instance_id, prio, visible_at, message) VALUES($i,$p,$v,$m)",
+            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$m", Serialize(message)));
+
+    private static void DeleteInstanceData(SqliteWriter w, string instanceId)
+    {
+        w.Execute("DELETE FROM instances WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM messages WHERE instance_id=$i", ("$i", instanceId));
+        w.Execute("DELETE FROM activities WHERE instance_id=$i", ("$i", instanceId));
+    }
+
+    private static InstanceRow? ReadInstance(SqliteWriter w, string instanceId)
+    {
+        using var reader = w.Command($"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId)).ExecuteReader();
+        return reader.Read() ? InstanceRow.Read(reader) : null;
+    }
+
+    private static async Task<InstanceRow?> ReadInstanceAsync(SqliteConnection conn, string instanceId, CancellationToken ct)
+    {
+        await using var cmd = SqliteCommands.Create(conn, $"SELECT {InstanceRow.Columns} FROM instances WHERE instance_id=$i", ("$i", instanceId));
+        var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? InstanceRow.Read(reader) : null;
+        }
+    }
+
+    private sealed record InstanceRow(string InstanceId, string ExecutionId, string Name, OrchestrationStatus Status, string? Input, string? Output,
+        string? CustomStatus, string? Failure, long CreatedAt, long UpdatedAt, long? CompletedAt)
+    {
+        public const string Columns = "instance_id, execution_id, name, status, input, output, custom_status, failure, created_at, updated_at, completed_at";
+
+        public static InstanceRow Read(SqliteDataReader r) => new(
+            r.GetString(0), r.GetString(1), r.GetString(2), (OrchestrationStatus)r.GetInt32(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+            r.IsDBNull(7) ? null : r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.IsDBNull(10) ? null : r.GetInt64(10));
+
+        public OrchestrationState ToState() => new()
+        {
+            Name = Name,
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = InstanceId, ExecutionId = ExecutionId },
+            OrchestrationStatus = Status,
+            Input = Input,
+            Output = Output,
+            Status = CustomStatus,
+            FailureDetails = Failure is null ? null : JsonConvert.DeserializeObject<FailureDetails>(Failure),
+            CreatedTime = FromMs(CreatedAt),
+            LastUpdatedTime = FromMs(UpdatedAt),
+            CompletedTime = CompletedAt is { } done ? FromMs(done) : DateTime.MinValue,
+        };
+    }
+
+    /// <summary>Only DurableTask.Core's own types are named in stored JSON (no arbitrary type loading).</summary>
+    private sealed class DurableTaskTypesBinder : ISerializationBinder
+    {
+        private static readonly System.Reflection.Assembly CoreAssembly = typeof(TaskMessage).Assembly;
+        private readonly DefaultSerializationBinder _inner = new();
+
+        public Type BindToType(string? assemblyName, string typeName)
+        {
+            var type = _inner.BindToType(assemblyName, typeName);
+            return type.Assembly == CoreAssembly || type == typeof(Dictionary<string, string>) || type == typeof(List<HistoryEvent>)
+                ? type
+                : throw new JsonSerializationException($"Type {typeName} is not allowed in the durable store.");
+        }
+
+        public void BindToName(Type serializedType, out string? assemblyName, out string? typeName) =>
+            _inner.BindToName(serializedType, out assemblyName, out typeName);
+    }
+
+    /// <summary>
+    /// The committed history of recently run instances, so a work item does not re-read and re-parse it. Valid because
+    /// this service is the only writer of its file and never locks one instance twice; keyed by execution id (new on every
+    /// start and continue-as-new), dropped whenever a commit fails, bounded in size.
+    /// </summary>
+    private sealed class HistoryCache
+    {
+        private const int MaxInstances = 2048;
+        private readonly ConcurrentDictionary<string, (string ExecutionId, List<HistoryEvent> Events)> _entries = new(StringComparer.Ordinal);
+
+        public List<HistoryEvent>? TryGet(string instanceId, string executionId) =>
+            _entries.TryGetValue(instanceId, out var entry) && entry.ExecutionId == executionId ? [.. entry.Events] : null;
+
+        public void Set(string instanceId, string executionId, List<HistoryEvent> events)
+        {
+            if (_entries.Count >= MaxInstances && !_entries.ContainsKey(instanceId) && _entries.Keys.FirstOrDefault() is { } victim)
+            {
+                _entries.TryRemove(victim, out _); // any victim will do: a miss only costs one history read
+            }
+
+            _entries[instanceId] = (executionId, events);
+        }
+
+        public void Remove(string instanceId) => _entries.TryRemove(instanceId, out _);
+
+        public void Clear() => _entries.Clear();
+    }
+}
