@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Messaging;
@@ -12,7 +13,7 @@ public sealed class SqliteInteractionLogTests : IDisposable
 {
     private static readonly TimeSpan Madrid = TimeSpan.FromHours(1); // CET in November
     private readonly TempDir _dir = new();
-    private readonly FixedTime _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _dir.Dispose();
 
@@ -187,8 +188,4 @@ public sealed class SqliteInteractionLogTests : IDisposable
         Assert.Equal(8, day.Conversations);
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
