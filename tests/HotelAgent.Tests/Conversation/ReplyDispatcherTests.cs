@@ -7,6 +7,7 @@ using HotelAgent.Core.Pms;
 using HotelAgent.Core.Pms.Embedded;
 using HotelAgent.Tests.Dialog.Corpus;
 using HotelAgent.Tests.Fakes.Pms;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HotelAgent.Tests.Conversation;
 
@@ -17,13 +18,13 @@ public sealed class ReplyDispatcherTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly HotelProfile _hotel = HotelProfile.Load(null);
     private readonly EmbeddedPmsClient _pms;
-    private readonly WebChatHub _webChat = new(new ManualTimeProvider(Now));
+    private readonly WebChatHub _webChat = new(new FakeTimeProvider(Now));
     private readonly RecordingEmailSender _email = new();
 
-    public ReplyDispatcherTests() => _pms = new EmbeddedPmsClient(_dir.File("pms.db"), _hotel, new ManualTimeProvider(Now));
+    public ReplyDispatcherTests() => _pms = new EmbeddedPmsClient(_dir.File("pms.db"), _hotel, new FakeTimeProvider(Now));
 
     private ReplyDispatcher Dispatcher(bool emailConfigured) =>
-        new(emailConfigured ? [_webChat, _email] : [_webChat], [], _pms, new BookingCalendar(new ManualTimeProvider(Now), new EmailOptionsMonitor(new EmailOptions { Address = "reservas@hotelpalermosoho.example" })), _hotel);
+        new(emailConfigured ? [_webChat, _email] : [_webChat], [], _pms, new BookingCalendar(new FakeTimeProvider(Now), new EmailOptionsMonitor(new EmailOptions { Address = "reservas@hotelpalermosoho.example" })), _hotel);
 
     private async Task<Reservation> BookAsync(Channel channel, string contact, string? email) => await _pms.CreateReservationAsync(new NewReservation
     {

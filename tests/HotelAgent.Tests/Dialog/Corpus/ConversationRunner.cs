@@ -56,7 +56,7 @@ public static class ConversationRunner
         {
             n++;
             now += turn.Delay;
-            effects.Time.Set(now);
+            effects.Time.SetUtcNow(now);
             var message = new InboundMessage(script.Channel, guestId, script.DisplayName, turn.Text, $"{script.Id}.{n}", now)
             {
                 Kind = turn.ReplyId is null ? InboundKind.Text : InboundKind.Interactive,
