@@ -35,7 +35,8 @@ public static class ConversationRunner
         {
             Channel.WhatsApp => "+54911" + digits,
             Channel.Email => $"guest{digits}@example.com",
-            _ => "web-" + Convert.ToHexStringLower(hash.AsSpan(0, 8)),
+            // The web chat's guest id is its session id under the "webchat:" prefix, as the endpoint builds it.
+            _ => WebChatSessions.GuestId("web-" + Convert.ToHexStringLower(hash.AsSpan(0, 8))),
         };
     }
 
@@ -120,6 +121,7 @@ public static class ConversationRunner
         var conversationId = ConversationIds.For(channel, guestId);
         using var http = host.CreateClient();
         var waId = guestId.TrimStart('+');
+        var sessionId = channel == Channel.WebChat ? guestId[WebChatSessions.GuestIdPrefix.Length..] : "";
         var guest = new GuestSimulator(host, graph, waId, script.DisplayName ?? "Guest");
 
         var turns = new List<TurnTranscript>();
@@ -132,7 +134,7 @@ public static class ConversationRunner
             var text = turn.ReplyId is null ? turn.Text : turn.Text.Length > 0 ? turn.Text : turn.ReplyId;
             if (channel == Channel.WebChat)
             {
-                using var posted = await http.PostAsJsonAsync($"/api/webchat/{guestId}/messages", new { text, name = script.DisplayName, id = $"{script.Id}-{n}" });
+                using var posted = await http.PostAsJsonAsync($"/api/webchat/{sessionId}/messages", new { text, name = script.DisplayName, id = $"{script.Id}-{n}" });
                 posted.EnsureSuccessStatusCode();
             }
             else
@@ -150,7 +152,7 @@ public static class ConversationRunner
             IReadOnlyList<string> titles;
             if (channel == Channel.WebChat)
             {
-                var got = await http.GetFromJsonAsync<WebChatReply[]>($"/api/webchat/{guestId}/messages?after={webSequence}", Web) ?? [];
+                var got = await http.GetFromJsonAsync<WebChatReply[]>($"/api/webchat/{sessionId}/messages?after={webSequence}", Web) ?? [];
                 webSequence = got.Length == 0 ? webSequence : got.Max(r => r.Sequence);
                 replies = got.Select(r => r.Text).ToArray();
                 titles = got.SelectMany(r => r.Options.Select(o => o.Title)).ToArray();
