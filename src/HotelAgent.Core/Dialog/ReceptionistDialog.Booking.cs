@@ -43,6 +43,17 @@ public sealed partial class ReceptionistDialog
             nights = null;
         }
 
+        // "en realidad llego el 9" changes the arrival only: the departure already agreed stays when it is still after it
+        // (a bare "mejor el 9" or "pasala al 9" moves the whole stay instead, keeping the nights).
+        if (checkIn is { } arrival && checkOut is null && nights is null
+            && (t.S.Stay.CheckOut ?? t.S.PendingChange?.CheckOut ?? t.S.Target?.CheckOut) is { } agreedOut && arrival < agreedOut
+            && arrival != anchor
+            && DialogText.ContainsAny(t.Norm, "llego", "llegamos", "llegaria", "llegariamos", "llegaremos", "entro", "entramos",
+                "arrive", "arriving", "arrival", "get there", "llegada"))
+        {
+            checkOut = agreedOut;
+        }
+
         // "hasta el domingo" is resolved by the NLU against today; relative to a later check-in it means the Sunday after it.
         if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci1 && co0 <= ci1 && ci1.DayNumber - co0.DayNumber < 7)
         {
