@@ -23,7 +23,7 @@ public sealed class ReplyDispatcher(
         var sender = senders.FirstOrDefault(s => s.Channel == request.Message.Channel)
             ?? throw new InvalidOperationException($"No sender is registered for channel {request.Message.Channel}.");
 
-        var message = request.Message;
+        var message = string.IsNullOrEmpty(request.Language) ? request.Message : request.Message with { Language = request.Language };
         var emailSender = senders.FirstOrDefault(s => s.Channel == Channel.Email);
         OutboundMessage? emailCopy = null;
         if (request.BookingReference is { } reference && (message.Channel == Channel.Email || emailSender is not null))
