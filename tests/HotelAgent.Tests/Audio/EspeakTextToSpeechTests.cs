@@ -1,4 +1,5 @@
 using HotelAgent.Core.Audio;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Audio;
 
 namespace HotelAgent.Tests.Audio;
@@ -97,15 +98,37 @@ public sealed class EspeakTextToSpeechTests : IDisposable
             return;
         }
 
+        // The tool never ends on its own, so a TimeoutException can only come from the timeout; the tool must be gone after.
         var script = Path.Combine(_dir, "slow-espeak");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\nsleep 30\n");
+        var pidFile = Path.Combine(_dir, "slow-espeak.pid");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 3600\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var options = new AudioOptions { EspeakPath = script, TimeoutSeconds = 1 };
         var engine = AudioTestSupport.Espeak(options);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<TimeoutException>(() => engine.SynthesizeAsync("Hola", "es", CancellationToken.None));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.AssertAsync(() => !IsRunning(pid), () => $"the hung tool (pid {pid}) was not killed");
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a live process (a killed child not yet reaped counts as gone).</summary>
+    private static bool IsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        try
+        {
+            var fields = File.ReadAllText(stat);
+            return fields[(fields.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }
 
