@@ -21,11 +21,13 @@ public sealed class WebChatVisitor(StandaloneHost host, string sessionId)
     public List<string> Heard { get; } = [];
 
     /// <summary>Posts <paramref name="text"/> and returns the replies to it.</summary>
-    public async Task<IReadOnlyList<string>> SayAsync(string text)
+    /// <param name="text">What the guest types (or the title of the button pressed).</param>
+    /// <param name="replyId">The id of the option button pressed, when the guest pressed one.</param>
+    public async Task<IReadOnlyList<string>> SayAsync(string text, string? replyId = null)
     {
         using var http = host.CreateClient();
         var handled = await _conversation.HandledAsync();
-        using var posted = await http.PostAsJsonAsync($"/api/webchat/{sessionId}/messages", new { text });
+        using var posted = await http.PostAsJsonAsync($"/api/webchat/{sessionId}/messages", new { text, replyId });
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         await _conversation.WaitForHandledAsync(handled + 1, () => string.Join("\n---\n", Heard));
 
