@@ -58,8 +58,18 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
         _host = await StartHostAsync(extra);
     }
 
-    internal static Dictionary<string, string?> Settings(FakeGraphApi graph) =>
-        graph.WhatsAppSettings(StandaloneHost.AccessToken, StandaloneHost.AppSecret, StandaloneHost.VerifyToken, StandaloneHost.PhoneNumberId);
+    /// <summary>
+    /// The standalone host's WhatsApp settings. The per-guest rate limit is raised out of the way: a scripted guest writes
+    /// as fast as the host answers, and a rate-limited message is never handled (its turn would never end). The tests of
+    /// the limit set their own values.
+    /// </summary>
+    internal static Dictionary<string, string?> Settings(FakeGraphApi graph)
+    {
+        var settings = graph.WhatsAppSettings(StandaloneHost.AccessToken, StandaloneHost.AppSecret, StandaloneHost.VerifyToken, StandaloneHost.PhoneNumberId);
+        settings["RateLimit:Burst"] = "100";
+        settings["RateLimit:PerMinute"] = "1000";
+        return settings;
+    }
 
     /// <summary>A future stay inside one month, phrased as a guest would ("del 10 al 12 de marzo").</summary>
     internal static (DateOnly CheckIn, DateOnly CheckOut, string Spanish, string English) FutureStay()
