@@ -40,15 +40,26 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
     /// <summary>Posts a text the conversation will handle; <see cref="RepliesAsync"/> waits for its turn to end.</summary>
     public async Task<GuestTurn> SendAsync(string text, string? wamid = null)
     {
-        var turn = new GuestTurn(await HandledAsync() + 1, Received().Count);
+        wamid ??= WhatsAppWebhookSamples.NewWamid();
+        var turn = new GuestTurn(await HandledAsync() + 1, Received().Count, wamid);
         Assert.Equal(HttpStatusCode.OK, await PostAsync(WhatsAppWebhookSamples.Text(text, waId, wamid, profileName: profileName)));
         return turn;
     }
 
-    /// <summary>The texts sent to the guest from the turn's start until the conversation handled its message.</summary>
+    /// <summary>
+    /// The texts sent to the guest from the turn's start until the conversation handled its message, or until the
+    /// rate-limit notice for it was sent (a rate-limited message never reaches the conversation).
+    /// </summary>
     public async Task<IReadOnlyList<string>> RepliesAsync(GuestTurn turn)
     {
-        await WaitForHandledAsync(turn.Handled);
+        var noticeKey = turn.Wamid + ":rate-limit";
+        var handled = 0;
+        if (!await Eventually.TrueAsync(async () => (handled = await HandledAsync()) >= turn.Handled || Received().Any(m => m.CallbackData == noticeKey)))
+        {
+            Assert.Fail($"The conversation {ConversationId} handled {handled} of {turn.Handled} messages. Sent to the guest:\n"
+                + string.Join("\n---\n", Received().Select(TextOf)));
+        }
+
         return Received().Skip(turn.SentBefore).Select(TextOf).ToArray();
     }
 
@@ -103,5 +114,5 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
     }
 }
 
-/// <summary>A guest message on its way: the conversation's handled count that ends it, and the guest's sends before it.</summary>
-public sealed record GuestTurn(int Handled, int SentBefore);
+/// <summary>A guest message on its way: the conversation's handled count that ends it, the guest's sends before it, its wamid.</summary>
+public sealed record GuestTurn(int Handled, int SentBefore, string Wamid);
