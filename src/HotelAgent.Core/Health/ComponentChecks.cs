@@ -4,6 +4,7 @@ using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Core.Queues;
 using HotelAgent.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Core.Health;
 
@@ -25,14 +26,23 @@ public sealed class ChannelsStoreCheck(IServiceProvider services) : IReadinessCh
     }
 }
 
-/// <summary>The standalone queue store opens (audio jobs).</summary>
+/// <summary>The audio job queues (SQLite or Azure Storage) answer now: backlog and poison counts are read at every check.</summary>
 public sealed class QueueStoreCheck(IQueueInspector queues) : IReadinessCheck
 {
     public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
     {
-        var poison = await queues.CountAsync(AudioQueues.Transcribe + "-poison", cancellationToken)
-            + await queues.CountAsync(AudioQueues.Synthesize + "-poison", cancellationToken);
-        return new ReadinessResult("queues", true, $"reachable; {poison} poison message(s)");
+        try
+        {
+            var backlog = await queues.CountAsync(AudioQueues.Transcribe, cancellationToken)
+                + await queues.CountAsync(AudioQueues.Synthesize, cancellationToken);
+            var poison = await queues.CountAsync(AudioQueues.Transcribe + "-poison", cancellationToken)
+                + await queues.CountAsync(AudioQueues.Synthesize + "-poison", cancellationToken);
+            return new ReadinessResult("queues", true, $"reachable; {backlog} queued, {poison} poison message(s)");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ReadinessResult("queues", false, $"the queue store cannot be read: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 }
 
@@ -54,14 +64,31 @@ public sealed class PmsCheck(PmsHealth pms) : IReadinessCheck
     }
 }
 
-/// <summary>Audio engines (espeak-ng/opusenc/ffmpeg or OpenAI). Not critical: without them audio is disabled, text still works.</summary>
-public sealed class AudioCheck(AudioStatus audio) : IReadinessCheck
+/// <summary>
+/// Audio engines (espeak-ng/opusenc/ffmpeg or OpenAI). Offline synthesis is re-probed at every check (the tools must be
+/// on disk now, not only at start). Not critical: without them audio is disabled, text still works.
+/// </summary>
+public sealed class AudioCheck(AudioStatus audio, ITextToSpeech synthesis, IOptions<AudioOptions> options) : IReadinessCheck
 {
-    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new ReadinessResult(
+    public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        var canSynthesize = audio.CanSynthesize;
+        var reason = audio.Reason;
+        if (canSynthesize && synthesis is EspeakTextToSpeech)
+        {
+            var tools = new AudioToolsProbe(options.Value).Probe();
+            if (!tools.CanSynthesizeOffline)
+            {
+                canSynthesize = false;
+                reason = (reason + " " + tools.Reason).Trim();
+            }
+        }
+
+        return Task.FromResult(new ReadinessResult(
             "audio",
-            audio.CanTranscribe || audio.CanSynthesize,
-            $"transcription: {(audio.CanTranscribe ? audio.TranscriptionEngine : "disabled")}; synthesis: {(audio.CanSynthesize ? audio.SynthesisEngine : "disabled")}"
-                + (audio.Reason.Length > 0 ? $" ({audio.Reason})" : string.Empty),
+            audio.CanTranscribe || canSynthesize,
+            $"transcription: {(audio.CanTranscribe ? audio.TranscriptionEngine : "disabled")}; synthesis: {(canSynthesize ? audio.SynthesisEngine : "disabled")}"
+                + (reason.Length > 0 ? $" ({reason})" : string.Empty),
             Critical: false));
+    }
 }

@@ -1,6 +1,7 @@
 using HotelAgent.Core.Audio;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Queues;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Audio;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,7 +87,7 @@ public sealed class AudioPipelineTests : IAsyncDisposable
         var probed = await AudioTestSupport.FfprobeSecondsAsync(file);
         Assert.InRange(info.Duration.TotalSeconds, Math.Max(1, probed - 0.1), probed + 0.1);
         var inspector = sp.GetRequiredService<IQueueInspector>();
-        Assert.True(await AudioTestSupport.WaitUntilAsync(async () => await inspector.CountAsync(AudioQueues.Synthesize) == 0, Patience));
+        Assert.True(await Eventually.TrueAsync(async () => await inspector.CountAsync(AudioQueues.Synthesize) == 0, Patience));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class AudioPipelineTests : IAsyncDisposable
 
         await sp.GetRequiredService<IQueueSender>().EnqueueTranscriptionAsync(TranscriptionJobHandlerTests.Job());
 
-        Assert.True(await AudioTestSupport.WaitUntilAsync(async () => await inspector.CountAsync("audio-transcribe-poison") == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(async () => await inspector.CountAsync("audio-transcribe-poison") == 1, Patience));
         Assert.Equal(5, stt.Calls);
         Assert.Equal(0, await inspector.CountAsync(AudioQueues.Transcribe));
         Assert.Empty(_sink.Accepted);
@@ -143,7 +144,7 @@ public sealed class AudioPipelineTests : IAsyncDisposable
         await queue.EnqueueSynthesisAsync(new SynthesisJob { Channel = Channel.WhatsApp, GuestId = "+1", Text = "Hola", IdempotencyKey = "k" });
         await queue.EnqueueTranscriptionAsync(TranscriptionJobHandlerTests.Job());
 
-        Assert.True(await AudioTestSupport.WaitUntilAsync(
+        Assert.True(await Eventually.TrueAsync(
             async () => await inspector.CountAsync(AudioQueues.Synthesize) == 0 && await inspector.CountAsync(AudioQueues.Transcribe) == 0,
             Patience));
         Assert.Empty(_voice.Sent);

@@ -1,4 +1,5 @@
 using HotelAgent.Core.Audio;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Audio;
 
 namespace HotelAgent.Tests.Audio;
@@ -49,11 +50,21 @@ public sealed class EspeakTextToSpeechTests : IDisposable
     [Fact]
     public async Task Text_that_looks_like_an_option_is_spoken_not_interpreted()
     {
-        var ogg = await AudioTestSupport.Espeak().SynthesizeAsync("-v en --help; rm -rf / $(echo hola)", "es", CancellationToken.None);
+        const string text = "-v en --help; rm -rf / $(echo hola)";
+        var options = new AudioOptions();
+        var ogg = await AudioTestSupport.Espeak(options).SynthesizeAsync(text, "es", CancellationToken.None);
 
         var info = OggOpusInspector.Inspect(ogg);
         Assert.True(info.IsValid, info.Error);
-        Assert.True(info.Duration > TimeSpan.FromSeconds(1));
+
+        // Spoken: as long as espeak-ng reading the same characters from a file (help text or an English voice would differ).
+        var textFile = Path.Combine(_dir, "option-like.txt");
+        var wav = Path.Combine(_dir, "option-like.wav");
+        await File.WriteAllTextAsync(textFile, text);
+        await AudioTestSupport.RunAsync("espeak-ng", "-v", options.EspeakVoice, "-s", options.EspeakWordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", wav);
+        var wavSeconds = await AudioTestSupport.SoxiSecondsAsync(wav);
+        Assert.True(wavSeconds > 1, $"reference speech of {wavSeconds} s");
+        Assert.InRange(info.Duration.TotalSeconds, wavSeconds - 0.1, wavSeconds + 0.1);
     }
 
     [Fact]
@@ -97,15 +108,37 @@ public sealed class EspeakTextToSpeechTests : IDisposable
             return;
         }
 
+        // The tool never ends on its own, so a TimeoutException can only come from the timeout; the tool must be gone after.
         var script = Path.Combine(_dir, "slow-espeak");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\nsleep 30\n");
+        var pidFile = Path.Combine(_dir, "slow-espeak.pid");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 3600\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var options = new AudioOptions { EspeakPath = script, TimeoutSeconds = 1 };
         var engine = AudioTestSupport.Espeak(options);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<TimeoutException>(() => engine.SynthesizeAsync("Hola", "es", CancellationToken.None));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.AssertAsync(() => !IsRunning(pid), () => $"the hung tool (pid {pid}) was not killed");
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a live process (a killed child not yet reaped counts as gone).</summary>
+    private static bool IsRunning(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        try
+        {
+            var fields = File.ReadAllText(stat);
+            return fields[(fields.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Channels.Email;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
@@ -42,6 +43,9 @@ public sealed class EmailEndToEndTests(MailServerFixture mail)
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(1, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
 
+        // The turn is over when the guest's conversation counts the email handled (set after its last reply was sent).
+        var conversation = new ConversationProbe(host, ConversationIds.For(Channel.Email, guest.Address.ToLowerInvariant()));
+        await conversation.WaitForHandledAsync(1, () => "(email)");
         var answer = Assert.Single(await mail.WaitForMailAsync(guest)).Message;
         Assert.Equal("Re: Consulta habitación doble", answer.Subject);
         Assert.Equal("CAJx9k2Qguest@mail.gmail.com", answer.InReplyTo);
@@ -52,9 +56,10 @@ public sealed class EmailEndToEndTests(MailServerFixture mail)
         Assert.True(Assert.Single(await mail.ReadAsync(hotel)).Seen);
         Assert.Single(await mail.ReadAsync(hotel, "Sent"));
 
-        // The second poll finds nothing to hand on (the positive signal that nothing else is coming): still one answer.
+        // The second poll finds nothing to hand on: the conversation handled one email, and the guest has one answer.
         var second = await (await client.PostAsync("/api/webhooks/email", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, second.GetProperty("fetched").GetInt32());
+        Assert.Equal(1, await conversation.HandledAsync());
         Assert.Single(await mail.ReadAsync(guest));
     }
 }

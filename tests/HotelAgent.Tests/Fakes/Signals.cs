@@ -62,6 +62,44 @@ public sealed class AwaitableCount
         return Within(reached.Task, timeout, () => $"{what ?? "count"}: {Value} of {atLeast}");
     }
 
+    /// <summary>
+    /// Returns <paramref name="probe"/>'s first non-null answer, asking again each time the count grows (the thing being
+    /// counted is what the probe looks at); fails with <paramref name="describe"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<T> FirstAsync<T>(Func<T?> probe, Func<string> describe, TimeSpan? timeout = null)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Eventually.DefaultTimeout);
+        while (true)
+        {
+            var seen = Value;
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException();
+                }
+
+                await WaitForAsync(seen + 1, left);
+            }
+            catch (TimeoutException)
+            {
+                if (probe() is { } late)
+                {
+                    return late;
+                }
+
+                throw new TimeoutException(describe());
+            }
+        }
+    }
+
     private static async Task Within(Task task, TimeSpan? timeout, Func<string> state)
     {
         try

@@ -9,7 +9,7 @@ namespace HotelAgent.Tests.Reliability;
 public sealed class KillNineReliabilityTests
 {
     [Fact]
-    public async Task Killed_and_restarted_host_loses_no_conversation_and_duplicates_nothing()
+    public async Task Host_killed_between_turns_and_restarted_loses_no_conversation_and_duplicates_nothing()
     {
         Assert.True(File.Exists(ChildHost.AssemblyPath), "missing " + ChildHost.AssemblyPath);
         Assert.True(File.Exists(Path.ChangeExtension(ChildHost.AssemblyPath, ".runtimeconfig.json")), "missing runtimeconfig next to " + ChildHost.AssemblyPath);
@@ -21,7 +21,7 @@ public sealed class KillNineReliabilityTests
 }
 
 /// <summary>
-/// The same SIGKILL scenario on DurableTask.AzureStorage (Azurite): after each restart the host takes over the killed
+/// The same SIGKILL scenario (kills between turns) on DurableTask.AzureStorage (Azurite): after each restart the host takes over the killed
 /// process's partition leases and messages (short lease and visibility timeouts for the test), and the conversation
 /// continues with one reply per message and one booking.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class KillNineReliabilityTests
 public sealed class AzureStorageKillNineReliabilityTests(HotelAgent.Tests.Fakes.Storage.AzuriteFixture azurite)
 {
     [Fact]
-    public async Task Killed_and_restarted_host_on_azure_storage_continues_with_one_reply_per_message_and_one_booking()
+    public async Task Host_on_azure_storage_killed_between_turns_and_restarted_continues_with_one_reply_per_message_and_one_booking()
     {
         var settings = azurite.DurableSettings();
         settings["Durable:AzureStorage:ControlQueueVisibilityTimeout"] = "00:00:05";

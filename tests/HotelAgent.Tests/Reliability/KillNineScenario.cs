@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HotelAgent.Core.Messaging;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 
 namespace HotelAgent.Tests.Reliability;
@@ -108,8 +110,9 @@ public static partial class KillNineScenario
                         await host.StartAsync();
                     }
 
-                    var replied = await WaitForReplyAsync(graph, waId, before);
+                    var handled = await WaitForTurnAsync(host, waId, turn + 1);
                     perTurn[turn] = Received(graph, waId).Count - before;
+                    var replied = handled && perTurn[turn] > 0;
                     if (!replied)
                     {
                         turnsLost++;
@@ -216,29 +219,31 @@ public static partial class KillNineScenario
         }
     }
 
-    private static async Task<bool> WaitForReplyAsync(FakeGraphApi graph, string waId, int before)
+    /// <summary>
+    /// Waits until the guest's conversation counts <paramref name="messages"/> handled messages (its custom status, set
+    /// after the turn's last reply was sent, read through the staff API): the turn is over, however slow the machine.
+    /// </summary>
+    private static async Task<bool> WaitForTurnAsync(ChildHost host, string waId, int messages)
     {
         // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart,
         // and on Azure Storage the restarted host takes over the killed one's leases and invisible messages first.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var count = before;
-        var since = DateTime.UtcNow;
-        while (DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            var now = Received(graph, waId).Count;
-            if (now != count)
-            {
-                count = now;
-                since = DateTime.UtcNow;
-            }
-            else if (count > before && DateTime.UtcNow - since > TimeSpan.FromMilliseconds(500))
-            {
-                return true;
-            }
-        }
+        var id = ConversationIds.For(Channel.WhatsApp, "+" + waId);
+        return await Eventually.TrueAsync(async () => await HandledAsync(host, id) >= messages, TimeSpan.FromSeconds(120));
+    }
 
-        return count > before;
+    private static async Task<int> HandledAsync(ChildHost host, string conversationId)
+    {
+        try
+        {
+            using var staff = host.CreateClient();
+            staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ChildHost.StaffKey);
+            var conversations = await staff.GetFromJsonAsync<JsonElement[]>("api/staff/conversations") ?? [];
+            return conversations.Where(c => c.GetProperty("id").GetString() == conversationId).Select(c => c.GetProperty("messages").GetInt32()).FirstOrDefault();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return 0; // the host is restarting
+        }
     }
 
     [GeneratedRegex("HPS-[A-Z0-9]{6}")]

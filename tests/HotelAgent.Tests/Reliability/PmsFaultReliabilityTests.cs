@@ -1,39 +1,51 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using HotelAgent.Core.Observability;
+using HotelAgent.Core.Pms;
+using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Tests.Conversation;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 using HotelAgent.Tests.Fakes.Pms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HotelAgent.Tests.Reliability;
 
 /// <summary>
-/// The standalone host on the QloApps provider against a faulty fake QloApps: every availability turn is answered
-/// within 2 s with the graceful "PMS down" answer, the circuit opens (readiness shows it, not critical), and real
-/// quotes come back after recovery and the break duration.
+/// The standalone host on the QloApps provider against a faulty fake QloApps, with the PMS resilience on a
+/// fake clock (<see cref="ObservedFakeTimeProvider"/>): a slow QloApps costs the guest exactly the read budget (the answer comes once the
+/// PMS clock passes it), 500s and garbage are answered at once, every faulty turn gets the graceful "PMS down" answer
+/// with the hotel's phone, the circuit opens (readiness shows it, not critical), no request reaches QloApps while it is
+/// open, and real quotes come back once the break has passed on the clock.
 /// </summary>
 public sealed class PmsFaultReliabilityTests
 {
     private const string HotelPhone = "+54 11 4832-5500";
 
     [Fact]
-    public async Task Pms_faults_get_a_graceful_answer_within_two_seconds_open_the_circuit_and_recover()
+    public async Task Pms_faults_get_a_graceful_answer_open_the_circuit_which_holds_calls_back_and_recover_after_the_break()
     {
         await using var graph = await FakeGraphApi.StartAsync();
         await using var qlo = await FakeQloAppsServer.StartAsync();
+        qlo.SlowDelay = Timeout.InfiniteTimeSpan; // slow = answers only when HotelAgent gives up
+        var pmsClock = new ObservedFakeTimeProvider(DateTimeOffset.UtcNow);
         var settings = ConversationEndToEndTests.Settings(graph);
         settings["Pms:Provider"] = "QloApps";
         settings["Pms:QloApps:BaseUrl"] = qlo.BaseUrl;
         settings["Pms:QloApps:ApiKey"] = FakeQloAppsServer.ApiKey;
         settings["Pms:QloApps:HotelId"] = "1";
         settings["Pms:AvailabilityCacheSeconds"] = "0";
-        settings["Pms:CircuitBreakDurationSeconds"] = "2";
-
-        // The 2 s goal needs short PMS timeouts (QloApps' defaults wait longer for a slow PHP server: docs/pms.md).
-        settings["Pms:TimeoutSeconds"] = "0.8";
-        settings["Pms:TotalTimeoutSeconds"] = "1.5";
-        await using var host = await StandaloneHost.StartAsync(settings);
+        // The circuit opens once 6 calls are in its window and 80 % of them failed: the six attempts below (each fault,
+        // retried once; the slow retry is cut by the read budget, which the breaker does not count as a failure), so every
+        // fault reaches QloApps and the last attempt opens it.
+        settings["Pms:CircuitFailureRatio"] = "0.8";
+        settings["Pms:CircuitMinimumThroughput"] = "6";
+        await using var host = await StandaloneHost.StartAsync(settings, configureServices: services =>
+            services.Replace(ServiceDescriptor.Singleton(sp => new PmsHealth(PmsProvider.QloApps, pmsClock, sp.GetService<HotelAgentMetrics>()))));
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PmsOptions>>().Value;
+        Assert.Equal(PmsOptions.QloAppsTimeoutSeconds, options.TimeoutSeconds);
         var stay = ConversationEndToEndTests.FutureStay();
         var question = $"tenés lugar para 2 personas {stay.Spanish}?";
         var n = 0;
@@ -42,55 +54,64 @@ public sealed class PmsFaultReliabilityTests
         // Healthy: a real quote.
         var healthy = string.Join('\n', await NewGuest().SayAsync(question));
         Assert.Contains("USD 3.640", healthy, StringComparison.Ordinal);
+        Assert.Equal(1, options.RetryCount);
+        pmsClock.Advance(TimeSpan.FromSeconds(options.CircuitSamplingDurationSeconds + 1)); // the healthy calls leave the circuit's window
 
-        // Faulty: 500s, garbage, slow (3 s > the 1.5 s read budget), timeouts-by-slowness again.
-        QloFault[] faults = [QloFault.ServerError, QloFault.Garbage, QloFault.Slow, QloFault.ServerError, QloFault.Slow, QloFault.Garbage];
-        var timings = new List<string>();
-        foreach (var fault in faults)
+        // Slow: the first attempt is cut when the PMS clock passes the 4 s attempt timeout, the retry (after its short
+        // backoff) when it passes the 6 s read budget; the guest's answer is waiting on that clock, nothing else.
+        qlo.Fault = QloFault.Slow;
+        var slowGuest = NewGuest();
+        var requests = qlo.Requests;
+        var slowTurn = await slowGuest.SendAsync(question);
+        await qlo.RequestCount.WaitForAsync(requests + 1, what: "QloApps requests");
+        var armed = pmsClock.ArmedTimers.Value; // the budget and the attempt timeout
+        pmsClock.Advance(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        await pmsClock.ArmedTimers.WaitForAsync(armed + 1, what: "the retry's backoff");
+        var backoff = TimeSpan.FromSeconds(0.5); // the first jittered backoff from a 0.1 s base is under 0.14 s
+        pmsClock.Advance(backoff);
+        await qlo.RequestCount.WaitForAsync(requests + 2, what: "QloApps requests (the retry)");
+        Assert.Equal(0, await slowGuest.HandledAsync()); // the turn is held by the PMS call, which waits on the clock
+        pmsClock.Advance(TimeSpan.FromSeconds(options.TotalTimeoutSeconds - options.TimeoutSeconds) - backoff);
+        AssertGraceful("Slow", string.Join('\n', await slowGuest.RepliesAsync(slowTurn)));
+
+        // 500s and garbage: the attempt fails at once, the retry waits only its backoff on the clock.
+        foreach (var fault in new[] { QloFault.ServerError, QloFault.Garbage })
         {
             qlo.Fault = fault;
-            var (elapsed, text) = await TimedTurnAsync(NewGuest(), question);
-            timings.Add($"{fault}: {elapsed.TotalMilliseconds:F0} ms");
-            Assert.True(elapsed < TimeSpan.FromSeconds(2), $"{fault} turn took {elapsed.TotalMilliseconds:F0} ms ({string.Join(", ", timings)})");
-            Assert.True(text.Contains(HotelPhone, StringComparison.Ordinal), $"{fault}: {text}");
-            Assert.DoesNotContain("3.640", text, StringComparison.Ordinal);
+            requests = qlo.Requests;
+            armed = pmsClock.ArmedTimers.Value;
+            var guest = NewGuest();
+            var turn = await guest.SendAsync(question);
+            await pmsClock.ArmedTimers.WaitForAsync(armed + 3, what: $"{fault}: budget, attempt timeout and the retry's backoff");
+            pmsClock.Advance(backoff);
+            AssertGraceful(fault.ToString(), string.Join('\n', await guest.RepliesAsync(turn)));
+            Assert.Equal(requests + 2, qlo.Requests);
         }
 
         var (ready, pms) = await PmsReadinessAsync(host);
         Assert.True(ready, "the PMS check must not be critical");
         Assert.False(pms.GetProperty("healthy").GetBoolean());
-        Assert.Contains("Open", pms.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("circuit Open", pms.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // While open: no calls reach the PMS, still a fast graceful answer.
-        var requestsBefore = qlo.Requests;
-        var (openElapsed, openText) = await TimedTurnAsync(NewGuest(), question);
-        Assert.True(openElapsed < TimeSpan.FromSeconds(2), $"open-circuit turn took {openElapsed.TotalMilliseconds:F0} ms");
-        Assert.Contains(HotelPhone, openText, StringComparison.Ordinal);
-
-        // Recovery: fake healthy again, break duration passes, real quotes again.
+        // While open: no request reaches QloApps (even a healthy one), and the guest still gets the graceful answer.
         qlo.Fault = QloFault.None;
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        requests = qlo.Requests;
+        AssertGraceful("open circuit", string.Join('\n', await NewGuest().SayAsync(question)));
+        Assert.Equal(requests, qlo.Requests);
+
+        // Recovery: once the break has passed on the clock, one probe goes through and real quotes come back.
+        pmsClock.Advance(TimeSpan.FromSeconds(options.CircuitBreakDurationSeconds));
         var recovered = string.Join('\n', await NewGuest().SayAsync(question));
         Assert.Contains("USD 3.640", recovered, StringComparison.Ordinal);
-        Assert.True(qlo.Requests > requestsBefore);
+        Assert.True(qlo.Requests > requests);
         var (_, pmsAfter) = await PmsReadinessAsync(host);
         Assert.True(pmsAfter.GetProperty("healthy").GetBoolean(), pmsAfter.GetRawText());
     }
 
-    private static async Task<(TimeSpan Elapsed, string Text)> TimedTurnAsync(GuestSimulator guest, string text)
+    private static void AssertGraceful(string fault, string text)
     {
-        var before = guest.Received().Count;
-        var status = await guest.PostAsync(WhatsAppWebhookSamples.Text(text, guest.WaId, profileName: "Lucía Fernández"));
-        Assert.Equal(System.Net.HttpStatusCode.OK, status);
-        var watch = Stopwatch.StartNew();
-        while (guest.Received().Count == before && watch.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(5);
-        }
-
-        var elapsed = watch.Elapsed;
-        var texts = await guest.CollectAsync(before, expectReply: true);
-        return (elapsed, string.Join('\n', texts));
+        Assert.True(text.Contains(HotelPhone, StringComparison.Ordinal), $"{fault}: {text}");
+        Assert.DoesNotContain("3.640", text, StringComparison.Ordinal);
     }
 
     private static async Task<(bool Ready, JsonElement Pms)> PmsReadinessAsync(StandaloneHost host)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HotelAgent.Core.Storage;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Pms;
 using Microsoft.Data.Sqlite;
 
@@ -99,10 +100,9 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         try
         {
-            // WAL: the reader is not blocked by the write transaction and sees only committed data.
-            var read = ReadLongAsync(db, "SELECT COUNT(*) FROM items;");
-            Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))));
-            Assert.Equal(1, await read);
+            // WAL: the reader is not blocked by the write transaction (still open: it is released only below; a blocked
+            // reader would fail with SQLITE_BUSY) and sees only committed data.
+            Assert.Equal(1, await ReadLongAsync(db, "SELECT COUNT(*) FROM items;"));
         }
         finally
         {
@@ -144,19 +144,39 @@ public sealed class SqliteDatabaseTests : IDisposable
         var db = new SqliteDatabase(DbPath);
         await CreateTablesAsync(db);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var write = db.WriteAsync(async w =>
         {
             started.SetResult();
-            await Task.Delay(200);
+            await finish.Task;
             return w.Execute("INSERT INTO items (id) VALUES ('in-flight');");
         });
         await started.Task;
 
-        db.Dispose();
+        // Dispose starts while the write is held open; once it has (new work is refused), the write may finish.
+        var dispose = Task.Run(db.Dispose);
+        await Eventually.AssertAsync(() => RefusesNewWorkAsync(db), () => "Dispose never started");
+        Assert.False(dispose.IsCompleted, "Dispose returned while a write was in flight");
+        finish.SetResult();
+        await dispose;
         await write;
 
         using var reopened = new SqliteDatabase(DbPath);
         Assert.Equal(1, await ReadLongAsync(reopened, "SELECT COUNT(*) FROM items WHERE id = 'in-flight';"));
+    }
+
+    /// <summary>Whether <paramref name="db"/> refuses new work (Dispose has begun); a connection it still hands out is closed.</summary>
+    private static async Task<bool> RefusesNewWorkAsync(SqliteDatabase db)
+    {
+        try
+        {
+            await using var connection = await db.OpenReadConnectionAsync();
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using HotelAgent.Core.Channels.Email;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 
 namespace HotelAgent.Tests.Channels.Email;
@@ -315,18 +316,9 @@ public sealed class EmailPollerTests(MailServerFixture mail)
 
     private async Task<List<long>> WaitForNewSessionsAsync(string user, int before)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var sessions = DovecotOutBytes(user);
-            if (sessions.Count > before)
-            {
-                return sessions.Skip(before).ToList();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Dovecot logged no session of the poller");
-            await Task.Delay(50);
-        }
+        List<long> sessions = [];
+        await Eventually.AssertAsync(() => (sessions = DovecotOutBytes(user)).Count > before, () => "Dovecot logged no session of the poller");
+        return sessions.Skip(before).ToList();
     }
 
     /// <summary>The <c>out=</c> byte counts of Dovecot's IMAP sessions of <paramref name="user"/> (logged at logout).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -149,16 +150,28 @@ public class WhatsAppCloudClientTests
     [InlineData(131056)]
     public async Task Rate_limits_are_retried_with_backoff_then_succeed(int code)
     {
-        await using var host = await WhatsAppTestHost.StartAsync(new Dictionary<string, string?> { ["WhatsApp:RetryBaseDelay"] = "00:00:00.050" });
+        // The backoff runs on a fake clock: each retry waits on a timer, and goes only once the clock passes it.
+        var time = new ObservedFakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await WhatsAppTestHost.StartAsync(new Dictionary<string, string?> { ["WhatsApp:RetryBaseDelay"] = "00:00:00.050" }, time);
         await host.OpenWindowAsync(Guest);
         host.Graph.FailNextSends(2, code);
-        var started = DateTime.UtcNow;
+        var armed = time.ArmedTimers.Value;
 
-        await host.Client.SendAsync(Out(new Reply("Hola")), CancellationToken.None);
+        var send = host.Client.SendAsync(Out(new Reply("Hola")), CancellationToken.None);
+        for (var retry = 1; retry <= 2; retry++)
+        {
+            await time.ArmedTimers.WaitForAsync(armed + retry, what: $"the backoff before retry {retry}");
+            var backoff = time.DueTimes[^1];
+            Assert.True(backoff > TimeSpan.Zero && backoff <= TimeSpan.FromSeconds(60), $"backoff {backoff}");
+            Assert.Equal(retry, host.Graph.Requests.Count); // the retry is waiting for the clock
+            Assert.False(send.IsCompleted);
+            time.Advance(backoff);
+        }
 
+        await send;
         Assert.Single(host.Graph.SentMessages);
         Assert.Equal(3, host.Graph.Requests.Count);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(5), "the retries waited");
+        Assert.Equal(armed + 2, time.ArmedTimers.Value);
         Assert.Equal(2, host.Logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
     }
 

@@ -2,6 +2,7 @@ using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Channels.Common;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,11 +11,14 @@ namespace HotelAgent.Tests.Channels.WhatsApp;
 /// <summary>
 /// Sends whose answer was lost (the process died between Meta's answer and the record): every send carries its key as
 /// <c>biz_opaque_callback_data</c>, and a retry that finds another process's unconfirmed attempt waits for Meta's status
-/// webhook before sending again.
+/// webhook before sending again. The wait runs on an <see cref="ObservedFakeTimeProvider"/>: its polls happen when the
+/// test moves the clock.
 /// </summary>
 public class WhatsAppUnconfirmedSendTests
 {
     private const string Guest = "+5491155551234";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private readonly ObservedFakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     private static OutboundMessage Out(string key, string text = "¿Me pasás un email para la reserva?") =>
         new(Channel.WhatsApp, Guest, new Reply(text), key);
@@ -40,16 +44,22 @@ public class WhatsAppUnconfirmedSendTests
     [Fact]
     public async Task A_foreign_attempt_confirmed_by_a_status_webhook_during_the_wait_is_not_sent_again()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(Wait(60));
+        await using var host = await WhatsAppTestHost.StartAsync(Wait(60), _time);
         await host.OpenWindowAsync(Guest);
         var database = host.Services.GetRequiredService<ChannelsDatabase>();
-        await SentMessageStoreTests.InsertForeignAttemptAsync(database, "wamid.IN3:1", DateTimeOffset.UtcNow.AddSeconds(-1));
+        await SentMessageStoreTests.InsertForeignAttemptAsync(database, "wamid.IN3:1", _time.GetUtcNow().AddSeconds(-1));
 
+        var armed = _time.ArmedTimers.Value;
         var send = host.Client.SendAsync(Out("wamid.IN3:1"), CancellationToken.None);
-        await WaitForLogAsync(host, "waiting up to");
+        await host.Logs.WaitForAsync(e => e.Message.Contains("waiting up to", StringComparison.Ordinal));
+        await _time.ArmedTimers.WaitForAsync(armed + 1, what: "the first confirmation poll");
+        _time.Advance(PollInterval); // the first poll: nothing confirmed yet
+        await _time.ArmedTimers.WaitForAsync(armed + 2, what: "the second confirmation poll");
         Assert.False(send.IsCompleted);
+
         var status = WhatsAppWebhookSamples.Status("wamid.EARLIER", "sent", "5491155551234", callbackData: "wamid.IN3:1");
         await host.Services.GetRequiredService<WhatsAppInboundProcessor>().ProcessAsync(WhatsAppWebhookParser.Parse(status), CancellationToken.None);
+        _time.Advance(PollInterval);
         await send;
 
         Assert.Empty(host.Graph.SentMessages);
@@ -60,12 +70,22 @@ public class WhatsAppUnconfirmedSendTests
     [Fact]
     public async Task A_foreign_attempt_never_confirmed_is_sent_exactly_once_after_the_wait()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(Wait(1));
+        await using var host = await WhatsAppTestHost.StartAsync(Wait(2), _time);
         await host.OpenWindowAsync(Guest);
         var database = host.Services.GetRequiredService<ChannelsDatabase>();
-        await SentMessageStoreTests.InsertForeignAttemptAsync(database, "wamid.IN4:1", DateTimeOffset.UtcNow.AddSeconds(-1));
+        await SentMessageStoreTests.InsertForeignAttemptAsync(database, "wamid.IN4:1", _time.GetUtcNow().AddSeconds(-1));
 
-        await host.Client.SendAsync(Out("wamid.IN4:1"), CancellationToken.None);
+        // The wait is eight polls of 250 ms on the clock; the send goes only after the last one.
+        var armed = _time.ArmedTimers.Value;
+        var send = host.Client.SendAsync(Out("wamid.IN4:1"), CancellationToken.None);
+        for (var poll = 1; poll <= 8; poll++)
+        {
+            await _time.ArmedTimers.WaitForAsync(armed + poll, what: $"confirmation poll {poll}");
+            Assert.Empty(host.Graph.SentMessages);
+            _time.Advance(PollInterval);
+        }
+
+        await send;
         await host.Client.SendAsync(Out("wamid.IN4:1"), CancellationToken.None);
 
         var sent = Assert.Single(host.Graph.SentMessages);
@@ -97,14 +117,14 @@ public class WhatsAppUnconfirmedSendTests
     [Fact]
     public async Task A_retry_of_this_process_after_a_failed_post_sends_without_waiting()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(Wait(300));
+        await using var host = await WhatsAppTestHost.StartAsync(Wait(300), _time);
         await host.OpenWindowAsync(Guest);
         host.Graph.FailNextSends(1, 100);
 
         await Assert.ThrowsAsync<WhatsAppApiException>(() => host.Client.SendAsync(Out("wamid.IN6:0"), CancellationToken.None));
         var attempt = await host.Services.GetRequiredService<SqliteSentMessageStore>().GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN6:0");
         Assert.True(attempt?.ByThisProcess);
-        await host.Client.SendAsync(Out("wamid.IN6:0"), CancellationToken.None);
+        await host.Client.SendAsync(Out("wamid.IN6:0"), CancellationToken.None); // the clock never moves: no wait happened
 
         Assert.Equal("wamid.IN6:0", Assert.Single(host.Graph.SentMessages).CallbackData);
         Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("waiting up to", StringComparison.Ordinal));
@@ -113,27 +133,13 @@ public class WhatsAppUnconfirmedSendTests
     [Fact]
     public async Task With_a_zero_wait_a_foreign_attempt_is_sent_at_once()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(Wait(0));
+        await using var host = await WhatsAppTestHost.StartAsync(Wait(0), _time);
         await host.OpenWindowAsync(Guest);
-        await SentMessageStoreTests.InsertForeignAttemptAsync(host.Services.GetRequiredService<ChannelsDatabase>(), "wamid.IN7:0", DateTimeOffset.UtcNow);
+        await SentMessageStoreTests.InsertForeignAttemptAsync(host.Services.GetRequiredService<ChannelsDatabase>(), "wamid.IN7:0", _time.GetUtcNow());
 
         await host.Client.SendAsync(Out("wamid.IN7:0"), CancellationToken.None);
 
         Assert.Single(host.Graph.SentMessages);
         Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("waiting up to", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitForLogAsync(WhatsAppTestHost host, string fragment)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!host.Logs.Entries.Any(e => e.Message.Contains(fragment, StringComparison.Ordinal)))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException("log line '" + fragment + "' never appeared");
-            }
-
-            await Task.Delay(10);
-        }
     }
 }

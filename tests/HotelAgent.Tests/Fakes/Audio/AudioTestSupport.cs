@@ -59,21 +59,4 @@ public static class AudioTestSupport
         var text = await RunAsync("soxi", "-D", file);
         return double.Parse(text.Trim(), CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds or the timeout lapses.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(25);
-        }
-
-        return await condition();
-    }
 }

@@ -19,38 +19,18 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// <summary>Waits until a line matching <paramref name="match"/> was logged (the positive signal that the code got there).</summary>
     public async Task<(LogLevel Level, string Category, string Message)> WaitForAsync(Func<(LogLevel Level, string Category, string Message), bool> match, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? Eventually.DefaultTimeout);
-        while (true)
-        {
-            var seen = _count.Value;
-            foreach (var entry in _entries)
-            {
-                if (match(entry))
-                {
-                    return entry;
-                }
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException("No matching log line. Logged:\n" + string.Join('\n', _entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
-            }
-
-            try
-            {
-                await _count.WaitForAsync(seen + 1, left);
-            }
-            catch (TimeoutException)
-            {
-                // One last look above, then the failure with what was logged.
-            }
-        }
+        var found = await _count.FirstAsync(
+            () => _entries.Where(match).Select(e => new Box(e)).FirstOrDefault(),
+            () => "No matching log line. Logged:\n" + string.Join('\n', _entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")),
+            timeout);
+        return found.Entry;
     }
 
     public void Dispose()
     {
     }
+
+    private sealed record Box((LogLevel Level, string Category, string Message) Entry);
 
     private sealed class Logger(string category, CapturingLoggerProvider owner) : ILogger
     {

@@ -80,6 +80,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, bool> _statusDeliveries = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient _webhookClient = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly AwaitableCount _sentCount = new();
+    private readonly AwaitableCount _readCount = new();
+    private readonly AwaitableCount _statusCount = new();
     private int _counter;
 
     private FakeGraphApi(WebApplication app) => _app = app;
@@ -108,19 +111,8 @@ public sealed class FakeGraphApi : IAsyncDisposable
     public IReadOnlyList<FakeStatusWebhook> DeliveredStatusWebhooks => [.. _statusWebhooks];
 
     /// <summary>Waits until <paramref name="count"/> status webhooks were acknowledged.</summary>
-    public async Task WaitForStatusWebhooksAsync(int count = 1, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (_statusWebhooks.Count < count)
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"{_statusWebhooks.Count} of {count} status webhooks were acknowledged.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForStatusWebhooksAsync(int count = 1, TimeSpan? timeout = null) =>
+        _statusCount.WaitForAsync(count, timeout, "status webhooks acknowledged");
 
     /// <summary>Base URL to put in <c>WhatsApp__GraphBaseUrl</c> (no trailing slash).</summary>
     public string BaseUrl { get; private set; } = string.Empty;
@@ -208,43 +200,32 @@ public sealed class FakeGraphApi : IAsyncDisposable
         return id;
     }
 
-    /// <summary>How long the fake takes to answer a read receipt (a slow Graph API).</summary>
-    public TimeSpan ReadReceiptDelay { get; set; }
+    private TaskCompletionSource? _readReceiptHold;
+
+    /// <summary>Read receipts that reached the fake (counted on arrival, before a hold lets them through).</summary>
+    public AwaitableCount ReadReceiptArrivals { get; } = new();
+
+    /// <summary>A slow Graph API: read receipts arriving from now on wait until <see cref="ReleaseReadReceipts"/>.</summary>
+    public void HoldReadReceipts() => Volatile.Write(ref _readReceiptHold, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void ReleaseReadReceipts() => Volatile.Read(ref _readReceiptHold)?.TrySetResult();
 
     /// <summary>Waits until <paramref name="count"/> read receipts arrived (they are sent in the background).</summary>
     public async Task<IReadOnlyList<FakeSentMessage>> WaitForReadReceiptsAsync(int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (_reads.Count < count)
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"{_reads.Count} of {count} read receipts reached the fake Graph API.");
-            }
-
-            await Task.Delay(10);
-        }
-
+        await _readCount.WaitForAsync(count, timeout, "read receipts at the fake Graph API");
         return ReadReceipts;
     }
 
     /// <summary>Waits until a message matching <paramref name="predicate"/> was sent (for asynchronous end-to-end tests).</summary>
-    public async Task<FakeSentMessage> WaitForSentMessageAsync(Func<FakeSentMessage, bool>? predicate = null, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            var match = _sent.FirstOrDefault(m => predicate?.Invoke(m) ?? true);
-            if (match is not null)
-            {
-                return match;
-            }
+    public Task<FakeSentMessage> WaitForSentMessageAsync(Func<FakeSentMessage, bool>? predicate = null, TimeSpan? timeout = null) =>
+        _sentCount.FirstAsync(
+            () => _sent.FirstOrDefault(m => predicate?.Invoke(m) ?? true),
+            () => "No matching WhatsApp message was sent to the fake Graph API. Sent:\n" + string.Join("\n", _sent.Select(m => m.Body.GetRawText())),
+            timeout);
 
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException("No matching WhatsApp message was sent to the fake Graph API.");
-    }
+    /// <summary>Waits until <paramref name="count"/> messages were sent in all.</summary>
+    public Task WaitForSentCountAsync(int count, TimeSpan? timeout = null) => _sentCount.WaitForAsync(count, timeout, "messages sent");
 
     public async ValueTask DisposeAsync()
     {
@@ -290,6 +271,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
                     if (response.IsSuccessStatusCode)
                     {
                         _statusWebhooks.Enqueue(webhook);
+                        _statusCount.Increment();
                         return;
                     }
                 }
@@ -390,12 +372,14 @@ public sealed class FakeGraphApi : IAsyncDisposable
                 return;
             }
 
-            if (ReadReceiptDelay > TimeSpan.Zero)
+            ReadReceiptArrivals.Increment();
+            if (Volatile.Read(ref _readReceiptHold) is { } hold)
             {
-                await Task.Delay(ReadReceiptDelay);
+                await hold.Task.WaitAsync(context.RequestAborted);
             }
 
             _reads.Enqueue(new FakeSentMessage(phoneNumberId, body, Auth(context), string.Empty));
+            _readCount.Increment();
             await context.Response.WriteAsJsonAsync(new { success = true });
             return;
         }
@@ -430,6 +414,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
         var wamid = "wamid.HBgN" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         _sent.Enqueue(new FakeSentMessage(phoneNumberId, body, Auth(context), wamid));
+        _sentCount.Increment();
         var message = new JsonObject { ["id"] = wamid };
         if (Str(body, "type") == "template")
         {

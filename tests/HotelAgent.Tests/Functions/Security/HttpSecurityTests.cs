@@ -9,6 +9,7 @@ using HotelAgent.Core.Pms;
 using HotelAgent.Core.Security;
 using HotelAgent.Functions.Functions.WhatsApp;
 using HotelAgent.Functions.Security;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Orchestration;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
@@ -131,11 +132,9 @@ public sealed partial class HttpSecurityTests : IAsyncLifetime
         using var read = await http.GetAsync("/api/webchat/secret-session-4242/messages?after=0&waitSeconds=0");
 
         // Positive signal: the three requests were logged (redacted) before looking for what must not be there.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_logs.Entries.Count(e => e.Category.EndsWith(nameof(RedactedRequestLoggingMiddleware), StringComparison.Ordinal)) < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.AssertAsync(
+            () => _logs.Entries.Count(e => e.Category.EndsWith(nameof(RedactedRequestLoggingMiddleware), StringComparison.Ordinal)) >= 3,
+            () => "the three requests were not logged");
 
         var requestLines = _logs.Entries.Where(e => e.Category.EndsWith(nameof(RedactedRequestLoggingMiddleware), StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.Contains(requestLines, l => l.Contains("hub.verify_token=***", StringComparison.Ordinal));

@@ -30,9 +30,8 @@ public sealed partial class StaffConversationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Staff_read_the_guests_own_words_at_a_handoff_and_their_reply_joins_the_transcript()
     {
-        using var web = _host.CreateClient();
         using var staff = StaffClient();
-        var guest = new WebChatVisitor(web, "web-staff-view-0001");
+        var guest = new WebChatVisitor(_host, "web-staff-view-0001");
 
         await guest.SayAsync("hola! mi mail es martina.gomez@gmail.com");
         await guest.SayAsync("quiero hablar con una persona de recepción");
@@ -72,9 +71,8 @@ public sealed partial class StaffConversationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_booking_cancelled_later_leaves_the_revenue_and_shows_apart_in_the_stats()
     {
-        using var web = _host.CreateClient();
         using var staff = StaffClient();
-        var guest = new WebChatVisitor(web, "web-revenue-0001");
+        var guest = new WebChatVisitor(_host, "web-revenue-0001");
         var stay = ConversationEndToEndTests.FutureStay();
 
         await guest.SayAsync($"hola, tenés lugar para 2 personas {stay.Spanish}?");

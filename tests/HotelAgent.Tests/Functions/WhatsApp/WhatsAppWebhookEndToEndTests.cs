@@ -86,8 +86,11 @@ public sealed class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         var signedOriginal = WhatsAppSignature.Compute(Encoding.UTF8.GetBytes(body), StandaloneHost.AppSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostSigned(body.Replace("Hola", "Hole", StringComparison.Ordinal), overrideSignature: signedOriginal)).StatusCode);
 
-        await Task.Delay(300);
-        Assert.Empty(_graph.SentMessages);
+        // Eve then writes for real: her conversation handles that one message only, and it is all she is answered.
+        var eve = new GuestSimulator(_host, _graph, "5491155550000", "Eve");
+        Assert.NotEmpty(await eve.SayAsync("Hola", "wamid.real-eve"));
+        Assert.Equal(1, await eve.HandledAsync());
+        Assert.All(_graph.SentMessages, m => Assert.StartsWith("wamid.real-eve:", m.CallbackData, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -106,8 +109,12 @@ public sealed class WhatsAppWebhookEndToEndTests : IAsyncLifetime
             """;
 
         Assert.Equal(HttpStatusCode.OK, (await PostSigned(body)).StatusCode);
-        await Task.Delay(300);
-        Assert.Empty(_graph.SentMessages);
+
+        // The recipient then writes: only that message is answered.
+        var guest = new GuestSimulator(_host, _graph, "5491155551234");
+        Assert.NotEmpty(await guest.SayAsync("Hola", "wamid.after-status"));
+        Assert.Equal(1, await guest.HandledAsync());
+        Assert.All(_graph.SentMessages, m => Assert.StartsWith("wamid.after-status:", m.CallbackData, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,8 +125,12 @@ public sealed class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostSigned(body)));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        await _graph.WaitForSentMessageAsync(m => m.To == "5491155559999", TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
-        Assert.Single(_graph.SentMessages, m => m.To == "5491155559999" && m.Type == "text");
+
+        // The guest's next message is the signal: once it is handled, so was everything before it.
+        var guest = new GuestSimulator(_host, _graph, "5491155559999", "Juan");
+        await guest.WaitForHandledAsync(1);
+        await guest.SayAsync("gracias", "wamid.after-dup");
+        Assert.Equal(2, await guest.HandledAsync());
+        Assert.Single(_graph.SentMessages, m => m.Type == "text" && m.CallbackData!.StartsWith("wamid.dup-1:", StringComparison.Ordinal));
     }
 }
