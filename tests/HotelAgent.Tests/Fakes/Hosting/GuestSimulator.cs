@@ -38,10 +38,10 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
     }
 
     /// <summary>Posts a text the conversation will handle; <see cref="RepliesAsync"/> waits for its turn to end.</summary>
-    public async Task<GuestTurn> SendAsync(string text, string? wamid = null)
+    public async Task<PendingGuestTurn> SendAsync(string text, string? wamid = null)
     {
         wamid ??= WhatsAppWebhookSamples.NewWamid();
-        var turn = new GuestTurn(await HandledAsync() + 1, Received().Count, wamid);
+        var turn = new PendingGuestTurn(await HandledAsync() + 1, Received().Count, wamid);
         Assert.Equal(HttpStatusCode.OK, await PostAsync(WhatsAppWebhookSamples.Text(text, waId, wamid, profileName: profileName)));
         return turn;
     }
@@ -50,7 +50,7 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
     /// The texts sent to the guest from the turn's start until the conversation handled its message, or until the
     /// rate-limit notice for it was sent (a rate-limited message never reaches the conversation).
     /// </summary>
-    public async Task<IReadOnlyList<string>> RepliesAsync(GuestTurn turn)
+    public async Task<IReadOnlyList<string>> RepliesAsync(PendingGuestTurn turn)
     {
         var noticeKey = turn.Wamid + ":rate-limit";
         var handled = 0;
@@ -115,4 +115,4 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
 }
 
 /// <summary>A guest message on its way: the conversation's handled count that ends it, the guest's sends before it, its wamid.</summary>
-public sealed record GuestTurn(int Handled, int SentBefore, string Wamid);
+public sealed record PendingGuestTurn(int Handled, int SentBefore, string Wamid);
