@@ -110,6 +110,9 @@ public static class Program
                     await Task.Delay(50);
                 }
             });
+            var alloc0 = GC.GetTotalAllocatedBytes();
+            var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var counters0 = Counters.Snapshot();
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var wall0 = Stopwatch.GetTimestamp();
             var turns = await RunAsync(concurrency, seconds, async () => 0, i => i, guests, perTurn, texts, () => Interlocked.Increment(ref negatives));
@@ -122,6 +125,12 @@ public static class Program
             var line = string.Create(C, $"    process CPU during the turn phase: {cpuShare:P0} of {Environment.ProcessorCount} cores, {cpuPerTurn:F1} ms CPU per turn (host + bench client + fake Graph in one process) → CPU-bound ceiling ≈ {Environment.ProcessorCount * 1000 / cpuPerTurn:F0} msg/s; thread pool avg {poolSamples.Average(p => p.Threads):F1} threads, {poolSamples.Average(p => p.Queued):F1} queued items");
             Console.WriteLine(line);
             summary.Add(line);
+            var counters = Counters.Snapshot();
+            var perTurn1 = Math.Max(1, turns.Count);
+            var counterText = string.Join(", ", counters.OrderBy(kv => kv.Key).Select(kv => string.Create(C, $"{kv.Key.Replace("hotelagent.", "")} {(kv.Value - counters0.GetValueOrDefault(kv.Key)) / (double)perTurn1:F2}")));
+            var line2 = string.Create(C, $"    per turn: {(GC.GetTotalAllocatedBytes() - alloc0) / 1024.0 / perTurn1:F0} KiB allocated; GCs gen0/1/2 {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3}; {counterText}");
+            Console.WriteLine(line2);
+            summary.Add(line2);
             if (negatives > 0)
             {
                 Console.WriteLine($"    ({negatives} replies arrived before the webhook's 200 was read; counted as 0 ms)");
@@ -298,5 +307,42 @@ public static class Program
             var at = Stopwatch.GetTimestamp();
             return response.StatusCode == HttpStatusCode.OK ? at : null;
         }
+    }
+}
+
+/// <summary>Sums of the durable and storage counters (MeterListener).</summary>
+internal static class Counters
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> Totals = new();
+    private static readonly System.Diagnostics.Metrics.MeterListener Listener = Start();
+
+    private static System.Diagnostics.Metrics.MeterListener Start()
+    {
+        var l = new System.Diagnostics.Metrics.MeterListener();
+        l.InstrumentPublished = (i, ml) =>
+        {
+            if (i.Meter.Name is "HotelAgent.Durable" or "HotelAgent.Storage")
+            {
+                ml.EnableMeasurementEvents(i);
+            }
+        };
+        l.SetMeasurementEventCallback<long>((i, v, tags, _) =>
+        {
+            var key = i.Name;
+            foreach (var t in tags)
+            {
+                key += "[" + t.Value + "]";
+            }
+
+            Totals.AddOrUpdate(key, v, (_, o) => o + v);
+        });
+        l.Start();
+        return l;
+    }
+
+    public static Dictionary<string, long> Snapshot()
+    {
+        _ = Listener;
+        return new Dictionary<string, long>(Totals);
     }
 }

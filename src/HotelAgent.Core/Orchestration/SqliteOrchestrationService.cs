@@ -40,6 +40,17 @@ public sealed class SqliteOrchestrationOptions
 
     /// <summary>Safety-net poll for due timers and stranded messages (new work is signalled in-process).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Orchestrations kept in memory between work items (suspended where they wait, with their history), so the next
+    /// event resumes them instead of replaying their history; least recently used beyond this count are dropped
+    /// (0 = replay every work item). Memory per kept conversation: see docs/benchmarks.md.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int CachedOrchestrations { get; set; } = 256;
+
+    /// <summary>A kept orchestration unused for this long is dropped (its next event replays the history once).</summary>
+    public TimeSpan CachedOrchestrationIdleTime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -69,7 +80,7 @@ public sealed class SqliteOrchestrationService :
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SqliteDatabase _db;
-    private readonly HistoryCache _history = new();
+    private readonly OrchestrationCache _cache;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -91,6 +102,7 @@ public sealed class SqliteOrchestrationService :
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         _options = options ?? new SqliteOrchestrationOptions();
         _time = timeProvider ?? TimeProvider.System;
+        _cache = new OrchestrationCache(_options.CachedOrchestrations);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         try
         {
@@ -107,7 +119,9 @@ public sealed class SqliteOrchestrationService :
 
     public string DatabasePath { get; }
 
-    private sealed record LockedInstance(IReadOnlyList<long> MessageIds, string ExecutionId, int HistoryCount);
+    /// <param name="Reusable">The last completion committed the work item's state and the orchestration still runs: on
+    /// release it goes back to <see cref="_cache"/>.</param>
+    private sealed record LockedInstance(IReadOnlyList<long> MessageIds, string ExecutionId, int HistoryCount, bool Reusable = false);
 
     // ------------------------------------------------------------------ IOrchestrationService: life cycle
 
@@ -173,7 +187,7 @@ public sealed class SqliteOrchestrationService :
     public Task DeleteAsync(bool deleteInstanceStore) => WriteAsync(w =>
     {
         w.ExecuteScript("DELETE FROM instances; DELETE FROM history; DELETE FROM messages; DELETE FROM activities;");
-        _history.Clear();
+        _cache.Clear();
         return true;
     }, CancellationToken.None);
 
@@ -290,19 +304,34 @@ public sealed class SqliteOrchestrationService :
             return null;
         }
 
-        var history = _history.TryGet(instanceId, row.ExecutionId) ?? await LoadHistoryAsync(instanceId, row.ExecutionId, ct).ConfigureAwait(false);
-        lock (_gate)
+        // The instance kept in memory since its last work item: DurableTask.Core resumes its suspended orchestrator with
+        // the new events (the work item still holds its execution cursor) instead of replaying the history.
+        var item = _cache.Take(instanceId, row.ExecutionId);
+        if (item is not null)
         {
-            _locked[instanceId] = new LockedInstance([.. usable.Select(m => m.Id)], row.ExecutionId, history.Count);
+            item.OrchestrationRuntimeState.NewEvents.Clear(); // committed by the last completion
+            item.NewMessages = [.. usable.Select(m => m.Message)];
+            DurableMetrics.CacheHit();
+        }
+        else
+        {
+            var history = await LoadHistoryAsync(instanceId, ct).ConfigureAwait(false);
+            item = new TaskOrchestrationWorkItem
+            {
+                InstanceId = instanceId,
+                OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
+                NewMessages = [.. usable.Select(m => m.Message)],
+                LockedUntilUtc = DateTime.MaxValue,
+            };
+            DurableMetrics.CacheMiss(history.Count);
         }
 
-        return new TaskOrchestrationWorkItem
+        lock (_gate)
         {
-            InstanceId = instanceId,
-            OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
-            NewMessages = [.. usable.Select(m => m.Message)],
-            LockedUntilUtc = DateTime.MaxValue,
-        };
+            _locked[instanceId] = new LockedInstance([.. usable.Select(m => m.Id)], row.ExecutionId, item.OrchestrationRuntimeState.Events.Count);
+        }
+
+        return item;
     }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask; // in-process locks do not expire
@@ -419,22 +448,24 @@ public sealed class SqliteOrchestrationService :
         }
         catch
         {
-            _history.Remove(instanceId); // nothing was committed: the next work item reloads from the file
-            throw;
-        }
+            lock (_gate)
+            {
+                _locked[instanceId] = locked with { Reusable = false }; // nothing was committed: the next work item reloads from the file
+            }
 
-        if (finished)
-        {
-            _history.Remove(instanceId);
-        }
-        else
-        {
-            _history.Set(instanceId, executionId, [.. newOrchestrationRuntimeState.Events]);
+            throw;
         }
 
         lock (_gate)
         {
-            _locked[instanceId] = locked with { MessageIds = [], ExecutionId = executionId, HistoryCount = newOrchestrationRuntimeState.Events.Count };
+            // Reusable only after a normal execution (DurableTask.Core passes a state) of an orchestration that still runs.
+            _locked[instanceId] = locked with
+            {
+                MessageIds = [],
+                ExecutionId = executionId,
+                HistoryCount = newOrchestrationRuntimeState.Events.Count,
+                Reusable = !finished && orchestrationState is not null,
+            };
         }
 
         foreach (var item in newActivities)
@@ -456,9 +487,13 @@ public sealed class SqliteOrchestrationService :
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        _history.Remove(workItem.InstanceId);
         lock (_gate)
         {
+            if (_locked.TryGetValue(workItem.InstanceId, out var locked))
+            {
+                _locked[workItem.InstanceId] = locked with { Reusable = false }; // its in-memory state may be ahead of the file
+            }
+
             _dirty.Add(workItem.InstanceId); // its messages are still stored: run it again after release
         }
 
@@ -470,7 +505,10 @@ public sealed class SqliteOrchestrationService :
         ArgumentNullException.ThrowIfNull(workItem);
         lock (_gate)
         {
-            _locked.Remove(workItem.InstanceId);
+            if (_locked.Remove(workItem.InstanceId, out var locked) && locked.Reusable && !_disposed)
+            {
+                _cache.Put(workItem.InstanceId, locked.ExecutionId, workItem, NowMs());
+            }
         }
 
         Unschedule(workItem.InstanceId, resignal: true);
@@ -481,11 +519,19 @@ public sealed class SqliteOrchestrationService :
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        if (_activities.Reader.TryRead(out var ready))
+        {
+            DurableMetrics.Activity();
+            return ready; // no timeout timer when work is waiting
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         timeout.CancelAfter(receiveTimeout);
         try
         {
-            return await _activities.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var item = await _activities.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            DurableMetrics.Activity();
+            return item;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -540,7 +586,7 @@ public sealed class SqliteOrchestrationService :
 
         var instanceId = creationMessage.OrchestrationInstance.InstanceId;
         await WriteAsync(w => CreateInstance(w, creationMessage, started, dedupeStatuses, NowMs()), CancellationToken.None).ConfigureAwait(false);
-        _history.Remove(instanceId);
+        _cache.Remove(instanceId);
         Signal(instanceId);
     }
 
@@ -774,7 +820,7 @@ public sealed class SqliteOrchestrationService :
         foreach (var id in ids)
         {
             DeleteInstanceData(w, id);
-            _history.Remove(id);
+            _cache.Remove(id);
         }
 
         return ids.Count;
@@ -825,6 +871,7 @@ public sealed class SqliteOrchestrationService :
             var delay = _options.PollInterval;
             try
             {
+                _cache.Expire(NowMs() - (long)_options.CachedOrchestrationIdleTime.TotalMilliseconds);
                 await SignalDueInstancesAsync(ct).ConfigureAwait(false);
                 if (await NextDueAsync(ct).ConfigureAwait(false) is { } due)
                 {
@@ -916,7 +963,7 @@ public sealed class SqliteOrchestrationService :
         return items;
     }
 
-    private async Task<List<HistoryEvent>> LoadHistoryAsync(string instanceId, string executionId, CancellationToken ct)
+    private async Task<List<HistoryEvent>> LoadHistoryAsync(string instanceId, CancellationToken ct)
     {
         var events = new List<HistoryEvent>();
         var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
@@ -933,7 +980,6 @@ public sealed class SqliteOrchestrationService :
             }
         }
 
-        _history.Set(instanceId, executionId, events);
         return events;
     }
 
@@ -1059,30 +1105,102 @@ public sealed class SqliteOrchestrationService :
     }
 
     /// <summary>
-    /// The committed history of recently run instances, so a work item does not re-read and re-parse it. Valid because
-    /// this service is the only writer of its file and never locks one instance twice; keyed by execution id (new on every
-    /// start and continue-as-new), dropped whenever a commit fails, bounded in size.
+    /// Orchestrations kept in memory between work items: DurableTask.Core's extended sessions without holding a dispatcher
+    /// slot while the guest is silent. The work item of a running instance goes back here on release; its runtime state is
+    /// exactly the committed history and it still carries DurableTask.Core's execution cursor (the suspended orchestrator),
+    /// so the next work item for the same execution resumes it with only the new events. Valid because this service is the
+    /// only writer of its file and never locks one instance twice. Taken out while locked; dropped when a commit fails or the
+    /// work item is abandoned; least recently used beyond the capacity and idle ones (<see cref="Expire"/>) are dropped.
+    /// Hand-written because it is specific to this service's single-writer model.
     /// </summary>
-    private sealed class HistoryCache
+    private sealed class OrchestrationCache(int capacity)
     {
-        private const int MaxInstances = 2048;
-        private readonly ConcurrentDictionary<string, (string ExecutionId, List<HistoryEvent> Events)> _entries = new(StringComparer.Ordinal);
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+        private readonly LinkedList<Entry> _byUse = new(); // most recently used first
 
-        public List<HistoryEvent>? TryGet(string instanceId, string executionId) =>
-            _entries.TryGetValue(instanceId, out var entry) && entry.ExecutionId == executionId ? [.. entry.Events] : null;
-
-        public void Set(string instanceId, string executionId, List<HistoryEvent> events)
+        public int Count
         {
-            if (_entries.Count >= MaxInstances && !_entries.ContainsKey(instanceId) && _entries.Keys.FirstOrDefault() is { } victim)
+            get
             {
-                _entries.TryRemove(victim, out _); // any victim will do: a miss only costs one history read
+                lock (_gate)
+                {
+                    return _entries.Count;
+                }
             }
-
-            _entries[instanceId] = (executionId, events);
         }
 
-        public void Remove(string instanceId) => _entries.TryRemove(instanceId, out _);
+        /// <summary>Removes and returns the kept work item of <paramref name="executionId"/> (null when none or another execution).</summary>
+        public TaskOrchestrationWorkItem? Take(string instanceId, string executionId)
+        {
+            lock (_gate)
+            {
+                if (!_entries.Remove(instanceId, out var node))
+                {
+                    return null;
+                }
 
-        public void Clear() => _entries.Clear();
+                _byUse.Remove(node);
+                return node.Value.ExecutionId == executionId ? node.Value.WorkItem : null;
+            }
+        }
+
+        public void Put(string instanceId, string executionId, TaskOrchestrationWorkItem workItem, long nowMs)
+        {
+            if (capacity == 0)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_entries.Remove(instanceId, out var old))
+                {
+                    _byUse.Remove(old);
+                }
+
+                _entries[instanceId] = _byUse.AddFirst(new Entry(instanceId, executionId, workItem, nowMs));
+                while (_entries.Count > capacity && _byUse.Last is { } oldest)
+                {
+                    _byUse.RemoveLast();
+                    _entries.Remove(oldest.Value.InstanceId);
+                }
+            }
+        }
+
+        public void Remove(string instanceId)
+        {
+            lock (_gate)
+            {
+                if (_entries.Remove(instanceId, out var node))
+                {
+                    _byUse.Remove(node);
+                }
+            }
+        }
+
+        /// <summary>Drops entries last used before <paramref name="usedBeforeMs"/>.</summary>
+        public void Expire(long usedBeforeMs)
+        {
+            lock (_gate)
+            {
+                while (_byUse.Last is { } oldest && oldest.Value.LastUsedMs < usedBeforeMs)
+                {
+                    _byUse.RemoveLast();
+                    _entries.Remove(oldest.Value.InstanceId);
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_gate)
+            {
+                _entries.Clear();
+                _byUse.Clear();
+            }
+        }
+
+        private sealed record Entry(string InstanceId, string ExecutionId, TaskOrchestrationWorkItem WorkItem, long LastUsedMs);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace HotelAgent.Core.Storage;
@@ -19,6 +20,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _writeConnectionString;
     private readonly string _pragmas;
     private readonly Action<SqliteWriter>? _initialize;
+    private readonly KeyValuePair<string, object?> _fileTag;
     private SqliteWriter? _writer; // guarded by _writeGate
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -38,6 +40,7 @@ public sealed class SqliteDatabase : IDisposable
         FilePath = Path.GetFullPath(filePath);
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         _writeGate = WriteGates.GetOrAdd(FilePath, static _ => new SemaphoreSlim(1, 1));
+        _fileTag = new("file", Path.GetFileName(FilePath));
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -65,6 +68,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        StorageMetrics.Read(_fileTag);
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
@@ -102,6 +106,7 @@ public sealed class SqliteDatabase : IDisposable
             }
 
             writer.Begin();
+            StorageMetrics.Transaction(_fileTag);
             try
             {
                 var result = await work(writer).ConfigureAwait(false);
@@ -179,7 +184,7 @@ public sealed class SqliteDatabase : IDisposable
             using var pragma = connection.CreateCommand();
             pragma.CommandText = _pragmas;
             pragma.ExecuteNonQuery();
-            return new SqliteWriter(connection);
+            return new SqliteWriter(connection, _fileTag);
         }
         catch
         {
@@ -196,9 +201,14 @@ public sealed class SqliteDatabase : IDisposable
 public sealed class SqliteWriter : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly KeyValuePair<string, object?> _fileTag;
     private SqliteTransaction? _transaction;
 
-    internal SqliteWriter(SqliteConnection connection) => Connection = connection;
+    internal SqliteWriter(SqliteConnection connection, KeyValuePair<string, object?> fileTag)
+    {
+        Connection = connection;
+        _fileTag = fileTag;
+    }
 
     public SqliteConnection Connection { get; }
 
@@ -216,6 +226,7 @@ public sealed class SqliteWriter : IDisposable
 
         command.Transaction = _transaction;
         SqliteCommands.Bind(command, args);
+        StorageMetrics.Statement(_fileTag);
         return command;
     }
 
@@ -274,4 +285,24 @@ public sealed class SqliteWriter : IDisposable
         _transaction?.Dispose();
         Connection.Dispose();
     }
+}
+
+/// <summary>
+/// SQLite work counters per file (meter <c>HotelAgent.Storage</c>, tag <c>file</c>): write transactions, statements run
+/// on the writer, read connections opened. Static: every store builds its <see cref="SqliteDatabase"/> itself.
+/// </summary>
+public static class StorageMetrics
+{
+    public const string MeterName = "HotelAgent.Storage";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Transactions = Meter.CreateCounter<long>("hotelagent.sqlite.transactions", "{transaction}", "Write transactions per SQLite file.");
+    private static readonly Counter<long> Statements = Meter.CreateCounter<long>("hotelagent.sqlite.statements", "{statement}", "Statements run by the writer connection per SQLite file.");
+    private static readonly Counter<long> Reads = Meter.CreateCounter<long>("hotelagent.sqlite.reads", "{connection}", "Read connections opened per SQLite file.");
+
+    internal static void Transaction(KeyValuePair<string, object?> file) => Transactions.Add(1, file);
+
+    internal static void Statement(KeyValuePair<string, object?> file) => Statements.Add(1, file);
+
+    internal static void Read(KeyValuePair<string, object?> file) => Reads.Add(1, file);
 }
