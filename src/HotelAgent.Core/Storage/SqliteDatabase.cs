@@ -90,7 +90,15 @@ public sealed class SqliteDatabase : IDisposable
     /// after earlier writes to the same file from this process. Commits when <paramref name="work"/> returns, rolls
     /// back when it throws.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(work, (Action<T>?)null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>, then runs <paramref name="committed"/>
+    /// after the commit and before the next write to the file starts: owners that mirror their rows in memory apply the
+    /// change there in exactly the order of the commits (nothing runs when the transaction rolls back).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, Action<T>? committed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -111,9 +119,10 @@ public sealed class SqliteDatabase : IDisposable
             {
                 var result = await work(writer).ConfigureAwait(false);
                 writer.Commit();
+                committed?.Invoke(result);
                 return result;
             }
-            catch
+            catch when (writer.InTransaction)
             {
                 writer.Rollback();
                 throw;
@@ -130,10 +139,14 @@ public sealed class SqliteDatabase : IDisposable
         _initialized ? Task.CompletedTask : WriteAsync(static _ => true, cancellationToken);
 
     /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>
-    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(work, (Action<T>?)null, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, Action{T}, CancellationToken)"/>
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, Action<T>? committed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return WriteAsync(w => Task.FromResult(work(w)), cancellationToken);
+        return WriteAsync(w => Task.FromResult(work(w)), committed, cancellationToken);
     }
 
     public void Dispose()
@@ -247,6 +260,8 @@ public sealed class SqliteWriter : IDisposable
         var value = Command(sql, args).ExecuteScalar();
         return value is DBNull ? null : value;
     }
+
+    internal bool InTransaction => _transaction is not null;
 
     internal void Begin() => _transaction = Connection.BeginTransaction();
 
