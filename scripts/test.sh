@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine it first installs the tools the tests use (audio: espeak-ng,
-# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; npm for Azurite, the Azure Storage emulator
-# the durable-backend tests start), so this one command is all the set-up a newcomer needs.
+# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; Chromium for the web chat's browser tests;
+# npm for Azurite, the Azure Storage emulator the durable-backend tests start), so this one command is all the set-up
+# a newcomer needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3
 done
 # Dovecot's IMAP server (the email tests start their own instance on a free loopback port; its system service is not used).
 [[ -x /usr/sbin/dovecot && -x /usr/lib/dovecot/imap ]] || need+=(dovecot-imapd)
+# Chromium for the web chat's browser tests (Playwright drives /usr/bin/chromium; its own browser download is not used).
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 if ((${#need[@]})); then
   echo "Installing missing Debian packages: ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -16,6 +16,7 @@ using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Security;
+using HotelAgent.Core.Transcripts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -55,6 +56,7 @@ public static class HotelAgentCoreServiceCollectionExtensions
                 options.TimeZone = hotel.TimeZone;
             }
         });
+        services.AddHotelAgentTranscripts();
         services.AddHotelAgentDurable(configuration, standaloneRuntime);
         services.AddHotelAgentNlu(configuration);
         services.AddSingleton<IPmsClient>(sp => new MeteredPmsClient(

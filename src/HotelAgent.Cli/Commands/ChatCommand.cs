@@ -75,7 +75,16 @@ public sealed class ChatClient(HttpClient http, string sessionId, string? displa
             foreach (var reply in replies)
             {
                 _after = Math.Max(_after, reply.GetProperty("sequence").GetInt64());
-                await output.WriteLineAsync("🛎️  " + reply.GetProperty("text").GetString());
+                var text = reply.GetProperty("text").GetString();
+                await output.WriteLineAsync("🛎️  " + text);
+
+                // A terminal cannot draw buttons: options are numbered lines (typing the number picks one), unless the
+                // text already lists them (then its body, the text without those lines, differs from it).
+                if (reply.TryGetProperty("body", out var body) && body.GetString() != text)
+                {
+                    continue;
+                }
+
                 var index = 1;
                 foreach (var option in reply.GetProperty("options").EnumerateArray())
                 {

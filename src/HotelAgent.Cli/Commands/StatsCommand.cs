@@ -19,7 +19,7 @@ public static class StatsCommand
         var from = new Option<string?>("--from") { Description = "First day (YYYY-MM-DD); default 7 days ago" };
         var to = new Option<string?>("--to") { Description = "Last day (YYYY-MM-DD); default today" };
         var json = new Option<bool>("--json") { Description = "Print the raw JSON" };
-        var command = new Command("stats", "Per-day messages, intents, bookings, conversions and handoff rate") { url, key, from, to, json };
+        var command = new Command("stats", "Per-day messages, intents, bookings, conversions, handoff rate, revenue of live bookings and cancellations") { url, key, from, to, json };
         command.SetAction(async (parse, ct) =>
         {
             using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
@@ -47,16 +47,23 @@ public static class StatsCommand
     {
         using var doc = JsonDocument.Parse(statsJson);
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine($"{"date",-12}{"messages",9}{"convs",7}{"bookings",9}{"conv.%",8}{"handoffs",9}{"revenue",14}  top intents");
+        w.WriteLine($"{"date",-12}{"messages",9}{"convs",7}{"bookings",9}{"conv.%",8}{"handoffs",9}{"revenue",14}{"cancelled",10}{"cancel. rev.",14}  top intents");
         foreach (var day in doc.RootElement.GetProperty("days").EnumerateArray().Append(doc.RootElement.GetProperty("totals")))
         {
             var label = day.TryGetProperty("date", out var d) ? d.GetString() : "total";
             var intents = string.Join(", ", day.GetProperty("byIntent").EnumerateObject().OrderByDescending(p => p.Value.GetInt32()).Take(3).Select(p => $"{p.Name} {p.Value.GetInt32()}"));
             w.WriteLine(
                 $"{label,-12}{day.GetProperty("messages").GetInt32(),9}{day.GetProperty("conversations").GetInt32(),7}{day.GetProperty("bookings").GetInt32(),9}"
-                + $"{day.GetProperty("conversions").GetDouble() * 100,7:0.0}%{day.GetProperty("handoffs").GetInt32(),9}{day.GetProperty("revenue").GetDecimal(),14:0}  {intents}");
+                + $"{day.GetProperty("conversions").GetDouble() * 100,7:0.0}%{day.GetProperty("handoffs").GetInt32(),9}{day.GetProperty("revenue").GetDecimal(),14:0}"
+                + $"{Int(day, "cancelledBookings"),10}{Decimal(day, "cancelledRevenue"),14:0}  {intents}");
         }
 
+        w.WriteLine("revenue: live bookings only, at their latest amount; cancelled bookings are counted apart.");
         return w.ToString();
     }
+
+    // Older servers do not send the cancelled figures: read them as zero.
+    private static int Int(JsonElement day, string name) => day.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
+
+    private static decimal Decimal(JsonElement day, string name) => day.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : 0m;
 }

@@ -54,12 +54,12 @@ public sealed record InteractionRecord(
 /// <param name="Messages">Recorded interactions (duplicates excluded).</param>
 /// <param name="Conversations">Distinct conversations with at least one interaction.</param>
 /// <param name="ByIntent">Interaction count per intent.</param>
-/// <param name="Bookings">Interactions with outcome <c>booked</c>.</param>
+/// <param name="Bookings">Interactions with outcome <c>booked</c> (bookings made, live or cancelled since).</param>
 /// <param name="Conversions">Conversations with a booking divided by conversations (0 when none).</param>
 /// <param name="Handoffs">Interactions with outcome <c>handoff</c>.</param>
 /// <param name="HandoffRate">Conversations handed off divided by conversations (0 when none).</param>
-/// <param name="Revenue">Sum of booking amounts over all currencies (meaningful with a single currency).</param>
-/// <param name="RevenueByCurrency">Sum of booking amounts per currency.</param>
+/// <param name="Revenue">Sum of the live bookings' latest amounts over all currencies (meaningful with a single currency); cancelled bookings are in <see cref="CancelledRevenue"/>.</param>
+/// <param name="RevenueByCurrency">The same per currency.</param>
 /// <param name="Duplicates">Messages dropped as duplicates.</param>
 /// <param name="RateLimited">Messages refused by the rate limit.</param>
 /// <param name="AverageLatencyMs">Mean reply latency of answered interactions (0 when none).</param>
@@ -76,7 +76,16 @@ public sealed record DailyInteractionStats(
     IReadOnlyDictionary<string, decimal> RevenueByCurrency,
     int Duplicates,
     int RateLimited,
-    double AverageLatencyMs);
+    double AverageLatencyMs)
+{
+    /// <summary>Bookings made that day that were cancelled since (through HotelAgent).</summary>
+    public int CancelledBookings { get; init; }
+
+    /// <summary>What those cancelled bookings were worth (not in <see cref="Revenue"/>).</summary>
+    public decimal CancelledRevenue { get; init; }
+
+    public IReadOnlyDictionary<string, decimal> CancelledRevenueByCurrency { get; init; } = new Dictionary<string, decimal>();
+}
 
 /// <summary>Totals over a day range (see <see cref="DailyInteractionStats"/> for the field definitions).</summary>
 public sealed record InteractionTotals(
@@ -93,7 +102,14 @@ public sealed record InteractionTotals(
     IReadOnlyDictionary<string, decimal> RevenueByCurrency,
     int Duplicates,
     int RateLimited,
-    double AverageLatencyMs);
+    double AverageLatencyMs)
+{
+    public int CancelledBookings { get; init; }
+
+    public decimal CancelledRevenue { get; init; }
+
+    public IReadOnlyDictionary<string, decimal> CancelledRevenueByCurrency { get; init; } = new Dictionary<string, decimal>();
+}
 
 /// <summary>The interaction log: a small analytics store queried by staff (<c>GET /api/staff/stats</c>, <c>hotel-agent stats</c>).</summary>
 public interface IInteractionLog

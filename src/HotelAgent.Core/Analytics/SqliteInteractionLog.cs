@@ -115,7 +115,12 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         var s = acc.ToStats(from);
         return new InteractionTotals(
             from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
-            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs);
+            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs)
+        {
+            CancelledBookings = s.CancelledBookings,
+            CancelledRevenue = s.CancelledRevenue,
+            CancelledRevenueByCurrency = s.CancelledRevenueByCurrency,
+        };
     }
 
     private void ValidateRange(DateOnly from, DateOnly to)
@@ -207,11 +212,17 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
 
         await using (var revenue = connection.CreateCommand())
         {
-            // Amounts are stored as invariant decimal text and summed here to keep decimal precision.
+            // Each booking at its latest amount (a change re-prices it); bookings cancelled since count apart, never as
+            // revenue. Amounts are stored as invariant decimal text and summed here to keep decimal precision.
 #pragma warning disable CA2100 // Only the constant grouping expression is interpolated.
             revenue.CommandText = $"""
-                SELECT {key}, COALESCE(currency, ''), revenue FROM interactions
-                WHERE day BETWEEN $from AND $to AND outcome = 'booked' AND revenue IS NOT NULL
+                SELECT {key}, COALESCE(b.currency, ''),
+                       COALESCE((SELECT m.revenue FROM interactions m
+                                 WHERE m.booking_reference = b.booking_reference AND m.outcome = 'modified' AND m.revenue IS NOT NULL AND m.ts >= b.ts
+                                 ORDER BY m.ts DESC LIMIT 1), b.revenue),
+                       EXISTS (SELECT 1 FROM interactions c WHERE c.booking_reference = b.booking_reference AND c.outcome = 'cancelled')
+                FROM interactions b
+                WHERE b.day BETWEEN $from AND $to AND b.outcome = 'booked' AND b.revenue IS NOT NULL
                 """;
 #pragma warning restore CA2100
             revenue.Parameters.AddWithValue("$from", f);
@@ -224,10 +235,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
                     continue;
                 }
 
-                var acc = Get(reader.GetString(0));
-                var currency = reader.GetString(1);
-                acc.Revenue += amount;
-                acc.RevenueByCurrency[currency] = acc.RevenueByCurrency.GetValueOrDefault(currency) + amount;
+                Get(reader.GetString(0)).AddBooking(reader.GetString(1), amount, cancelled: reader.GetInt64(3) != 0);
             }
         }
 
@@ -273,6 +281,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         );
         CREATE INDEX IF NOT EXISTS ix_interactions_day ON interactions (day);
         CREATE INDEX IF NOT EXISTS ix_interactions_ts ON interactions (ts);
+        CREATE INDEX IF NOT EXISTS ix_interactions_booking ON interactions (booking_reference, outcome);
         """;
 
     private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, DayFormat, CultureInfo.InvariantCulture);
@@ -317,6 +326,27 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
 
         public SortedDictionary<string, decimal> RevenueByCurrency { get; } = new(StringComparer.Ordinal);
 
+        public int CancelledBookings { get; set; }
+
+        public decimal CancelledRevenue { get; set; }
+
+        public SortedDictionary<string, decimal> CancelledRevenueByCurrency { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>A booking made in the group, at its latest amount: revenue while live, apart once cancelled.</summary>
+        public void AddBooking(string currency, decimal amount, bool cancelled)
+        {
+            if (cancelled)
+            {
+                CancelledBookings++;
+                CancelledRevenue += amount;
+                CancelledRevenueByCurrency[currency] = CancelledRevenueByCurrency.GetValueOrDefault(currency) + amount;
+                return;
+            }
+
+            Revenue += amount;
+            RevenueByCurrency[currency] = RevenueByCurrency.GetValueOrDefault(currency) + amount;
+        }
+
         public DailyInteractionStats ToStats(DateOnly date) => new(
             date,
             Messages,
@@ -330,7 +360,12 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
             RevenueByCurrency,
             Duplicates,
             RateLimited,
-            Math.Round(AverageLatencyMs, 1));
+            Math.Round(AverageLatencyMs, 1))
+        {
+            CancelledBookings = CancelledBookings,
+            CancelledRevenue = CancelledRevenue,
+            CancelledRevenueByCurrency = CancelledRevenueByCurrency,
+        };
     }
 
     private static partial class Log

@@ -1,6 +1,7 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Transcripts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -154,6 +155,7 @@ public sealed partial class ConversationOrchestrator(
 
                 var bookedEvent = outcome.Events.FirstOrDefault(e => e.Kind == DialogEventKind.Booked);
                 var booked = bookedEvent?.Reference;
+                var bookingEvent = bookedEvent ?? outcome.Events.FirstOrDefault(e => e.Kind is DialogEventKind.Modified or DialogEventKind.Cancelled);
                 var record = Task.CompletedTask;
                 for (var i = 0; i < outcome.Replies.Count; i++)
                 {
@@ -171,7 +173,7 @@ public sealed partial class ConversationOrchestrator(
                     {
                         // The turn's record goes out with the last reply (one orchestration step fewer per turn); replies
                         // themselves stay strictly in order.
-                        record = RecordAsync(context, current, message, outcome, bookedEvent);
+                        record = RecordAsync(context, current, message, outcome, bookingEvent);
                     }
 
                     await send;
@@ -179,7 +181,7 @@ public sealed partial class ConversationOrchestrator(
 
                 if (outcome.Replies.Count == 0)
                 {
-                    record = RecordAsync(context, current, message, outcome, bookedEvent);
+                    record = RecordAsync(context, current, message, outcome, bookingEvent);
                 }
 
                 await record;
@@ -203,7 +205,7 @@ public sealed partial class ConversationOrchestrator(
         }
     }
 
-    private static async Task RecordAsync(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booked)
+    private static async Task RecordAsync(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booking)
     {
         try
         {
@@ -214,15 +216,40 @@ public sealed partial class ConversationOrchestrator(
                 outcome.Intent ?? "none",
                 outcome.Confidence,
                 outcome.Events.Select(e => e.Kind.ToString()).ToArray(),
-                booked?.Reference,
-                booked?.Total,
-                booked?.Currency,
-                (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds));
+                booking?.Reference,
+                booking?.Total,
+                booking?.Currency,
+                (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds)
+            {
+                Transcript = TranscriptOf(context, current, message, outcome),
+            });
         }
         catch (TaskFailedException ex)
         {
             LogSendFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), context.InstanceId, "record: " + ex.FailureDetails.ErrorType);
         }
+    }
+
+    /// <summary>The turn's lines for staff: the guest's message, then the replies under their send keys, and the state after it.</summary>
+    private static TranscriptEntry TranscriptOf(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome)
+    {
+        var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        var guestAt = message.Timestamp <= now ? message.Timestamp : now;
+        var lines = new List<TranscriptLine>(outcome.Replies.Count + 1) { new(message.ProviderMessageId, guestAt, TranscriptSpeaker.Guest, message.Text ?? string.Empty) };
+        for (var i = 0; i < outcome.Replies.Count; i++)
+        {
+            lines.Add(new TranscriptLine($"{message.ProviderMessageId}:{i}", now, TranscriptSpeaker.Bot, outcome.Replies[i].Text)
+            {
+                Options = outcome.Replies[i].Options.Select(o => o.Title).ToArray(),
+            });
+        }
+
+        var snapshot = new TranscriptSnapshot(
+            message.Channel.ToString(),
+            PiiMask.Contact(message.GuestId),
+            DialogStatusView.FromState(outcome.State),
+            now);
+        return new TranscriptEntry(snapshot, lines);
     }
 
     private string Apology(string language) => language == "en"
@@ -250,7 +277,11 @@ public sealed partial class ConversationOrchestrator(
     private static partial void LogSendFailed(ILogger logger, string instanceId, string error);
 }
 
-/// <summary>One guest turn for the interaction log (no message bodies, no contacts).</summary>
+/// <summary>
+/// One guest turn for the recorders: the interaction log keeps the figures (no message bodies, no contacts), the
+/// transcript store keeps <see cref="Transcript"/> for staff. <see cref="BookingReference"/>, <see cref="Revenue"/> and
+/// <see cref="Currency"/> describe the booking the turn made, changed (new total) or cancelled (charge).
+/// </summary>
 public sealed record TurnRecord(
     DateTime Timestamp,
     string ConversationId,
@@ -261,4 +292,8 @@ public sealed record TurnRecord(
     string? BookingReference,
     decimal? Revenue,
     string? Currency,
-    double LatencyMs);
+    double LatencyMs)
+{
+    /// <summary>The turn's lines and the state after it (the activity input already travels in the durable history).</summary>
+    public TranscriptEntry? Transcript { get; init; }
+}

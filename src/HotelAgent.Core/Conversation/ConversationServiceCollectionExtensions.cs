@@ -18,6 +18,7 @@ public static class ConversationServiceCollectionExtensions
         services.TryAddSingleton<IReplyDispatcher, ReplyDispatcher>();
         services.TryAddSingleton<IStaffNotifier, StaffNotifier>();
         services.AddSingleton<ITurnRecorder, InteractionTurnRecorder>();
+        services.AddSingleton<ITurnRecorder, TranscriptTurnRecorder>();
         services.TryAddSingleton<IConversationGateway, DurableConversationGateway>();
         services.TryAddTransient<ConversationOrchestrator>();
         services.TryAddScoped<ConversationActivityHandlers>();

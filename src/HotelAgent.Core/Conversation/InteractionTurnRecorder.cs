@@ -14,8 +14,9 @@ public sealed class InteractionTurnRecorder(IInteractionRecorder recorder) : ITu
             new InteractionRecord(new DateTimeOffset(DateTime.SpecifyKind(record.Timestamp, DateTimeKind.Utc)), record.ConversationId, record.Channel, record.Intent, record.Confidence, outcome, Math.Max(0, record.LatencyMs))
             {
                 BookingReference = record.BookingReference,
-                Revenue = outcome == InteractionOutcomes.Booked ? record.Revenue : null,
-                Currency = outcome == InteractionOutcomes.Booked ? record.Currency : null,
+                // A booking's amount, and a change's new total (statistics count a booking at its latest amount).
+                Revenue = outcome is InteractionOutcomes.Booked or InteractionOutcomes.Modified ? record.Revenue : null,
+                Currency = outcome is InteractionOutcomes.Booked or InteractionOutcomes.Modified ? record.Currency : null,
             },
             cancellationToken);
     }

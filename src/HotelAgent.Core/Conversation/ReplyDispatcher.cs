@@ -22,7 +22,7 @@ public sealed class ReplyDispatcher(
         var sender = senders.FirstOrDefault(s => s.Channel == request.Message.Channel)
             ?? throw new InvalidOperationException($"No sender is registered for channel {request.Message.Channel}.");
 
-        var message = request.Message;
+        var message = string.IsNullOrEmpty(request.Language) ? request.Message : request.Message with { Language = request.Language };
         if (request.BookingReference is { } reference && message.Channel == Channel.Email)
         {
             var reservation = await pms.GetReservationAsync(reference, cancellationToken);

@@ -33,7 +33,7 @@ public sealed class PmsCheck(PmsHealth pms) : IReadinessCheck
 {
     public Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
     {
-        var detail = $"{pms.Provider}: circuit {pms.State}";
+        var detail = pms.InProcess ? $"{pms.Provider}: in process (no circuit breaker)" : $"{pms.Provider}: circuit {pms.State}";
         if (pms.PhpWarningsAt is { } at)
         {
             detail += $"; the PMS answers with PHP warnings (last at {at:yyyy-MM-dd HH:mm:ss}Z): set error_reporting = E_ALL & ~E_WARNING & ~E_NOTICE & ~E_DEPRECATED for the QloApps webservice (docs/pms.md, Running with QloApps)";

@@ -28,6 +28,9 @@ public sealed record HotelProfile
     /// <summary>IANA time zone of the hotel; "today" for date understanding is computed here.</summary>
     public string TimeZone { get; init; } = "America/Argentina/Buenos_Aires";
 
+    /// <summary>What the web chat page shows guests (greeting); optional, with defaults built from <see cref="Name"/>.</summary>
+    public WebChatProfile? WebChat { get; init; }
+
     public required HotelPolicies Policies { get; init; }
     public IReadOnlyList<HotelAmenity> Amenities { get; init; } = [];
     public IReadOnlyList<RoomTypeProfile> RoomTypes { get; init; } = [];

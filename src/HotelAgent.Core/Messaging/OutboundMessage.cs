@@ -27,4 +27,7 @@ public sealed record OutboundMessage(Channel Channel, string GuestId, Reply Repl
 {
     /// <summary>Context copied from the inbound message (email thread, subject, Message-ID).</summary>
     public IReadOnlyDictionary<string, string> ChannelContext { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The language the reply is written in ("es", "en"), when known: channels that show a page follow it.</summary>
+    public string? Language { get; init; }
 }

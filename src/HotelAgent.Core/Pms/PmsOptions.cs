@@ -30,15 +30,18 @@ public sealed class PmsOptions
 
     public PmsProvider Provider { get; set; } = PmsProvider.Embedded;
 
-    /// <summary>Timeout of one attempt of a PMS call (QloApps default: <see cref="QloAppsTimeoutSeconds"/>).</summary>
+    /// <summary>
+    /// Timeout of one attempt of a call to a remote PMS (QloApps default: <see cref="QloAppsTimeoutSeconds"/>). The timeouts
+    /// and the circuit breaker guard network calls only: the embedded PMS runs in process and has none.
+    /// </summary>
     [Range(0.01, 60)]
     public double TimeoutSeconds { get; set; } = 0.8;
 
-    /// <summary>Budget of a read including retries; keeps a guest turn under 2 s with the embedded PMS (QloApps default: <see cref="QloAppsTotalTimeoutSeconds"/>).</summary>
+    /// <summary>Budget of a remote read including retries (QloApps default: <see cref="QloAppsTotalTimeoutSeconds"/>).</summary>
     [Range(0.01, 120)]
     public double TotalTimeoutSeconds { get; set; } = 1.5;
 
-    /// <summary>Budget of a write (create/modify/cancel) including retries (QloApps default: <see cref="QloAppsWriteTimeoutSeconds"/>).</summary>
+    /// <summary>Budget of a remote write (create/modify/cancel) including retries (QloApps default: <see cref="QloAppsWriteTimeoutSeconds"/>).</summary>
     [Range(0.01, 300)]
     public double WriteTimeoutSeconds { get; set; } = 8;
 

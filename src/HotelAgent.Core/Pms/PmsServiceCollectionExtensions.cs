@@ -79,8 +79,10 @@ public static class PmsServiceCollectionExtensions
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
             // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
+            // The embedded PMS is SQLite in this process: network timeouts and the circuit breaker are for QloApps only.
             return new ResilientPmsClient(inner, options, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<PmsHealth>(),
-                writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>());
+                writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>(),
+                provider == PmsProvider.Embedded ? PmsLocation.InProcess : PmsLocation.Remote);
         });
         services.TryAddSingleton<IPmsClient>(sp => sp.GetRequiredService<ResilientPmsClient>());
 

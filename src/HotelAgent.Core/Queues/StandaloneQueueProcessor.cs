@@ -215,7 +215,17 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
 
         if (wait > TimeSpan.Zero)
         {
-            await _signal.WaitAsync(wait, token);
+            // The wait runs on the processor's TimeProvider (like the visibility times it is computed from), not the machine clock.
+            using var timeout = new CancellationTokenSource(wait, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+            try
+            {
+                await _signal.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                // The wait is over: look again.
+            }
         }
     }
 

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Reflection;
 using HotelAgent.Core.Channels.WebChat;
+using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Security;
 using HotelAgent.Functions.Security;
@@ -16,13 +18,28 @@ public static class WebChatEndpoints
 {
     public static void MapWebChat(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var page = new Lazy<string>(() => RenderPage(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
+        var icon = new Lazy<string>(() => RenderIcon(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
         endpoints.MapGet("/", (HttpContext http) =>
         {
             http.Response.Headers.ContentSecurityPolicy = PagePolicy.Value;
-            return Results.Content(Page.Value, "text/html; charset=utf-8");
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Content(page.Value, "text/html; charset=utf-8");
         });
 
-        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, IInboundMessageSink sink, TimeProvider time) =>
+        // The page links /favicon.svg; /favicon.ico is what browsers and crawlers ask for without a link.
+        foreach (var path in new[] { "/favicon.svg", "/favicon.ico" })
+        {
+            endpoints.MapGet(path, (HttpContext http) =>
+            {
+                http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+                http.Response.Headers.CacheControl = "public, max-age=86400";
+                return Results.Content(icon.Value, "image/svg+xml; charset=utf-8");
+            });
+        }
+
+        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub, IInboundMessageSink sink, TimeProvider time) =>
         {
             if (!WebChatSessions.IsValidSessionId(sessionId))
             {
@@ -51,7 +68,15 @@ public static class WebChatEndpoints
             }
 
             var id = post!.Id ?? Guid.NewGuid().ToString("N");
-            var message = new InboundMessage(Channel.WebChat, WebChatSessions.GuestId(sessionId), post.Name, post.Text, "webchat." + id, time.GetUtcNow());
+            var guestId = WebChatSessions.GuestId(sessionId);
+            var message = new InboundMessage(Channel.WebChat, guestId, post.Name, post.Text, "webchat." + id, time.GetUtcNow())
+            {
+                Kind = post.ReplyId is null ? InboundKind.Text : InboundKind.Interactive,
+                ReplyId = post.ReplyId,
+            };
+
+            // Into the session's transcript before the pipeline runs, so it always precedes its replies (same id twice: kept once).
+            hub.AddGuestMessage(guestId, id, post.Text);
             await sink.AcceptAsync(message, http.RequestAborted);
             return Results.Accepted(value: new { id });
         });
@@ -75,7 +100,9 @@ public static class WebChatEndpoints
                 return ProblemResponses.Result(429, "Too many requests", "Poll less often.");
             }
 
-            var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted);
+            // include=guest: the session's whole transcript (the page after a reload); by default only what the hotel sent.
+            var includeGuest = string.Equals(http.Request.Query["include"].FirstOrDefault(), "guest", StringComparison.Ordinal);
+            var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted, includeGuest);
             return Results.Ok(replies);
         });
     }
@@ -83,12 +110,40 @@ public static class WebChatEndpoints
     /// <summary>The caller's address (rates per client). The web chat is served directly by Kestrel (no proxy headers trusted).</summary>
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static readonly Lazy<string> Page = new(() =>
+    private static readonly Lazy<string> Template = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("HotelAgent.Functions.WebChat.index.html")!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     });
 
-    private static readonly Lazy<string> PagePolicy = new(() => SecurityHeaders.ContentSecurityPolicyFor(Page.Value));
+    /// <summary>The hotel's values go into the markup only, never into the script or style blocks, so their CSP hashes hold.</summary>
+    private static readonly Lazy<string> PagePolicy = new(() => SecurityHeaders.ContentSecurityPolicyFor(Template.Value));
+
+    /// <summary>The page with the hotel's name, initial and greetings (HTML-encoded).</summary>
+    internal static string RenderPage(HotelProfile hotel)
+    {
+        ArgumentNullException.ThrowIfNull(hotel);
+        var language = hotel.Culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "es";
+        return Template.Value
+            .Replace("{{lang}}", language, StringComparison.Ordinal)
+            .Replace("{{hotelName}}", WebUtility.HtmlEncode(hotel.Name), StringComparison.Ordinal)
+            .Replace("{{initial}}", WebUtility.HtmlEncode(Initial(hotel.Name)), StringComparison.Ordinal)
+            .Replace("{{greetingEs}}", WebUtility.HtmlEncode(WebChatProfile.GreetingFor(hotel, "es")), StringComparison.Ordinal)
+            .Replace("{{greetingEn}}", WebUtility.HtmlEncode(WebChatProfile.GreetingFor(hotel, "en")), StringComparison.Ordinal);
+    }
+
+    /// <summary>A rounded square in the page's colour with the hotel's initial.</summary>
+    private static string RenderIcon(HotelProfile hotel) =>
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"14\" fill=\"#075e54\"/>"
+        + "<text x=\"32\" y=\"44\" font-family=\"system-ui,sans-serif\" font-size=\"34\" font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">"
+        + WebUtility.HtmlEncode(Initial(hotel.Name)) + "</text></svg>";
+
+    /// <summary>The first letter of the hotel's name after a leading "Hotel" ("Hotel Palermo Soho" → "P").</summary>
+    private static string Initial(string name)
+    {
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var word = words.Length > 1 && string.Equals(words[0], "Hotel", StringComparison.OrdinalIgnoreCase) ? words[1] : words.FirstOrDefault() ?? "H";
+        return System.Globalization.StringInfo.GetNextTextElement(word).ToUpperInvariant();
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Analytics;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Messaging;
@@ -12,7 +13,7 @@ public sealed class SqliteInteractionLogTests : IDisposable
 {
     private static readonly TimeSpan Madrid = TimeSpan.FromHours(1); // CET in November
     private readonly TempDir _dir = new();
-    private readonly FixedTime _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _dir.Dispose();
 
@@ -64,8 +65,12 @@ public sealed class SqliteInteractionLogTests : IDisposable
         Assert.Equal(0.3333, d19.Conversions, 4);
         Assert.Equal(1, d19.Handoffs);
         Assert.Equal(0.3333, d19.HandoffRate, 4);
-        Assert.Equal(240.50m, d19.Revenue);
-        Assert.Equal(240.50m, d19.RevenueByCurrency["EUR"]);
+        // HA-1001 was cancelled on day 21: it is no longer revenue, it shows apart.
+        Assert.Equal(0m, d19.Revenue);
+        Assert.Empty(d19.RevenueByCurrency);
+        Assert.Equal(1, d19.CancelledBookings);
+        Assert.Equal(240.50m, d19.CancelledRevenue);
+        Assert.Equal(240.50m, d19.CancelledRevenueByCurrency["EUR"]);
         Assert.Equal(1, d19.Duplicates);
         Assert.Equal(1, d19.RateLimited);
         Assert.Equal(1600, d19.AverageLatencyMs, 1); // (1000+2000+3000+500+1500)/5
@@ -82,6 +87,30 @@ public sealed class SqliteInteractionLogTests : IDisposable
         Assert.Equal(1, d21.Bookings);
         Assert.Equal(0.5, d21.Conversions);
         Assert.Equal(100m, d21.Revenue);
+        Assert.Equal(0, d21.CancelledBookings);
+    }
+
+    [Fact]
+    public async Task Revenue_counts_live_bookings_at_their_latest_amount_and_cancelled_ones_apart()
+    {
+        var log = CreateLog();
+        await log.RecordAsync(Rec(Day(19, 9), "conv-a", "booking", InteractionOutcomes.Booked) with { BookingReference = "HA-1", Revenue = 200m, Currency = "ARS" });
+        await log.RecordAsync(Rec(Day(19, 10), "conv-b", "booking", InteractionOutcomes.Booked) with { BookingReference = "HA-2", Revenue = 300m, Currency = "ARS" });
+        await log.RecordAsync(Rec(Day(19, 11), "conv-c", "booking", InteractionOutcomes.Booked) with { BookingReference = "HA-3", Revenue = 150m, Currency = "ARS" });
+        await log.RecordAsync(Rec(Day(20, 9), "conv-b", "modify", InteractionOutcomes.Modified) with { BookingReference = "HA-2", Revenue = 450m, Currency = "ARS" });
+        await log.RecordAsync(Rec(Day(20, 10), "conv-c", "modify", InteractionOutcomes.Modified) with { BookingReference = "HA-3", Revenue = 175m, Currency = "ARS" });
+        await log.RecordAsync(Rec(Day(21, 9), "conv-c", "cancel", InteractionOutcomes.Cancelled) with { BookingReference = "HA-3" });
+
+        var totals = await log.GetTotalsAsync(new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 21));
+        var day19 = (await log.GetStatsAsync(new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 19))).Single();
+
+        // HA-1 as booked, HA-2 at its changed price, HA-3 (changed, then cancelled) apart at its last price.
+        Assert.Equal(3, totals.Bookings);
+        Assert.Equal(650m, totals.Revenue);
+        Assert.Equal(650m, totals.RevenueByCurrency["ARS"]);
+        Assert.Equal(1, totals.CancelledBookings);
+        Assert.Equal(175m, totals.CancelledRevenue);
+        Assert.Equal((650m, 1, 175m), (day19.Revenue, day19.CancelledBookings, day19.CancelledRevenue));
     }
 
     [Fact]
@@ -187,8 +216,4 @@ public sealed class SqliteInteractionLogTests : IDisposable
         Assert.Equal(8, day.Conversations);
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Analytics;
 
 namespace HotelAgent.Tests.Analytics;
@@ -28,13 +29,9 @@ public sealed class StatsRangeTests
     [Fact]
     public void Today_uses_the_hotel_time_zone()
     {
-        var lateUtc = new FixedTime(new DateTimeOffset(2026, 11, 21, 23, 30, 0, TimeSpan.Zero));
+        var lateUtc = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 23, 30, 0, TimeSpan.Zero));
         Assert.Equal(new DateOnly(2026, 11, 22), StatsRange.Today(lateUtc, "Europe/Madrid"));
         Assert.Equal(new DateOnly(2026, 11, 21), StatsRange.Today(lateUtc, "No/Such_Zone"));
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -21,6 +21,7 @@ public sealed class PublishCommandTests
         ("StaffAvailability", "httpTrigger", "staff/availability"),
         ("StaffReservations", "httpTrigger", "staff/reservations"),
         ("StaffConversations", "httpTrigger", "staff/conversations"),
+        ("StaffConversation", "httpTrigger", "staff/conversations/{id}"),
         ("StaffConversationRelease", "httpTrigger", "staff/conversations/{id}/release"),
         ("StaffConversationReply", "httpTrigger", "staff/conversations/{id}/reply"),
         ("StaffStats", "httpTrigger", "staff/stats"),
@@ -77,7 +78,7 @@ public sealed class PublishCommandTests
             }
 
             // Functions that start or raise orchestrations get a durable client; the webhook's voice notes go out on a queue output.
-            string[] withClient = ["WhatsAppWebhook", "EmailPoll", "EmailWebhook", "TranscribeAudio", "StaffConversations", "StaffConversationRelease", "StaffConversationReply"];
+            string[] withClient = ["WhatsAppWebhook", "EmailPoll", "EmailWebhook", "TranscribeAudio", "StaffConversations", "StaffConversation", "StaffConversationRelease", "StaffConversationReply"];
             foreach (var name in withClient)
             {
                 Assert.Contains(metadata.Single(f => f!["name"]!.GetValue<string>() == name)!["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "durableClient");

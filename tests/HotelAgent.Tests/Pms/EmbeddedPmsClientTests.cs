@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
@@ -11,7 +12,7 @@ public sealed class EmbeddedPmsClientTests : IDisposable
     private static readonly DateOnly Dec10 = new(2026, 12, 10);
     private static readonly DateOnly Dec12 = new(2026, 12, 12);
     private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
     private readonly HotelProfile _profile = HotelProfile.Load(null);
     private readonly EmbeddedPmsClient _pms;
 
@@ -209,7 +210,7 @@ public sealed class EmbeddedPmsClientTests : IDisposable
     public async Task Late_cancellation_is_charged_the_first_night()
     {
         var r = await _pms.CreateReservationAsync(Booking("k"));
-        _time.Set(new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero));
+        _time.SetUtcNow(new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero));
 
         var outcome = await _pms.CancelReservationAsync(r.Reference, "c");
 

@@ -25,14 +25,18 @@ public sealed class PmsRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Embedded_is_the_default_and_is_wrapped_with_resilience()
+    public async Task Embedded_is_the_default_and_runs_in_process_without_network_timeouts_or_circuit()
     {
         await using var sp = Build([]);
 
         var pms = sp.GetRequiredService<IPmsClient>();
         var offers = await pms.SearchAvailabilityAsync(new StayQuery(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 11), 2));
 
-        Assert.IsType<ResilientPmsClient>(pms);
+        Assert.Equal(PmsLocation.InProcess, Assert.IsType<ResilientPmsClient>(pms).Location);
+        Assert.True(sp.GetRequiredService<PmsHealth>().InProcess);
+        var check = await new HotelAgent.Core.Health.PmsCheck(sp.GetRequiredService<PmsHealth>()).CheckAsync(CancellationToken.None);
+        Assert.True(check.Healthy);
+        Assert.Equal("Embedded: in process (no circuit breaker)", check.Detail);
         Assert.NotEmpty(offers);
         Assert.True(File.Exists(Path.Combine(_dir.Path, "pms.db")));
         Assert.Equal(PmsProvider.Embedded, sp.GetRequiredService<PmsHealth>().Provider);
@@ -60,6 +64,8 @@ public sealed class PmsRegistrationTests : IDisposable
 
         Assert.Contains(types, t => t.Code == "familiar" && t.Name == "Luxury Rooms");
         Assert.Equal(PmsProvider.QloApps, sp.GetRequiredService<PmsHealth>().Provider);
+        Assert.Equal(PmsLocation.Remote, sp.GetRequiredService<ResilientPmsClient>().Location);
+        Assert.False(sp.GetRequiredService<PmsHealth>().InProcess);
 
         // Guests hear QloApps' room types, not the hotel profile's.
         var catalogue = sp.GetRequiredService<IRoomCatalogue>();

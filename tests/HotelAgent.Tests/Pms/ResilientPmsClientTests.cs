@@ -1,21 +1,30 @@
-using System.Diagnostics;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Pms.QloApps;
 using HotelAgent.Core.Pms.Resilience;
+using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Pms;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 
 namespace HotelAgent.Tests.Pms;
 
+/// <summary>
+/// The resilience around PMS calls, on a <see cref="FakeTimeProvider"/>: timeouts, retry delays and the circuit's break
+/// happen when the test moves the clock, never because the machine is slow.
+/// </summary>
 public sealed class ResilientPmsClientTests : IDisposable
 {
     private static readonly StayQuery Stay = new(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), 2);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
     private readonly MemoryCache _cache = new(new MemoryCacheOptions());
     private readonly ScriptedPmsClient _inner = new();
-    private readonly PmsHealth _health = new(PmsProvider.Embedded, TimeProvider.System);
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly PmsHealth _health;
+
+    public ResilientPmsClientTests() => _health = new PmsHealth(PmsProvider.QloApps, _time);
 
     public void Dispose()
     {
@@ -23,27 +32,28 @@ public sealed class ResilientPmsClientTests : IDisposable
         _health.Dispose();
     }
 
+    /// <summary>Short timeouts and no retry delay (tests that check delays set one).</summary>
     internal static PmsOptions FastOptions(Action<PmsOptions>? tweak = null)
     {
         var options = new PmsOptions
         {
-        TimeoutSeconds = 0.2,
-        TotalTimeoutSeconds = 1.5,
-        WriteTimeoutSeconds = 1,
-        RetryCount = 2,
-        RetryBaseDelaySeconds = 0.01,
-        CircuitFailureRatio = 0.5,
-        CircuitMinimumThroughput = 4,
-        CircuitSamplingDurationSeconds = 10,
-        CircuitBreakDurationSeconds = 0.6,
-        AvailabilityCacheSeconds = 30,
+            TimeoutSeconds = 0.2,
+            TotalTimeoutSeconds = 1.5,
+            WriteTimeoutSeconds = 1,
+            RetryCount = 2,
+            RetryBaseDelaySeconds = 0,
+            CircuitFailureRatio = 0.5,
+            CircuitMinimumThroughput = 4,
+            CircuitSamplingDurationSeconds = 10,
+            CircuitBreakDurationSeconds = 15,
+            AvailabilityCacheSeconds = 30,
         };
         tweak?.Invoke(options);
         return options;
     }
 
-    private ResilientPmsClient Client(PmsOptions? options = null, bool idempotentWrites = true) =>
-        new(_inner, options ?? FastOptions(), _cache, _health, idempotentWrites);
+    private ResilientPmsClient Client(PmsOptions? options = null, bool idempotentWrites = true, PmsLocation location = PmsLocation.Remote) =>
+        new(_inner, options ?? FastOptions(), _cache, _health, idempotentWrites, _logs.CreateLogger<ResilientPmsClient>(), location);
 
     [Fact]
     public async Task Transient_faults_are_retried_then_reported_as_unavailable()
@@ -56,6 +66,25 @@ public sealed class ResilientPmsClientTests : IDisposable
         Assert.False(e.CircuitOpen);
         Assert.Equal(3, _inner.Calls);
         Assert.Equal(nameof(HttpRequestException), _health.LastError);
+    }
+
+    [Fact]
+    public async Task A_retry_waits_for_its_backoff_on_the_clock()
+    {
+        var pms = Client(FastOptions(o => { o.RetryBaseDelaySeconds = 1; o.RetryCount = 1; o.TotalTimeoutSeconds = 60; o.TimeoutSeconds = 30; o.CircuitMinimumThroughput = 100; }));
+        _inner.Behaviour = PmsBehaviour.HttpError;
+
+        var call = pms.GetRoomTypesAsync();
+
+        // The retry is scheduled (logged before its delay) but the clock has not moved: no second attempt yet.
+        await _logs.WaitForAsync(e => e.Message.Contains("failed transiently (attempt 1)", StringComparison.Ordinal));
+        Assert.Equal(1, _inner.Calls);
+        Assert.False(call.IsCompleted);
+
+        // The first jittered exponential delay from a 1 s base stays under 1.4 s.
+        _time.Advance(TimeSpan.FromSeconds(1.4));
+        await Assert.ThrowsAsync<PmsUnavailableException>(() => call);
+        Assert.Equal(2, _inner.Calls);
     }
 
     [Theory]
@@ -77,9 +106,9 @@ public sealed class ResilientPmsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Circuit_opens_fails_fast_and_recovers_by_itself()
+    public async Task Circuit_opens_fails_fast_without_calling_the_pms_and_recovers_after_the_break()
     {
-        var pms = Client();
+        var pms = Client(FastOptions(o => o.CircuitBreakDurationSeconds = 15));
         _inner.Behaviour = PmsBehaviour.ServerError;
 
         await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.GetReservationAsync("a"));
@@ -87,30 +116,85 @@ public sealed class ResilientPmsClientTests : IDisposable
         Assert.Equal(CircuitState.Open, pms.Health.State);
         Assert.False(pms.Health.IsAvailable);
 
+        // Open: the call fails at once (the clock does not move) and never reaches the PMS, even once it is healthy again.
+        _inner.Behaviour = PmsBehaviour.Healthy;
         var calls = _inner.Calls;
-        var sw = Stopwatch.StartNew();
         var open = await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.GetReservationAsync("c"));
         Assert.True(open.CircuitOpen);
-        Assert.True(sw.ElapsedMilliseconds < 250, $"open circuit took {sw.ElapsedMilliseconds} ms");
         Assert.Equal(calls, _inner.Calls);
 
-        _inner.Behaviour = PmsBehaviour.Healthy;
-        await Task.Delay(TimeSpan.FromSeconds(0.8));
+        _time.Advance(TimeSpan.FromSeconds(14.9));
+        Assert.True((await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.GetReservationAsync("c"))).CircuitOpen);
+        Assert.Equal(calls, _inner.Calls);
+
+        // After the break one probe goes through; its success closes the circuit.
+        _time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal("HPS-d", (await pms.GetReservationAsync("d")).Reference);
+        Assert.Equal(calls + 1, _inner.Calls);
         Assert.Equal(CircuitState.Closed, pms.Health.State);
     }
 
     [Fact]
-    public async Task A_hanging_pms_is_cut_within_the_guest_turn_budget()
+    public async Task A_hanging_remote_pms_is_cut_per_attempt_and_within_the_read_budget()
     {
-        var pms = Client(FastOptions(o => { o.TimeoutSeconds = 0.4; o.CircuitMinimumThroughput = 100; }));
+        var pms = Client(FastOptions(o => { o.TimeoutSeconds = 0.8; o.TotalTimeoutSeconds = 1.5; o.CircuitMinimumThroughput = 100; }));
         _inner.Behaviour = PmsBehaviour.Hang;
+        var started = _time.GetUtcNow();
 
-        var sw = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.SearchAvailabilityAsync(Stay));
-        sw.Stop();
+        var call = pms.SearchAvailabilityAsync(Stay);
 
-        Assert.InRange(sw.Elapsed.TotalSeconds, 0.3, 1.8);
+        // First attempt cut at 0.8 s, the retry starts at once, the 1.5 s budget cuts it.
+        await _inner.CallCount.WaitForAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(0.8));
+        await _inner.CallCount.WaitForAsync(2);
+        Assert.False(call.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.7));
+        await Assert.ThrowsAsync<PmsUnavailableException>(() => call);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), _time.GetUtcNow() - started);
+        Assert.Equal(2, _inner.Calls);
+    }
+
+    [Fact]
+    public async Task A_slow_in_process_pms_is_waited_for_however_long_the_clock_runs()
+    {
+        var pms = Client(FastOptions(o => o.CircuitMinimumThroughput = 2), location: PmsLocation.InProcess);
+        _inner.Behaviour = PmsBehaviour.Slow;
+
+        var search = pms.SearchAvailabilityAsync(Stay);
+        var find = pms.FindReservationsByContactAsync("+5491155551234");
+        var create = pms.CreateReservationAsync(EmbeddedPmsClientTests.Booking("k"));
+        await _inner.CallCount.WaitForAsync(3);
+
+        // Far beyond every timeout and budget: an in-process call has none, so nothing gives up on it.
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _inner.Release();
+
+        Assert.Equal(2, (await search).Single().Available);
+        Assert.Single(await find);
+        Assert.Equal("HPS-k", (await create).Reference);
+        Assert.Equal(3, _inner.Calls);
+        Assert.Null(_health.LastError);
+    }
+
+    [Fact]
+    public async Task In_process_failures_are_retried_and_never_open_a_circuit()
+    {
+        var pms = Client(FastOptions(o => o.CircuitMinimumThroughput = 2), location: PmsLocation.InProcess);
+        _inner.Behaviour = PmsBehaviour.Busy;
+
+        for (var i = 0; i < 5; i++)
+        {
+            var e = await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.GetReservationAsync("x" + i));
+            Assert.False(e.CircuitOpen);
+        }
+
+        Assert.Equal(15, _inner.Calls); // each call: one attempt and two retries
+        Assert.Equal(CircuitState.Closed, _health.State);
+        Assert.True(_health.InProcess);
+
+        // The next call reaches the PMS at once.
+        _inner.Behaviour = PmsBehaviour.Healthy;
+        Assert.Equal("HPS-y", (await pms.GetReservationAsync("y")).Reference);
     }
 
     [Fact]
@@ -156,19 +240,29 @@ public sealed class ResilientPmsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task QloApps_outage_opens_the_circuit_and_service_recovers()
+    public async Task QloApps_outage_opens_the_circuit_no_request_reaches_it_while_open_and_service_recovers()
     {
         await using var server = await FakeQloAppsServer.StartAsync();
+        server.SlowDelay = Timeout.InfiniteTimeSpan; // slow = answers only when the client gives up
         using var dir = new TempDirectory();
         using var http = new HttpClient();
         using var qlo = new QloAppsPmsClient(() => http, QloAppsPmsClientTests.Options(server.BaseUrl, FakeQloAppsServer.ApiKey), HotelProfile.Load(null), new QloAppsBookingIndex(dir.File("q.db")), TimeProvider.System);
         var options = FastOptions(o => { o.TimeoutSeconds = 0.3; o.AvailabilityCacheSeconds = 0; o.RetryCount = 1; });
         var pms = new ResilientPmsClient(qlo, options, _cache, _health, writesAreIdempotent: false);
 
-        Assert.NotEmpty(await qlo.SearchAvailabilityAsync(Stay)); // warm up (JIT, connections, catalogue) outside the budget
         Assert.NotEmpty(await pms.SearchAvailabilityAsync(Stay));
 
-        foreach (var fault in new[] { QloFault.Slow, QloFault.ServerError, QloFault.Garbage })
+        // Slow: each attempt is cut when the clock passes the per-attempt timeout.
+        server.Fault = QloFault.Slow;
+        var before = server.Requests;
+        var slow = pms.SearchAvailabilityAsync(Stay);
+        await server.RequestCount.WaitForAsync(before + 1);
+        _time.Advance(TimeSpan.FromSeconds(0.3));
+        await server.RequestCount.WaitForAsync(before + 2);
+        _time.Advance(TimeSpan.FromSeconds(0.3));
+        await Assert.ThrowsAsync<PmsUnavailableException>(() => slow);
+
+        foreach (var fault in new[] { QloFault.ServerError, QloFault.Garbage })
         {
             server.Fault = fault;
             await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.SearchAvailabilityAsync(Stay));
@@ -176,13 +270,11 @@ public sealed class ResilientPmsClientTests : IDisposable
 
         Assert.Equal(CircuitState.Open, pms.Health.State);
         var requests = server.Requests;
-        var sw = Stopwatch.StartNew();
+        server.Fault = QloFault.None;
         Assert.True((await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.SearchAvailabilityAsync(Stay))).CircuitOpen);
-        Assert.True(sw.ElapsedMilliseconds < 250, $"open circuit took {sw.ElapsedMilliseconds} ms");
         Assert.Equal(requests, server.Requests);
 
-        server.Fault = QloFault.None;
-        await Task.Delay(TimeSpan.FromSeconds(0.8));
+        _time.Advance(TimeSpan.FromSeconds(options.CircuitBreakDurationSeconds));
         Assert.NotEmpty(await pms.SearchAvailabilityAsync(Stay));
         Assert.Equal(CircuitState.Closed, pms.Health.State);
     }
@@ -208,7 +300,7 @@ public sealed class ResilientPmsClientMetricsTests
             outcomes.Add(tags.ToArray().Single(t => t.Key == "outcome").Value!.ToString()!));
         listener.Start();
         using var cache = new MemoryCache(new MemoryCacheOptions());
-        using var health = new PmsHealth(PmsProvider.Embedded, TimeProvider.System, metrics);
+        using var health = new PmsHealth(PmsProvider.Embedded, new FakeTimeProvider(), metrics);
         var inner = new ScriptedPmsClient();
         var pms = new ResilientPmsClient(inner, new PmsOptions { AvailabilityCacheSeconds = 30, RetryCount = 0 }, cache, health, writesAreIdempotent: true);
         var stay = new StayQuery(new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), 2);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Queues;
 using HotelAgent.Tests.Fakes.Audio;
 
@@ -6,7 +7,7 @@ namespace HotelAgent.Tests.Queues;
 public sealed class StandaloneQueueStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hotelagent-queue-test-").FullName;
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     private string DbPath => Path.Combine(_dir, "queues.db");
 

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -10,15 +11,19 @@ namespace HotelAgent.Core.Channels.Email;
 /// <summary>
 /// Opens authenticated IMAP and SMTP connections to the hotel mailbox with the configured security and credentials:
 /// the password (MailKit picks the strongest SASL mechanism the server offers) or an OAuth2 token as XOAUTH2
-/// (<see cref="SaslMechanismOAuth2"/>). Failures surface as <see cref="EmailException"/>.
+/// (<see cref="SaslMechanismOAuth2"/>). Server certificates are checked against the system's roots, plus a private CA when
+/// one is configured (<see cref="MailServerCertificates"/>). Failures surface as <see cref="EmailException"/>.
 /// </summary>
 public sealed class EmailConnector(IOptionsMonitor<EmailOptions> options, IServiceProvider services)
 {
+    private readonly Lock _trustLock = new();
+    private (string? Pem, string? Path, RemoteCertificateValidationCallback? Callback) _trust;
+
     /// <summary>A connected, authenticated IMAP client (dispose it; <see cref="ImapClient.DisconnectAsync(bool, CancellationToken)"/> is polite but optional).</summary>
     public async Task<ImapClient> ConnectImapAsync(CancellationToken cancellationToken)
     {
         var o = options.CurrentValue;
-        var client = new ImapClient { Timeout = o.TimeoutSeconds * 1000 };
+        var client = new ImapClient { Timeout = o.TimeoutSeconds * 1000, ServerCertificateValidationCallback = CertificateCallback(o) };
         try
         {
             var (port, security) = ImapEndpoint(o.Imap);
@@ -37,7 +42,7 @@ public sealed class EmailConnector(IOptionsMonitor<EmailOptions> options, IServi
     public async Task<SmtpClient> ConnectSmtpAsync(CancellationToken cancellationToken)
     {
         var o = options.CurrentValue;
-        var client = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
+        var client = new SmtpClient { Timeout = o.TimeoutSeconds * 1000, ServerCertificateValidationCallback = CertificateCallback(o) };
         try
         {
             var (port, security) = SmtpEndpoint(o.Smtp);
@@ -67,6 +72,20 @@ public sealed class EmailConnector(IOptionsMonitor<EmailOptions> options, IServi
         SecureSocketOptions.SslOnConnect => (server.Port == 0 ? 465 : server.Port, server.Security),
         _ => (server.Port == 0 ? 587 : server.Port, server.Security),
     };
+
+    /// <summary>The private-CA callback (null: MailKit's default validation), parsed once per setting value.</summary>
+    private RemoteCertificateValidationCallback? CertificateCallback(EmailOptions o)
+    {
+        lock (_trustLock)
+        {
+            if (_trust.Callback is null || _trust.Pem != o.CaCertificate || _trust.Path != o.CaCertificatePath)
+            {
+                _trust = (o.CaCertificate, o.CaCertificatePath, MailServerCertificates.CallbackFor(o));
+            }
+
+            return _trust.Callback;
+        }
+    }
 
     private async Task AuthenticateAsync(IMailService client, EmailOptions o, CancellationToken cancellationToken)
     {

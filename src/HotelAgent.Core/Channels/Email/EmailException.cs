@@ -39,6 +39,8 @@ public sealed class EmailException(EmailErrorKind kind, string reason, Exception
             SmtpCommandException e when (int)e.StatusCode is >= 400 and < 500 => new(EmailErrorKind.Transient, $"{step}: SMTP {(int)e.StatusCode} {Short(e.Message)}", e),
             SmtpCommandException e => new(EmailErrorKind.Rejected, $"{step}: SMTP {(int)e.StatusCode} {Short(e.Message)}", e),
             ImapCommandException e => new(EmailErrorKind.Rejected, $"{step}: IMAP {e.Response} {Short(e.ResponseText)}", e),
+            SslHandshakeException { ServerCertificate: not null } e => new(
+                EmailErrorKind.Transient, $"{step}: TLS handshake failed: the server certificate is not trusted (expired, for another host, or from a CA the system does not trust: see Email__CaCertificate)", e),
             SslHandshakeException e => new(EmailErrorKind.Transient, $"{step}: TLS handshake failed", e),
             SocketException e => new(EmailErrorKind.Transient, $"{step}: network error {e.SocketErrorCode}", e),
             ProtocolException e => new(EmailErrorKind.Transient, $"{step}: connection lost ({e.GetType().Name})", e),

@@ -81,6 +81,15 @@ public sealed class EmailOptions : IValidatableObject
     /// <summary>Microsoft Entra tenant (id or domain) of the app that reads the mailbox.</summary>
     public string? TenantId { get; set; }
 
+    /// <summary>
+    /// A private CA (PEM text) whose certificates the mail servers may present, besides the system's trusted roots (a
+    /// self-hosted server with the company's CA). Empty = only certificates the system trusts. Validation is never off.
+    /// </summary>
+    public string? CaCertificate { get; set; }
+
+    /// <summary>A PEM file with the private CA certificate(s); alternative to <see cref="CaCertificate"/>.</summary>
+    public string? CaCertificatePath { get; set; }
+
     /// <summary>NCRONTAB (six fields) of the poll timer.</summary>
     [Required]
     public string PollSchedule { get; set; } = "0 */2 * * * *";
@@ -178,6 +187,24 @@ public sealed class EmailOptions : IValidatableObject
             case EmailAuthMode.Microsoft when string.IsNullOrWhiteSpace(TenantId) || string.IsNullOrWhiteSpace(ClientId):
                 yield return new ValidationResult("Email__Auth=Microsoft needs Email__TenantId and Email__ClientId (and Email__ClientSecret unless a managed identity is used).", [nameof(TenantId)]);
                 break;
+        }
+
+        string? caError = null;
+        try
+        {
+            foreach (var authority in MailServerCertificates.LoadAuthorities(this))
+            {
+                authority.Dispose();
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            caError = ex.Message;
+        }
+
+        if (caError is not null)
+        {
+            yield return new ValidationResult(caError, [nameof(CaCertificate), nameof(CaCertificatePath)]);
         }
 
         if (!Uri.TryCreate(TokenEndpoint, UriKind.Absolute, out _))

@@ -18,8 +18,11 @@ public enum WebChatAdmission
     Full,
 }
 
-/// <summary>A posted web-chat message, validated.</summary>
-public sealed record WebChatPost(string Text, string? Name, string? Id);
+/// <summary>A posted web-chat message, validated. <see cref="ReplyId"/> is the id of the option button the guest pressed.</summary>
+public sealed record WebChatPost(string Text, string? Name, string? Id)
+{
+    public string? ReplyId { get; init; }
+}
 
 /// <summary>Why a posted body was refused (400 with this detail, or 413 when <see cref="TooLarge"/>).</summary>
 public sealed record WebChatRejection(bool TooLarge, string Title, string Detail);
@@ -82,7 +85,7 @@ public sealed class WebChatGuard
     public WebChatAdmission AdmitRead(string clientAddress) =>
         Allowed(_reads, clientAddress) ? WebChatAdmission.Allowed : WebChatAdmission.RateLimited;
 
-    /// <summary>Parses and checks a posted body (<c>{"text", "name", "id"}</c>); null rejection means valid.</summary>
+    /// <summary>Parses and checks a posted body (<c>{"text", "name", "id", "replyId"}</c>); null rejection means valid.</summary>
     public WebChatRejection? Validate(ReadOnlySpan<byte> body, out WebChatPost? post)
     {
         post = null;
@@ -91,7 +94,7 @@ public sealed class WebChatGuard
             return new WebChatRejection(false, "Invalid message", "The body is not valid UTF-8.");
         }
 
-        string? text, name, id;
+        string? text, name, id, replyId;
         try
         {
             using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
@@ -104,6 +107,7 @@ public sealed class WebChatGuard
             text = String(root, "text");
             name = String(root, "name");
             id = String(root, "id");
+            replyId = String(root, "replyId");
         }
         catch (JsonException)
         {
@@ -111,7 +115,7 @@ public sealed class WebChatGuard
         }
         catch (InvalidOperationException)
         {
-            return new WebChatRejection(false, "Invalid message", "text, name and id must be strings.");
+            return new WebChatRejection(false, "Invalid message", "text, name, id and replyId must be strings.");
         }
 
         text = text?.Trim();
@@ -132,7 +136,13 @@ public sealed class WebChatGuard
             return new WebChatRejection(false, "Invalid id", $"A message id has at most {_options.MaxMessageIdChars} characters, without spaces.");
         }
 
-        post = new WebChatPost(text, name, id);
+        replyId = string.IsNullOrWhiteSpace(replyId) ? null : replyId.Trim();
+        if (replyId is not null && (replyId.Length > _options.MaxMessageIdChars || replyId.Any(char.IsControl)))
+        {
+            return new WebChatRejection(false, "Invalid option", $"An option id has at most {_options.MaxMessageIdChars} characters.");
+        }
+
+        post = new WebChatPost(text, name, id) { ReplyId = replyId };
         return null;
     }
 

@@ -4,12 +4,36 @@ using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Core.Channels.WebChat;
 
-/// <summary>A reply delivered to a web chat session, numbered per session.</summary>
-public sealed record WebChatReply(long Sequence, string Text, IReadOnlyList<ReplyOption> Options, DateTimeOffset SentAt);
+/// <summary>
+/// A message of a web chat session, numbered per session: one the hotel sent (<see cref="From"/> <c>bot</c>; staff replies
+/// too) or, read with <c>include=guest</c>, the guest's own (<c>guest</c>, with the id the page posted it under).
+/// <see cref="Text"/> and <see cref="Options"/> are the reply as the dialog wrote it; <see cref="Body"/> and
+/// <see cref="Buttons"/> are how a page that draws buttons shows it: each option's line moves from the text into its
+/// button (<see cref="ReplyOptionLines"/>), so every offer appears once.
+/// </summary>
+public sealed record WebChatReply(long Sequence, string Text, IReadOnlyList<ReplyOption> Options, DateTimeOffset SentAt)
+{
+    public const string FromGuest = "guest";
+    public const string FromHotel = "bot";
+
+    public string From { get; init; } = FromHotel;
+
+    /// <summary>The guest message's id (what the page posted), so the page matches it to what it already shows.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The language of a hotel message ("es", "en"), so the page follows the guest's language.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>The text to show next to <see cref="Buttons"/>.</summary>
+    public string Body { get; init; } = Text;
+
+    public IReadOnlyList<RenderedOption> Buttons { get; init; } = [];
+}
 
 /// <summary>
-/// The local web chat channel (the standalone page at <c>/</c> and <c>hotel-agent chat</c>): replies are
-/// kept per session in memory and handed to long-polling clients. Idempotent by the outbound key, like the
+/// The local web chat channel (the standalone page at <c>/</c> and <c>hotel-agent chat</c>): the session's transcript (the
+/// guest's messages and the replies) is kept per session in memory and handed to long-polling clients, so a reload shows
+/// the whole conversation of that session and of no other. Idempotent by the outbound key, like the
 /// real channels, so a retried send never shows twice. Sessions are keyed by guest id (<c>webchat:{session}</c>), opened
 /// only by an admitted post (<see cref="WebChatGuard"/>), and capped at <see cref="WebChatOptions.MaxSessions"/>: the least
 /// recently used idle ones are forgotten first.
@@ -17,6 +41,7 @@ public sealed record WebChatReply(long Sequence, string Text, IReadOnlyList<Repl
 public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? options = null) : IChannelSender
 {
     private const int MaxRepliesPerSession = 200;
+    private const string GuestKeyPrefix = "guest:";
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly WebChatOptions _options = options?.Value ?? new WebChatOptions();
     private readonly Lock _openGate = new();
@@ -64,15 +89,38 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
             SignalOpened();
         }
 
-        session.Add(message.IdempotencyKey, message.Reply, now);
+        var rendered = ReplyOptionLines.ForButtons(message.Reply);
+        session.Add(
+            message.IdempotencyKey,
+            sequence => new WebChatReply(sequence, message.Reply.Text, message.Reply.Options, now) { Language = message.Language, Body = rendered.Text, Buttons = rendered.Options },
+            now);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Replies after <paramref name="afterSequence"/>, waiting up to <paramref name="wait"/> for the first one. Reading never
-    /// opens a session: an unknown one is waited for (its first post opens it) and reads as empty.
+    /// Keeps the guest's own message in an open session's transcript (a reload shows it; posting the same id twice keeps
+    /// one). False when the session is not open (the guard opens it on an admitted post).
     /// </summary>
-    public async Task<IReadOnlyList<WebChatReply>> ReadAsync(string guestId, long afterSequence, TimeSpan wait, CancellationToken cancellationToken)
+    public bool AddGuestMessage(string guestId, string messageId, string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentNullException.ThrowIfNull(text);
+        if (!_sessions.TryGetValue(guestId, out var session))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        session.Add(GuestKeyPrefix + messageId, sequence => new WebChatReply(sequence, text, [], now) { From = WebChatReply.FromGuest, Id = messageId }, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Replies after <paramref name="afterSequence"/> (and the guest's own messages when <paramref name="includeGuest"/>),
+    /// waiting up to <paramref name="wait"/> for the first one. Reading never opens a session: an unknown one is waited for
+    /// (its first post opens it) and reads as empty.
+    /// </summary>
+    public async Task<IReadOnlyList<WebChatReply>> ReadAsync(string guestId, long afterSequence, TimeSpan wait, CancellationToken cancellationToken, bool includeGuest = false)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
@@ -84,7 +132,7 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
             {
                 session.Touch(time.GetUtcNow());
                 signal = session.Signal;
-                replies = session.After(afterSequence);
+                replies = session.After(afterSequence, includeGuest);
             }
             else
             {
@@ -105,7 +153,7 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
             }
             catch (TimeoutException)
             {
-                return _sessions.TryGetValue(guestId, out var late) ? late.After(afterSequence) : [];
+                return _sessions.TryGetValue(guestId, out var late) ? late.After(afterSequence, includeGuest) : [];
             }
         }
     }
@@ -169,7 +217,7 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
             }
         }
 
-        public void Add(string key, Reply reply, DateTimeOffset at)
+        public void Add(string key, Func<long, WebChatReply> create, DateTimeOffset at)
         {
             TaskCompletionSource toRelease;
             Touch(at);
@@ -180,7 +228,7 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
                     return;
                 }
 
-                _replies.Add(new WebChatReply(++_sequence, reply.Text, reply.Options, at));
+                _replies.Add(create(++_sequence));
                 if (_replies.Count > MaxRepliesPerSession)
                 {
                     _replies.RemoveAt(0);
@@ -193,11 +241,11 @@ public sealed class WebChatHub(TimeProvider time, IOptions<WebChatOptions>? opti
             toRelease.TrySetResult();
         }
 
-        public IReadOnlyList<WebChatReply> After(long sequence)
+        public IReadOnlyList<WebChatReply> After(long sequence, bool includeGuest)
         {
             lock (_gate)
             {
-                return _replies.Where(r => r.Sequence > sequence).ToArray();
+                return _replies.Where(r => r.Sequence > sequence && (includeGuest || r.From != WebChatReply.FromGuest)).ToArray();
             }
         }
     }

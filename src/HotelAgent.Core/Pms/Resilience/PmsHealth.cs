@@ -14,6 +14,7 @@ public sealed class PmsHealth : IDisposable
     private long _lastFailureTicks;
     private long _phpWarningsTicks;
     private string? _lastError;
+    private volatile bool _inProcess;
 
     public PmsHealth(PmsProvider provider, TimeProvider time, HotelAgentMetrics? metrics = null)
     {
@@ -27,6 +28,9 @@ public sealed class PmsHealth : IDisposable
     internal TimeProvider Time { get; }
 
     internal CircuitBreakerStateProvider StateProvider => _state;
+
+    /// <summary>The PMS runs in this process (the embedded SQLite PMS): no circuit breaker guards it, so <see cref="State"/> stays closed.</summary>
+    public bool InProcess => _inProcess;
 
     /// <summary>Closed (healthy), Open (failing fast), HalfOpen (probing), Isolated (manually opened).</summary>
     public CircuitState State => _state.CircuitState;
@@ -61,6 +65,8 @@ public sealed class PmsHealth : IDisposable
     /// <summary>The PMS answered with PHP warnings (<paramref name="seen"/>) or cleanly (clears the flag).</summary>
     public void RecordPhpWarnings(bool seen) =>
         Interlocked.Exchange(ref _phpWarningsTicks, seen ? Time.GetUtcNow().UtcTicks : 0);
+
+    internal void MarkInProcess() => _inProcess = true;
 
     internal void RecordCall(string operation, string outcome) => _metrics?.RecordPmsOutcome(operation, outcome);
 

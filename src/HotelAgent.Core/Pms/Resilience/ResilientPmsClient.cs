@@ -11,12 +11,26 @@ using Polly.Timeout;
 
 namespace HotelAgent.Core.Pms.Resilience;
 
+/// <summary>Where the PMS runs, which decides the resilience its calls get.</summary>
+public enum PmsLocation
+{
+    /// <summary>Across a network (QloApps): timeouts, retries and a circuit breaker.</summary>
+    Remote,
+
+    /// <summary>
+    /// In this process (the embedded SQLite PMS): a slow call means a busy CPU or disk, not a dead server, so no timeout
+    /// and no circuit breaker may turn it into "the booking system does not answer"; only transient SQLite locking is retried.
+    /// </summary>
+    InProcess,
+}
+
 /// <summary>
-/// Wraps any <see cref="IPmsClient"/> with Polly: per-attempt timeout, retry with exponential backoff and jitter on transient
-/// faults only, one circuit breaker shared by all calls, and a short availability cache invalidated by every write.
-/// Reads are bounded by <see cref="PmsOptions.TotalTimeoutSeconds"/> so a guest turn is answered within 2 s. Writes are
-/// retried only when the inner PMS is idempotent by key. Every transient failure surfaces as <see cref="PmsUnavailableException"/>;
-/// business errors (no availability, not found, validation) pass through untouched and never count against the circuit.
+/// Wraps any <see cref="IPmsClient"/> with Polly and a short availability cache invalidated by every write. A remote PMS
+/// gets a per-attempt timeout, retry with exponential backoff and jitter on transient faults only, and one circuit breaker
+/// shared by all calls; its reads are bounded by <see cref="PmsOptions.TotalTimeoutSeconds"/>. An in-process PMS
+/// (<see cref="PmsLocation.InProcess"/>) gets the retries only. Writes are retried only when the inner PMS is idempotent by
+/// key. Every transient failure surfaces as <see cref="PmsUnavailableException"/>; business errors (no availability, not
+/// found, validation) pass through untouched and never count against the circuit.
 /// </summary>
 public sealed class ResilientPmsClient : IPmsClient
 {
@@ -33,7 +47,10 @@ public sealed class ResilientPmsClient : IPmsClient
     private long _generation;
 
     /// <param name="writesAreIdempotent">True when the inner PMS deduplicates create/modify/cancel by idempotency key, so retrying a write is safe.</param>
-    public ResilientPmsClient(IPmsClient inner, PmsOptions options, IMemoryCache cache, PmsHealth health, bool writesAreIdempotent, ILogger<ResilientPmsClient>? logger = null)
+    /// <param name="location">Remote PMSs get timeouts and the circuit breaker; in-process ones only retries.</param>
+    public ResilientPmsClient(
+        IPmsClient inner, PmsOptions options, IMemoryCache cache, PmsHealth health, bool writesAreIdempotent, ILogger<ResilientPmsClient>? logger = null,
+        PmsLocation location = PmsLocation.Remote)
     {
         ArgumentNullException.ThrowIfNull(options);
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -42,6 +59,16 @@ public sealed class ResilientPmsClient : IPmsClient
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _cacheDuration = TimeSpan.FromSeconds(options.AvailabilityCacheSeconds);
         var time = health.Time;
+
+        Location = location;
+        if (location == PmsLocation.InProcess)
+        {
+            _health.MarkInProcess();
+            _readOuter = BuildOuter(options, budget: null, options.RetryCount, time);
+            _writeOuter = BuildOuter(options, budget: null, writesAreIdempotent ? options.RetryCount : 0, time);
+            _readAttempt = _writeAttempt = _breaker = ResiliencePipeline.Empty;
+            return;
+        }
 
         _readOuter = BuildOuter(options, TimeSpan.FromSeconds(options.TotalTimeoutSeconds), options.RetryCount, time);
         _writeOuter = BuildOuter(options, TimeSpan.FromSeconds(options.WriteTimeoutSeconds), writesAreIdempotent ? options.RetryCount : 0, time);
@@ -69,6 +96,8 @@ public sealed class ResilientPmsClient : IPmsClient
             })
             .Build();
     }
+
+    public PmsLocation Location { get; }
 
     public PmsHealth Health => _health;
 
@@ -210,9 +239,14 @@ public sealed class ResilientPmsClient : IPmsClient
         }
     }
 
-    private ResiliencePipeline BuildOuter(PmsOptions options, TimeSpan budget, int retries, TimeProvider time)
+    private ResiliencePipeline BuildOuter(PmsOptions options, TimeSpan? budget, int retries, TimeProvider time)
     {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(budget);
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (budget is { } total)
+        {
+            builder.AddTimeout(total);
+        }
+
         if (retries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions

@@ -5,6 +5,7 @@ using HotelAgent.Core.Conversation;
 using HotelAgent.Core.Orchestration;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Security;
+using HotelAgent.Core.Transcripts;
 using HotelAgent.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,9 +16,15 @@ namespace HotelAgent.Functions.Functions.Staff;
 
 /// <summary>
 /// The staff API (function keys under the host, <c>Authorization: Bearer {Staff__ApiKey}</c> standalone): availability,
-/// reservations, conversations (list, release, reply) and statistics.
+/// reservations, conversations (list, transcript, release, reply) and statistics.
 /// </summary>
-public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions, TimeProvider time, IOptions<AnalyticsOptions> analytics)
+public sealed class StaffFunctions(
+    IPmsClient pms,
+    IInteractionLog interactions,
+    ITranscriptStore transcripts,
+    TimeProvider time,
+    IOptions<AnalyticsOptions> analytics,
+    IOptions<TranscriptOptions> transcriptOptions)
 {
     /// <summary><c>GET /api/staff/availability?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c> → rooms free per type for the whole range.</summary>
     [Function("StaffAvailability")]
@@ -93,10 +100,13 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
             }
         }
 
-        var rows = instances
+        var conversations = instances
             .Where(i => string.Equals(i.Name, ConversationOrchestrator.Name, StringComparison.OrdinalIgnoreCase))
             .Select(i => (Info: i, Status: Parse(i.SerializedCustomStatus)))
             .OrderByDescending(x => x.Status?.LastMessageAt ?? x.Info.LastUpdatedAt.UtcDateTime)
+            .ToList();
+        var lastLines = await transcripts.GetLastLinesAsync(conversations.Select(x => x.Info.InstanceId).ToArray(), request.HttpContext.RequestAborted);
+        var rows = conversations
             .Select(x => new
             {
                 id = x.Info.InstanceId,
@@ -110,8 +120,65 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
                 handoffReason = x.Status?.Dialog.HandoffReason,
                 lastMessageAt = x.Status?.LastMessageAt,
                 messages = x.Status?.Messages ?? 0,
+                lastMessage = lastLines.TryGetValue(x.Info.InstanceId, out var line)
+                    ? new { from = Speaker(line.From), at = line.At, preview = TranscriptPreview.For(line.Text) }
+                    : null,
             });
         return FunctionResults.Json(200, rows);
+    }
+
+    /// <summary>
+    /// <c>GET /api/staff/conversations/{id}</c> → the recent transcript (guest, bot and staff messages with times, oldest
+    /// first), the masked contact, stage, slots and handoff reason. Lines are kept for <c>Transcripts__RetentionDays</c>.
+    /// </summary>
+    [Function("StaffConversation")]
+    public async Task<IActionResult> Conversation(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/conversations/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsConversationId(id))
+        {
+            return FunctionResults.Problem(404, "Unknown conversation", "No conversation has that id.");
+        }
+
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var transcript = await transcripts.GetAsync(id, cancellationToken);
+        var instance = await client.GetInstanceAsync(id, cancellationToken);
+        var live = instance is not null && string.Equals(instance.Name, ConversationOrchestrator.Name, StringComparison.OrdinalIgnoreCase) ? instance : null;
+        if (transcript is null && live is null)
+        {
+            return FunctionResults.Problem(404, "Unknown conversation", "No conversation with that id has been kept.");
+        }
+
+        // The orchestration's own status is the current one; the transcript's snapshot stands in once it is gone.
+        var status = Parse(live?.SerializedCustomStatus);
+        var dialog = status?.Dialog ?? transcript?.Snapshot?.Dialog;
+        return FunctionResults.Json(200, new
+        {
+            id,
+            runtimeStatus = live?.RuntimeStatus.ToString(),
+            channel = status?.Channel ?? transcript?.Snapshot?.Channel,
+            guest = status?.Guest ?? transcript?.Snapshot?.Guest,
+            guestFirstName = dialog?.GuestFirstName,
+            stage = dialog?.Stage,
+            language = dialog?.Language,
+            lastIntent = dialog?.LastIntent,
+            slots = dialog is null ? null : new { checkIn = dialog.CheckIn, checkOut = dialog.CheckOut, guests = dialog.Guests, roomType = dialog.RoomType },
+            handoff = dialog?.HandedOff ?? false,
+            handoffReason = dialog?.HandoffReason,
+            lastMessageAt = status?.LastMessageAt ?? transcript?.Snapshot?.UpdatedAt.UtcDateTime,
+            retentionDays = transcriptOptions.Value.RetentionDays,
+            messages = (transcript?.Lines ?? []).Select(l => new
+            {
+                from = Speaker(l.From),
+                at = l.At,
+                text = l.Text,
+                options = l.Options.Count == 0 ? null : l.Options,
+            }),
+        });
     }
 
     /// <summary><c>POST /api/staff/conversations/{id}/release</c>: hands a handed-off guest back to the bot.</summary>
@@ -156,7 +223,17 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
         }
 
         var evt = new ConversationEvent(ConversationEventType.StaffReply) { StaffText = text, StaffEventId = request.HttpContext.TraceIdentifier };
-        return await RaiseAsync(client, id, "reply", evt, request.HttpContext.RequestAborted);
+        var raised = await RaiseAsync(client, id, "reply", evt, request.HttpContext.RequestAborted);
+        if (raised is ContentResult { StatusCode: 202 })
+        {
+            // Staff lines go straight into the transcript (the send itself is the orchestration's, keyed the same way).
+            await transcripts.AppendAsync(
+                id,
+                new TranscriptEntry(null, [new TranscriptLine("staff:" + evt.StaffEventId, time.GetUtcNow(), TranscriptSpeaker.Staff, text)]),
+                request.HttpContext.RequestAborted);
+        }
+
+        return raised;
     }
 
     /// <summary><c>GET /api/staff/stats?from=&amp;to=</c> → per-day messages, intents, bookings, conversions and handoff rate.</summary>
@@ -180,7 +257,7 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
     private static async Task<IActionResult> RaiseAsync(DurableTaskClient client, string id, string action, ConversationEvent evt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (string.IsNullOrWhiteSpace(id) || !id.StartsWith("conv-", StringComparison.Ordinal))
+        if (!IsConversationId(id))
         {
             return FunctionResults.Problem(404, "Unknown conversation", "No conversation has that id.");
         }
@@ -194,6 +271,17 @@ public sealed class StaffFunctions(IPmsClient pms, IInteractionLog interactions,
         await client.RaiseEventAsync(id, ConversationEvent.Name, evt, cancellationToken);
         return FunctionResults.Json(202, new { id, action });
     }
+
+    /// <summary>Conversation ids are <c>conv-{channel}-{hash}</c> (<see cref="HotelAgent.Core.Messaging.ConversationIds"/>).</summary>
+    private static bool IsConversationId(string? id) =>
+        id is { Length: > 5 and <= 128 } && id.StartsWith("conv-", StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Speaker(TranscriptSpeaker speaker) => speaker switch
+    {
+        TranscriptSpeaker.Guest => "guest",
+        TranscriptSpeaker.Staff => "staff",
+        _ => "bot",
+    };
 
     private static IActionResult PmsDown() =>
         FunctionResults.Problem(503, "PMS unavailable", "The property management system is not answering; try again shortly.");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes.Channels;
@@ -7,7 +8,7 @@ namespace HotelAgent.Tests.Channels.Common;
 
 public class GuestRateLimiterTests
 {
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero));
 
     private GuestRateLimiter Create(int burst = 3, double perMinute = 6) =>
         new(Options.Create(new RateLimitOptions { Burst = burst, PerMinute = perMinute }), _time);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 using Microsoft.Data.Sqlite;
@@ -73,7 +74,7 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Purge_removes_only_old_ids()
     {
-        var time = new Fakes.Channels.ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
         var store = new ProcessedMessageStore(new ChannelsDatabase(DbPath), time);
         await store.TryRecordAsync(Channel.WhatsApp, "old");
         time.Advance(TimeSpan.FromDays(20));

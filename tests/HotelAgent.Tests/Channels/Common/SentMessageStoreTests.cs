@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes.Channels;
@@ -63,7 +64,7 @@ public sealed class SentMessageStoreTests : IDisposable
     [Fact]
     public async Task An_attempt_left_by_another_process_is_reported_as_such_and_taken_over_by_a_new_attempt()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         using var database = new ChannelsDatabase(DbPath);
         var store = new SentMessageStore(database, time);
         await InsertForeignAttemptAsync(database, "k2", time.GetUtcNow().AddSeconds(-3));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Tests.Fakes.Channels;
@@ -10,7 +11,7 @@ public sealed class CustomerServiceWindowTests : IDisposable
 {
     private const string Guest = "+5491155551234";
     private readonly string _db = Path.Combine(Path.GetTempPath(), "hotelagent-csw-" + Guid.NewGuid().ToString("N"), "channels.db");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     private SqliteCustomerServiceWindow Create() =>
         new(new ChannelsDatabase(_db), Options.Create(new WhatsAppOptions()), _time);

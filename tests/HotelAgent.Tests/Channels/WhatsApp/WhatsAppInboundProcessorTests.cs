@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes.Channels;
@@ -92,7 +93,7 @@ public class WhatsAppInboundProcessorTests
             ["RateLimit:Burst"] = "2",
             ["RateLimit:PerMinute"] = "1",
             ["WhatsApp:MarkAsRead"] = "false",
-        }, timeProvider: new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
+        }, timeProvider: new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
         var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
 
         for (var i = 0; i < 5; i++)
@@ -126,7 +127,7 @@ public class WhatsAppInboundProcessorTests
     [Fact]
     public async Task Logs_carry_no_message_bodies_full_phone_numbers_or_tokens()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(timeProvider: new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
+        await using var host = await WhatsAppTestHost.StartAsync(timeProvider: new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
         var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
         await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("text.json")), CancellationToken.None);
         await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("status_failed.json")), CancellationToken.None);
@@ -176,7 +177,7 @@ public class WhatsAppInboundProcessorTests
     [Fact]
     public async Task Inbound_message_lets_the_reply_go_as_free_text()
     {
-        await using var host = await WhatsAppTestHost.StartAsync(timeProvider: new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
+        await using var host = await WhatsAppTestHost.StartAsync(timeProvider: new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1763740800).AddMinutes(1)));
         var processor = host.Services.GetRequiredService<WhatsAppInboundProcessor>();
         await processor.ProcessAsync(TextBatch("wamid.W1"), CancellationToken.None);
         var inbound = Assert.Single(host.Sink.Messages);

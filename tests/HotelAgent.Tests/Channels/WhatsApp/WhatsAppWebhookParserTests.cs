@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
 
@@ -244,12 +245,8 @@ public class WhatsAppWebhookParserTests
             {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
               "messages":[{"from":"5491155551234","id":"wamid.NOTS","type":"text","text":{"body":"hola"}}]}}]}]}
             """;
-        var message = Assert.Single(WhatsAppWebhookParser.Parse(body, new FixedTime(now)).Messages);
+        var message = Assert.Single(WhatsAppWebhookParser.Parse(body, new FakeTimeProvider(now)).Messages);
         Assert.Equal(now, message.Timestamp);
     }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

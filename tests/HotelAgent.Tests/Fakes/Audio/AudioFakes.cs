@@ -143,13 +143,3 @@ public sealed class CountingTextToSpeech(ITextToSpeech? inner = null) : ITextToS
         return inner!.SynthesizeAsync(text, language, cancellationToken);
     }
 }
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

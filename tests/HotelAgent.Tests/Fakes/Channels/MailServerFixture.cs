@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Imap;
 using MimeKit;
@@ -33,9 +35,12 @@ public sealed record StoredMail(UniqueId Uid, MessageFlags Flags, IReadOnlySet<s
 
 /// <summary>
 /// Real mail servers for the test run, started once: Dovecot IMAP (the Debian package, with a self-contained config
-/// written here: passwd-file users, Maildir, no TLS on loopback, XOAUTH2 tokens checked against the fake Google
-/// tokeninfo endpoint) and an SMTP submission server (the SmtpServer package, in process, AUTH required) that
-/// delivers into the recipients' Dovecot inboxes. Tests create their own mailboxes, so they never see each other's mail.
+/// written here: passwd-file users, Maildir, XOAUTH2 tokens checked against the fake Google tokeninfo endpoint) and an
+/// SMTP submission server (the SmtpServer package, in process, AUTH required) that delivers into the recipients' Dovecot
+/// inboxes. Both also speak TLS with a self-signed certificate made here: IMAP with STARTTLS on <see cref="ImapPort"/> and
+/// TLS from the start on <see cref="ImapsPort"/> (993's role), SMTP with TLS from the start on <see cref="SmtpsPort"/>
+/// (465's role) and STARTTLS on <see cref="SubmissionPort"/> (587's role). Tests create their own mailboxes, so they never
+/// see each other's mail.
 /// </summary>
 public sealed class MailServerFixture : IAsyncLifetime
 {
@@ -54,12 +59,27 @@ public sealed class MailServerFixture : IAsyncLifetime
     private Process? _dovecot;
     private SmtpServer.SmtpServer? _smtp;
     private Task? _smtpRun;
+    private X509Certificate2? _certificate;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "ha-mail-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>IMAP, clear text or STARTTLS.</summary>
     public int ImapPort { get; private set; }
 
+    /// <summary>IMAP with TLS from the start (the role of 993).</summary>
+    public int ImapsPort { get; private set; }
+
+    /// <summary>SMTP submission, clear text (AUTH allowed on loopback).</summary>
     public int SmtpPort { get; private set; }
+
+    /// <summary>SMTP submission with TLS from the start (the role of 465).</summary>
+    public int SmtpsPort { get; private set; }
+
+    /// <summary>SMTP submission with STARTTLS, AUTH only after it (the role of 587).</summary>
+    public int SubmissionPort { get; private set; }
+
+    /// <summary>The servers' self-signed certificate (PEM), for <c>Email__CaCertificatePath</c>: trusted by nothing else.</summary>
+    public string CertificatePath => Path.Combine(Directory, "tls", "cert.pem");
 
     public FakeGoogleOAuth Google { get; private set; } = null!;
 
@@ -95,8 +115,10 @@ public sealed class MailServerFixture : IAsyncLifetime
         }
 
         await File.WriteAllTextAsync(UsersFile, users.ToString());
+        var certificate = _certificate = await CreateCertificateAsync();
         Google = await FakeGoogleOAuth.StartAsync();
         ImapPort = FreePort();
+        ImapsPort = FreePort();
         await File.WriteAllTextAsync(Path.Combine(Directory, "oauth2.conf.ext"), $"""
             tokeninfo_url = {Google.BaseUrl}/tokeninfo?access_token=
             introspection_mode = auth
@@ -117,9 +139,13 @@ public sealed class MailServerFixture : IAsyncLifetime
         await WaitForGreetingAsync(ImapPort, "* OK");
 
         SmtpPort = FreePort();
+        SmtpsPort = FreePort();
+        SubmissionPort = FreePort();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.hotel.test")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, SmtpPort)).AuthenticationRequired(true).AllowUnsecureAuthentication(true))
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, SmtpsPort)).IsSecure(true).Certificate(certificate).AuthenticationRequired(true))
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, SubmissionPort)).Certificate(certificate).AuthenticationRequired(true).AllowUnsecureAuthentication(false))
             .MaxMessageSize(40 * 1024 * 1024)
             .Build();
         var provider = new ServiceProvider();
@@ -129,6 +155,7 @@ public sealed class MailServerFixture : IAsyncLifetime
         _smtp = new SmtpServer.SmtpServer(options, provider);
         _smtpRun = _smtp.StartAsync(_stop.Token);
         await WaitForGreetingAsync(SmtpPort, "220");
+        await WaitForGreetingAsync(SubmissionPort, "220");
     }
 
     public async Task DisposeAsync()
@@ -147,6 +174,7 @@ public sealed class MailServerFixture : IAsyncLifetime
         }
 
         _dovecot?.Dispose();
+        _certificate?.Dispose();
         await Google.DisposeAsync();
         _stop.Dispose();
         try
@@ -258,6 +286,28 @@ public sealed class MailServerFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// A self-signed ECDSA certificate for 127.0.0.1 and localhost, written as PEM for Dovecot (an EC key needs no DH
+    /// parameters) and returned with its key for the SMTP server.
+    /// </summary>
+    private async Task<X509Certificate2> CreateCertificateAsync()
+    {
+        var folder = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "tls")).FullName;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost, O=HotelAgent test mail servers", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)); // server authentication
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        await File.WriteAllTextAsync(CertificatePath, created.ExportCertificatePem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        return X509Certificate2.CreateFromPem(created.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
     private static async Task<IMailFolder> GetOrCreateFolderAsync(ImapClient client, string name)
     {
         try
@@ -280,7 +330,10 @@ public sealed class MailServerFixture : IAsyncLifetime
             instance_name = ha-{{Path.GetFileName(d)}}
             protocols = imap
             listen = 127.0.0.1
-            ssl = no
+            ssl = yes
+            ssl_cert = <{{d}}/tls/cert.pem
+            ssl_key = <{{d}}/tls/key.pem
+            ssl_min_protocol = TLSv1.2
             disable_plaintext_auth = no
             auth_mechanisms = plain login xoauth2 oauthbearer
             auth_failure_delay = 0
@@ -316,7 +369,9 @@ public sealed class MailServerFixture : IAsyncLifetime
                 port = {{ImapPort}}
               }
               inet_listener imaps {
-                port = 0
+                address = 127.0.0.1
+                port = {{ImapsPort}}
+                ssl = yes
               }
             }
             service auth {
@@ -370,7 +425,8 @@ public sealed class MailServerFixture : IAsyncLifetime
     }
 
     /// <summary>One message accepted by the SMTP server.</summary>
-    public sealed record SmtpDelivery(string AuthenticatedUser, string MailFrom, IReadOnlyList<string> Recipients, byte[] Raw);
+    /// <param name="Secure">Whether the SMTP session was encrypted (TLS from the start or after STARTTLS).</param>
+    public sealed record SmtpDelivery(string AuthenticatedUser, string MailFrom, IReadOnlyList<string> Recipients, byte[] Raw, bool Secure = false);
 
     private sealed class Authenticator(MailServerFixture fixture) : IUserAuthenticator
     {
@@ -417,7 +473,8 @@ public sealed class MailServerFixture : IAsyncLifetime
                 context.Properties.TryGetValue("user", out var user) ? (string)user : string.Empty,
                 $"{transaction.From.User}@{transaction.From.Host}",
                 recipients,
-                raw));
+                raw,
+                context.Pipe.IsSecure));
             return SmtpResponse.Ok;
         }
     }

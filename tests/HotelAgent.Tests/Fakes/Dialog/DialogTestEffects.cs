@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Hotel;
@@ -24,7 +25,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
 
     public DialogTestEffects(HotelProfile profile, DateTimeOffset now)
     {
-        Time = new ManualTimeProvider(now);
+        Time = new FakeTimeProvider(now);
         Pms = new EmbeddedPmsClient(_dir.File("pms.db"), profile, Time);
         VerificationStore = new VerificationStore(_dir.File("security.db"));
         Verifier = new ReservationVerifier(
@@ -46,7 +47,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
     /// <summary>Everything sent to guests outside the dialog's replies (one-time codes, owner notices), in order.</summary>
     public ConcurrentQueue<OutboundMessage> Outbox { get; } = new();
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public EmbeddedPmsClient Pms { get; }
 

@@ -15,9 +15,11 @@ public sealed class WebChatVisitor(HttpClient http, string sessionId)
     public List<string> Heard { get; } = [];
 
     /// <summary>Posts <paramref name="text"/> and returns the replies that arrive (waits for the first, then drains).</summary>
-    public async Task<IReadOnlyList<string>> SayAsync(string text)
+    /// <param name="text">What the guest types (or the title of the button pressed).</param>
+    /// <param name="replyId">The id of the option button pressed, when the guest pressed one.</param>
+    public async Task<IReadOnlyList<string>> SayAsync(string text, string? replyId = null)
     {
-        using var posted = await http.PostAsJsonAsync($"/api/webchat/{sessionId}/messages", new { text });
+        using var posted = await http.PostAsJsonAsync($"/api/webchat/{sessionId}/messages", new { text, replyId });
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var replies = new List<string>();
         var waitSeconds = 20;

@@ -14,9 +14,12 @@ public sealed class RecordingDurableClient() : DurableTaskClient("recording")
 
     public ConcurrentQueue<(string InstanceId, string EventName, object? Payload)> Raised { get; } = new();
 
+    /// <summary>Serialized custom statuses of instances, as the orchestrator sets them.</summary>
+    public ConcurrentDictionary<string, string> CustomStatuses { get; } = new();
+
     public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
         Task.FromResult(Instances.TryGetValue(instanceId, out var status)
-            ? new OrchestrationMetadata("ConversationOrchestrator", instanceId) { RuntimeStatus = status }
+            ? new OrchestrationMetadata("ConversationOrchestrator", instanceId) { RuntimeStatus = status, SerializedCustomStatus = CustomStatuses.GetValueOrDefault(instanceId) }
             : null);
 
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)

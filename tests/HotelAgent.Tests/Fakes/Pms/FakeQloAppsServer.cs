@@ -66,7 +66,6 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
     private readonly HashSet<string> _deniedResources = new(StringComparer.Ordinal);
     private int _nextOrder = 1;
     private int _nextLine = 1;
-    private int _requests;
     private Action? _beforeWrite;
 
     private FakeQloAppsServer(WebApplication app) => _app = app;
@@ -84,6 +83,7 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
     /// <summary>The next POST /api/bookings creates the order but answers 502 (the answer is "lost").</summary>
     public bool LoseNextCreateAnswer { get; set; }
 
+    /// <summary>How long a <see cref="QloFault.Slow"/> answer takes; <see cref="Timeout.InfiniteTimeSpan"/>: until the client gives up.</summary>
     public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Added to every answer (a PHP server's own latency).</summary>
@@ -96,7 +96,10 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
         set => Volatile.Write(ref _beforeWrite, value);
     }
 
-    public int Requests => Volatile.Read(ref _requests);
+    public int Requests => RequestCount.Value;
+
+    /// <summary>Requests received so far (awaitable: a request has arrived once it is counted).</summary>
+    public AwaitableCount RequestCount { get; } = new();
 
     public List<string> Log { get; } = [];
 
@@ -200,11 +203,12 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
     {
         _app.Use(async (ctx, next) =>
         {
-            Interlocked.Increment(ref _requests);
             lock (Log)
             {
                 Log.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
             }
+
+            RequestCount.Increment();
 
             if (Latency > TimeSpan.Zero)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Pms.QloApps;
@@ -21,7 +22,7 @@ public sealed class QloAppsHarness : IAsyncDisposable
 
     public FakeQloAppsServer Server { get; }
 
-    public ManualTimeProvider Time { get; } = new(Now);
+    public FakeTimeProvider Time { get; } = new(Now);
 
     public PmsHealth Health { get; } = new(PmsProvider.QloApps, TimeProvider.System);
 

@@ -9,6 +9,12 @@ public enum PmsBehaviour
     HttpError,
     ServerError,
     Hang,
+
+    /// <summary>Busy like a slow CPU or disk: answers only when the test calls <see cref="ScriptedPmsClient.Release"/>, ignoring cancellation.</summary>
+    Slow,
+
+    /// <summary>SQLite busy (the embedded PMS's transient fault).</summary>
+    Busy,
     NoAvailability,
     NotFound,
 }
@@ -16,12 +22,18 @@ public enum PmsBehaviour
 /// <summary>An <see cref="IPmsClient"/> whose behaviour the test switches, counting calls (for resilience tests).</summary>
 public sealed class ScriptedPmsClient : IPmsClient
 {
-    private int _calls;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _creates;
 
     public PmsBehaviour Behaviour { get; set; } = PmsBehaviour.Healthy;
 
-    public int Calls => Volatile.Read(ref _calls);
+    /// <summary>Calls that reached this PMS (awaitable: a call has started once it is counted).</summary>
+    public AwaitableCount CallCount { get; } = new();
+
+    public int Calls => CallCount.Value;
+
+    /// <summary>Lets every <see cref="PmsBehaviour.Slow"/> call (waiting or future) answer.</summary>
+    public void Release() => _release.TrySetResult();
 
     public int Creates => Volatile.Read(ref _creates);
 
@@ -75,8 +87,9 @@ public sealed class ScriptedPmsClient : IPmsClient
 
     private async Task<T> Run<T>(Func<T> ok, CancellationToken ct)
     {
-        Interlocked.Increment(ref _calls);
-        switch (Behaviour)
+        var behaviour = Behaviour;
+        CallCount.Increment();
+        switch (behaviour)
         {
             case PmsBehaviour.HttpError:
                 throw new HttpRequestException("connection refused");
@@ -85,6 +98,11 @@ public sealed class ScriptedPmsClient : IPmsClient
             case PmsBehaviour.Hang:
                 await Task.Delay(Timeout.Infinite, ct);
                 break;
+            case PmsBehaviour.Slow:
+                await _release.Task;
+                break;
+            case PmsBehaviour.Busy:
+                throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
             case PmsBehaviour.NoAvailability:
                 throw new NoAvailabilityException("doble", new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
             case PmsBehaviour.NotFound:

@@ -1,6 +1,12 @@
 using System.Text;
 using HotelAgent.Core.Analytics;
+using System.Text.Json;
 using HotelAgent.Core.Conversation;
+using HotelAgent.Core.Dialog;
+using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Transcripts;
+using HotelAgent.Tests.Fakes.Transcripts;
+using Microsoft.Extensions.Time.Testing;
 using HotelAgent.Core.Security;
 using HotelAgent.Functions.Functions.Staff;
 using HotelAgent.Tests.Fakes.Analytics;
@@ -14,12 +20,18 @@ using Microsoft.Extensions.Options;
 namespace HotelAgent.Tests.Functions.Staff;
 
 /// <summary>The staff conversation functions called directly, as the host calls them, with a recording durable client.</summary>
-public sealed class StaffFunctionsTests
+public sealed class StaffFunctionsTests : IDisposable
 {
     private readonly RecordingDurableClient _client = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero));
+    private readonly TranscriptStoreFile _transcripts;
 
-    private static StaffFunctions Functions() =>
-        new(new ScriptedPmsClient(), new FakeInteractionLog(), TimeProvider.System, Options.Create(new AnalyticsOptions()));
+    public StaffFunctionsTests() => _transcripts = new TranscriptStoreFile(_time);
+
+    public void Dispose() => _transcripts.Dispose();
+
+    private StaffFunctions Functions() =>
+        new(new ScriptedPmsClient(), new FakeInteractionLog(), _transcripts.Store, _time, Options.Create(new AnalyticsOptions()), Options.Create(_transcripts.Options));
 
     private static HttpRequest Request(string? body = null)
     {
@@ -27,6 +39,74 @@ public sealed class StaffFunctionsTests
         context.Request.Method = "POST";
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty));
         return context.Request;
+    }
+
+    [Fact]
+    public async Task The_transcript_shows_every_line_with_its_time_and_the_live_stage_slots_and_handoff_reason()
+    {
+        var at = _time.GetUtcNow();
+        var handedOff = DialogState.New with
+        {
+            Stage = DialogStage.HandedOff,
+            HandedOff = true,
+            HandoffReason = "guest asked for a person",
+            Stay = new StaySlots { CheckIn = new DateOnly(2027, 1, 10), CheckOut = new DateOnly(2027, 1, 12), Guests = 2 },
+        };
+        await _transcripts.Store.AppendAsync("conv-whatsapp-5", new TranscriptEntry(
+            TranscriptStoreFile.Snapshot(at, handedOff),
+            [
+                new("wamid.1", at.AddSeconds(-1), TranscriptSpeaker.Guest, "quiero hablar con alguien, me llamo Martina, 11 5555-1234"),
+                new("wamid.1:0", at, TranscriptSpeaker.Bot, "Te paso con recepción 🙌"),
+            ]));
+        _client.Instances["conv-whatsapp-5"] = OrchestrationRuntimeStatus.Running;
+        _client.CustomStatuses["conv-whatsapp-5"] = OrchestrationJson.Serialize(new ConversationStatus
+        {
+            Channel = "WhatsApp",
+            Guest = "***1234",
+            Dialog = DialogStatusView.FromState(handedOff),
+            LastMessageAt = at.UtcDateTime,
+            Messages = 1,
+        })!;
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(202, Assert.IsType<ContentResult>(await Functions().Reply(Request("{\"text\": \"Hola Martina, soy Carla\"}"), "conv-whatsapp-5", _client)).StatusCode);
+        var result = Assert.IsType<ContentResult>(await Functions().Conversation(Request(), "conv-whatsapp-5", _client));
+
+        Assert.Equal(200, result.StatusCode);
+        using var json = JsonDocument.Parse(result.Content!);
+        var root = json.RootElement;
+        Assert.Equal("***1234", root.GetProperty("guest").GetString());
+        Assert.Equal("HandedOff", root.GetProperty("stage").GetString());
+        Assert.True(root.GetProperty("handoff").GetBoolean());
+        Assert.Equal("guest asked for a person", root.GetProperty("handoffReason").GetString());
+        Assert.Equal("2027-01-10", root.GetProperty("slots").GetProperty("checkIn").GetString());
+        Assert.Equal(2, root.GetProperty("slots").GetProperty("guests").GetInt32());
+        var messages = root.GetProperty("messages").EnumerateArray().ToArray();
+        Assert.Equal(["guest", "bot", "staff"], messages.Select(m => m.GetProperty("from").GetString()!).ToArray());
+        Assert.Equal("quiero hablar con alguien, me llamo Martina, 11 5555-1234", messages[0].GetProperty("text").GetString());
+        Assert.Equal("Hola Martina, soy Carla", messages[2].GetProperty("text").GetString());
+        Assert.Equal(at.AddSeconds(-1), messages[0].GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(_time.GetUtcNow(), messages[2].GetProperty("at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_finished_conversation_still_shows_its_kept_transcript_and_an_unknown_one_is_404()
+    {
+        var at = _time.GetUtcNow();
+        await _transcripts.Store.AppendAsync("conv-webchat-6", new TranscriptEntry(
+            TranscriptStoreFile.Snapshot(at, DialogState.New with { Stage = DialogStage.CollectingStay }, guest: "***4242"),
+            [new("webchat.1", at, TranscriptSpeaker.Guest, "hola")]));
+
+        var kept = Assert.IsType<ContentResult>(await Functions().Conversation(Request(), "conv-webchat-6", _client));
+        using var json = JsonDocument.Parse(kept.Content!);
+        Assert.Equal(("CollectingStay", "***4242"), (json.RootElement.GetProperty("stage").GetString(), json.RootElement.GetProperty("guest").GetString()));
+
+        Assert.Equal(404, Assert.IsType<ContentResult>(await Functions().Conversation(Request(), "conv-webchat-unknown", _client)).StatusCode);
+        Assert.Equal(404, Assert.IsType<ContentResult>(await Functions().Conversation(Request(), "../etc/passwd", _client)).StatusCode);
+
+        // Past the retention the transcript is gone too.
+        _time.Advance(TimeSpan.FromDays(_transcripts.Options.RetentionDays + 1));
+        Assert.Equal(404, Assert.IsType<ContentResult>(await Functions().Conversation(Request(), "conv-webchat-6", _client)).StatusCode);
     }
 
     [Fact]
