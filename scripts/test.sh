@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine it first installs the tools the tests use (audio: espeak-ng,
-# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; Chromium for the web chat's browser tests;
-# npm for Azurite, the Azure Storage emulator the durable-backend tests start), so this one command is all the set-up
+# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; redis-server for the shared-limit tests; Chromium for
+# the web chat's browser tests; npm for Azurite, the Azure Storage emulator the durable-backend and Azure Tables tests start;
+# the Bicep CLI comes from NuGet with the test project's restore), so this one command is all the set-up
 # a newcomer needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ need=()
 for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3:sqlite3 npm:npm; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
+# redis-server: the shared rate-limit and cache tests start their own on free loopback ports (the system service is not used).
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # Dovecot's IMAP server (the email tests start their own instance on a free loopback port; its system service is not used).
 [[ -x /usr/sbin/dovecot && -x /usr/lib/dovecot/imap ]] || need+=(dovecot-imapd)
 # Chromium for the web chat's browser tests (Playwright drives /usr/bin/chromium; its own browser download is not used).

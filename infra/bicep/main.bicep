@@ -1,5 +1,5 @@
-// HotelAgent on Azure: Flex Consumption function app (.NET isolated worker) + storage + monitoring + Key Vault
-// (+ optional Azure OpenAI). Deploy with `azd up` (see azure.yaml) or `az deployment sub create`
+// HotelAgent on Azure: Flex Consumption function app (.NET isolated worker) + storage (task hub, queues and HotelAgent's shared tables) +
+// monitoring + Key Vault (+ optional Azure OpenAI by managed identity, + optional Azure Managed Redis). Deploy with `azd up` (see azure.yaml) or `az deployment sub create`
 // (see docs/deploy.md). The canonical list of app settings is infra/bicep/app-settings.json.
 targetScope = 'subscription'
 
@@ -27,7 +27,7 @@ param principalId string = ''
 param principalType string = 'User'
 
 // ---------- Azure OpenAI ----------
-@description('Deploy an Azure OpenAI account with chat, transcription and TTS deployments. false: use openAIEndpoint + openAIApiKey (e.g. api.openai.com).')
+@description('Deploy an Azure OpenAI account with chat, transcription and TTS deployments, called with the app identity (no key). false: use openAIEndpoint + openAIApiKey (e.g. api.openai.com).')
 param deployOpenAI bool = true
 
 @description('Region of the Azure OpenAI account; empty for the main location.')
@@ -47,6 +47,10 @@ param speechModel string = 'gpt-4o-mini-tts'
 
 @description('Text-to-speech voice.')
 param openAIVoice string = 'alloy'
+
+// ---------- Shared state ----------
+@description('Deploy an Azure Managed Redis (Entra authentication, no access keys) so the per-guest rate limit and the PMS availability cache are shared by every instance. false: each instance limits and caches on its own.')
+param deployRedis bool = false
 
 // ---------- Channels, PMS, app ----------
 @description('WhatsApp Cloud API phone number id.')
@@ -95,13 +99,13 @@ param emailTenantId string = ''
 @description('NCRONTAB schedule of the mailbox poll timer.')
 param emailPollSchedule string = '0 */2 * * * *'
 
-@description('PMS provider: Embedded (SQLite, demo only on Flex: /tmp is per instance) or QloApps.')
+@description('PMS provider: Embedded (in Azure Tables, shared by every instance) or QloApps.')
 param pmsProvider string = 'Embedded'
 
 @description('QloApps base URL when pmsProvider is QloApps.')
 param qloAppsBaseUrl string = ''
 
-@description('Folder for SQLite files (analytics, embedded PMS). On Flex only /tmp is writable and it is per instance.')
+@description('Folder for local files (QloApps booking index, audio cache). On Flex only /tmp is writable and it is per instance; shared state lives in Azure Tables.')
 param dataDirectory string = '/tmp/hotelagent'
 
 @description('Path of the hotel profile JSON inside the package; empty for the embedded sample hotel.')
@@ -184,8 +188,8 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    secretsOfficerPrincipalId: principalId
-    secretsOfficerPrincipalType: principalType
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
     secrets: {
       items: [
         {
@@ -220,7 +224,7 @@ module keyVault 'modules/keyvault.bicep' = {
           name: 'Security-ConversationIdKey'
           value: conversationIdKey
         }
-        // With deployOpenAI the openai module writes the account key into this secret.
+        // Only for a non-Azure endpoint: the deployed Azure OpenAI account is called with the app identity.
         {
           name: 'OpenAI-ApiKey'
           value: deployOpenAI ? '' : openAIApiKey
@@ -241,7 +245,6 @@ module openAI 'modules/openai.bicep' = if (deployOpenAI) {
     name: 'oai-${resourceToken}'
     location: !empty(openAILocation) ? openAILocation : location
     tags: tags
-    keyVaultName: keyVault.outputs.name
     chatModel: chatModel
     transcriptionModel: transcriptionModel
     speechModel: speechModel
@@ -250,8 +253,15 @@ module openAI 'modules/openai.bicep' = if (deployOpenAI) {
 
 var secretUriBase = '${keyVault.outputs.uri}secrets/'
 
+// Azure Managed Redis host names are {name}.{region}.redis.azure.net: known before the cluster exists.
+var redisName = 'redis-${resourceToken}'
+
 var hotelAgentSettings = {
   ASPNETCORE_ENVIRONMENT: 'Production'
+  // Shared state in Azure Tables of AzureWebJobsStorage (identity-based, like the host's own connection).
+  HotelAgent__Storage: 'AzureStorage'
+  Redis__HostName: deployRedis ? '${redisName}.${location}.redis.azure.net' : ''
+  Redis__Port: '10000'
   HotelAgent__DataDirectory: dataDirectory
   HotelAgent__HotelProfilePath: hotelProfilePath
   Analytics__TimeZone: analyticsTimeZone
@@ -280,7 +290,8 @@ var hotelAgentSettings = {
   Staff__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Staff-ApiKey)'
   Security__ConversationIdKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}Security-ConversationIdKey)'
   OpenAI__Endpoint: deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint
-  OpenAI__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}OpenAI-ApiKey)'
+  // No key for the deployed Azure OpenAI account: AzureOpenAIClient signs in with the app identity.
+  OpenAI__ApiKey: deployOpenAI ? '' : '@Microsoft.KeyVault(SecretUri=${secretUriBase}OpenAI-ApiKey)'
   OpenAI__ChatModel: chatModel
   OpenAI__TranscriptionModel: transcriptionModel
   OpenAI__SpeechModel: speechModel
@@ -310,6 +321,17 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+module redis 'modules/redis.bicep' = if (deployRedis) {
+  name: 'redis'
+  scope: rg
+  params: {
+    name: redisName
+    location: location
+    tags: tags
+    principalId: functionApp.outputs.principalId
+  }
+}
+
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -331,3 +353,5 @@ output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output OPENAI_ENDPOINT string = deployOpenAI ? openAI!.outputs.endpoint : openAIEndpoint
+output REDIS_HOST_NAME string = deployRedis ? redis!.outputs.hostName : ''
+

@@ -10,7 +10,7 @@ public static class FunctionsServiceCollectionExtensions
 {
     public static IServiceCollection AddHotelAgentFunctions(this IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<IQueueSender>(sp => new FunctionQueueSender(sp.GetRequiredService<StandaloneQueueStore>(), null)));
+        services.Replace(ServiceDescriptor.Singleton<IQueueSender>(sp => new FunctionQueueSender(sp.GetRequiredService<IQueueStore>(), null)));
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<IReadinessCheck, DataDirectoryCheck>();
         services.AddSingleton<IReadinessCheck, ChannelsStoreCheck>();

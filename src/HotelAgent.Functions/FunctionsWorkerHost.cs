@@ -1,9 +1,9 @@
 using Azure.Core.Serialization;
-using Azure.Identity;
-using Azure.Storage.Queues;
 using HotelAgent.Core;
 using HotelAgent.Core.Orchestration;
+using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Queues;
+using HotelAgent.Core.Storage;
 using HotelAgent.Functions.Hosting;
 using HotelAgent.Functions.Security;
 using Microsoft.Azure.Functions.Worker;
@@ -34,30 +34,21 @@ public static class FunctionsWorkerHost
         // The worker's own ASP.NET Core request log prints the forwarded URL with its query (the WhatsApp verify token).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        // Queue triggers and orchestrations are run by the host: no in-process engines.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Queues:ProcessorEnabled"] = "false" });
+        // Queue triggers and orchestrations are run by the host: no in-process engines. Shared state is always in the host's
+        // storage account (HotelAgent__Storage=AzureStorage): instances come and go, and SQLite files would be per instance.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Queues:ProcessorEnabled"] = "false",
+            ["HotelAgent:Storage"] = nameof(StorageProvider.AzureStorage),
+        });
         builder.Services.AddHotelAgentCore(builder.Configuration, builder.Environment.IsProduction(), standaloneRuntime: false);
         builder.Services.AddHotelAgentFunctions();
 
         // Orchestration inputs, outputs, events and custom status use the same JSON as the standalone runtime.
         builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(OrchestrationJson.Options));
-        var configuration = builder.Configuration;
-        builder.Services.Replace(ServiceDescriptor.Singleton<IQueueSender>(_ => new FunctionQueueSender(null, () => AzureQueues(configuration))));
+        // Outside an output binding (e.g. a resumed voice-note reply), audio jobs go straight to the host's queues (base64).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IQueueSender>(sp => new FunctionQueueSender(null, () => sp.GetRequiredService<AzureStorageAccount>().QueueService)));
         using var host = builder.Build();
         await host.RunAsync();
-    }
-
-    /// <summary>Queues of <c>AzureWebJobsStorage</c>: a connection string, or identity-based <c>AzureWebJobsStorage__accountName</c>.</summary>
-    private static QueueServiceClient AzureQueues(IConfiguration configuration)
-    {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        if (configuration["AzureWebJobsStorage"] is { Length: > 0 } connection)
-        {
-            return new QueueServiceClient(connection, options);
-        }
-
-        var account = configuration["AzureWebJobsStorage:accountName"]
-            ?? throw new InvalidOperationException("Set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName.");
-        return new QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), new DefaultAzureCredential(), options);
     }
 }

@@ -14,22 +14,20 @@ param location string
 @description('Tags for every resource.')
 param tags object = {}
 
-@description('Secrets to write: [{ name, value }]. Entries with an empty value are skipped.')
+@description('Values to write: { items: [{ name, value }] }. Entries with an empty value are skipped.')
 @secure()
-param secrets object = {
-  items: []
-}
+param secrets object = {}
 
-@description('Principal (user or group) that gets Key Vault Secrets Officer to populate secrets; empty for none.')
-param secretsOfficerPrincipalId string = ''
+@description('Principal (user or group) that gets Key Vault Secrets Officer to populate the vault; empty for none.')
+param deployerPrincipalId string = ''
 
-@description('Type of secretsOfficerPrincipalId.')
+@description('Type of deployerPrincipalId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string = 'User'
+param deployerPrincipalType string = 'User'
 
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
@@ -50,7 +48,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for item in secrets.items: if (!empty(item.value)) {
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for item in (secrets.?items ?? []): if (!empty(item.value)) {
   parent: vault
   name: item.name
   properties: {
@@ -59,12 +57,12 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for item in se
   }
 }]
 
-resource officer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerPrincipalId)) {
-  name: guid(vault.id, secretsOfficerPrincipalId, keyVaultSecretsOfficer)
+resource officer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, keyVaultSecretsOfficer)
   scope: vault
   properties: {
-    principalId: secretsOfficerPrincipalId
-    principalType: secretsOfficerPrincipalType
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
   }
 }

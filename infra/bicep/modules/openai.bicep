@@ -1,6 +1,7 @@
 // Optional Azure OpenAI account with the three deployments the agent uses: chat, speech-to-text and
-// text-to-speech. The app calls the v1 endpoint (https://{name}.openai.azure.com/openai/v1/) with the
-// OpenAI .NET SDK; deployment names equal model names so OpenAI__ChatModel etc. work unchanged.
+// text-to-speech. The app calls it with AzureOpenAIClient and its managed identity (role Cognitive Services
+// OpenAI User, granted in rbac.bicep): key authentication is disabled and no key is stored anywhere.
+// Deployment names equal model names so OpenAI__ChatModel etc. work unchanged.
 @description('Account name; also the custom subdomain of the endpoint.')
 param name string
 
@@ -9,9 +10,6 @@ param location string
 
 @description('Tags for every resource.')
 param tags object = {}
-
-@description('Key Vault that receives the account key as secret OpenAI-ApiKey.')
-param keyVaultName string
 
 @description('Chat model and version.')
 param chatModel string = 'gpt-4o-mini'
@@ -45,8 +43,8 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   properties: {
     customSubDomainName: name
     publicNetworkAccess: 'Enabled'
-    // Key auth stays on: the app authenticates with OpenAI__ApiKey (from Key Vault).
-    disableLocalAuth: false
+    // Entra ID only: the function app's identity has Cognitive Services OpenAI User.
+    disableLocalAuth: true
   }
 }
 
@@ -102,19 +100,6 @@ resource speech 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = 
       name: speechModel
       version: speechModelVersion
     }
-  }
-}
-
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource apiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'OpenAI-ApiKey'
-  properties: {
-    value: account.listKeys().key1
-    contentType: 'text/plain'
   }
 }
 

@@ -1,7 +1,7 @@
 // Least-privilege role assignments for the function app's system-assigned identity.
 //   Storage Blob Data Owner       host storage (AzureWebJobsStorage: leases, keys, deployment package)
 //   Storage Queue Data Contributor Durable control/work-item queues, audio queues and their poison queues
-//   Storage Table Data Contributor Durable task hub tables ({hub}Instances, {hub}History)
+//   Storage Table Data Contributor Durable task hub tables and HotelAgent's shared state tables ({prefix}Processed, {prefix}Pms...)
 //   Key Vault Secrets User        resolve Key Vault references
 //   Monitoring Metrics Publisher  Entra-authenticated Application Insights ingestion
 //   Cognitive Services OpenAI User keyless calls to Azure OpenAI (only when deployed)

@@ -1,4 +1,5 @@
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,10 @@ namespace HotelAgent.Core.Analytics;
 
 public static class AnalyticsServiceCollectionExtensions
 {
-    /// <summary>Registers the SQLite interaction log (<see cref="IInteractionLog"/>) and its options (section <c>Analytics</c>).</summary>
+    /// <summary>
+    /// Registers the interaction log (<see cref="IInteractionLog"/>: <c>analytics.db</c>, or Azure Tables with
+    /// <c>HotelAgent__Storage=AzureStorage</c>) and its options (section <c>Analytics</c>).
+    /// </summary>
     public static IServiceCollection AddHotelAgentAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -16,8 +20,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SqliteInteractionLog>();
-        services.TryAddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
+        services.TryAddStore<IInteractionLog, SqliteInteractionLog, TableInteractionLog>();
         return services;
     }
 }

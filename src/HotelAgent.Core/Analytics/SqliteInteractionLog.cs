@@ -52,50 +52,31 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
 
     public async Task RecordAsync(InteractionRecord record, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.ConversationId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Outcome);
-        if (record.ConversationId.Contains('@', StringComparison.Ordinal) || record.ConversationId.Contains('+', StringComparison.Ordinal))
-        {
-            // The log must never hold contacts: conversation ids are hashes (ConversationIds.For).
-            throw new ArgumentException("ConversationId looks like a raw contact; pass the hashed conversation id.", nameof(record));
-        }
-
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(record.Timestamp, _timeZone).DateTime);
-
-        var ts = record.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-        var dayText = day.ToString(DayFormat, CultureInfo.InvariantCulture);
-        var channel = Observability.HotelAgentMetrics.ChannelTag(record.Channel);
-        var intent = Normalize(record.Intent);
-        var confidence = double.IsFinite(record.Confidence) ? Math.Clamp(record.Confidence, 0d, 1d) : 0d;
-        var outcome = Normalize(record.Outcome);
-        var revenue = record.Revenue is { } r ? r.ToString(CultureInfo.InvariantCulture) : null;
-        var currency = string.IsNullOrWhiteSpace(record.Currency) ? null : record.Currency.Trim().ToUpperInvariant();
-        var latency = double.IsFinite(record.LatencyMs) ? Math.Max(0, record.LatencyMs) : 0d;
+        var row = InteractionRow.From(record, _timeZone);
         await _database.WriteAsync(
             writer => writer.Execute(
                 InsertSql,
-                ("$ts", ts),
-                ("$day", dayText),
-                ("$conversation", record.ConversationId),
-                ("$channel", channel),
-                ("$intent", intent),
-                ("$confidence", confidence),
-                ("$outcome", outcome),
-                ("$booking", record.BookingReference),
-                ("$revenue", revenue),
-                ("$currency", currency),
-                ("$latency", latency)),
+                ("$ts", row.Timestamp),
+                ("$day", row.Day),
+                ("$conversation", row.ConversationId),
+                ("$channel", row.Channel),
+                ("$intent", row.Intent),
+                ("$confidence", row.Confidence),
+                ("$outcome", row.Outcome),
+                ("$booking", row.BookingReference),
+                ("$revenue", row.Revenue),
+                ("$currency", row.Currency),
+                ("$latency", row.LatencyMs)),
             cancellationToken);
     }
 
     public async Task<IReadOnlyList<DailyInteractionStats>> GetStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         ValidateRange(from, to);
-        var rows = new SortedDictionary<DateOnly, Accumulator>();
+        var rows = new SortedDictionary<DateOnly, InteractionStatsAccumulator>();
         for (var d = from; d <= to; d = d.AddDays(1))
         {
-            rows[d] = new Accumulator();
+            rows[d] = new InteractionStatsAccumulator();
         }
 
         var found = await AggregateAsync(from, to, perDay: true, cancellationToken);
@@ -111,7 +92,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
     {
         ValidateRange(from, to);
         var found = await AggregateAsync(from, to, perDay: false, cancellationToken);
-        var acc = found.Values.SingleOrDefault() ?? new Accumulator();
+        var acc = found.Values.SingleOrDefault() ?? new InteractionStatsAccumulator();
         var s = acc.ToStats(from);
         return new InteractionTotals(
             from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
@@ -123,29 +104,17 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         };
     }
 
-    private void ValidateRange(DateOnly from, DateOnly to)
-    {
-        if (to < from)
-        {
-            throw new ArgumentException("'to' must not be before 'from'.", nameof(to));
-        }
-
-        var days = to.DayNumber - from.DayNumber + 1;
-        if (days > _options.MaxRangeDays)
-        {
-            throw new ArgumentException($"The range covers {days} days; at most {_options.MaxRangeDays} are allowed.", nameof(to));
-        }
-    }
+    private void ValidateRange(DateOnly from, DateOnly to) => InteractionRow.ValidateRange(from, to, _options.MaxRangeDays);
 
     /// <summary>Aggregates rows of the day range, grouped per day or as one group (key "total").</summary>
-    private async Task<Dictionary<string, Accumulator>> AggregateAsync(DateOnly from, DateOnly to, bool perDay, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, InteractionStatsAccumulator>> AggregateAsync(DateOnly from, DateOnly to, bool perDay, CancellationToken cancellationToken)
     {
-        var groups = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
-        Accumulator Get(string key)
+        var groups = new Dictionary<string, InteractionStatsAccumulator>(StringComparer.Ordinal);
+        InteractionStatsAccumulator Get(string key)
         {
             if (!groups.TryGetValue(key, out var acc))
             {
-                acc = new Accumulator();
+                acc = new InteractionStatsAccumulator();
                 groups[key] = acc;
             }
 
@@ -286,86 +255,15 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
 
     private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, DayFormat, CultureInfo.InvariantCulture);
 
-    private static string Normalize(string? value)
-        => string.IsNullOrWhiteSpace(value) ? "unknown" : value.Trim().ToLowerInvariant();
-
     private static TimeZoneInfo ResolveTimeZone(string id, ILogger logger)
     {
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        if (InteractionRow.TryFindTimeZone(id) is { } zone)
         {
             return zone;
         }
 
         Log.UnknownTimeZone(logger, id);
         return TimeZoneInfo.Utc;
-    }
-
-    private sealed class Accumulator
-    {
-        public int Messages { get; set; }
-
-        public int Conversations { get; set; }
-
-        public int Bookings { get; set; }
-
-        public int BookedConversations { get; set; }
-
-        public int Handoffs { get; set; }
-
-        public int HandedOffConversations { get; set; }
-
-        public int Duplicates { get; set; }
-
-        public int RateLimited { get; set; }
-
-        public double AverageLatencyMs { get; set; }
-
-        public decimal Revenue { get; set; }
-
-        public SortedDictionary<string, int> ByIntent { get; } = new(StringComparer.Ordinal);
-
-        public SortedDictionary<string, decimal> RevenueByCurrency { get; } = new(StringComparer.Ordinal);
-
-        public int CancelledBookings { get; set; }
-
-        public decimal CancelledRevenue { get; set; }
-
-        public SortedDictionary<string, decimal> CancelledRevenueByCurrency { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>A booking made in the group, at its latest amount: revenue while live, apart once cancelled.</summary>
-        public void AddBooking(string currency, decimal amount, bool cancelled)
-        {
-            if (cancelled)
-            {
-                CancelledBookings++;
-                CancelledRevenue += amount;
-                CancelledRevenueByCurrency[currency] = CancelledRevenueByCurrency.GetValueOrDefault(currency) + amount;
-                return;
-            }
-
-            Revenue += amount;
-            RevenueByCurrency[currency] = RevenueByCurrency.GetValueOrDefault(currency) + amount;
-        }
-
-        public DailyInteractionStats ToStats(DateOnly date) => new(
-            date,
-            Messages,
-            Conversations,
-            ByIntent,
-            Bookings,
-            Conversations == 0 ? 0 : Math.Round((double)BookedConversations / Conversations, 4),
-            Handoffs,
-            Conversations == 0 ? 0 : Math.Round((double)HandedOffConversations / Conversations, 4),
-            Revenue,
-            RevenueByCurrency,
-            Duplicates,
-            RateLimited,
-            Math.Round(AverageLatencyMs, 1))
-        {
-            CancelledBookings = CancelledBookings,
-            CancelledRevenue = CancelledRevenue,
-            CancelledRevenueByCurrency = CancelledRevenueByCurrency,
-        };
     }
 
     private static partial class Log

@@ -1,3 +1,4 @@
+using HotelAgent.Core.Configuration;
 using System.ComponentModel.DataAnnotations;
 
 namespace HotelAgent.Core.Audio;
@@ -105,5 +106,12 @@ public sealed class OpenAiAudioOptions
     [Required]
     public string Voice { get; set; } = "alloy";
 
-    internal bool HasApiKey => !string.IsNullOrWhiteSpace(ApiKey);
+    /// <summary><c>OpenAI__Auth</c>: Auto (managed identity for an Azure OpenAI resource without a key), ApiKey or AzureIdentity.</summary>
+    public OpenAiAuth Auth { get; set; } = OpenAiAuth.Auto;
+
+    /// <summary><c>OpenAI__ClientId</c>: a user-assigned managed identity for Azure OpenAI.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>True when transcription and speech can be called: an API key, or Azure OpenAI with the managed identity.</summary>
+    internal bool IsConfigured => Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && OpenAiClients.IsConfigured(uri, Auth, ApiKey);
 }

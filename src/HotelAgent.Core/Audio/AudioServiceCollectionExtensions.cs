@@ -39,9 +39,9 @@ public static class AudioServiceCollectionExtensions
                 return new UnavailableSpeechToText("Audio is disabled by Audio__Enabled=false.");
             }
 
-            return openAi.Value.HasApiKey
+            return openAi.Value.IsConfigured
                 ? ActivatorUtilities.CreateInstance<OpenAiSpeechToText>(sp)
-                : new UnavailableSpeechToText("OpenAI__ApiKey is not set: no transcription endpoint.");
+                : new UnavailableSpeechToText("OpenAI__ApiKey is not set (nor an Azure OpenAI endpoint): no transcription endpoint.");
         });
         services.TryAddSingleton<ITextToSpeech>(sp =>
         {
@@ -54,11 +54,11 @@ public static class AudioServiceCollectionExtensions
             }
 
             var engine = audio.SynthesisEngine.Trim().ToUpperInvariant();
-            if (engine == "OPENAI" || (engine == "AUTO" && openAi.HasApiKey))
+            if (engine == "OPENAI" || (engine == "AUTO" && openAi.IsConfigured))
             {
-                return openAi.HasApiKey
+                return openAi.IsConfigured
                     ? ActivatorUtilities.CreateInstance<OpenAiTextToSpeech>(sp)
-                    : new UnavailableTextToSpeech("Audio__SynthesisEngine=openai needs OpenAI__ApiKey.");
+                    : new UnavailableTextToSpeech("Audio__SynthesisEngine=openai needs OpenAI__ApiKey or an Azure OpenAI endpoint.");
             }
 
             return tools.CanSynthesizeOffline

@@ -37,7 +37,7 @@ public sealed record AudioStatus(
         var canTranscribe = sttEngine != "none";
         if (!canTranscribe)
         {
-            reasons.Add("Voice notes are not transcribed: set OpenAI__ApiKey (and OpenAI__Endpoint for Azure OpenAI or a Whisper-compatible server).");
+            reasons.Add("Voice notes are not transcribed: set OpenAI__Endpoint to an Azure OpenAI resource (managed identity), or OpenAI__ApiKey for OpenAI or a Whisper-compatible server.");
         }
 
         var canSynthesize = ttsEngine != "none";

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using HotelAgent.Core.Configuration;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Audio;
@@ -13,19 +14,13 @@ internal static class OpenAiAudioClients
 
     public static AudioClient Create(string model, OpenAiAudioOptions openAi, AudioOptions audio, IHttpClientFactory httpClients)
     {
-        if (!openAi.HasApiKey)
+        if (!openAi.IsConfigured)
         {
-            throw new AudioUnavailableException("OpenAI__ApiKey is not set.");
+            throw new AudioUnavailableException("OpenAI__ApiKey is not set (nor an Azure OpenAI endpoint with a managed identity).");
         }
 
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(openAi.Endpoint),
-            NetworkTimeout = audio.Timeout,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 1),
-            Transport = new HttpClientPipelineTransport(httpClients.CreateClient(HttpClientName)),
-        };
-        return new AudioClient(model, new ApiKeyCredential(openAi.ApiKey!), options);
+        return OpenAiClients.Create(new Uri(openAi.Endpoint), openAi.Auth, openAi.ApiKey, openAi.ClientId, httpClients.CreateClient(HttpClientName), audio.Timeout, maxRetries: 1)
+            .GetAudioClient(model);
     }
 }
 

@@ -2,16 +2,27 @@ using HotelAgent.Core.Audio;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Pms.Resilience;
 using HotelAgent.Core.Queues;
+using HotelAgent.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HotelAgent.Core.Health;
 
-/// <summary>The channels store (idempotency, service window, sent keys) opens.</summary>
-public sealed class ChannelsStoreCheck(ChannelsDatabase database) : IReadinessCheck
+/// <summary>The channels store (idempotency, service window, sent keys) opens: <c>channels.db</c>, or Azure Tables.</summary>
+public sealed class ChannelsStoreCheck(IServiceProvider services) : IReadinessCheck
 {
-    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken) =>
-        await database.IsReachableAsync(cancellationToken)
+    public async Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (StorageServiceCollectionExtensions.UsesAzureStorage(services))
+        {
+            return await services.GetRequiredService<AzureStorageAccount>().IsReachableAsync(cancellationToken)
+                ? new ReadinessResult("channelsStore", true, "Azure Tables reachable")
+                : new ReadinessResult("channelsStore", false, "Azure Tables of AzureWebJobsStorage cannot be reached");
+        }
+
+        return await services.GetRequiredService<ChannelsDatabase>().IsReachableAsync(cancellationToken)
             ? new ReadinessResult("channelsStore", true, "reachable")
             : new ReadinessResult("channelsStore", false, "channels.db cannot be opened");
+    }
 }
 
 /// <summary>The standalone queue store opens (audio jobs).</summary>

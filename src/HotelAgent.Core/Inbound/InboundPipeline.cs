@@ -15,8 +15,8 @@ namespace HotelAgent.Core.Inbound;
 /// queue → the guest's conversation. If delivery fails the id is released so the provider's retry is processed.
 /// </summary>
 public sealed partial class InboundPipeline(
-    ProcessedMessageStore processed,
-    GuestRateLimiter rateLimiter,
+    IProcessedMessageStore processed,
+    IGuestRateLimiter rateLimiter,
     IConversationGateway conversations,
     IEnumerable<IChannelSender> senders,
     IEnumerable<IVoiceNoteIntake> voiceIntake,
@@ -47,7 +47,7 @@ public sealed partial class InboundPipeline(
         {
             if (!message.IsVoice)
             {
-                var decision = rateLimiter.Acquire(message.Channel, message.GuestId);
+                var decision = await rateLimiter.AcquireAsync(message.Channel, message.GuestId, cancellationToken);
                 if (decision != RateLimitDecision.Allowed)
                 {
                     await RecordAsync(message, InteractionOutcomes.RateLimited, cancellationToken);

@@ -1,3 +1,4 @@
+using HotelAgent.Core.Configuration;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
@@ -29,6 +30,15 @@ public sealed class OpenAIOptions
 
     /// <summary><c>OpenAI__ChatModel</c> (for Azure: the deployment name).</summary>
     public string ChatModel { get; set; } = "gpt-4o-mini";
+
+    /// <summary><c>OpenAI__Auth</c>: Auto (managed identity for an Azure OpenAI resource without a key), ApiKey or AzureIdentity.</summary>
+    public OpenAiAuth Auth { get; set; } = OpenAiAuth.Auto;
+
+    /// <summary><c>OpenAI__ClientId</c>: a user-assigned managed identity for Azure OpenAI (empty: system-assigned).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>True when the LLM second opinion can be called (a key, or Azure identity).</summary>
+    public bool IsConfigured => OpenAiClients.IsConfigured(Endpoint, Auth, ApiKey);
 }
 
 /// <summary>Intent classification with the OpenAI .NET SDK: chat completion with a strict JSON schema over the label set.</summary>
@@ -64,12 +74,10 @@ public sealed class OpenAIIntentClassifier : ILlmIntentClassifier
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
-        if (!string.IsNullOrWhiteSpace(o.ApiKey))
+        if (o.IsConfigured)
         {
-            var clientOptions = new OpenAIClientOptions { Endpoint = o.Endpoint };
-            if (httpClientFactory is not null)
-                clientOptions.Transport = new HttpClientPipelineTransport(httpClientFactory.CreateClient(HttpClientName));
-            _client = new ChatClient(o.ChatModel, new ApiKeyCredential(o.ApiKey), clientOptions);
+            var http = httpClientFactory?.CreateClient(HttpClientName) ?? new HttpClient();
+            _client = OpenAiClients.Create(o.Endpoint, o.Auth, o.ApiKey, o.ClientId, http).GetChatClient(o.ChatModel);
         }
     }
 

@@ -10,7 +10,7 @@ public static class NluServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the NLU: <see cref="INluEngine"/> (singleton, model trained once), <see cref="IIntentUnderstanding"/>,
-    /// <see cref="ILlmIntentClassifier"/> (OpenAI when <c>OpenAI__ApiKey</c> is set), options <c>Nlu</c> and <c>OpenAI</c>.
+    /// <see cref="ILlmIntentClassifier"/> (OpenAI or Azure OpenAI when <c>OpenAI__ApiKey</c> or an Azure OpenAI endpoint is set), options <c>Nlu</c> and <c>OpenAI</c>.
     /// </summary>
     public static IServiceCollection AddHotelAgentNlu(this IServiceCollection services, IConfiguration configuration)
     {

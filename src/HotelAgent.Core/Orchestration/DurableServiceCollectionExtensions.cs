@@ -91,7 +91,18 @@ public static class DurableServiceCollectionExtensions
     public static IServiceCollection AddHotelAgentDurable(this IServiceCollection services, IConfiguration configuration, bool standaloneRuntime)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DurableOptions>().BindConfiguration(DurableOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DurableOptions>().BindConfiguration(DurableOptions.SectionName)
+            .PostConfigure<IConfiguration>((o, config) =>
+            {
+                // Durable__Backend follows HotelAgent__Storage unless set: shared state on Azure Storage means the task hub is too.
+                if (string.IsNullOrWhiteSpace(config[$"{DurableOptions.SectionName}:{nameof(DurableOptions.Backend)}"])
+                    && Enum.TryParse<StorageProvider>(config[$"{HotelAgentOptions.SectionName}:{nameof(HotelAgentOptions.Storage)}"], ignoreCase: true, out var storage)
+                    && storage == StorageProvider.AzureStorage)
+                {
+                    o.Backend = DurableBackend.AzureStorage;
+                }
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteOrchestrationOptions>().BindConfiguration(SqliteOrchestrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DurableClientAccessor>();

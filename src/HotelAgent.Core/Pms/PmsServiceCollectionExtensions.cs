@@ -3,6 +3,7 @@ using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Pms.Embedded;
 using HotelAgent.Core.Pms.QloApps;
 using HotelAgent.Core.Pms.Resilience;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,17 +71,35 @@ public static class PmsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<EmbeddedPmsClient>>(),
             sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
+        services.TryAddSingleton<AzureStorageAccount>();
+        services.TryAddSingleton(sp => new TableEmbeddedPmsClient(
+            sp.GetRequiredService<AzureStorageAccount>(),
+            sp.GetRequiredService<HotelProfile>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<TableEmbeddedPmsClient>>(),
+            sp.GetRequiredService<IOptions<PmsOptions>>().Value.ReferencePrefix));
 
+        // The availability cache is shared through Redis when Redis__ConnectionString or Redis__HostName is set.
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton(sp => new MemoryAvailabilityCache(sp.GetRequiredService<IMemoryCache>()));
+        services.TryAddSingleton<IAvailabilityCache>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
+            ? new RedisAvailabilityCache(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<MemoryAvailabilityCache>(), sp.GetService<ILogger<RedisAvailabilityCache>>())
+            : sp.GetRequiredService<MemoryAvailabilityCache>());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PmsOptions>>().Value;
             var provider = options.Provider;
-            IPmsClient inner = provider == PmsProvider.QloApps ? sp.GetRequiredService<QloAppsPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
+            // The embedded PMS lives where shared state lives: one SQLite file, or one Azure Tables partition every instance sells from.
+            IPmsClient inner = provider == PmsProvider.QloApps
+                ? sp.GetRequiredService<QloAppsPmsClient>()
+                : StorageServiceCollectionExtensions.UsesAzureStorage(sp) ? sp.GetRequiredService<TableEmbeddedPmsClient>() : sp.GetRequiredService<EmbeddedPmsClient>();
 
             // The embedded PMS deduplicates every write by idempotency key inside its transaction, so retrying a write is safe.
             // QloApps has no idempotency key: a write that timed out may have been applied, so it is never retried blindly.
-            // The embedded PMS is SQLite in this process: network timeouts and the circuit breaker are for QloApps only.
-            return new ResilientPmsClient(inner, options, sp.GetRequiredService<IMemoryCache>(), sp.GetRequiredService<PmsHealth>(),
+            // The embedded PMS gets no per-attempt timeout or circuit breaker (on SQLite a slow call is a busy disk; on Azure Tables
+            // the SDK has its own timeouts and retries, and a conditional update must not be abandoned half-way): QloApps only.
+            return new ResilientPmsClient(inner, options, sp.GetRequiredService<IAvailabilityCache>(), sp.GetRequiredService<PmsHealth>(),
                 writesAreIdempotent: provider == PmsProvider.Embedded, sp.GetService<ILogger<ResilientPmsClient>>(),
                 provider == PmsProvider.Embedded ? PmsLocation.InProcess : PmsLocation.Remote);
         });

@@ -1,4 +1,5 @@
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,8 +15,9 @@ public sealed record QueueHandlerRegistration(string QueueName, Func<IServicePro
 public static class QueuesServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the standalone durable queue (<see cref="StandaloneQueueStore"/> as <see cref="IQueueSender"/> and
-    /// <see cref="IQueueInspector"/>) and, unless <c>Queues__ProcessorEnabled=false</c>, the hosted
+    /// Registers the durable queue <c>HotelAgent__Storage</c> picks (<see cref="StandaloneQueueStore"/>, a SQLite file, or
+    /// <see cref="AzureQueueStore"/>, the Azure Storage queues of <c>AzureWebJobsStorage</c>) as <see cref="IQueueStore"/>,
+    /// <see cref="IQueueSender"/> and <see cref="IQueueInspector"/>, and, unless <c>Queues__ProcessorEnabled=false</c>, the hosted
     /// <see cref="StandaloneQueueProcessor"/> that runs the handlers added with <see cref="AddQueueHandler"/>.
     /// </summary>
     public static IServiceCollection AddHotelAgentQueues(this IServiceCollection services, IConfiguration configuration)
@@ -24,9 +26,9 @@ public static class QueuesServiceCollectionExtensions
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<StandaloneQueueStore>();
-        services.TryAddSingleton<IQueueSender>(sp => sp.GetRequiredService<StandaloneQueueStore>());
-        services.TryAddSingleton<IQueueInspector>(sp => sp.GetRequiredService<StandaloneQueueStore>());
+        services.TryAddStore<IQueueStore, StandaloneQueueStore, AzureQueueStore>();
+        services.TryAddSingleton<IQueueSender>(sp => sp.GetRequiredService<IQueueStore>());
+        services.TryAddSingleton<IQueueInspector>(sp => sp.GetRequiredService<IQueueStore>());
         services.TryAddSingleton(sp =>
         {
             var scopes = sp.GetRequiredService<IServiceScopeFactory>();
@@ -42,7 +44,7 @@ public static class QueuesServiceCollectionExtensions
             }
 
             return new StandaloneQueueProcessor(
-                sp.GetRequiredService<StandaloneQueueStore>(),
+                sp.GetRequiredService<IQueueStore>(),
                 handlers,
                 sp.GetRequiredService<IOptions<QueueOptions>>().Value,
                 sp.GetRequiredService<ILogger<StandaloneQueueProcessor>>(),

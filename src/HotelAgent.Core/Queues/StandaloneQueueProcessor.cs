@@ -16,7 +16,7 @@ public delegate Task QueueMessageHandler(QueueMessage message, CancellationToken
 /// </summary>
 public sealed partial class StandaloneQueueProcessor : BackgroundService
 {
-    private readonly StandaloneQueueStore _store;
+    private readonly IQueueStore _store;
     private readonly IReadOnlyDictionary<string, QueueMessageHandler> _handlers;
     private readonly string[] _queues;
     private readonly QueueOptions _options;
@@ -30,7 +30,7 @@ public sealed partial class StandaloneQueueProcessor : BackgroundService
     private volatile bool _abandoned;
 
     public StandaloneQueueProcessor(
-        StandaloneQueueStore store,
+        IQueueStore store,
         IReadOnlyDictionary<string, QueueMessageHandler> handlers,
         QueueOptions options,
         ILogger<StandaloneQueueProcessor> logger,

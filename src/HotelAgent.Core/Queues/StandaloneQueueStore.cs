@@ -14,7 +14,7 @@ public sealed record QueueLease(QueueMessage Message, string PopReceipt);
 /// process dies mid-message the timeout lapses and the message becomes visible again with its dequeue count kept.
 /// Poison queues are ordinary queues named <c>{queue}-poison</c>.
 /// </summary>
-public sealed class StandaloneQueueStore : IQueueSender, IQueueInspector, IDisposable
+public sealed class StandaloneQueueStore : IQueueStore, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;

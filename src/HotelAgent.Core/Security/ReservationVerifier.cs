@@ -17,7 +17,7 @@ namespace HotelAgent.Core.Security;
 /// own contacts when someone else cancelled or changed it. Runs inside activities, so the dialog stays deterministic.
 /// </summary>
 public sealed partial class ReservationVerifier(
-    VerificationStore store,
+    IVerificationStore store,
     IPmsClient pms,
     IEnumerable<IChannelSender> senders,
     HotelProfile hotel,
@@ -25,10 +25,7 @@ public sealed partial class ReservationVerifier(
     TimeProvider time,
     ILogger<ReservationVerifier> logger)
 {
-    private static readonly TimeSpan SendWindow = TimeSpan.FromHours(1);
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(2);
     private readonly byte[] _key = Encoding.UTF8.GetBytes("verification-code:" + options.Value.ConversationIdKey);
-    private int _starts;
 
     /// <summary>
     /// Creates a challenge for the request and, when the reference exists and is neither locked nor over its sending limits,
@@ -54,32 +51,13 @@ public sealed partial class ReservationVerifier(
         var s = options.Value;
         var now = time.GetUtcNow();
         var code = NewCode(s.CodeDigits);
-        var outcome = await store.WriteAsync(writer =>
-        {
-            if (VerificationStore.FindChallenge(writer, id) is not null)
-            {
-                return "replayed";
-            }
+        var outcome = await store.StartAsync(
+            new ChallengeStart(id, reference, request.ConversationId, reservation is not null, Hash(id, code), now,
+                now + TimeSpan.FromMinutes(s.CodeLifetimeMinutes), VerificationLimits.From(s)),
+            cancellationToken);
 
-            var hourAgo = (now - SendWindow).ToUnixTimeMilliseconds();
-            var locked = VerificationStore.FailuresSince(writer, reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts;
-            var send = reservation is not null
-                && !locked
-                && VerificationStore.CodesSentSince(writer, reference, hourAgo) < s.MaxCodesPerReservationPerHour
-                && VerificationStore.ChallengesOfConversationSince(writer, request.ConversationId, hourAgo) < s.MaxCodesPerConversationPerHour;
-            VerificationStore.InsertChallenge(writer, new StoredChallenge(
-                id, reference, request.ConversationId, send ? Hash(id, code) : null, now.ToUnixTimeMilliseconds(),
-                (now + TimeSpan.FromMinutes(s.CodeLifetimeMinutes)).ToUnixTimeMilliseconds(), 0, false));
-            if (Interlocked.Increment(ref _starts) % 100 == 0)
-            {
-                VerificationStore.Purge(writer, (now - Retention).ToUnixTimeMilliseconds());
-            }
-
-            return send ? "send" : reservation is null ? "unknown" : locked ? "locked" : "limited";
-        }, cancellationToken);
-
-        LogChallenge(logger, id, outcome, new GuestIdentity(request.Channel, request.GuestId).ToString());
-        if (outcome == "send")
+        LogChallenge(logger, id, outcome.ToString().ToLowerInvariant(), new GuestIdentity(request.Channel, request.GuestId).ToString());
+        if (outcome == ChallengeOutcome.Send)
         {
             var text = string.Equals(request.Language, "en", StringComparison.Ordinal)
                 ? $"Your verification code for booking {reservation!.Reference} at {hotel.Name} is {code}. It expires in {s.CodeLifetimeMinutes} minutes. If you did not ask for it, ignore this message: nobody can see or change your booking without this code."
@@ -97,44 +75,16 @@ public sealed partial class ReservationVerifier(
         var s = options.Value;
         var now = time.GetUtcNow();
         var digits = new string((request.Code ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
-        string? reference = null;
-        var status = await store.WriteAsync(writer =>
-        {
-            var challenge = VerificationStore.FindChallenge(writer, request.ChallengeId);
-            if (challenge is null || !string.Equals(challenge.ConversationId, request.ConversationId, StringComparison.Ordinal))
-            {
-                return CodeCheckStatus.Wrong;
-            }
-
-            reference = challenge.Reference;
-            var matches = challenge.CodeHash is not null && digits.Length == s.CodeDigits
-                && CryptographicOperations.FixedTimeEquals(challenge.CodeHash, Hash(challenge.Id, digits));
-            if (challenge.Verified)
-            {
-                // A retried activity after a success: the same code answers the same way.
-                return matches ? CodeCheckStatus.Verified : CodeCheckStatus.Wrong;
-            }
-
-            if (VerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds()) >= s.MaxCodeAttempts)
-            {
-                return CodeCheckStatus.Locked;
-            }
-
-            if (now.ToUnixTimeMilliseconds() > challenge.ExpiresUtc)
-            {
-                return CodeCheckStatus.Expired;
-            }
-
-            if (!matches)
-            {
-                VerificationStore.RecordFailure(writer, challenge.Id, challenge.Reference, now.ToUnixTimeMilliseconds());
-                var failures = VerificationStore.FailuresSince(writer, challenge.Reference, (now - TimeSpan.FromMinutes(s.LockMinutes)).ToUnixTimeMilliseconds());
-                return failures >= s.MaxCodeAttempts ? CodeCheckStatus.Locked : CodeCheckStatus.Wrong;
-            }
-
-            VerificationStore.MarkVerified(writer, challenge.Id);
-            return CodeCheckStatus.Verified;
-        }, cancellationToken);
+        var checkedCode = await store.CheckAsync(
+            new ChallengeCheck(
+                request.ChallengeId,
+                request.ConversationId,
+                challenge => challenge.CodeHash is not null && digits.Length == s.CodeDigits
+                    && CryptographicOperations.FixedTimeEquals(challenge.CodeHash, Hash(challenge.Id, digits)),
+                now,
+                VerificationLimits.From(s)),
+            cancellationToken);
+        var (status, reference) = (checkedCode.Status, checkedCode.Reference);
 
         LogCheck(logger, request.ChallengeId, status);
         if (status != CodeCheckStatus.Verified)

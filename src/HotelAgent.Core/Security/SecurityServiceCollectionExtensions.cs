@@ -1,5 +1,6 @@
 using HotelAgent.Core.Channels.WebChat;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,7 @@ public static class SecurityServiceCollectionExtensions
 
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<VerificationStore>();
+        services.TryAddStore<IVerificationStore, SqliteVerificationStore, TableVerificationStore>();
         services.TryAddSingleton<ReservationVerifier>();
         services.TryAddSingleton<WebChatGuard>();
         return services;

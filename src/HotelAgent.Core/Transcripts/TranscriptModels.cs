@@ -38,7 +38,7 @@ public sealed record ConversationTranscript(string ConversationId, TranscriptSna
 /// <summary>
 /// The recent transcript of every conversation, for staff (<c>GET /api/staff/conversations/{id}</c>). Lines are kept for
 /// <see cref="TranscriptOptions.RetentionDays"/> and at most <see cref="TranscriptOptions.MaxLinesPerConversation"/> per
-/// conversation. Provider-neutral: the SQLite store is the standalone default; shared storage plugs in behind it.
+/// conversation. <c>HotelAgent__Storage</c> picks SQLite (standalone default) or Azure Tables (<see cref="TableTranscriptStore"/>).
 /// </summary>
 public interface ITranscriptStore
 {

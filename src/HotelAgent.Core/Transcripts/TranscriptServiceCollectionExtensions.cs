@@ -1,4 +1,5 @@
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,14 +7,16 @@ namespace HotelAgent.Core.Transcripts;
 
 public static class TranscriptServiceCollectionExtensions
 {
-    /// <summary>Registers the transcript store (<see cref="ITranscriptStore"/>, SQLite) and its options (section <c>Transcripts</c>).</summary>
+    /// <summary>
+    /// Registers the transcript store <c>HotelAgent__Storage</c> picks (<see cref="SqliteTranscriptStore"/> or
+    /// <see cref="TableTranscriptStore"/>) as <see cref="ITranscriptStore"/>, and its options (section <c>Transcripts</c>).
+    /// </summary>
     public static IServiceCollection AddHotelAgentTranscripts(this IServiceCollection services)
     {
         services.AddOptions<HotelAgentOptions>().BindConfiguration(HotelAgentOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<TranscriptOptions>().BindConfiguration(TranscriptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SqliteTranscriptStore>();
-        services.TryAddSingleton<ITranscriptStore>(sp => sp.GetRequiredService<SqliteTranscriptStore>());
+        services.TryAddStore<ITranscriptStore, SqliteTranscriptStore, TableTranscriptStore>();
         return services;
     }
 }

@@ -5,10 +5,10 @@ namespace HotelAgent.Functions.Hosting;
 
 /// <summary>
 /// <see cref="IQueueSender"/> of the function app: a queue the running function declares as an output binding collects
-/// the message (<see cref="QueueOutputs"/>); otherwise standalone writes the SQLite queue and under the Functions host
+/// the message (<see cref="QueueOutputs"/>); otherwise standalone writes the queue store <c>HotelAgent__Storage</c> picks (SQLite or Azure Storage) and under the Functions host
 /// the Azure Storage queue of <c>AzureWebJobsStorage</c> (base64, as the queue trigger expects).
 /// </summary>
-public sealed class FunctionQueueSender(StandaloneQueueStore? standalone, Func<QueueServiceClient>? azure) : IQueueSender
+public sealed class FunctionQueueSender(IQueueSender? standalone, Func<QueueServiceClient>? azure) : IQueueSender
 {
     private readonly Lazy<QueueServiceClient>? _azure = azure is null ? null : new Lazy<QueueServiceClient>(azure);
 

@@ -30,7 +30,7 @@ public sealed class InboundPipelineTests : IDisposable
     }
 
     private InboundPipeline Pipeline(int burst = 8, IConversationGateway? gateway = null, IVoiceNoteIntake? voice = null) => new(
-        new ProcessedMessageStore(new ChannelsDatabase(_db), TimeProvider.System),
+        new SqliteProcessedMessageStore(new ChannelsDatabase(_db), TimeProvider.System),
         new GuestRateLimiter(Options.Create(new RateLimitOptions { Burst = burst, PerMinute = 1 }), TimeProvider.System),
         gateway ?? _gateway,
         [_email],

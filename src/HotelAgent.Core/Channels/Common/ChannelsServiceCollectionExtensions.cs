@@ -1,4 +1,5 @@
 using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,8 +9,9 @@ namespace HotelAgent.Core.Channels.Common;
 public static class ChannelsServiceCollectionExtensions
 {
     /// <summary>
-    /// Shared channel services: <see cref="ChannelsDatabase"/> (<c>channels.db</c>), <see cref="ProcessedMessageStore"/>,
-    /// <see cref="SentMessageStore"/>, <see cref="GuestRateLimiter"/> (section <c>RateLimit</c>) and
+    /// Shared channel services: the inbound claims, sent keys and delivery statuses (<see cref="IProcessedMessageStore"/>,
+    /// <see cref="ISentMessageStore"/>, <see cref="IDeliveryStatusStore"/>: <c>channels.db</c> or Azure Tables, per
+    /// <c>HotelAgent__Storage</c>), <see cref="GuestRateLimiter"/> (section <c>RateLimit</c>) and
     /// <see cref="OutboundThrottle"/>. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddHotelAgentChannelsCommon(this IServiceCollection services, IConfiguration configuration)
@@ -28,10 +30,13 @@ public static class ChannelsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChannelsDatabase>();
-        services.TryAddSingleton<ProcessedMessageStore>();
-        services.TryAddSingleton<SentMessageStore>();
-        services.TryAddSingleton<DeliveryStatusStore>();
+        services.TryAddStore<IProcessedMessageStore, SqliteProcessedMessageStore, TableProcessedMessageStore>();
+        services.TryAddStore<ISentMessageStore, SqliteSentMessageStore, TableSentMessageStore>();
+        services.TryAddStore<IDeliveryStatusStore, SqliteDeliveryStatusStore, TableDeliveryStatusStore>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.SectionName);
+        services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<GuestRateLimiter>();
+        services.TryAddSingleton<IGuestRateLimiter, SharedGuestRateLimiter>();
         services.TryAddSingleton<OutboundThrottle>();
         return services;
     }

@@ -36,9 +36,11 @@ public enum RateLimitDecision
 /// Token bucket per (channel, guest) on <see cref="TimeProvider"/>: <see cref="RateLimitOptions.Burst"/> tokens,
 /// refilled at <see cref="RateLimitOptions.PerMinute"/>. The first excess message of a streak is
 /// <see cref="RateLimitDecision.LimitedNotify"/>, the next ones <see cref="RateLimitDecision.LimitedSilent"/>,
-/// until a message is allowed again. In memory: a restart forgives everyone (acceptable for abuse limits).
+/// until a message is allowed again. In memory: a restart forgives everyone (acceptable for abuse limits). Hand-written
+/// rather than System.Threading.RateLimiting: its token buckets refill on their own timer, not on <see cref="TimeProvider"/>,
+/// and have no "first refusal of a streak" state. <see cref="SharedGuestRateLimiter"/> runs the same bucket in Redis.
 /// </summary>
-public sealed class GuestRateLimiter
+public sealed class GuestRateLimiter : IGuestRateLimiter
 {
     private const int SweepEvery = 1024;
 
@@ -69,6 +71,9 @@ public sealed class GuestRateLimiter
         var bucket = _buckets.GetOrAdd((channel, guestId), _ => new Bucket(_capacity, now));
         return bucket.Acquire(now, _timeProvider, _capacity, _perSecond);
     }
+
+    public ValueTask<RateLimitDecision> AcquireAsync(Channel channel, string guestId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Acquire(channel, guestId));
 
     /// <summary>Forgets guests whose bucket is full again (they would be treated as new anyway).</summary>
     private void Sweep(long now)

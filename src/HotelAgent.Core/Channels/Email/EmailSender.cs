@@ -12,13 +12,13 @@ namespace HotelAgent.Core.Channels.Email;
 /// <summary>
 /// Sends replies over SMTP submission (<see cref="EmailReplyComposer"/> builds them) and files a copy in the Sent folder
 /// when the provider does not (<see cref="EmailOptions.ShouldAppendToSent"/>). Idempotent by
-/// <see cref="OutboundMessage.IdempotencyKey"/> through the shared <see cref="SentMessageStore"/>: an attempt is recorded
+/// <see cref="OutboundMessage.IdempotencyKey"/> through the shared <see cref="ISentMessageStore"/>: an attempt is recorded
 /// before the SMTP transaction; when a process died after it, the restarted sender first looks for the reply's
 /// (key-derived) Message-ID in the Sent folder and sends only when it is not there.
 /// </summary>
 public sealed class EmailSender(
     EmailConnector connector,
-    SentMessageStore sent,
+    ISentMessageStore sent,
     IOptionsMonitor<EmailOptions> options,
     TimeProvider time,
     ILogger<EmailSender> logger) : IChannelSender

@@ -24,7 +24,7 @@ public static class EmailServiceCollectionExtensions
             .PostConfigure(o => o.ApplyProviderDefaults())
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddHotelAgentChannelsCommon(configuration); // sent keys live in channels.db (SentMessageStore)
+        services.AddHotelAgentChannelsCommon(configuration); // sent keys: ISentMessageStore
 
         services.TryAddKeyedSingleton<IEmailAccessTokenSource, GoogleAccessTokenSource>(EmailAuthMode.Google);
         services.TryAddKeyedSingleton<IEmailAccessTokenSource>(

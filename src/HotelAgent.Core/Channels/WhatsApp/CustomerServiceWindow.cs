@@ -1,5 +1,8 @@
+using Azure;
+using Azure.Data.Tables;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Core.Channels.WhatsApp;
@@ -59,8 +62,71 @@ public sealed class SqliteCustomerServiceWindow(
 
     public async Task<bool> IsOpenAsync(string guestId, CancellationToken cancellationToken = default)
     {
-        // No record here (e.g. another instance took the webhook under the Functions host, whose SQLite is per
-        // instance): let Meta decide; a closed window answers 131047 and the client falls back to the template.
+        // No record (the guest never wrote, or the record was lost): let Meta decide; a closed window answers 131047
+        // and the client falls back to the template.
+        var last = await GetLastInboundAsync(guestId, cancellationToken);
+        return last is not { } at || timeProvider.GetUtcNow() - at < options.Value.CustomerServiceWindow;
+    }
+}
+
+/// <summary>
+/// The window on Azure Tables (table <c>{prefix}Window</c>, partition = guest id, row = channel), so every instance sees
+/// the guest's last message. The newest timestamp wins through an ETag-conditional update.
+/// </summary>
+public sealed class TableCustomerServiceWindow(
+    AzureStorageAccount account,
+    IOptions<WhatsAppOptions> options,
+    TimeProvider timeProvider) : ICustomerServiceWindow
+{
+    public const string TableName = "Window";
+    private static readonly string ChannelName = Channel.WhatsApp.ToString();
+
+    public async Task RecordInboundAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(guestId);
+        var now = timeProvider.GetUtcNow();
+        var at = (receivedAt > now ? now : receivedAt).ToUnixTimeMilliseconds();
+        var table = await account.GetTableAsync(TableName, cancellationToken);
+        var key = TableKeys.Escape(guestId);
+        for (var attempt = 0; attempt < TableKeys.MaxOptimisticAttempts; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(key, ChannelName, cancellationToken: cancellationToken);
+            try
+            {
+                if (!existing.HasValue || existing.Value is null)
+                {
+                    await table.AddEntityAsync(new TableEntity(key, ChannelName) { ["LastInboundUtc"] = at }, cancellationToken);
+                    return;
+                }
+
+                if ((existing.Value.GetInt64("LastInboundUtc") ?? 0) >= at)
+                {
+                    return;
+                }
+
+                existing.Value["LastInboundUtc"] = at;
+                await table.UpdateEntityAsync(existing.Value, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (TableKeys.IsConflict(ex) || TableKeys.IsNotFound(ex))
+            {
+                // Another instance recorded a message of the same guest: compare again.
+            }
+        }
+
+        throw TableKeys.TooMuchContention("the customer-service window");
+    }
+
+    public async Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(guestId);
+        var table = await account.GetTableAsync(TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(guestId), ChannelName, cancellationToken: cancellationToken);
+        return found.HasValue && found.Value?.GetInt64("LastInboundUtc") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    public async Task<bool> IsOpenAsync(string guestId, CancellationToken cancellationToken = default)
+    {
         var last = await GetLastInboundAsync(guestId, cancellationToken);
         return last is not { } at || timeProvider.GetUtcNow() - at < options.Value.CustomerServiceWindow;
     }

@@ -28,7 +28,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
     private readonly HttpClient _http;
     private readonly WhatsAppOptions _options;
     private readonly ICustomerServiceWindow _window;
-    private readonly SentMessageStore _sent;
+    private readonly ISentMessageStore _sent;
     private readonly OutboundThrottle _throttle;
     private readonly ILogger<WhatsAppCloudClient> _logger;
     private readonly ResiliencePipeline _pipeline;
@@ -38,7 +38,7 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         HttpClient http,
         IOptions<WhatsAppOptions> options,
         ICustomerServiceWindow window,
-        SentMessageStore sent,
+        ISentMessageStore sent,
         OutboundThrottle throttle,
         TimeProvider timeProvider,
         ILogger<WhatsAppCloudClient> logger)

@@ -12,13 +12,13 @@ public sealed record WhatsAppInboundResult(int Accepted, int Duplicates, int Rat
 /// window → <see cref="IInboundMessageSink"/> (the one exactly-once gate and per-guest rate limit of every channel) →
 /// for accepted messages a best-effort read receipt (queued, sent in the background by <see cref="WhatsAppReadReceipts"/>
 /// so the webhook answers without another Graph round trip).
-/// Statuses are recorded in <see cref="DeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered;
+/// Statuses are recorded in <see cref="IDeliveryStatusStore"/> and logged (failed ones as warnings with Meta's error codes), never answered;
 /// a sent / delivered / read status carrying <c>biz_opaque_callback_data</c> (our idempotency key) confirms that send in
-/// <see cref="SentMessageStore"/>, so a sender restarted after a kill does not send it again.
+/// <see cref="ISentMessageStore"/>, so a sender restarted after a kill does not send it again.
 /// </summary>
 public sealed class WhatsAppInboundProcessor(
-    DeliveryStatusStore statusStore,
-    SentMessageStore sentStore,
+    IDeliveryStatusStore statusStore,
+    ISentMessageStore sentStore,
     ICustomerServiceWindow window,
     IInboundMessageSink sink,
     WhatsAppReadReceipts readReceipts,

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
+using HotelAgent.Core.Storage;
+
 namespace HotelAgent.Core.Channels.WhatsApp;
 
 public static class WhatsAppServiceCollectionExtensions
@@ -30,7 +32,7 @@ public static class WhatsAppServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.TryAddSingleton<ICustomerServiceWindow, SqliteCustomerServiceWindow>();
+        services.TryAddStore<ICustomerServiceWindow, SqliteCustomerServiceWindow, TableCustomerServiceWindow>();
         services.AddHttpClient<WhatsAppCloudClient>((sp, http) =>
         {
             http.Timeout = sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value.RequestTimeout;

@@ -35,7 +35,7 @@ public enum PmsLocation
 public sealed class ResilientPmsClient : IPmsClient
 {
     private readonly IPmsClient _inner;
-    private readonly IMemoryCache _cache;
+    private readonly IAvailabilityCache _cache;
     private readonly PmsHealth _health;
     private readonly ILogger _logger;
     private readonly TimeSpan _cacheDuration;
@@ -44,12 +44,20 @@ public sealed class ResilientPmsClient : IPmsClient
     private readonly ResiliencePipeline _breaker;
     private readonly ResiliencePipeline _readAttempt;
     private readonly ResiliencePipeline _writeAttempt;
-    private long _generation;
 
     /// <param name="writesAreIdempotent">True when the inner PMS deduplicates create/modify/cancel by idempotency key, so retrying a write is safe.</param>
     /// <param name="location">Remote PMSs get timeouts and the circuit breaker; in-process ones only retries.</param>
     public ResilientPmsClient(
         IPmsClient inner, PmsOptions options, IMemoryCache cache, PmsHealth health, bool writesAreIdempotent, ILogger<ResilientPmsClient>? logger = null,
+        PmsLocation location = PmsLocation.Remote)
+        : this(inner, options, new MemoryAvailabilityCache(cache ?? throw new ArgumentNullException(nameof(cache))), health, writesAreIdempotent, logger, location)
+    {
+    }
+
+    /// <param name="cache">The availability cache: in process, or shared through Redis (<see cref="RedisAvailabilityCache"/>).</param>
+    /// <param name="location">Remote PMSs get timeouts and the circuit breaker; in-process ones only retries.</param>
+    public ResilientPmsClient(
+        IPmsClient inner, PmsOptions options, IAvailabilityCache cache, PmsHealth health, bool writesAreIdempotent, ILogger<ResilientPmsClient>? logger = null,
         PmsLocation location = PmsLocation.Remote)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -134,7 +142,7 @@ public sealed class ResilientPmsClient : IPmsClient
         WriteAsync("cancel", ct => _inner.CancelReservationAsync(reference, idempotencyKey, ct), cancellationToken);
 
     /// <summary>Drops every cached availability answer (called after each write).</summary>
-    public void InvalidateCache() => Interlocked.Increment(ref _generation);
+    public ValueTask InvalidateCacheAsync() => _cache.InvalidateAsync(CancellationToken.None);
 
     internal static bool IsTransient(Exception e) => e switch
     {
@@ -157,20 +165,15 @@ public sealed class ResilientPmsClient : IPmsClient
             return await ReadAsync(operation, call, cancellationToken);
         }
 
-        var generation = Interlocked.Read(ref _generation);
-        var fullKey = $"pms:{generation}:{key}";
-        if (_cache.TryGetValue(fullKey, out T? cached) && cached is not null)
+        var lookup = await _cache.GetAsync<T>(key, cancellationToken);
+        if (lookup.Value is { } cached)
         {
             _health.RecordCall(operation, "cache");
             return cached;
         }
 
         var value = await ReadAsync(operation, call, cancellationToken);
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            _cache.Set(fullKey, value, _cacheDuration);
-        }
-
+        await _cache.SetAsync(key, value, lookup.Generation, _cacheDuration, cancellationToken);
         return value;
     }
 
@@ -186,7 +189,7 @@ public sealed class ResilientPmsClient : IPmsClient
         finally
         {
             // Any write (even a failed or unknown one) may have moved inventory.
-            InvalidateCache();
+            await InvalidateCacheAsync();
         }
     }
 

@@ -90,7 +90,7 @@ public static partial class StandaloneFunctions
             }
             else if (property.GetCustomAttribute<QueueOutputAttribute>() is { } queue && value is not null)
             {
-                var store = context.RequestServices.GetRequiredService<StandaloneQueueStore>();
+                var store = context.RequestServices.GetRequiredService<IQueueStore>();
                 foreach (var message in value is string single ? [single] : (IEnumerable<string>)value)
                 {
                     await store.EnqueueAsync(queue.QueueName, message, context.RequestAborted);

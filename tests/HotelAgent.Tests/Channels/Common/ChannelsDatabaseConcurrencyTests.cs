@@ -27,11 +27,11 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
         using var deliveryDb = new ChannelsDatabase(DbPath);
         using var windowDb = new ChannelsDatabase(DbPath);
         using var emailDb = new ChannelsDatabase(DbPath);
-        var processed = new ProcessedMessageStore(processedDb, TimeProvider.System);
-        var sent = new SentMessageStore(sentDb, TimeProvider.System);
-        var delivery = new DeliveryStatusStore(deliveryDb, TimeProvider.System);
+        var processed = new SqliteProcessedMessageStore(processedDb, TimeProvider.System);
+        var sent = new SqliteSentMessageStore(sentDb, TimeProvider.System);
+        var delivery = new SqliteDeliveryStatusStore(deliveryDb, TimeProvider.System);
         var window = new SqliteCustomerServiceWindow(windowDb, Options.Create(new WhatsAppOptions()), TimeProvider.System);
-        var email = new SentMessageStore(emailDb, TimeProvider.System);
+        var email = new SqliteSentMessageStore(emailDb, TimeProvider.System);
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
         using var start = new ManualResetEventSlim();
 
@@ -73,10 +73,10 @@ public sealed class ChannelsDatabaseConcurrencyTests : IDisposable
 
         // Read back through fresh instances (a restart): nothing was lost.
         using var reopened = new ChannelsDatabase(DbPath);
-        var rereadSent = new SentMessageStore(reopened, TimeProvider.System);
-        var rereadDelivery = new DeliveryStatusStore(reopened, TimeProvider.System);
+        var rereadSent = new SqliteSentMessageStore(reopened, TimeProvider.System);
+        var rereadDelivery = new SqliteDeliveryStatusStore(reopened, TimeProvider.System);
         var rereadWindow = new SqliteCustomerServiceWindow(reopened, Options.Create(new WhatsAppOptions()), TimeProvider.System);
-        var rereadProcessed = new ProcessedMessageStore(reopened, TimeProvider.System);
+        var rereadProcessed = new SqliteProcessedMessageStore(reopened, TimeProvider.System);
         for (var i = 0; i < PerStore; i++)
         {
             Assert.True(await rereadProcessed.ContainsAsync(Channel.WhatsApp, "wamid." + i));

@@ -18,7 +18,7 @@ public sealed class ProcessedMessageClaimTests : IDisposable
     public async Task A_pending_claim_of_a_dead_process_is_taken_over_but_a_live_or_completed_one_is_not()
     {
         var database = new ChannelsDatabase(_path);
-        var store = new ProcessedMessageStore(database, TimeProvider.System);
+        var store = new SqliteProcessedMessageStore(database, TimeProvider.System);
         Assert.True(await store.TryRecordAsync(Channel.WhatsApp, "wamid.LIVE"));
         Assert.False(await store.TryRecordAsync(Channel.WhatsApp, "wamid.LIVE"));
 
@@ -33,6 +33,6 @@ public sealed class ProcessedMessageClaimTests : IDisposable
         Assert.False(await store.TryRecordAsync(Channel.WhatsApp, "wamid.ORPHAN"));
 
         await store.CompleteAsync(Channel.WhatsApp, "wamid.ORPHAN");
-        Assert.False(await new ProcessedMessageStore(new ChannelsDatabase(_path), TimeProvider.System).TryRecordAsync(Channel.WhatsApp, "wamid.ORPHAN"));
+        Assert.False(await new SqliteProcessedMessageStore(new ChannelsDatabase(_path), TimeProvider.System).TryRecordAsync(Channel.WhatsApp, "wamid.ORPHAN"));
     }
 }

@@ -14,7 +14,7 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Same_id_five_times_concurrently_records_exactly_once()
     {
-        var store = new ProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
+        var store = new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
         using var start = new ManualResetEventSlim();
         var attempts = Enumerable.Range(0, 5)
             .Select(_ => Task.Run(async () =>
@@ -33,7 +33,7 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Concurrent_callers_with_separate_database_objects_also_record_once()
     {
-        var stores = Enumerable.Range(0, 5).Select(_ => new ProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System)).ToList();
+        var stores = Enumerable.Range(0, 5).Select(_ => new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System)).ToList();
         var results = await Task.WhenAll(stores.Select(s => Task.Run(() => s.TryRecordAsync(Channel.WhatsApp, "wamid.MULTI"))));
         Assert.Equal(1, results.Count(r => r));
     }
@@ -41,11 +41,11 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Id_stays_recorded_after_reopening_the_database()
     {
-        var first = new ProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
+        var first = new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
         Assert.True(await first.TryRecordAsync(Channel.WhatsApp, "wamid.RESTART"));
         SqliteConnection.ClearAllPools();
 
-        var reopened = new ProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
+        var reopened = new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
 
         Assert.False(await reopened.TryRecordAsync(Channel.WhatsApp, "wamid.RESTART"));
         Assert.True(await reopened.ContainsAsync(Channel.WhatsApp, "wamid.RESTART"));
@@ -54,7 +54,7 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     [Fact]
     public async Task Ids_are_per_channel()
     {
-        var store = new ProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
+        var store = new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), TimeProvider.System);
         Assert.True(await store.TryRecordAsync(Channel.WhatsApp, "same-id"));
         Assert.True(await store.TryRecordAsync(Channel.Email, "same-id"));
         Assert.False(await store.TryRecordAsync(Channel.Email, "same-id"));
@@ -75,7 +75,7 @@ public sealed class ProcessedMessageStoreTests : IDisposable
     public async Task Purge_removes_only_old_ids()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        var store = new ProcessedMessageStore(new ChannelsDatabase(DbPath), time);
+        var store = new SqliteProcessedMessageStore(new ChannelsDatabase(DbPath), time);
         await store.TryRecordAsync(Channel.WhatsApp, "old");
         time.Advance(TimeSpan.FromDays(20));
         await store.TryRecordAsync(Channel.WhatsApp, "new");

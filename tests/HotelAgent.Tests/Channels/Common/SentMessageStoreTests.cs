@@ -16,7 +16,7 @@ public sealed class SentMessageStoreTests : IDisposable
     public async Task An_attempt_is_not_a_send_until_a_status_confirms_it()
     {
         using var database = new ChannelsDatabase(DbPath);
-        var store = new SentMessageStore(database, TimeProvider.System);
+        var store = new SqliteSentMessageStore(database, TimeProvider.System);
 
         await store.RecordAttemptAsync(Channel.WhatsApp, "wamid.IN:0");
 
@@ -24,7 +24,7 @@ public sealed class SentMessageStoreTests : IDisposable
         var attempt = await store.GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN:0");
         Assert.NotNull(attempt);
         Assert.True(attempt.ByThisProcess);
-        Assert.Equal(SentMessageStore.ProcessOwner, attempt.Owner);
+        Assert.Equal(ChannelStoreTimes.ProcessOwner, attempt.Owner);
 
         await store.ConfirmFromStatusAsync(Channel.WhatsApp, "wamid.IN:0", "wamid.OUT");
         await store.ConfirmFromStatusAsync(Channel.WhatsApp, "wamid.IN:0", "wamid.OUT");
@@ -39,7 +39,7 @@ public sealed class SentMessageStoreTests : IDisposable
     public async Task A_confirmation_without_an_attempt_creates_the_row()
     {
         using var database = new ChannelsDatabase(DbPath);
-        var store = new SentMessageStore(database, TimeProvider.System);
+        var store = new SqliteSentMessageStore(database, TimeProvider.System);
 
         await store.ConfirmFromStatusAsync(Channel.WhatsApp, "never-attempted", "wamid.X");
 
@@ -51,7 +51,7 @@ public sealed class SentMessageStoreTests : IDisposable
     public async Task An_attempt_after_the_send_does_not_undo_it_and_record_sent_confirms_an_attempt()
     {
         using var database = new ChannelsDatabase(DbPath);
-        var store = new SentMessageStore(database, TimeProvider.System);
+        var store = new SqliteSentMessageStore(database, TimeProvider.System);
 
         await store.RecordAttemptAsync(Channel.WhatsApp, "k1");
         await store.RecordSentAsync(Channel.WhatsApp, "k1", "wamid.K1");
@@ -66,7 +66,7 @@ public sealed class SentMessageStoreTests : IDisposable
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         using var database = new ChannelsDatabase(DbPath);
-        var store = new SentMessageStore(database, time);
+        var store = new SqliteSentMessageStore(database, time);
         await InsertForeignAttemptAsync(database, "k2", time.GetUtcNow().AddSeconds(-3));
 
         var foreign = await store.GetPendingAttemptAsync(Channel.WhatsApp, "k2");
@@ -105,7 +105,7 @@ public sealed class SentMessageStoreTests : IDisposable
         }
 
         using var database = new ChannelsDatabase(DbPath);
-        var store = new SentMessageStore(database, TimeProvider.System);
+        var store = new SqliteSentMessageStore(database, TimeProvider.System);
 
         Assert.True(await store.WasSentAsync(Channel.WhatsApp, "sent-before-upgrade"));
         Assert.Null(await store.GetPendingAttemptAsync(Channel.WhatsApp, "sent-before-upgrade"));

@@ -116,7 +116,7 @@ public class WhatsAppInboundProcessorTests
         var result = await processor.ProcessAsync(WhatsAppWebhookParser.Parse(Payloads.Read("status_failed.json")), CancellationToken.None);
 
         Assert.Equal(1, result.Statuses);
-        var recorded = Assert.Single(await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT2"));
+        var recorded = Assert.Single(await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SqliteDeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT2"));
         Assert.Equal("failed", recorded.Status);
         Assert.Equal([131047], recorded.ErrorCodes);
         Assert.Empty(host.Sink.Messages);
@@ -156,7 +156,7 @@ public class WhatsAppInboundProcessorTests
         await processor.ProcessAsync(batch, CancellationToken.None);
         await processor.ProcessAsync(batch, CancellationToken.None); // redelivery: no duplicates
 
-        var statuses = await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.DeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT1");
+        var statuses = await host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SqliteDeliveryStatusStore>().GetAsync(Channel.WhatsApp, "wamid.OUT1");
         Assert.Equal(["sent", "delivered", "read"], statuses.Select(s => s.Status));
         Assert.All(statuses, s => Assert.Empty(s.ErrorCodes));
     }
@@ -198,7 +198,7 @@ public class WhatsAppInboundProcessorStatusConfirmationTests
     public async Task A_signed_status_webhook_with_callback_data_confirms_the_send_unless_it_failed(string status, bool confirms)
     {
         await using var host = await WhatsAppTestHost.StartAsync();
-        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SentMessageStore>();
+        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SqliteSentMessageStore>();
         await store.RecordAttemptAsync(Channel.WhatsApp, "wamid.IN:3");
         var body = WhatsAppWebhookSamples.Status("wamid.OUT3", status, "5491155551234", callbackData: "wamid.IN:3");
         var signature = WhatsAppWebhookSamples.Sign(body);
@@ -218,7 +218,7 @@ public class WhatsAppInboundProcessorStatusConfirmationTests
     public async Task A_status_without_callback_data_confirms_nothing()
     {
         await using var host = await WhatsAppTestHost.StartAsync();
-        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SentMessageStore>();
+        var store = host.Services.GetRequiredService<HotelAgent.Core.Channels.Common.SqliteSentMessageStore>();
         await store.RecordAttemptAsync(Channel.WhatsApp, "wamid.IN:4");
 
         await host.Services.GetRequiredService<WhatsAppInboundProcessor>().ProcessAsync(

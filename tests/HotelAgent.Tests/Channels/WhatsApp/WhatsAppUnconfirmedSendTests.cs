@@ -54,7 +54,7 @@ public class WhatsAppUnconfirmedSendTests
 
         Assert.Empty(host.Graph.SentMessages);
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("confirmed by a status webhook", StringComparison.Ordinal));
-        Assert.True(await host.Services.GetRequiredService<SentMessageStore>().WasSentAsync(Channel.WhatsApp, "wamid.IN3:1"));
+        Assert.True(await host.Services.GetRequiredService<SqliteSentMessageStore>().WasSentAsync(Channel.WhatsApp, "wamid.IN3:1"));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class WhatsAppUnconfirmedSendTests
         var sent = Assert.Single(host.Graph.SentMessages);
         Assert.Equal("wamid.IN4:1", sent.CallbackData);
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("still unconfirmed", StringComparison.Ordinal));
-        Assert.True(await host.Services.GetRequiredService<SentMessageStore>().WasSentAsync(Channel.WhatsApp, "wamid.IN4:1"));
+        Assert.True(await host.Services.GetRequiredService<SqliteSentMessageStore>().WasSentAsync(Channel.WhatsApp, "wamid.IN4:1"));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class WhatsAppUnconfirmedSendTests
         host.Graph.FailNextSends(1, 100);
 
         await Assert.ThrowsAsync<WhatsAppApiException>(() => host.Client.SendAsync(Out("wamid.IN6:0"), CancellationToken.None));
-        var attempt = await host.Services.GetRequiredService<SentMessageStore>().GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN6:0");
+        var attempt = await host.Services.GetRequiredService<SqliteSentMessageStore>().GetPendingAttemptAsync(Channel.WhatsApp, "wamid.IN6:0");
         Assert.True(attempt?.ByThisProcess);
         await host.Client.SendAsync(Out("wamid.IN6:0"), CancellationToken.None);
 

@@ -27,7 +27,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
     {
         Time = new FakeTimeProvider(now);
         Pms = new EmbeddedPmsClient(_dir.File("pms.db"), profile, Time);
-        VerificationStore = new VerificationStore(_dir.File("security.db"));
+        VerificationStore = new SqliteVerificationStore(_dir.File("security.db"));
         Verifier = new ReservationVerifier(
             VerificationStore, Pms, [new OutboxSender(Channel.WhatsApp, Outbox), new OutboxSender(Channel.Email, Outbox), new OutboxSender(Channel.WebChat, Outbox)],
             profile, Microsoft.Extensions.Options.Options.Create(SecurityOptions), Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReservationVerifier>.Instance);
@@ -40,7 +40,7 @@ public sealed class DialogTestEffects : IDialogEffects, IDisposable
 
     public SecurityOptions SecurityOptions { get; } = new();
 
-    public VerificationStore VerificationStore { get; }
+    public SqliteVerificationStore VerificationStore { get; }
 
     public ReservationVerifier Verifier { get; }
 

@@ -1,20 +1,33 @@
 using HotelAgent.Core.Dialog;
 using HotelAgent.Core.Transcripts;
+using HotelAgent.Tests.Fakes.Storage;
 using HotelAgent.Tests.Fakes.Transcripts;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HotelAgent.Tests.Transcripts;
 
-public sealed class SqliteTranscriptStoreTests : IDisposable
+/// <summary>The staff transcript store on SQLite and on Azure Tables: the same behaviour, and on Tables shared by two instances.</summary>
+public abstract class TranscriptStoreContractTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly TranscriptStoreFile _file;
+    private readonly StoreBackend _backend;
 
-    public SqliteTranscriptStoreTests() => _file = new TranscriptStoreFile(_time, new TranscriptOptions { RetentionDays = 7, MaxLinesPerConversation = 10 });
+    protected TranscriptStoreContractTests(StoreBackend backend)
+    {
+        _backend = backend;
+        Store = NewInstance();
+    }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _backend.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private ITranscriptStore Store => _file.Store;
+    private ITranscriptStore Store { get; }
+
+    /// <summary>Another store object on the same state: a second instance of the app.</summary>
+    private ITranscriptStore NewInstance() => _backend.Transcripts(_time, new TranscriptOptions { RetentionDays = 7, MaxLinesPerConversation = 10 });
 
     private TranscriptEntry Turn(string id, string guestText, params string[] replies)
     {
@@ -33,12 +46,13 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             Snapshot = TranscriptStoreFile.Snapshot(_time.GetUtcNow(), state),
         };
 
+        var other = NewInstance();
         await Store.AppendAsync("conv-whatsapp-1", entry);
-        await Store.AppendAsync("conv-whatsapp-1", entry); // the activity ran twice
+        await other.AppendAsync("conv-whatsapp-1", entry); // the activity ran twice, the second time on another instance
         _time.Advance(TimeSpan.FromMinutes(1));
         await Store.AppendAsync("conv-whatsapp-1", new TranscriptEntry(null, [new("staff:t1", _time.GetUtcNow(), TranscriptSpeaker.Staff, "Soy Carla") { Options = [] }]));
 
-        var transcript = await Store.GetAsync("conv-whatsapp-1");
+        var transcript = await other.GetAsync("conv-whatsapp-1");
 
         Assert.NotNull(transcript);
         Assert.Equal(
@@ -122,3 +136,8 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
         Assert.Empty(await Store.GetLastLinesAsync([]));
     }
 }
+
+public sealed class SqliteTranscriptStoreTests() : TranscriptStoreContractTests(StoreBackend.Sqlite());
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTablesTranscriptStoreTests(AzuriteFixture azurite) : TranscriptStoreContractTests(StoreBackend.Azure(azurite));

@@ -3,17 +3,12 @@ using HotelAgent.Core.Messaging;
 
 namespace HotelAgent.Core.Channels.Common;
 
-/// <summary>A recorded delivery status of one outbound message.</summary>
-public sealed record DeliveryStatus(string ProviderMessageId, string Status, DateTimeOffset At, IReadOnlyList<int> ErrorCodes);
-
 /// <summary>
 /// Delivery receipts of outbound messages (WhatsApp <c>statuses</c>: sent / delivered / read / failed), kept in
 /// <c>channels.db</c> for support and diagnostics. No guest data is stored: only the provider message id.
 /// </summary>
-public sealed class DeliveryStatusStore(ChannelsDatabase database, TimeProvider timeProvider)
+public sealed class SqliteDeliveryStatusStore(ChannelsDatabase database, TimeProvider timeProvider) : IDeliveryStatusStore
 {
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
-
     public async Task RecordAsync(Channel channel, string providerMessageId, string status, DateTimeOffset at, IEnumerable<int>? errorCodes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);

@@ -3,26 +3,15 @@ using HotelAgent.Core.Messaging;
 namespace HotelAgent.Core.Channels.Common;
 
 /// <summary>
-/// Exactly-once gate for inbound messages: the provider message id (wamid, email Message-ID) is recorded before
-/// processing, and only the first caller — across concurrent deliveries and restarts — gets <c>true</c>.
+/// <see cref="IProcessedMessageStore"/> in <c>channels.db</c>. One process owns the file, so a pending claim left by another
+/// owner was left by an earlier process (a restart after a kill) and is reclaimable at once.
 /// </summary>
-public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
+public sealed class SqliteProcessedMessageStore(ChannelsDatabase database, TimeProvider timeProvider) : IProcessedMessageStore
 {
-    /// <summary>How long ids are kept (WhatsApp redelivers for up to 7 days); older ones are purged now and then.</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
-
     private const int PurgeEvery = 1000;
+    private static readonly TimeSpan PendingTimeout = ChannelStoreTimes.PendingTimeout;
+    private static readonly string ProcessOwner = ChannelStoreTimes.ProcessOwner;
     private int _inserts;
-
-    /// <summary>
-    /// How long a claimed but never completed id blocks redeliveries: after it, a redelivery is processed (the
-    /// process that claimed it died before handing the message on), so a crash never loses a message. A claim left by
-    /// an earlier process (a restart after a kill) is reclaimable at once.
-    /// </summary>
-    public static readonly TimeSpan PendingTimeout = TimeSpan.FromMinutes(2);
-
-    /// <summary>Identifies this process's claims (a claim by another, dead process can be taken over).</summary>
-    private static readonly string ProcessOwner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     /// <summary>
     /// Inserts a pending claim, or takes over a pending one that is stale or was left by another (dead) process;
@@ -58,7 +47,7 @@ public sealed class ProcessedMessageStore(ChannelsDatabase database, TimeProvide
         // Outside the write above: a write cannot start another write on the same file.
         if (recorded && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
-            await PurgeOlderThanAsync(Retention, cancellationToken);
+            await PurgeOlderThanAsync(ChannelStoreTimes.Retention, cancellationToken);
         }
 
         return recorded;

@@ -2,17 +2,10 @@ using HotelAgent.Core.Messaging;
 
 namespace HotelAgent.Core.Channels.Common;
 
-/// <summary>
-/// Remembers <see cref="OutboundMessage.IdempotencyKey"/>s, so a retried activity (or a replayed orchestration) does
-/// not message the guest twice. A send is recorded as an <b>attempt</b> (key, owning process, time) committed before
-/// the provider call, and marked sent when the call answered (<see cref="RecordSentAsync"/>) or when the provider's
-/// status webhook confirmed it (<see cref="ConfirmFromStatusAsync"/>), so a sender that restarts after a kill can
-/// tell "maybe sent by a dead process" from "never tried".
-/// </summary>
-public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider timeProvider)
+/// <summary><see cref="ISentMessageStore"/> in <c>channels.db</c>.</summary>
+public sealed class SqliteSentMessageStore(ChannelsDatabase database, TimeProvider timeProvider) : ISentMessageStore
 {
-    /// <summary>Identifies this process's attempts (an attempt by another owner was left by a process that died or is another instance).</summary>
-    public static readonly string ProcessOwner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private static readonly string ProcessOwner = ChannelStoreTimes.ProcessOwner;
 
     private const string SentSql = """
         INSERT INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc, confirmed, owner, attempted_utc)
@@ -24,25 +17,12 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         WHERE sent_messages.confirmed = 0 OR sent_messages.provider_message_id IS NULL;
         """;
 
-    /// <summary>How long keys are kept; older ones are purged now and then (activity retries happen within minutes).</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
-
     private const int PurgeEvery = 1000;
-    private const int Stripes = 256;
-    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly StripedKeyLocks _locks = new();
     private int _inserts;
 
-    /// <summary>
-    /// Serializes sends of the same key inside this process (striped locks), so two concurrent retries of one
-    /// activity cannot both pass the "not sent yet" check. Dispose the result to release.
-    /// </summary>
-    public async Task<IDisposable> LockAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var stripe = _locks[(int)((uint)HashCode.Combine(channel, StringComparer.Ordinal.GetHashCode(idempotencyKey)) % Stripes)];
-        await stripe.WaitAsync(cancellationToken);
-        return new Releaser(stripe);
-    }
+    public Task<IDisposable> LockAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        _locks.LockAsync(channel, idempotencyKey, cancellationToken);
 
     /// <summary>True when the key was sent (the provider answered, or its status webhook confirmed the send).</summary>
     public async Task<bool> WasSentAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -129,20 +109,7 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
         // Outside the write above: a write cannot start another write on the same file.
         if (changed && Interlocked.Increment(ref _inserts) % PurgeEvery == 0)
         {
-            await PurgeOlderThanAsync(Retention, cancellationToken);
-        }
-    }
-
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-            }
+            await PurgeOlderThanAsync(ChannelStoreTimes.Retention, cancellationToken);
         }
     }
 
@@ -155,9 +122,3 @@ public sealed class SentMessageStore(ChannelsDatabase database, TimeProvider tim
             cancellationToken);
     }
 }
-
-/// <summary>An unconfirmed send attempt.</summary>
-/// <param name="Owner">The process that recorded it.</param>
-/// <param name="AttemptedUtc">When it was recorded (just before the provider call).</param>
-/// <param name="ByThisProcess">True when this process recorded it (a retry after a failed call in this process).</param>
-public sealed record SendAttempt(string Owner, DateTimeOffset AttemptedUtc, bool ByThisProcess);

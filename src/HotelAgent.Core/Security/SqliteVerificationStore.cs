@@ -5,14 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Core.Security;
 
-/// <summary>One one-time-code challenge as stored. <see cref="CodeHash"/> is null when no code was sent.</summary>
-public sealed record StoredChallenge(string Id, string Reference, string ConversationId, byte[]? CodeHash, long CreatedUtc, long ExpiresUtc, int Attempts, bool Verified);
-
 /// <summary>
-/// One-time-code challenges and wrong attempts (<c>security.db</c> under the data directory, WAL). Only keyed hashes of
-/// codes are stored. Per instance, like the other channel stores (see docs/security.md for scale-out).
+/// <see cref="IVerificationStore"/> in <c>security.db</c> under the data directory (WAL): each start or check is one write
+/// transaction, so its counts and changes stay atomic.
 /// </summary>
-public sealed class VerificationStore : IDisposable
+public sealed class SqliteVerificationStore : IVerificationStore, IDisposable
 {
     public const string FileName = "security.db";
 
@@ -38,17 +35,87 @@ public sealed class VerificationStore : IDisposable
 
     private readonly SqliteDatabase _database;
 
-    public VerificationStore(IOptions<HotelAgentOptions> options)
+    public SqliteVerificationStore(IOptions<HotelAgentOptions> options)
         : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName))
     {
     }
 
-    public VerificationStore(string filePath) => _database = new SqliteDatabase(filePath, initialize: w => w.ExecuteScript(Schema));
+    public SqliteVerificationStore(string filePath) => _database = new SqliteDatabase(filePath, initialize: w => w.ExecuteScript(Schema));
 
     public string FilePath => _database.FilePath;
 
+    private int _starts;
+
     /// <summary>Runs <paramref name="work"/> in one write transaction (checks and changes stay atomic).</summary>
     public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken) => _database.WriteAsync(work, cancellationToken);
+
+    public Task<ChallengeOutcome> StartAsync(ChallengeStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var now = start.Now;
+        return _database.WriteAsync(writer =>
+        {
+            if (FindChallenge(writer, start.Id) is not null)
+            {
+                return ChallengeOutcome.Replayed;
+            }
+
+            var windowStart = (now - VerificationLimits.SendWindow).ToUnixTimeMilliseconds();
+            var locked = FailuresSince(writer, start.Reference, (now - start.Limits.LockWindow).ToUnixTimeMilliseconds()) >= start.Limits.MaxCodeAttempts;
+            var outcome = VerificationRules.Decide(start, locked, CodesSentSince(writer, start.Reference, windowStart), ChallengesOfConversationSince(writer, start.ConversationId, windowStart));
+            InsertChallenge(writer, new StoredChallenge(
+                start.Id, start.Reference, start.ConversationId, outcome == ChallengeOutcome.Send ? start.CodeHash : null, now.ToUnixTimeMilliseconds(),
+                start.ExpiresAt.ToUnixTimeMilliseconds(), 0, false));
+            if (Interlocked.Increment(ref _starts) % 100 == 0)
+            {
+                Purge(writer, (now - VerificationLimits.Retention).ToUnixTimeMilliseconds());
+            }
+
+            return outcome;
+        }, cancellationToken);
+    }
+
+    public Task<ChallengeCheckOutcome> CheckAsync(ChallengeCheck check, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var now = check.Now.ToUnixTimeMilliseconds();
+        var lockStart = (check.Now - check.Limits.LockWindow).ToUnixTimeMilliseconds();
+        return _database.WriteAsync(writer =>
+        {
+            var challenge = FindChallenge(writer, check.ChallengeId);
+            if (challenge is null || !string.Equals(challenge.ConversationId, check.ConversationId, StringComparison.Ordinal))
+            {
+                return new ChallengeCheckOutcome(CodeCheckStatus.Wrong, null);
+            }
+
+            var matches = check.Matches(challenge);
+            if (challenge.Verified)
+            {
+                // A retried activity after a success: the same code answers the same way.
+                return new ChallengeCheckOutcome(matches ? CodeCheckStatus.Verified : CodeCheckStatus.Wrong, challenge.Reference);
+            }
+
+            if (FailuresSince(writer, challenge.Reference, lockStart) >= check.Limits.MaxCodeAttempts)
+            {
+                return new ChallengeCheckOutcome(CodeCheckStatus.Locked, challenge.Reference);
+            }
+
+            if (now > challenge.ExpiresUtc)
+            {
+                return new ChallengeCheckOutcome(CodeCheckStatus.Expired, challenge.Reference);
+            }
+
+            if (!matches)
+            {
+                RecordFailure(writer, challenge.Id, challenge.Reference, now);
+                var failures = FailuresSince(writer, challenge.Reference, lockStart);
+                return new ChallengeCheckOutcome(failures >= check.Limits.MaxCodeAttempts ? CodeCheckStatus.Locked : CodeCheckStatus.Wrong, challenge.Reference);
+            }
+
+            MarkVerified(writer, challenge.Id);
+            return new ChallengeCheckOutcome(CodeCheckStatus.Verified, challenge.Reference);
+        }, cancellationToken);
+    }
 
     public static StoredChallenge? FindChallenge(SqliteWriter writer, string id)
     {
