@@ -30,7 +30,11 @@ public static class NluCommands
             return 0;
         });
 
-        var fileArgument = new Argument<FileInfo>("file") { Description = "JSONL with {\"text\",\"intent\",\"entities\"?,\"today\"?} per line." };
+        var fileArgument = new Argument<FileInfo?>("file")
+        {
+            Description = "JSONL with {\"text\",\"intent\",\"entities\"?,\"today\"?} per line. Without it: the shipped tuned splits and the frozen split.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var evalToday = new Option<string?>("--today") { Description = "Default reference date for lines without \"today\" (default 2026-11-21, the held-out set's)." };
         var eval = new Command("eval", "Evaluate intents and entities on a labelled JSONL file.");
         eval.Arguments.Add(fileArgument);
@@ -38,7 +42,13 @@ public static class NluCommands
         eval.SetAction(async (result, ct) =>
         {
             var output = result.InvocationConfiguration.Output;
-            var file = result.GetValue(fileArgument)!;
+            var file = result.GetValue(fileArgument);
+            if (file is null)
+            {
+                await output.WriteAsync(ShippedSplitsReport(engineFactory.Value));
+                return 0;
+            }
+
             if (!TryToday(result.GetValue(evalToday) ?? NluCorpus.EvalDefaultToday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), out var today))
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync("--today must be YYYY-MM-DD");
@@ -61,6 +71,35 @@ public static class NluCommands
         nlu.Subcommands.Add(parse);
         nlu.Subcommands.Add(eval);
         return nlu;
+    }
+
+    /// <summary>
+    /// The figures of the shipped splits: the TUNED ones (looked at while improving the NLU: their numbers are optimistic) and
+    /// the FROZEN one (written before tuning, never tuned against: the honest estimate). Errors are listed for tuned splits only.
+    /// </summary>
+    public static string ShippedSplitsReport(INluEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        var tuned = NluCorpus.LoadTuned();
+        var all = tuned.SelectMany(s => s.Examples).ToArray();
+        sb.AppendLine("== TUNED splits (used while tuning; optimistic) ==");
+        foreach (var (name, examples) in tuned)
+        {
+            var r = NluEvaluator.Evaluate(engine, examples);
+            sb.AppendLine(c, $"{name,-12} n={r.Count,4}  intent accuracy {r.IntentAccuracy:F4}  macro F1 {r.MacroF1:F4}  entity accuracy {r.EntityAccuracy:F4}");
+        }
+        var combined = NluEvaluator.Evaluate(engine, all);
+        sb.AppendLine(c, $"{"tuned (all)",-12} n={combined.Count,4}  intent accuracy {combined.IntentAccuracy:F4}  macro F1 {combined.MacroF1:F4}  entity accuracy {combined.EntityAccuracy:F4}");
+        var frozen = NluEvaluator.Evaluate(engine, NluCorpus.LoadFrozen());
+        sb.AppendLine();
+        sb.AppendLine("== FROZEN split (nlu-frozen: never tuned against; the honest estimate) ==");
+        sb.AppendLine(c, $"{"nlu-frozen",-12} n={frozen.Count,4}  intent accuracy {frozen.IntentAccuracy:F4}  macro F1 {frozen.MacroF1:F4}  entity accuracy {frozen.EntityAccuracy:F4}");
+        sb.AppendLine();
+        sb.AppendLine("== tuned splits: details ==");
+        sb.Append(combined.Format());
+        return sb.ToString();
     }
 
     public static async Task ParseAsync(INluEngine engine, TextReader input, TextWriter output, DateOnly today, CancellationToken cancellationToken)

@@ -139,7 +139,9 @@ public sealed partial class ConversationOrchestrator(
                     TotalMessages = current.TotalMessages + 1,
                     ChannelContext = message.ChannelContext.Count > 0 ? message.ChannelContext : current.ChannelContext,
                 };
-                var today = HotelClock.Today(hotel, context.CurrentUtcDateTime);
+                // The day the gateway accepted the message (the day its offline understanding was read against) when it
+                // carries one: the same "today" for the NLU and the dialog, from the host's TimeProvider, replay-safe.
+                var today = evt.Understanding?.Today ?? HotelClock.Today(hotel, context.CurrentUtcDateTime);
                 DialogOutcome outcome;
                 try
                 {

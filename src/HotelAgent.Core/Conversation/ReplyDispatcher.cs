@@ -6,7 +6,8 @@ using HotelAgent.Core.Pms;
 namespace HotelAgent.Core.Conversation;
 
 /// <summary>
-/// Sends the text reply on the guest's channel (email booking confirmations carry an .ics calendar file);
+/// Sends the text reply on the guest's channel (email booking confirmations carry an .ics calendar file; a booking made on
+/// another channel with an email is also confirmed by email, with the .ics, when an email channel is configured);
 /// voice notes are queued by <see cref="IVoiceReplyQueue"/> when the guest spoke.
 /// </summary>
 public sealed class ReplyDispatcher(
@@ -23,21 +24,38 @@ public sealed class ReplyDispatcher(
             ?? throw new InvalidOperationException($"No sender is registered for channel {request.Message.Channel}.");
 
         var message = string.IsNullOrEmpty(request.Language) ? request.Message : request.Message with { Language = request.Language };
-        if (request.BookingReference is { } reference && message.Channel == Channel.Email)
+        var emailSender = senders.FirstOrDefault(s => s.Channel == Channel.Email);
+        OutboundMessage? emailCopy = null;
+        if (request.BookingReference is { } reference && (message.Channel == Channel.Email || emailSender is not null))
         {
             var reservation = await pms.GetReservationAsync(reference, cancellationToken);
-            var ics = calendar.Build(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut, message.GuestId, reservation.GuestName);
-            message = message with
+            var ics = new ReplyAttachment(BookingCalendar.FileNameFor(reference), BookingCalendar.ContentType,
+                calendar.Build(hotel, reservation.Reference, reservation.CheckIn, reservation.CheckOut,
+                    message.Channel == Channel.Email ? message.GuestId : reservation.Email ?? message.GuestId, reservation.GuestName));
+            if (message.Channel == Channel.Email)
             {
-                Reply = message.Reply with
+                message = message with { Reply = message.Reply with { Attachments = [.. message.Reply.Attachments, ics] } };
+            }
+            else if (reservation.Email is { } mail && mail.Contains('@', StringComparison.Ordinal))
+            {
+                // The dialog told the guest the confirmation goes to this address (it only says so when an email channel is
+                // configured): send it, with the calendar file, under its own idempotency key.
+                var subject = request.Language == "en" ? $"Booking confirmation {reference} · {hotel.Name}" : $"Confirmación de reserva {reference} · {hotel.Name}";
+                emailCopy = new OutboundMessage(Channel.Email, mail, new Reply(message.Reply.Text) { Attachments = [ics] }, message.IdempotencyKey + ":email")
                 {
-                    Attachments = [.. message.Reply.Attachments, new ReplyAttachment(BookingCalendar.FileNameFor(reference), BookingCalendar.ContentType, ics)],
-                },
-            };
+                    ChannelContext = new Dictionary<string, string> { [EmailContextKeys.Subject] = subject },
+                };
+            }
         }
 
         // The text always goes out: it is the fallback when synthesis fails.
         await sender.SendAsync(message, cancellationToken);
+        if (emailCopy is not null)
+        {
+            // After the channel reply (a retry of this activity does not repeat it: sends are idempotent by key).
+            await emailSender!.SendAsync(emailCopy, cancellationToken);
+        }
+
         if (request.AlsoVoice && voice.FirstOrDefault() is { } queue)
         {
             await queue.EnqueueAsync(request, cancellationToken);

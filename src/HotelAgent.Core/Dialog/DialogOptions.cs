@@ -31,6 +31,17 @@ public sealed class DialogOptions
     [Range(0.1, 1.0)]
     public double RepetitionSimilarity { get; set; } = 0.8;
 
+    /// <summary>
+    /// A flow left untouched this long (by the messages' own timestamps) expires: its dates and guests are not reused
+    /// silently; the guest is asked whether to go on with them (<c>Dialog__FlowExpiryMinutes</c>).
+    /// </summary>
+    [Range(1, 7 * 24 * 60)]
+    public int FlowExpiryMinutes { get; set; } = 30;
+
+    /// <summary>A stay longer than this many nights is read back and confirmed before it is quoted (<c>Dialog__LongStayNights</c>).</summary>
+    [Range(1, 60)]
+    public int LongStayNights { get; set; } = 14;
+
     /// <summary>Most options quoted at once (WhatsApp lists hold 10 rows) (<c>Dialog__MaxOffers</c>).</summary>
     [Range(1, 10)]
     public int MaxOffers { get; set; } = 6;

@@ -1,5 +1,6 @@
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Hotel;
+using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ public static class DialogServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ReceptionistDialog"/> (singleton, stateless and deterministic) and <see cref="DialogOptions"/> (section
-    /// <c>Dialog</c>). Uses the registered <see cref="HotelProfile"/>, or loads it from <c>HotelAgent__HotelProfilePath</c>.
+    /// <c>Dialog</c>). Uses the registered <see cref="HotelProfile"/>, or loads it from <c>HotelAgent__HotelProfilePath</c>. When an
+    /// email channel sender is registered, guests who give an email are told a confirmation goes there (and it is sent).
     /// </summary>
     public static IServiceCollection AddHotelAgentDialog(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,7 +29,8 @@ public static class DialogServiceCollectionExtensions
             sp.GetRequiredService<HotelProfile>(),
             sp.GetRequiredService<IOptions<DialogOptions>>().Value,
             sp.GetService<IOptions<NluOptions>>()?.Value,
-            sp.GetService<IRoomCatalogue>()));
+            sp.GetService<IRoomCatalogue>(),
+            emailConfirmations: sp.GetServices<IChannelSender>().Any(s => s.Channel == Channel.Email)));
         return services;
     }
 }

@@ -60,6 +60,12 @@ public enum AskedSlot
     Email,
     ChangeWhat,
 
+    /// <summary>A stay of many weeks was read back: only a yes quotes it.</summary>
+    ConfirmLongStay,
+
+    /// <summary>The flow expired while the guest was away: "¿seguimos con lo de antes?".</summary>
+    ResumeExpired,
+
     /// <summary>The PMS needs a phone to book (QloApps) and the guest has none on this channel.</summary>
     Phone,
 }
@@ -112,6 +118,8 @@ public sealed record ReservationSnapshot(
     decimal TotalPrice,
     string Currency)
 {
+    /// <summary>The PMS's nightly rate (what a late cancellation charges); 0 in states saved before it was kept.</summary>
+    public decimal NightlyRate { get; init; }
     /// <summary>What the guest may do with it; a change or cancellation of a view-only booking needs a one-time code first.</summary>
     public ReservationAccess Access { get; init; }
 }
@@ -189,6 +197,37 @@ public sealed record DialogState
     public double LastConfidence { get; init; }
     public int TurnCount { get; init; }
 
+    /// <summary>
+    /// The question the last reply asked (a key such as "stay:Guests" or "confirm:booking") and how many times in a row it was
+    /// asked: the second time it is rephrased with an example, the third time a person is offered.
+    /// </summary>
+    public string? QuestionKey { get; init; }
+    public int QuestionTimes { get; init; }
+
+    /// <summary>The last reply offered to hand the guest to a person (a "sí" or the button takes it).</summary>
+    public bool HumanOffered { get; init; }
+
+    /// <summary>The offer the guest last asked about ("¿cuánto sale la doble?"): "esa" picks it.</summary>
+    public string? FocusRoom { get; init; }
+
+    /// <summary>A stay longer than <c>Dialog__LongStayNights</c> the guest confirmed (it is quoted only then).</summary>
+    public bool LongStayConfirmed { get; init; }
+
+    /// <summary>When the guest last wrote (the message's own timestamp: the dialog has no clock).</summary>
+    public DateTimeOffset? LastMessageAt { get; init; }
+
+    /// <summary>When the flow in progress was last advanced; after <c>Dialog__FlowExpiryMinutes</c> its slots expire.</summary>
+    public DateTimeOffset? FlowTouchedAt { get; init; }
+
+    /// <summary>The stay of a flow that expired, kept only to offer "¿seguimos con lo de antes?" (never reused silently).</summary>
+    public StaySlots? ExpiredStay { get; init; }
+
+    /// <summary>Short fingerprints of the latest replies (no reply goes out word for word a third time).</summary>
+    public IReadOnlyList<string> RecentReplies { get; init; } = [];
+
+    /// <summary>Hotel topics already answered in this conversation (a repeated question gets the short version).</summary>
+    public IReadOnlyList<string> TopicsAnswered { get; init; } = [];
+
     /// <summary>Staff released the conversation: the bot answers again, from a clean flow (language and name kept).</summary>
     public DialogState Release() => ClearFlow() with
     {
@@ -215,7 +254,15 @@ public sealed record DialogState
         HandedOff = HandedOff,
         HandoffReason = HandoffReason,
         TurnCount = TurnCount,
+        LastMessageAt = LastMessageAt,
+        ExpiredStay = HasBookingFlow ? Stay : null,
     };
+
+    /// <summary>A booking flow with something worth offering to resume (a stay being collected, quoted or confirmed).</summary>
+    [JsonIgnore]
+    internal bool HasBookingFlow =>
+        Stage is DialogStage.CollectingStay or DialogStage.OfferingRooms or DialogStage.CollectingGuestDetails or DialogStage.ConfirmingBooking
+        && (Stay.CheckIn is not null || Stay.Guests is not null);
 
     /// <summary>The flow-specific fields cleared, counters and identity kept.</summary>
     internal DialogState ClearFlow() => this with
@@ -234,6 +281,13 @@ public sealed record DialogState
         ClarifyIntents = [],
         ClarifyText = null,
         ResumeStage = null,
+        QuestionKey = null,
+        QuestionTimes = 0,
+        HumanOffered = false,
+        FocusRoom = null,
+        LongStayConfirmed = false,
+        FlowTouchedAt = null,
+        ExpiredStay = null,
         VerificationChallengeId = null,
         VerificationReference = null,
     };

@@ -1,9 +1,27 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace HotelAgent.Core.Dialog;
 
-/// <summary>Small, deterministic text helpers (normalization, yes/no words, bare numbers, similarity).</summary>
+/// <summary>What a confirmation step is about: the verbs that confirm it differ ("cancelala" confirms a cancellation only).</summary>
+internal enum ConfirmAction
+{
+    Generic,
+    Booking,
+    Cancellation,
+    Modification,
+}
+
+/// <summary>How a guest answered a yes/no question.</summary>
+internal enum YesNo
+{
+    Unclear,
+    Yes,
+    No,
+}
+
+/// <summary>Small, deterministic text helpers (normalization, yes/no reading, bare numbers, similarity).</summary>
 internal static class DialogText
 {
     private static readonly string[] YesWords =
@@ -16,6 +34,60 @@ internal static class DialogText
     [
         "no", "nop", "no gracias", "nope", "no thanks", "cancelar", "mejor no", "todavia no", "no por ahora", "not now",
     ];
+
+    /// <summary>Words that say yes by themselves.</summary>
+    private static readonly HashSet<string> YesCore = new(StringComparer.Ordinal)
+    {
+        "si", "sii", "sip", "sisi", "sis", "dale", "ok", "okay", "okey", "oki", "okis", "yes", "yep", "yeah", "yup", "ya", "claro", "obvio",
+        "perfecto", "perfect", "listo", "bueno", "buenisimo", "genial", "joya", "barbaro", "exacto", "correcto", "correct", "confirmo",
+        "confirmado", "afirmativo", "sure", "adelante", "va", "vamos", "supuesto", "seguro", "totalmente", "absolutamente", "great",
+        "fine", "right", "confirm", "confirmed", "please", "porfa", "deuna", "tranqui", "alright", "allright", "certainly", "absolutely",
+        "definitely", "aye", "okie", "vale", "venga",
+    };
+
+    /// <summary>Words that may come with a yes without changing it ("sí, a mi nombre, por favor").</summary>
+    private static readonly HashSet<string> YesFiller = new(StringComparer.Ordinal)
+    {
+        "por", "favor", "porfavor", "pls", "plz", "gracias", "thanks", "thank", "you", "la", "lo", "el", "me", "mi", "a", "nombre", "mio", "mia",
+        "todo", "asi", "esta", "bien", "nomas", "igual", "entonces", "then", "it", "that", "s", "is", "its", "thats", "muchas", "the", "de",
+        "una", "un", "of", "course", "go", "ahead", "do", "just", "all", "good", "sounds", "ese", "esa", "eso", "dato", "datos", "reserva",
+        "booking", "reservation", "senor", "senora", "che", "genio", "capo", "ahi", "ahora", "now", "yo", "my", "name", "under", "mine",
+        "mismo", "misma", "estaria", "estamos", "estoy", "ta", "tal", "cual", "and", "y", "hacelo", "hacela", "haceme", "hace", "proceed",
+        "ah", "oh", "okk", "igual", "es", "son", "correctas", "correcta", "fechas", "those", "dates", "exactly",
+    };
+
+    private static readonly Dictionary<ConfirmAction, HashSet<string>> ActionYes = new()
+    {
+        [ConfirmAction.Generic] = new(StringComparer.Ordinal) { "confirma", "confirmala", "confirmalo", "confirmame", "confirmar", "correcto" },
+        [ConfirmAction.Booking] = new(StringComparer.Ordinal)
+        {
+            "reserva", "reservala", "reservalo", "reservamela", "reservamelo", "reservar", "reservame", "confirma", "confirmala", "confirmalo",
+            "confirmame", "confirmamela", "confirmar", "book", "reserve", "hacemos", "cerramos", "cerrala",
+        },
+        [ConfirmAction.Cancellation] = new(StringComparer.Ordinal)
+        {
+            "cancela", "cancelala", "cancelalo", "cancelamela", "cancelar", "cancelen", "cancelenla", "anula", "anulala", "anulalo", "anular",
+            "anulen", "baja", "dala", "cancel", "confirma", "confirmala", "confirmalo", "confirmame", "confirmar",
+        },
+        [ConfirmAction.Modification] = new(StringComparer.Ordinal)
+        {
+            "cambiala", "cambialo", "cambiamela", "cambiar", "cambia", "modificala", "modificalo", "modificar", "aplica", "aplicalo", "aplicar",
+            "change", "apply", "update", "confirma", "confirmala", "confirmalo", "confirmame", "confirmar", "actualizala", "actualizar",
+        },
+    };
+
+    private static readonly HashSet<string> Negations = new(StringComparer.Ordinal)
+    {
+        "no", "nop", "nope", "nah", "nel", "negativo", "not", "dont", "nunca", "tampoco", "todavia", "aun", "espera", "espere", "wait",
+        "pero", "but", "mejor", "ni", "jamas", "never", "stop",
+    };
+
+    private static readonly HashSet<string> QuestionStarts = new(StringComparer.Ordinal)
+    {
+        "cuanto", "cuanta", "cuantos", "cuantas", "que", "cual", "cuales", "como", "donde", "cuando", "por que", "porque", "quien",
+        "tiene", "tienen", "tenes", "hay", "incluye", "incluyen", "es", "son", "entran", "caben", "puedo", "podemos", "se", "me", "how",
+        "what", "which", "when", "where", "why", "who", "does", "do", "is", "are", "can", "could", "will", "would", "should", "y",
+    };
 
     private static readonly Dictionary<string, int> NumberWords = new(StringComparer.Ordinal)
     {
@@ -61,6 +133,152 @@ internal static class DialogText
 
     public static bool IsNo(string normalized) => NoWords.Contains(normalized, StringComparer.Ordinal);
 
+    private static string[] Words(string normalized) =>
+        normalized.Replace(".", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// Reads a yes or a no with extra words, the way guests answer: "si, cancelala", "Yes, cancel it", "dale, reservala",
+    /// "sí, confirmame", "no, dejala". A yes needs only affirmative words, fillers and verbs of THIS step ("cancelala" is not a
+    /// yes to a booking); anything else (a question, a number, a "pero") is not a yes. Negations win.
+    /// </summary>
+    public static YesNo ReadYesNo(string? raw, ConfirmAction action)
+    {
+        var text = raw ?? string.Empty;
+        if (text.Contains('?', StringComparison.Ordinal))
+        {
+            return YesNo.Unclear;
+        }
+
+        var norm = Normalize(text.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase));
+        var words = Words(norm);
+        if (words.Length == 0)
+        {
+            return text.Contains("👍", StringComparison.Ordinal) || text.Contains("👌", StringComparison.Ordinal) || text.Contains('✅', StringComparison.Ordinal)
+                ? YesNo.Yes
+                : YesNo.Unclear;
+        }
+
+        var verbs = ActionYes[action];
+
+        // "ah no, entonces no", "bueno, no": a leading interjection does not hide the no
+        var lead = 0;
+        while (lead < words.Length - 1 && words[lead] is "ah" or "oh" or "eh" or "uh" or "um" or "mm" or "mmm" or "hmm" or "bueno" or "entonces" or "pues" or "well" or "ok" or "okay" or "uy")
+        {
+            lead++;
+        }
+
+        if (lead > 0 && Negations.Contains(words[lead]) && words[lead] is "no" or "nop" or "nope" or "nah" or "not" or "negativo" or "mejor")
+        {
+            words = words[lead..];
+        }
+
+        if (Negations.Contains(words[0]) || norm.StartsWith("para nada", StringComparison.Ordinal))
+        {
+            if (words.Length >= 2 && words[0] == "no" && words[1] is "se" or "entiendo" or "estoy" or "tengo" or "puedo")
+            {
+                return YesNo.Unclear; // "no sé", "no entiendo": not an answer
+            }
+
+            // "no, mejor no" is a no; "no... cancelala" mixes both: ask again
+            return words.Any(verbs.Contains) ? YesNo.Unclear : YesNo.No;
+        }
+
+        var affirmative = false;
+        foreach (var w in words)
+        {
+            if (Negations.Contains(w) || w.Any(char.IsAsciiDigit))
+            {
+                return YesNo.Unclear;
+            }
+
+            if (YesCore.Contains(w) || (verbs.Contains(w) && IsImperative(w, text)))
+            {
+                affirmative = true;
+            }
+            else if (!YesFiller.Contains(w) && !verbs.Contains(w))
+            {
+                return YesNo.Unclear;
+            }
+        }
+
+        // "ok gracias", "genial, thanks" read as a thank-you, not as consent: only a clear yes word or verb makes it a yes
+        if (affirmative && words.Any(w => w is "gracias" or "thanks" or "thank")
+            && words.All(w => !YesCore.Contains(w) || w is "ok" or "okay" or "okey" or "oki" or "okis" or "bueno" or "genial" or "perfecto" or "perfect" or "joya"
+                or "barbaro" or "listo" or "great" or "fine" or "buenisimo")
+            && !words.Any(w => verbs.Contains(w) && IsImperative(w, text)))
+        {
+            return YesNo.Unclear;
+        }
+
+        return affirmative ? YesNo.Yes : YesNo.Unclear;
+    }
+
+    /// <summary>
+    /// A verb said as an order, not a noun: "cancelala", "reservámela", "confirmame", "book", "cancel"; "reserva" only when written
+    /// "reservá" ("cuál es mi reserva" is not a yes).
+    /// </summary>
+    private static bool IsImperative(string word, string raw) =>
+        word.EndsWith("la", StringComparison.Ordinal) || word.EndsWith("lo", StringComparison.Ordinal) || word.EndsWith("me", StringComparison.Ordinal)
+        || word.EndsWith("len", StringComparison.Ordinal) || word is "book" or "reserve" or "cancel" or "confirm" or "change" or "apply" or "update"
+            or "confirmar" or "cancelar" or "anular" or "reservar" or "cambiar" or "modificar" or "aplicar" or "hacemos" or "cerramos" or "baja" or "dala"
+        || raw.Contains(word[..^1] + "á", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Starts with a yes word and has no negation, digit or question mark ("dale, la simple").</summary>
+    public static bool StartsWithYes(string? raw)
+    {
+        var text = raw ?? string.Empty;
+        var words = Words(Normalize(text));
+        return !text.Contains('?', StringComparison.Ordinal) && words.Length > 0 && YesCore.Contains(words[0])
+            && !words.Any(w => Negations.Contains(w) || w.Any(char.IsAsciiDigit));
+    }
+
+    /// <summary>A question rather than an answer: a question mark, or an interrogative start ("cuánto sale", "what's").</summary>
+    public static bool IsQuestion(string? raw)
+    {
+        var text = raw ?? string.Empty;
+        if (text.Contains('?', StringComparison.Ordinal) || text.Contains('¿', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var words = Words(Normalize(text));
+        return words.Length >= 2 && QuestionStarts.Contains(words[0]) && words[0] is not ("y" or "me" or "se" or "es" or "que");
+    }
+
+    /// <summary>"ok", "dale", "genial", "perfecto", "👍": an acknowledgement with no content.</summary>
+    public static bool IsAcknowledgement(string? raw)
+    {
+        var norm = Normalize(raw);
+        if (norm.Length == 0)
+        {
+            return (raw ?? string.Empty).Contains("👍", StringComparison.Ordinal) || (raw ?? string.Empty).Contains("👌", StringComparison.Ordinal);
+        }
+
+        var words = Words(norm);
+        return words.Length <= 4 && words.All(w => YesCore.Contains(w) || w is "gracias" or "thanks" or "muchas" or "mil" or "bien" or "ahi" or "entonces"
+            or "de" or "una" or "deuna" or "buenisimo" or "barbaro" or "copado" or "excelente" or "cool" or "nice" or "awesome" or "got" or "it" or "entiendo"
+            or "entendido" or "understood" or "vale");
+    }
+
+    /// <summary>"gracias", "muchas gracias", "thanks!": thanks that do not end the conversation.</summary>
+    public static bool IsThanksOnly(string? raw)
+    {
+        var words = Words(Normalize(raw));
+        return words.Length is > 0 and <= 4 && words.Any(w => w is "gracias" or "thanks" or "thank" or "genial" or "perfecto")
+            && words.All(w => w is "gracias" or "muchas" or "mil" or "thanks" or "thank" or "you" or "genial" or "perfecto" or "ok" or "dale" or "bueno"
+                or "so" or "much" or "a" or "lot" or "buenisimo" or "great");
+    }
+
+    /// <summary>Asks for a person with a verb of contact ("pasame con alguien", "quiero hablar con recepción", "talk to a human").</summary>
+    public static bool AsksForPerson(string normalized)
+    {
+        var contact = ContainsAny(normalized, "hablar", "habla", "pasame", "pasar", "pasen", "comunicame", "comunicar", "derivame", "atienda",
+            "atiende", "llamen", "llamame", "talk", "speak", "connect", "transfer", "put me", "get me");
+        var person = ContainsAny(normalized, "persona", "humano", "humana", "alguien", "recepcion", "recepcionista", "operador*", "gerente",
+            "encargad*", "responsable", "human", "person", "someone", "somebody", "manager", "agent", "reception", "front desk", "staff");
+        return contact && person;
+    }
+
     /// <summary>"3", "tres", "somos 3", "3 personas", "la 2" → the number; null when the text is more than a bare number.</summary>
     public static int? BareNumber(string normalized)
     {
@@ -71,7 +289,8 @@ internal static class DialogText
 
         var words = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("somos" or "seriamos" or "la" or "el" or "opcion" or "option" or "numero" or "personas"
-                or "persona" or "huespedes" or "adultos" or "people" or "guests" or "we" or "are" or "para" or "for" or "noches" or "nights"))
+                or "persona" or "huespedes" or "adultos" or "people" or "guests" or "we" or "are" or "para" or "for" or "noches" or "nights"
+                or "persnas" or "perosnas" or "presonas" or "pax"))
             .ToArray();
         if (words.Length != 1)
         {
@@ -140,5 +359,12 @@ internal static class DialogText
         }
 
         return null;
+    }
+
+    /// <summary>A short stable fingerprint of a reply (repetition check; no text kept in the state).</summary>
+    public static string Fingerprint(string text)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(text)));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 6));
     }
 }

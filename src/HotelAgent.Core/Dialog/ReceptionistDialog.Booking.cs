@@ -11,7 +11,11 @@ public sealed partial class ReceptionistDialog
 {
     // ---------------------------------------------------------------- slots
 
-    /// <summary>The stay facts in this message, read in the context of the last question ("3" → guests, "el 15" → check-out).</summary>
+    /// <summary>
+    /// The stay facts in this message, read in the context of the conversation: "3" is the party size when we asked for
+    /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
+    /// of the dates already on the table, not against today.
+    /// </summary>
     private static StaySlots ExtractStayDelta(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
@@ -21,16 +25,37 @@ public sealed partial class ReceptionistDialog
         var guests = e.Guests;
         var asked = t.S.Asked;
 
+        var anchor = t.S.Stay.CheckIn ?? t.S.PendingChange?.CheckIn ?? t.S.Target?.CheckIn;
+        if (anchor is { } a && (checkIn is not null || checkOut is not null) && t.Raw.Length > 0)
+        {
+            var (ci, co, n) = EntityExtractor.ExtractStay(t.Raw, t.Turn.Today, a);
+            if (ci is not null || co is not null)
+            {
+                (checkIn, checkOut, nights) = (ci, co, n ?? nights);
+            }
+        }
+
         // A single date while we asked for the departure is the departure.
-        if (asked == AskedSlot.CheckOut && checkIn is { } only && checkOut is null && t.S.Stay.CheckIn is { } ci && only > ci)
+        if (asked == AskedSlot.CheckOut && checkIn is { } only && checkOut is null && t.S.Stay.CheckIn is { } ci0 && only > ci0)
         {
             checkOut = only;
             checkIn = null;
             nights = null;
         }
 
+        // "en realidad llego el 9" changes the arrival only: the departure already agreed stays when it is still after it
+        // (a bare "mejor el 9" or "pasala al 9" moves the whole stay instead, keeping the nights).
+        if (checkIn is { } arrival && checkOut is null && nights is null
+            && (t.S.Stay.CheckOut ?? t.S.PendingChange?.CheckOut ?? t.S.Target?.CheckOut) is { } agreedOut && arrival < agreedOut
+            && arrival != anchor
+            && DialogText.ContainsAny(t.Norm, "llego", "llegamos", "llegaria", "llegariamos", "llegaremos", "entro", "entramos",
+                "arrive", "arriving", "arrival", "get there", "llegada"))
+        {
+            checkOut = agreedOut;
+        }
+
         // "hasta el domingo" is resolved by the NLU against today; relative to a later check-in it means the Sunday after it.
-        if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci0 && co0 <= ci0 && ci0.DayNumber - co0.DayNumber < 7)
+        if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci1 && co0 <= ci1 && ci1.DayNumber - co0.DayNumber < 7)
         {
             checkOut = co0.AddDays(7);
         }
@@ -42,16 +67,16 @@ public sealed partial class ReceptionistDialog
         }
 
         var bare = DialogText.BareNumber(t.Norm);
-        if (bare is { } n && t.Turn.Message.ReplyId is null)
+        if (bare is { } n0 && t.Turn.Message.ReplyId is null)
         {
             if (asked == AskedSlot.Guests)
             {
-                guests = n;
+                guests = n0;
                 nights = null;
             }
             else if (asked == AskedSlot.CheckOut && checkOut is null)
             {
-                nights = n;
+                nights = n0;
                 guests = null;
             }
             else if (t.S.Stage is DialogStage.OfferingRooms or DialogStage.ChoosingReservation or DialogStage.Clarifying)
@@ -67,6 +92,8 @@ public sealed partial class ReceptionistDialog
 
     private static bool HasStayDelta(StaySlots d) =>
         d.CheckIn is not null || d.CheckOut is not null || d.Nights is not null || d.Guests is not null || d.RoomType is not null;
+
+    private static bool HasDates(StaySlots d) => d.CheckIn is not null || d.CheckOut is not null || d.Nights is not null;
 
     /// <summary>Applies a correction keeping the rest: a new check-in keeps the number of nights ("no, mejor del 11").</summary>
     internal static StaySlots Merge(StaySlots current, StaySlots delta)
@@ -113,6 +140,9 @@ public sealed partial class ReceptionistDialog
         return s;
     }
 
+    /// <summary>The flow moved forward now (expiry counts from here).</summary>
+    private static void Touch(TurnContext t) => t.S = t.S with { FlowTouchedAt = t.Turn.Message.Timestamp, ExpiredStay = null };
+
     private async Task StartStayAsync(TurnContext t, NluResult nlu)
     {
         var delta = ExtractStayDelta(t, nlu);
@@ -121,17 +151,103 @@ public sealed partial class ReceptionistDialog
             t.S = t.S.ClearFlow() with { Stage = DialogStage.CollectingStay };
         }
 
-        t.S = t.S with { Stay = Merge(t.S.Stay, delta), Stage = DialogStage.CollectingStay, Selected = null, PendingWriteKey = null };
-        await AdvanceStayAsync(t);
+        var before = t.S.Stay;
+        var stay = Merge(before, delta);
+        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, Selected = null, PendingWriteKey = null };
+        if (stay.CheckIn != before.CheckIn || stay.CheckOut != before.CheckOut)
+        {
+            t.S = t.S with { LongStayConfirmed = false };
+        }
+
+        Touch(t);
+        string? lead = before.CheckIn is not null ? ChangeLead(t, before, stay) : null;
+        if (lead is null && nlu.Intent == NluLabels.AskPrice && stay.CheckIn is null)
+        {
+            // Prices come from the PMS for real dates: say why the dates are needed.
+            lead = stay.RoomType is { } priced
+                ? L(t, $"Te paso el precio exacto de la {RoomName(t, priced)} para tus fechas.", $"I'll give you the exact price of the {RoomName(t, priced)} for your dates.")
+                : L(t, "Te paso el precio exacto para tus fechas.", "I'll give you the exact price for your dates.");
+        }
+
+        await AdvanceStayAsync(t, lead);
     }
 
-    /// <summary>A correction at any point of the booking flow: update the slots, keep the rest, and re-quote.</summary>
+    /// <summary>"Perfecto, cambio las fechas: del 11/1 al 13/1 (2 noches)." — every change is read back before anything else.</summary>
+    private string? ChangeLead(TurnContext t, StaySlots before, StaySlots after)
+    {
+        // Only values that were already agreed and now change are read back (filling a missing slot is not a change).
+        var parts = new List<string>();
+        if (before.CheckIn is not null && before.CheckOut is not null && (after.CheckIn != before.CheckIn || after.CheckOut != before.CheckOut)
+            && after.CheckIn is { } ci)
+        {
+            parts.Add(after.CheckOut is { } co
+                ? L(t, $"cambio las fechas: {DateRange(t, ci, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})",
+                    $"I've changed the dates: {DateRange(t, ci, co)} ({Nights(t, co.DayNumber - ci.DayNumber)})")
+                : L(t, $"cambio la entrada al {DayMonth(t, ci)}", $"I've changed the arrival to {DayMonth(t, ci)}"));
+        }
+
+        if (before.Guests is not null && after.Guests != before.Guests && after.Guests is { } g)
+        {
+            parts.Add(L(t, $"para {Guests(t, g)}", $"for {Guests(t, g)}"));
+        }
+
+        if (before.RoomType is not null && after.RoomType != before.RoomType && after.RoomType is { } room)
+        {
+            parts.Add(L(t, $"en la {RoomName(t, room)}", $"in the {RoomName(t, room)}"));
+        }
+
+        return parts.Count == 0 ? null : L(t, "Perfecto, ", "OK, ") + string.Join(", ", parts) + ".";
+    }
+
+    /// <summary>A correction at any point of the booking flow: update the slots, read the change back, keep the rest, re-quote.</summary>
     private async Task ApplyStayCorrectionAsync(TurnContext t, StaySlots delta)
     {
         var previous = t.S.Selected;
-        var stay = Merge(t.S.Stay, delta);
-        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null };
-        if (previous is not null && delta.RoomType is null && stay.IsComplete && Validate(t, stay) is null)
+        var before = t.S.Stay;
+        var stay = Merge(before, delta);
+        var lead = ChangeLead(t, before, stay);
+        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null, QuestionKey = null };
+        if (stay.CheckIn != before.CheckIn || stay.CheckOut != before.CheckOut)
+        {
+            t.S = t.S with { LongStayConfirmed = false };
+        }
+
+        Touch(t);
+
+        // Another room picked from the options already quoted for the same stay: switch, no new search.
+        if (delta.RoomType is { } wanted && !HasDates(delta) && delta.Guests is null && previous is not null
+            && t.S.Offers.FirstOrDefault(o => string.Equals(o.RoomType, wanted, StringComparison.Ordinal)) is { } other)
+        {
+            t.S = t.S with { Selected = other, FocusRoom = other.RoomType };
+            await ContinueBookingDetailsAsync(t, L(t, $"Perfecto, cambio a la {OfferName(t, other)}: total {Price(t, other.TotalPrice, other.Currency)}.",
+                $"OK, switching to the {OfferName(t, other)}: total {Price(t, other.TotalPrice, other.Currency)}."));
+            return;
+        }
+
+        // Another room after the pick ("mejor la suite" at the summary): quote that room and go on to a new summary.
+        if (previous is not null && delta.RoomType is { } otherRoom && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)
+            && (RoomTypes.FirstOrDefault(r => r.Code == otherRoom)?.Capacity ?? 0) >= stay.Guests)
+        {
+            var search = await t.Effects.SearchAvailabilityAsync(new StayQuery(stay.CheckIn!.Value, stay.CheckOut!.Value, stay.Guests!.Value, otherRoom));
+            if (!search.IsOk)
+            {
+                PmsTrouble(t, search.Status);
+                return;
+            }
+
+            if (search.Value!.FirstOrDefault(o => string.Equals(o.RoomType, otherRoom, StringComparison.Ordinal)) is { } found)
+            {
+                var offer = ToQuoted(found);
+                t.S = t.S with { Offers = [.. t.S.Offers.Where(o => o.RoomType != offer.RoomType), offer], Selected = offer, FocusRoom = offer.RoomType, Stage = DialogStage.CollectingGuestDetails };
+                t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = offer.TotalPrice, Currency = offer.Currency });
+                await ContinueBookingDetailsAsync(t, L(t, $"Perfecto, cambio a la {OfferName(t, offer)}: total {Price(t, offer.TotalPrice, offer.Currency)}.",
+                    $"OK, switching to the {OfferName(t, offer)}: total {Price(t, offer.TotalPrice, offer.Currency)}."));
+                return;
+            }
+        }
+
+        if (previous is not null && delta.RoomType is null && stay.IsComplete && Validate(t, stay) is null && !NeedsLongStayCheck(t, stay)
+            && (RoomTypes.FirstOrDefault(r => r.Code == previous.RoomType)?.Capacity ?? previous.Capacity) >= stay.Guests)
         {
             // A room was already chosen: re-quote that room for the new stay and go on with the booking.
             var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(stay.CheckIn!.Value, stay.CheckOut!.Value, stay.Guests!.Value, previous.RoomType));
@@ -147,14 +263,15 @@ public sealed partial class ReceptionistDialog
                 var offer = ToQuoted(same);
                 t.S = t.S with { Offers = [offer], Selected = offer, Stage = DialogStage.CollectingGuestDetails };
                 t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = offer.TotalPrice, Currency = offer.Currency });
-                t.Say(L(t, "¡Listo, actualizo! ", "Done, updated! ") + OfferLine(t, offer, 0, numbered: false));
-                await ContinueBookingDetailsAsync(t);
+                await ContinueBookingDetailsAsync(t, (lead ?? L(t, "Listo.", "Done.")) + "\n" + OfferLine(t, offer, 0, numbered: false));
                 return;
             }
+
+            lead = (lead is null ? string.Empty : lead + " ") + L(t, $"La {OfferName(t, previous)} no tiene lugar para esas fechas.", $"The {OfferName(t, previous)} isn't available for those dates.");
         }
 
         t.S = t.S with { Selected = null };
-        await AdvanceStayAsync(t);
+        await AdvanceStayAsync(t, lead);
     }
 
     /// <summary>Validates the collected stay; returns the message to say, or null when it is fine.</summary>
@@ -162,7 +279,7 @@ public sealed partial class ReceptionistDialog
     {
         if (s.CheckIn is { } ci && ci < t.Turn.Today)
         {
-            return L(t, "Esa fecha de entrada ya pasó.", "That arrival date has already passed.");
+            return L(t, $"El {DayMonth(t, ci)} ya pasó.", $"{DayMonth(t, ci)} has already passed.");
         }
 
         if (s.CheckIn is { } a && s.CheckOut is { } b && b <= a)
@@ -172,7 +289,8 @@ public sealed partial class ReceptionistDialog
 
         if (s.CheckIn is { } c && s.CheckOut is { } d && d.DayNumber - c.DayNumber > PmsLimits.MaxNights)
         {
-            return L(t, $"Puedo reservar hasta {PmsLimits.MaxNights} noches por reserva.", $"I can book up to {PmsLimits.MaxNights} nights per booking.");
+            return L(t, $"Puedo reservar hasta {PmsLimits.MaxNights} noches por reserva; para estadías más largas escribinos a {_profile.Email}.",
+                $"I can book up to {PmsLimits.MaxNights} nights per booking; for longer stays write to {_profile.Email}.");
         }
 
         if (s.Guests is { } g && (g <= 0 || g > 30))
@@ -183,8 +301,20 @@ public sealed partial class ReceptionistDialog
         return null;
     }
 
+    private bool NeedsLongStayCheck(TurnContext t, StaySlots s) =>
+        !t.S.LongStayConfirmed && s.CheckIn is { } a && s.CheckOut is { } b && b.DayNumber - a.DayNumber > _options.LongStayNights;
+
+    private string LongStayQuestion(TurnContext t)
+    {
+        var s = t.S.Stay;
+        return s.CheckIn is { } a && s.CheckOut is { } b
+            ? L(t, $"Quiero confirmar las fechas: entrada el {LongDate(t, a)} y salida el {LongDate(t, b)}, o sea {Nights(t, b.DayNumber - a.DayNumber)}. ¿Es así?",
+                $"Let me check the dates: arriving {LongDate(t, a)} and leaving {LongDate(t, b)}, that is {Nights(t, b.DayNumber - a.DayNumber)}. Is that right?")
+            : L(t, "¿Las fechas son correctas?", "Are the dates right?");
+    }
+
     /// <summary>Asks for the next missing slot (one question at a time) or quotes when the stay is complete.</summary>
-    private async Task AdvanceStayAsync(TurnContext t)
+    private async Task AdvanceStayAsync(TurnContext t, string? lead = null)
     {
         var s = t.S.Stay;
         var problem = Validate(t, s);
@@ -202,47 +332,56 @@ public sealed partial class ReceptionistDialog
             {
                 s = s with { Guests = null };
             }
-
-            t.S = t.S with { Stay = s };
         }
 
+        // A single room is for one person: no need to ask.
+        if (s.Guests is null && s.RoomType is { } type && RoomTypes.FirstOrDefault(r => r.Code == type) is { Capacity: 1 })
+        {
+            s = s with { Guests = 1 };
+        }
+
+        t.S = t.S with { Stay = s };
+        var opening = string.Join(' ', new[] { lead, problem }.Where(x => !string.IsNullOrEmpty(x)));
         var next = s.CheckIn is null ? AskedSlot.CheckIn : s.CheckOut is null ? AskedSlot.CheckOut : s.Guests is null ? AskedSlot.Guests : AskedSlot.None;
         if (next != AskedSlot.None)
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = next };
-            t.Say((problem is null ? string.Empty : problem + " ") + SlotQuestion(t, next));
+            Ask(t, "stay:" + next, opening.Length == 0 ? null : opening);
             return;
         }
 
-        await QuoteAsync(t);
-    }
-
-    private string SlotQuestion(TurnContext t, AskedSlot slot) => slot switch
-    {
-        AskedSlot.CheckIn => L(t, "¿Para qué fecha sería la entrada?", "What date would you arrive?"),
-        AskedSlot.CheckOut => t.S.Stay.CheckIn is { } ci
-            ? L(t, $"Entrada el {ShortDate(t, ci)}. ¿Hasta qué fecha, o cuántas noches?", $"Arriving {ShortDate(t, ci)}. Until what date, or how many nights?")
-            : L(t, "¿Hasta qué fecha, o cuántas noches?", "Until what date, or how many nights?"),
-        AskedSlot.Guests => t.S.Stay.CheckIn is { } a && t.S.Stay.CheckOut is { } b && t.S.Stage == DialogStage.CollectingStay
-            ? L(t, $"Del {ShortDate(t, a)} al {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). ¿Cuántas personas serían?",
-                $"From {ShortDate(t, a)} to {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). How many guests?")
-            : L(t, "¿Cuántas personas serían?", "How many guests?"),
-        _ => string.Empty,
-    };
-
-    private async Task QuoteAsync(TurnContext t)
-    {
-        var s = t.S.Stay;
-        var missingType = string.Empty;
-        if (s.RoomType is { } wanted && RoomTypes.Count > 0 && !RoomTypes.Any(r => string.Equals(r.Code, wanted, StringComparison.Ordinal)))
+        if (NeedsLongStayCheck(t, s))
         {
-            // A kind of room this hotel does not have (its PMS lists the types): say so and show what it has.
-            missingType = L(t, $"No tenemos habitación {wanted}; te muestro las que hay.\n", $"We don't have a {wanted} room; here is what we have.\n");
-            s = s with { RoomType = null };
-            t.S = t.S with { Stay = s };
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.ConfirmLongStay };
+            Ask(t, "stay:ConfirmLongStay", opening.Length == 0 ? null : opening, YesNoOptions(t));
+            return;
         }
 
-        var query = new StayQuery(s.CheckIn!.Value, s.CheckOut!.Value, s.Guests!.Value, s.RoomType);
+        await QuoteAsync(t, opening.Length == 0 ? null : opening);
+    }
+
+    private async Task QuoteAsync(TurnContext t, string? lead = null)
+    {
+        var s = t.S.Stay;
+        var prefix = lead is null ? string.Empty : lead + "\n";
+        var wanted = s.RoomType;
+        if (wanted is not null && RoomTypes.Count > 0 && !RoomTypes.Any(r => string.Equals(r.Code, wanted, StringComparison.Ordinal)))
+        {
+            // A kind of room this hotel does not have (its PMS lists the types): say so and show what it has.
+            prefix += L(t, $"No tenemos habitación {wanted}; te muestro las que hay.\n", $"We don't have a {wanted} room; here is what we have.\n");
+            wanted = null;
+            t.S = t.S with { Stay = s with { RoomType = null } };
+        }
+        else if (wanted is not null && RoomTypes.FirstOrDefault(r => r.Code == wanted) is { } profileRoom && profileRoom.Capacity < s.Guests)
+        {
+            // The room asked for cannot hold the party: say so and show the rooms that can.
+            prefix += L(t, $"La {profileRoom.NameFor(t.S.Language)} es para hasta {Guests(t, profileRoom.Capacity)}; para {Guests(t, s.Guests!.Value)} te muestro lo que tengo.\n",
+                $"The {profileRoom.NameFor(t.S.Language)} holds up to {Guests(t, profileRoom.Capacity)}; for {Guests(t, s.Guests!.Value)} here's what I have.\n");
+            wanted = null;
+            t.S = t.S with { Stay = s with { RoomType = null } };
+        }
+
+        var query = new StayQuery(s.CheckIn!.Value, s.CheckOut!.Value, s.Guests!.Value, wanted);
         var result = await t.Effects.SearchAvailabilityAsync(query);
         if (!result.IsOk)
         {
@@ -252,109 +391,82 @@ public sealed partial class ReceptionistDialog
         }
 
         var offers = result.Value!;
-        var prefix = string.Empty;
-        if (offers.Count == 0 && s.RoomType is not null)
+        if (offers.Count == 0 && wanted is not null)
         {
             var any = await t.Effects.SearchAvailabilityAsync(query with { RoomType = null });
             if (any.IsOk && any.Value!.Count > 0)
             {
                 offers = any.Value;
-                prefix = L(t, $"No hay disponibilidad de {RoomName(s.RoomType)} para esas fechas, pero tengo estas opciones:\n",
-                    $"I have no {RoomName(s.RoomType)} free for those dates, but I do have:\n");
+                prefix += L(t, $"No hay disponibilidad de la {RoomName(t, wanted)} para esas fechas, pero tengo estas opciones:\n",
+                    $"I have no {RoomName(t, wanted)} free for those dates, but I do have:\n");
             }
         }
 
         if (offers.Count == 0)
         {
-            t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null };
+            t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null, QuestionKey = null };
             var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
-            t.Say(s.Guests > biggest && biggest > 0
+            t.Say(prefix + (s.Guests > biggest && biggest > 0
                 ? L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {s.Guests} no puedo reservarte por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
                     $"Our rooms hold up to {biggest} guests, so I can't book {s.Guests} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
                 : L(t, $"No tengo habitaciones libres del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} para {Guests(t, s.Guests!.Value)}. ¿Querés probar con otras fechas?",
-                    $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {Guests(t, s.Guests!.Value)}. Would you like to try other dates?"));
+                    $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {Guests(t, s.Guests!.Value)}. Would you like to try other dates?")));
             return;
         }
 
         var quoted = offers.Take(_options.MaxOffers).Select(ToQuoted).ToList();
-        t.S = t.S with { Stage = DialogStage.OfferingRooms, Asked = AskedSlot.None, Offers = quoted, Selected = null, PendingWriteKey = null };
+        t.S = t.S with { Stage = DialogStage.OfferingRooms, Asked = AskedSlot.None, Offers = quoted, Selected = null, PendingWriteKey = null, FocusRoom = null };
         t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = quoted[0].TotalPrice, Currency = quoted[0].Currency });
 
-        var sb = new StringBuilder(missingType + prefix);
-        if (prefix.Length == 0)
-        {
-            sb.Append(L(t,
-                $"Del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) tengo:\n",
-                $"From {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) I have:\n"));
-        }
-
+        var sb = new StringBuilder(prefix);
+        sb.Append(L(t,
+            $"Del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) tengo:\n",
+            $"From {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) I have:\n"));
         for (var i = 0; i < quoted.Count; i++)
         {
             sb.Append(OfferLine(t, quoted[i], i, numbered: quoted.Count > 1)).Append('\n');
         }
 
-        sb.Append(quoted.Count == 1 ? L(t, "¿Te la reservo?", "Shall I book it?") : L(t, "¿Cuál te reservo?", "Which one should I book?"));
-        t.Say(new Reply(sb.ToString())
-        {
-            Options = quoted.Select(o => new ReplyOption(o.RoomType, Truncate(o.Name, 20),
-                Truncate(L(t, $"{Price(o.NightlyRate, o.Currency)}/noche · total {Price(o.TotalPrice, o.Currency)}",
-                    $"{Price(o.NightlyRate, o.Currency)}/night · total {Price(o.TotalPrice, o.Currency)}"), 72))).ToArray(),
-            OptionsTitle = L(t, "Ver opciones", "See options"),
-        });
+        t.S = t.S with { QuestionKey = null }; // a new quote is a new question, not the same one again
+        Ask(t, "offers", sb.ToString(), OfferOptions(t), L(t, "Ver opciones", "See options"));
     }
+
+    private IReadOnlyList<ReplyOption> OfferOptions(TurnContext t) =>
+        t.S.Offers.Select(o => new ReplyOption(o.RoomType, Truncate(OfferName(t, o), 20),
+            Truncate(L(t, $"{Price(t, o.NightlyRate, o.Currency)}/noche · total {Price(t, o.TotalPrice, o.Currency)}",
+                $"{Price(t, o.NightlyRate, o.Currency)}/night · total {Price(t, o.TotalPrice, o.Currency)}"), 72))).ToArray();
 
     private string OfferLine(TurnContext t, QuotedOffer o, int index, bool numbered)
     {
-        var includes = o.Includes.Count == 0 ? string.Empty : L(t, $" Incluye {Join(t, o.Includes)}.", $" Includes {Join(t, o.Includes)}.");
+        var inc = OfferIncludes(t, o);
+        var includes = inc.Count == 0 ? string.Empty : L(t, $" Incluye {Join(t, inc)}.", $" Includes {Join(t, inc)}.");
         var head = numbered ? $"{index + 1}. " : string.Empty;
         return head + L(t,
-            $"{o.Name}: {Price(o.NightlyRate, o.Currency)} por noche, total {Price(o.TotalPrice, o.Currency)}.{includes}",
-            $"{o.Name}: {Price(o.NightlyRate, o.Currency)} per night, total {Price(o.TotalPrice, o.Currency)}.{includes}");
+            $"{OfferName(t, o)}: {Price(t, o.NightlyRate, o.Currency)} por noche, total {Price(t, o.TotalPrice, o.Currency)}.{includes}",
+            $"{OfferName(t, o)}: {Price(t, o.NightlyRate, o.Currency)} per night, total {Price(t, o.TotalPrice, o.Currency)}.{includes}");
     }
+
+    /// <summary>The offer's name in the guest's language (the profile's, when the PMS type is one of the hotel's).</summary>
+    private string OfferName(TurnContext t, QuotedOffer o) =>
+        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? o.Name;
+
+    private IReadOnlyList<string> OfferIncludes(TurnContext t, QuotedOffer o) =>
+        string.Equals(t.S.Language, "en", StringComparison.Ordinal)
+        && RoomTypes.FirstOrDefault(r => string.Equals(r.Code, o.RoomType, StringComparison.Ordinal)) is { } room
+        && room.Includes.SequenceEqual(o.Includes, StringComparer.Ordinal)
+            ? room.IncludesFor("en")
+            : o.Includes;
 
     private static QuotedOffer ToQuoted(RoomOffer o) =>
         new(o.RoomType, o.Name, o.Capacity, o.NightlyRate, o.Nights, o.TotalPrice, o.Currency, o.Includes.ToArray());
 
-    /// <summary>The offer the guest picked: button id, "la 2", "la doble", or a yes when only one was quoted.</summary>
-    private QuotedOffer? PickOffer(TurnContext t)
-    {
-        var offers = t.S.Offers;
-        var replyId = t.Turn.Message.ReplyId;
-        if (replyId is not null)
-        {
-            var byId = offers.FirstOrDefault(o => string.Equals(o.RoomType, replyId, StringComparison.Ordinal));
-            if (byId is not null)
-            {
-                return byId;
-            }
-        }
-
-        var n = DialogText.BareNumber(t.Norm) ?? t.Nlu.Entities.OptionNumber;
-        if (n is { } k && k >= 1 && k <= offers.Count && t.Nlu.Entities.Guests is null)
-        {
-            return offers[k - 1];
-        }
-
-        if (t.Nlu.Entities.RoomType is { } type)
-        {
-            return offers.FirstOrDefault(o => string.Equals(o.RoomType, type, StringComparison.Ordinal));
-        }
-
-        var byName = offers.FirstOrDefault(o => string.Equals(DialogText.Normalize(o.Name), t.Norm, StringComparison.Ordinal));
-        if (byName is not null)
-        {
-            return byName;
-        }
-
-        return offers.Count == 1 && IsYes(t) ? offers[0] : null;
-    }
-
     // ---------------------------------------------------------------- guest details
 
     /// <summary>After an option is picked: confirm the name, ask the optional email, then show the summary.</summary>
-    private async Task ContinueBookingDetailsAsync(TurnContext t)
+    private async Task ContinueBookingDetailsAsync(TurnContext t, string? lead = null)
     {
         var m = t.Turn.Message;
+        Touch(t);
         t.S = t.S with { Stage = DialogStage.CollectingGuestDetails };
         if (m.Channel == Channel.Email && t.S.Email is null)
         {
@@ -363,16 +475,17 @@ public sealed partial class ReceptionistDialog
 
         if (t.S.GuestName is null || !t.S.GuestNameConfirmed)
         {
-            var candidate = t.S.GuestName ?? CleanName(m.DisplayName);
+            // A profile name of one word ("Maxi") is not a name for a booking: ask for first and last name.
+            var candidate = t.S.GuestName ?? (CleanName(m.DisplayName) is { } display && display.Contains(' ', StringComparison.Ordinal) ? display : null);
             if (candidate is not null)
             {
                 t.S = t.S with { GuestName = candidate, Asked = AskedSlot.ConfirmName };
-                t.Say(YesNo(t, L(t, $"¡Buena elección! ¿Hago la reserva a nombre de {candidate}?", $"Great choice! Shall I put the booking under {candidate}?")));
+                Ask(t, "name:confirm", lead, YesNoOptions(t));
             }
             else
             {
                 t.S = t.S with { Asked = AskedSlot.GuestName };
-                t.Say(L(t, "¡Buena elección! ¿A nombre de quién hago la reserva? (nombre y apellido)", "Great choice! What name should the booking be under? (first and last name)"));
+                Ask(t, "name", lead);
             }
 
             return;
@@ -381,16 +494,23 @@ public sealed partial class ReceptionistDialog
         if (t.S.Email is null && !t.S.EmailAsked)
         {
             t.S = t.S with { Asked = AskedSlot.Email, EmailAsked = true };
-            t.Say(new Reply(L(t, "¿Me pasás un email para enviarte la confirmación? Es opcional.", "Could you give me an email for the confirmation? It's optional."))
-            {
-                Options = [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
-            });
+            Ask(t, "email", lead, [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))]);
             return;
         }
 
         await Task.CompletedTask;
-        ShowBookingSummary(t);
+        ShowBookingSummary(t, lead);
     }
+
+    private string EmailQuestion(TurnContext t) => _emailConfirmations && t.Turn.Message.Channel != Channel.Email
+        ? L(t, "¿Me pasás un email para enviarte la confirmación? Es opcional.", "Could you give me an email to send you the confirmation? It's optional.")
+        : L(t, "¿Querés dejarme un email de contacto? Es opcional.", "Would you like to leave a contact email? It's optional.");
+
+    /// <summary>The lead of the first question after a pick: the choice read back.</summary>
+    private string PickedLead(TurnContext t, QuotedOffer o) => t.S.Stay.CheckIn is { } a && t.S.Stay.CheckOut is { } b
+        ? L(t, $"¡Buena elección! {OfferName(t, o)}, del {ShortDate(t, a)} al {ShortDate(t, b)}, total {Price(t, o.TotalPrice, o.Currency)}.",
+            $"Great choice! {OfferName(t, o)}, {ShortDate(t, a)} to {ShortDate(t, b)}, total {Price(t, o.TotalPrice, o.Currency)}.")
+        : L(t, "¡Buena elección!", "Great choice!");
 
     private async Task<bool> HandleGuestDetailsAsync(TurnContext t)
     {
@@ -402,22 +522,36 @@ public sealed partial class ReceptionistDialog
         var nlu = t.Nlu;
         var delta = ExtractStayDelta(t, nlu);
         var named = CleanName(nlu.Entities.PersonName);
-        var typedEmail = nlu.Entities.Email ?? DialogText.FindEmail(t.Turn.Message.Text ?? string.Empty);
+        var typedEmail = nlu.Entities.Email ?? DialogText.FindEmail(t.Raw);
         if (typedEmail is not null && t.S.Asked != AskedSlot.Email)
         {
-            // An email given before we asked for it: keep it, and repeat the pending question.
+            // An email given before we asked for it: keep it, and go on.
             t.S = t.S with { Email = typedEmail.Trim().ToLowerInvariant(), EmailAsked = true };
             if (named is null)
             {
-                t.Say(L(t, "¡Anotado el email! ", "Email noted! ") + (PendingQuestion(t) ?? string.Empty));
+                t.Say(L(t, "¡Anotado el email!", "Email noted!"));
+                AskPendingAgain(t);
                 return true;
             }
+        }
+
+        if (HasStayDelta(delta) && named is null && !(t.S.Asked == AskedSlot.GuestName && NameFromText(t) is not null))
+        {
+            await ApplyStayCorrectionAsync(t, delta);
+            return true;
         }
 
         switch (t.S.Asked)
         {
             case AskedSlot.ConfirmName:
-                named ??= IsYes(t) || IsNo(t) || HasStayDelta(delta) ? null : NameFromText(t);
+            {
+                var answer = t.Turn.Message.ReplyId switch
+                {
+                    "yes" => YesNo.Yes,
+                    "no" => YesNo.No,
+                    _ => DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic),
+                };
+                named ??= answer == YesNo.Unclear ? NameFromText(t) : null;
                 if (named is not null)
                 {
                     t.S = t.S with { GuestName = named, GuestNameConfirmed = true, Asked = AskedSlot.None };
@@ -425,24 +559,31 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
-                if (IsYes(t))
+                if (answer == YesNo.Yes)
                 {
                     t.S = t.S with { GuestNameConfirmed = true, Asked = AskedSlot.None };
                     await ContinueBookingDetailsAsync(t);
                     return true;
                 }
 
-                if (IsNo(t))
+                if (answer == YesNo.No)
                 {
                     t.S = t.S with { GuestName = null, GuestNameConfirmed = false, Asked = AskedSlot.GuestName };
-                    t.Say(L(t, "Dale. ¿A nombre de quién la hago? (nombre y apellido)", "Sure. What name should I use? (first and last name)"));
+                    Ask(t, "name", L(t, "Dale.", "Sure."));
                     return true;
                 }
 
                 break;
+            }
 
             case AskedSlot.GuestName:
-                var name = named ?? (HasStayDelta(delta) ? null : NameFromText(t));
+            {
+                if (named is null && DialogText.ContainsAny(t.Norm, "a mi nombre", "mi nombre", "el mio", "my name", "mine") && CleanName(t.Turn.Message.DisplayName) is { } display)
+                {
+                    named = display;
+                }
+
+                var name = named ?? NameFromText(t);
                 if (name is not null)
                 {
                     t.S = t.S with { GuestName = name, GuestNameConfirmed = true, Asked = AskedSlot.None };
@@ -450,62 +591,75 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
+                if (!DialogText.IsQuestion(t.Raw))
+                {
+                    // "sí", "dale, confirmame" or anything else that is not a name: ask again, rephrased.
+                    Ask(t, "name");
+                    return true;
+                }
+
                 break;
+            }
 
             case AskedSlot.Email:
-                var email = typedEmail;
-                if (email is not null)
+            {
+                if (typedEmail is not null)
                 {
-                    t.S = t.S with { Email = email.Trim().ToLowerInvariant(), Asked = AskedSlot.None };
+                    t.S = t.S with { Email = typedEmail.Trim().ToLowerInvariant(), Asked = AskedSlot.None };
                     ShowBookingSummary(t);
                     return true;
                 }
 
-                if (t.Turn.Message.ReplyId is "skip" || IsNo(t) || DialogText.ContainsAny(t.Norm, "prefiero no", "sin email", "no tengo", "skip", "no thanks"))
+                if (t.Turn.Message.ReplyId is "skip" || DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.No || IsNo(t)
+                    || DialogText.ContainsAny(t.Norm, "prefiero no", "sin email", "sin mail", "no tengo", "skip", "no thanks", "no gracias", "paso", "no hace falta"))
                 {
                     t.S = t.S with { Asked = AskedSlot.None };
                     ShowBookingSummary(t);
                     return true;
                 }
 
-                if (!HasStayDelta(delta) && nlu.Confidence < _nlu.ActThreshold)
+                if (DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes || DialogText.IsAcknowledgement(t.Raw))
                 {
-                    t.Say(new Reply(L(t, "Mmm, no me pareció un email válido. ¿Me lo pasás de nuevo? (o \"prefiero no\")",
-                        "Hmm, that doesn't look like a valid email. Could you send it again? (or \"no thanks\")"))
+                    // "sí" to "¿querés dejarme un email?": ask for the address itself.
+                    t.Say(new Reply(L(t, "¡Dale! Escribime tu email (por ejemplo nombre@gmail.com).", "Sure! Please type your email (for example name@gmail.com)."))
                     {
                         Options = [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
                     });
+                    t.AskedThisTurn = "email";
+                    return true;
+                }
+
+                if (!DialogText.IsQuestion(t.Raw))
+                {
+                    Ask(t, "email", L(t, "Mmm, no me pareció un email.", "Hmm, that doesn't look like an email."), [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))]);
                     return true;
                 }
 
                 break;
-        }
-
-        if (HasStayDelta(delta))
-        {
-            await ApplyStayCorrectionAsync(t, delta);
-            return true;
+            }
         }
 
         return false;
     }
 
-    /// <summary>A reply to "what name?" that is just a name: 1-5 words of letters, not a confident other request.</summary>
+    /// <summary>A reply to "what name?" that is just a name: 1-5 words of letters, not a yes/no, not a confident other request.</summary>
     private string? NameFromText(TurnContext t)
     {
-        var text = (t.Turn.Message.Text ?? string.Empty).Trim();
+        var text = t.Raw.Trim().TrimEnd('.', '!');
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length is < 1 or > 5 || !text.All(c => char.IsLetter(c) || c is ' ' or '\'' or '-' or '.'))
         {
             return null;
         }
 
-        if (t.Nlu.Confidence >= _nlu.ActThreshold && t.Nlu.Intent is not (NluLabels.OutOfScope or NluLabels.Greeting or NluLabels.MakeReservation))
+        if (t.Nlu.Confidence >= _nlu.ActThreshold && t.Nlu.Intent is not (NluLabels.OutOfScope or NluLabels.Greeting or NluLabels.MakeReservation or NluLabels.Help))
         {
             return null;
         }
 
-        if (DialogText.IsYes(t.Norm) || DialogText.IsNo(t.Norm))
+        if (DialogText.IsYes(t.Norm) || DialogText.IsNo(t.Norm) || DialogText.ReadYesNo(t.Raw, ConfirmAction.Booking) != YesNo.Unclear
+            || DialogText.IsAcknowledgement(t.Raw) || t.Nlu.Entities.RoomType is not null || t.Nlu.Entities.Amenities.Count > 0
+            || DialogText.ContainsAny(t.Norm, "hola", "gracias", "quiero", "necesito", "reserva*", "habitacion*", "cuanto", "precio"))
         {
             return null;
         }
@@ -523,23 +677,31 @@ public sealed partial class ReceptionistDialog
         var words = raw.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(w => w.Length > 0 && char.IsLower(w[0]) ? char.ToUpper(w[0], CultureInfo.InvariantCulture) + w[1..] : w);
         var name = string.Join(' ', words);
+        if (!name.Any(char.IsLetter))
+        {
+            return null;
+        }
+
         return name.Length > 80 ? name[..80] : name;
     }
 
-    private void ShowBookingSummary(TurnContext t)
+    private void ShowBookingSummary(TurnContext t, string? lead = null)
     {
         if (t.S.Selected is not { } o || !t.S.Stay.IsComplete)
         {
             // Defensive: never summarize (or book) an incomplete stay.
             t.S = t.S with { Stage = DialogStage.CollectingStay, Selected = null };
-            t.Say(SlotQuestion(t, t.S.Stay.CheckIn is null ? AskedSlot.CheckIn : t.S.Stay.CheckOut is null ? AskedSlot.CheckOut : AskedSlot.Guests));
+            var slot = t.S.Stay.CheckIn is null ? AskedSlot.CheckIn : t.S.Stay.CheckOut is null ? AskedSlot.CheckOut : AskedSlot.Guests;
+            t.S = t.S with { Asked = slot };
+            Ask(t, "stay:" + slot, lead);
             return;
         }
 
         var s = t.S.Stay;
         var p = _profile.Policies;
-        var sb = new StringBuilder(L(t, "Te confirmo los datos:\n", "Here are the details:\n"));
-        sb.Append("• ").Append(o.Name).Append('\n');
+        var sb = new StringBuilder(lead is null ? string.Empty : lead + "\n");
+        sb.Append(L(t, "Te confirmo los datos:\n", "Here are the details:\n"));
+        sb.Append("• ").Append(OfferName(t, o)).Append('\n');
         sb.Append(L(t, $"• Entrada: {LongDate(t, s.CheckIn!.Value)} (desde las {p.CheckInTime})\n", $"• Check-in: {LongDate(t, s.CheckIn!.Value)} (from {p.CheckInTime})\n"));
         sb.Append(L(t, $"• Salida: {LongDate(t, s.CheckOut!.Value)} (hasta las {p.CheckOutTime})\n", $"• Check-out: {LongDate(t, s.CheckOut!.Value)} (until {p.CheckOutTime})\n"));
         sb.Append("• ").Append(Nights(t, o.Nights)).Append(", ").Append(Guests(t, s.Guests!.Value)).Append('\n');
@@ -549,19 +711,31 @@ public sealed partial class ReceptionistDialog
             sb.Append("• Email: ").Append(t.S.Email).Append('\n');
         }
 
-        sb.Append(L(t, "• Total: ", "• Total: ")).Append(Price(o.TotalPrice, o.Currency));
-        if (o.Includes.Count > 0)
+        sb.Append("• Total: ").Append(Price(t, o.TotalPrice, o.Currency));
+        var inc = OfferIncludes(t, o);
+        if (inc.Count > 0)
         {
-            sb.Append(L(t, $" (incluye {Join(t, o.Includes)})", $" (includes {Join(t, o.Includes)})"));
+            sb.Append(L(t, $" (incluye {Join(t, inc)})", $" (includes {Join(t, inc)})"));
         }
 
-        sb.Append('\n').Append(L(t, "¿Confirmo la reserva?", "Shall I confirm the booking?"));
-        t.S = t.S with { Stage = DialogStage.ConfirmingBooking, Asked = AskedSlot.None };
-        t.Say(new Reply(sb.ToString())
-        {
-            Options = [new ReplyOption("yes", L(t, "Sí, reservar", "Yes, book it")), new ReplyOption("no", L(t, "No", "No"))],
-        });
+        // The consequences before the yes: what cancelling would cost.
+        var freeUntil = CancellationPolicy.FreeUntil(_profile, s.CheckIn!.Value);
+        sb.Append('\n').Append(freeUntil > t.Turn.Message.Timestamp
+            ? L(t, $"• Cancelación sin cargo hasta el {DeadlineText(t, freeUntil)}; después se cobra la primera noche.",
+                $"• Free cancellation until {DeadlineText(t, freeUntil)}; after that the first night is charged.")
+            : L(t, $"• Ojo: faltan menos de {p.FreeCancellationHours} horas para la entrada, así que si después la cancelás se cobra la primera noche ({Price(t, o.NightlyRate, o.Currency)}).",
+                $"• Note: check-in is less than {p.FreeCancellationHours} hours away, so cancelling later would cost the first night ({Price(t, o.NightlyRate, o.Currency)})."));
+        t.S = t.S with { Stage = DialogStage.ConfirmingBooking, Asked = AskedSlot.None, QuestionKey = null };
+        Touch(t);
+        Ask(t, "confirm:booking", sb.Append('\n').ToString(), [new ReplyOption("yes", L(t, "Sí, reservar", "Yes, book it")), new ReplyOption("no", L(t, "No", "No"))]);
     }
+
+    private IReadOnlyList<ReplyOption> ChangeOptions(TurnContext t) =>
+    [
+        new ReplyOption("change_dates", L(t, "Las fechas", "The dates")),
+        new ReplyOption("change_guests", L(t, "Personas", "Guests")),
+        new ReplyOption("change_room", L(t, "La habitación", "The room")),
+    ];
 
     private void AskWhatToChange(TurnContext t, bool booking)
     {
@@ -571,19 +745,7 @@ public sealed partial class ReceptionistDialog
             Asked = AskedSlot.ChangeWhat,
             PendingWriteKey = null,
         };
-        t.Say(new Reply(booking
-            ? L(t, "Dale, no reservo nada. ¿Qué querés cambiar: las fechas, la cantidad de personas o la habitación?",
-                "OK, I won't book anything. What would you like to change: the dates, the number of guests or the room?")
-            : L(t, "¿Qué querés cambiar: las fechas, la cantidad de personas o la habitación?",
-                "What would you like to change: the dates, the number of guests or the room?"))
-        {
-            Options =
-            [
-                new ReplyOption("change_dates", L(t, "Las fechas", "The dates")),
-                new ReplyOption("change_guests", L(t, "Personas", "Guests")),
-                new ReplyOption("change_room", L(t, "La habitación", "The room")),
-            ],
-        });
+        Ask(t, booking ? "change:booking" : "change:reservation", booking ? L(t, "Dale, no reservo nada.", "OK, I won't book anything.") : null, ChangeOptions(t));
     }
 
     private async Task HandleChangeWhatAsync(TurnContext t, string what, bool booking)
@@ -593,12 +755,12 @@ public sealed partial class ReceptionistDialog
             switch (what)
             {
                 case "change_dates":
-                    t.S = t.S with { Stay = t.S.Stay with { CheckIn = null, CheckOut = null, Nights = null }, Selected = null, Asked = AskedSlot.CheckIn };
-                    t.Say(SlotQuestion(t, AskedSlot.CheckIn));
+                    t.S = t.S with { Stay = t.S.Stay with { CheckIn = null, CheckOut = null, Nights = null }, Selected = null, Asked = AskedSlot.CheckIn, LongStayConfirmed = false };
+                    Ask(t, "stay:CheckIn");
                     return;
                 case "change_guests":
                     t.S = t.S with { Stay = t.S.Stay with { Guests = null }, Selected = null, Asked = AskedSlot.Guests };
-                    t.Say(SlotQuestion(t, AskedSlot.Guests));
+                    Ask(t, "stay:Guests");
                     return;
                 default:
                     t.S = t.S with { Stay = t.S.Stay with { RoomType = null }, Selected = null };
@@ -607,20 +769,23 @@ public sealed partial class ReceptionistDialog
             }
         }
 
-        t.S = t.S with { Asked = what switch { "change_dates" => AskedSlot.CheckIn, "change_guests" => AskedSlot.Guests, _ => AskedSlot.ChangeWhat } };
-        if (what == "change_room")
+        switch (what)
         {
-            AskWhichRoom(t);
-            return;
+            case "change_dates":
+                t.S = t.S with { Asked = AskedSlot.CheckIn };
+                Ask(t, "modify:dates");
+                return;
+            case "change_guests":
+                t.S = t.S with { Asked = AskedSlot.Guests };
+                Ask(t, "modify:guests");
+                return;
+            default:
+                // The hotel's room types as options, so types without a canonical code (QloApps' own) can be picked.
+                t.S = t.S with { Asked = AskedSlot.ChangeWhat };
+                AskWhichRoom(t);
+                t.AskedThisTurn = "change:room";
+                return;
         }
-
-        t.Say(what switch
-        {
-            "change_dates" => L(t, "¿Cuáles serían las nuevas fechas? (por ejemplo: del 10 al 12)", "What are the new dates? (e.g. from the 10th to the 12th)"),
-            "change_guests" => L(t, "¿Cuántas personas serían?", "How many guests?"),
-            _ => L(t, "¿Qué habitación preferís? Tenemos " + string.Join(", ", RoomTypes.Select(r => r.Name)) + ".",
-                "Which room would you prefer? We have " + string.Join(", ", RoomTypes.Select(r => r.Name)) + "."),
-        });
     }
 
     private async Task BookAsync(TurnContext t)
@@ -657,20 +822,29 @@ public sealed partial class ReceptionistDialog
                 t.S = t.S.ClearFlow();
                 t.Events.Add(DialogEvent.Booked(r.Reference, r.TotalPrice, r.Currency));
                 var mail = r.Email ?? request.Email;
+                string? mailLine = null;
+                if (m.Channel == Channel.Email)
+                {
+                    mailLine = L(t, "Te adjunto el archivo para agendarla en tu calendario.", "I've attached a file to add it to your calendar.");
+                }
+                else if (mail is not null && _emailConfirmations)
+                {
+                    mailLine = L(t, $"Te envío la confirmación a {mail}.", $"I'm sending the confirmation to {mail}.");
+                }
+
                 t.Say(L(t,
-                    $"¡Listo, {FirstName(r.GuestName)}! Tu reserva está confirmada ✅\nCódigo de reserva: {r.Reference}\n{o.Name}, del {ShortDate(t, r.CheckIn)} al {ShortDate(t, r.CheckOut)}, total {Price(r.TotalPrice, r.Currency)}."
-                    + (mail is null ? string.Empty : $"\nTe mandamos la confirmación a {mail}.") + "\n¡Te esperamos!",
-                    $"All set, {FirstName(r.GuestName)}! Your booking is confirmed ✅\nBooking reference: {r.Reference}\n{o.Name}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)}, total {Price(r.TotalPrice, r.Currency)}."
-                    + (mail is null ? string.Empty : $"\nWe'll send the confirmation to {mail}.") + "\nWe look forward to seeing you!"));
+                    $"¡Listo, {FirstName(r.GuestName)}! Tu reserva está confirmada ✅\nCódigo de reserva: {r.Reference}\n{OfferName(t, o)}, del {ShortDate(t, r.CheckIn)} al {ShortDate(t, r.CheckOut)}, total {Price(t, r.TotalPrice, r.Currency)}."
+                    + (mailLine is null ? string.Empty : "\n" + mailLine) + "\n¡Te esperamos!",
+                    $"All set, {FirstName(r.GuestName)}! Your booking is confirmed ✅\nBooking reference: {r.Reference}\n{OfferName(t, o)}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)}, total {Price(t, r.TotalPrice, r.Currency)}."
+                    + (mailLine is null ? string.Empty : "\n" + mailLine) + "\nWe look forward to seeing you!"));
                 return;
             case DialogPmsStatus.PhoneRequired:
                 AskForPhone(t, again: t.S.Phone is not null);
                 return;
             case DialogPmsStatus.NoAvailability:
                 t.S = t.S with { Selected = null, PendingWriteKey = null };
-                t.Say(L(t, "¡Uy! Esa habitación se acaba de ocupar para esas fechas. Te muestro lo que queda:",
+                await QuoteAsync(t, L(t, "¡Uy! Esa habitación se acaba de ocupar para esas fechas. Te muestro lo que queda:",
                     "Oh no, that room was just taken for those dates. Here's what's left:"));
-                await QuoteAsync(t);
                 return;
             default:
                 // State kept (still confirming, same write key): the guest can say "sí" again when the PMS is back.
@@ -687,8 +861,8 @@ public sealed partial class ReceptionistDialog
         {
             t.Events.Add(new DialogEvent(DialogEventKind.PmsUnavailable));
             t.Say(L(t,
-                $"Perdón, ahora mismo no puedo consultar el sistema de reservas. Guardé lo que hablamos: probá de nuevo en unos minutos, o comunicate con recepción al {_profile.Phone} o a {_profile.Email}.",
-                $"Sorry, I can't reach the booking system right now. I've kept what we discussed: try again in a few minutes, or contact reception at {_profile.Phone} or {_profile.Email}."));
+                $"Perdón, ahora mismo no puedo consultar el sistema de reservas. Guardé lo que hablamos: probá de nuevo en unos minutos (con un \"dale\" alcanza), o comunicate con recepción al {_profile.Phone} o a {_profile.Email}.",
+                $"Sorry, I can't reach the booking system right now. I've kept what we discussed: try again in a few minutes (just say \"ok\"), or contact reception at {_profile.Phone} or {_profile.Email}."));
             return;
         }
 
@@ -697,10 +871,12 @@ public sealed partial class ReceptionistDialog
             $"I couldn't complete that in the booking system. Shall we try different details? Reception can also help at {_profile.Phone}."));
     }
 
-    private string Price(decimal amount, string currency) => PriceFormatter.Format(amount, currency, _profile.Culture);
+    /// <summary>Prices always carry the currency code; English readers get English separators.</summary>
+    private string Price(TurnContext t, decimal amount, string currency) =>
+        PriceFormatter.Format(amount, currency, string.Equals(t.S.Language, "en", StringComparison.Ordinal) ? "en-US" : _profile.Culture);
 
-    private string RoomName(string code) =>
-        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.Name ?? code;
+    private string RoomName(TurnContext t, string code) =>
+        RoomTypes.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal))?.NameFor(t.S.Language) ?? code;
 
     private static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name;
 
@@ -710,9 +886,30 @@ public sealed partial class ReceptionistDialog
         ? d.ToString("MMM d", Culture(t))
         : d.ToString("d/M", Culture(t));
 
+    /// <summary>"del 11 al 13 de enero", "del 30 de diciembre al 2 de enero" / "January 11 to 13".</summary>
+    private static string DateRange(TurnContext t, DateOnly a, DateOnly b)
+    {
+        if (string.Equals(t.S.Language, "en", StringComparison.Ordinal))
+        {
+            return a.Month == b.Month && a.Year == b.Year ? $"{DayMonth(t, a)} to {b.Day}" : $"{DayMonth(t, a)} to {DayMonth(t, b)}";
+        }
+
+        return a.Month == b.Month && a.Year == b.Year ? $"del {a.Day} al {DayMonth(t, b)}" : $"del {DayMonth(t, a)} al {DayMonth(t, b)}";
+    }
+
+    /// <summary>"11 de enero" / "January 11": unambiguous when dates change.</summary>
+    private static string DayMonth(TurnContext t, DateOnly d) => string.Equals(t.S.Language, "en", StringComparison.Ordinal)
+        ? d.ToString("MMMM d", Culture(t))
+        : d.ToString("d 'de' MMMM", Culture(t));
+
     private static string LongDate(TurnContext t, DateOnly d) => string.Equals(t.S.Language, "en", StringComparison.Ordinal)
         ? d.ToString("dddd, MMMM d, yyyy", Culture(t))
         : d.ToString("dddd d 'de' MMMM 'de' yyyy", Culture(t));
+
+    /// <summary>A deadline in the hotel's local time: "lunes 8 de diciembre a las 14:00".</summary>
+    private static string DeadlineText(TurnContext t, DateTimeOffset at) => string.Equals(t.S.Language, "en", StringComparison.Ordinal)
+        ? at.ToString("dddd, MMMM d 'at' HH:mm", Culture(t))
+        : at.ToString("dddd d 'de' MMMM 'a las' HH:mm", Culture(t));
 
     private static string Nights(TurnContext t, int n) => n == 1 ? L(t, "1 noche", "1 night") : L(t, $"{n} noches", $"{n} nights");
 

@@ -4,7 +4,11 @@ using HotelAgent.Core.Nlu;
 
 namespace HotelAgent.Core.Dialog;
 
-/// <summary>Hotel questions answered from the <see cref="HotelProfile"/> only; anything else gets an honest "I'll ask reception".</summary>
+/// <summary>
+/// Hotel questions answered from the <see cref="HotelProfile"/> only, in the guest's language, at any point of any flow
+/// (the flow's question follows the answer). Anything the profile does not say gets an honest "no tengo ese dato", the hotel's
+/// contact, and a notice to staff.
+/// </summary>
 public sealed partial class ReceptionistDialog
 {
     private static readonly string[] GenericAmenityWords =
@@ -23,75 +27,385 @@ public sealed partial class ReceptionistDialog
     {
         var name = t.S.GuestName ?? t.Turn.Message.DisplayName;
         var first = name is null ? string.Empty : ", " + FirstName(name);
-        t.Say(L(t,
-            $"¡Hola{first}! 👋 Soy el asistente virtual del {_profile.Name}. Puedo consultar disponibilidad y precios, hacer, cambiar o cancelar tu reserva, y contarte todo sobre el hotel. ¿En qué te ayudo?",
-            $"Hi{first}! 👋 I'm the virtual assistant of {_profile.Name}. I can check availability and prices, make, change or cancel your booking, and tell you all about the hotel. How can I help?"));
-    }
-
-    private void Help(TurnContext t) => t.Say(L(t,
-        "Te puedo ayudar con:\n• Disponibilidad y precios para tus fechas\n• Hacer una reserva, consultarla, cambiarla o cancelarla\n• Habitaciones, servicios, ubicación y políticas del hotel\nSi preferís hablar con una persona, escribí \"recepción\".",
-        "I can help you with:\n• Availability and prices for your dates\n• Making, checking, changing or cancelling a booking\n• Rooms, amenities, location and hotel policies\nIf you'd rather talk to a person, just write \"reception\"."));
-
-    private void AnswerRoomTypes(TurnContext t)
-    {
-        var sb = new StringBuilder(L(t, "Estas son nuestras habitaciones:\n", "These are our rooms:\n"));
-        foreach (var r in RoomTypes)
+        if (t.S.TopicsAnswered.Contains("greeting", StringComparer.Ordinal))
         {
-            sb.Append("• ").Append(r.Name).Append(L(t, $" (hasta {Guests(t, r.Capacity)}): ", $" (up to {Guests(t, r.Capacity)}): ")).Append(r.Description).Append('\n');
-        }
-
-        sb.Append(L(t, "¿Querés que te cotice alguna para tus fechas?", "Shall I quote one for your dates?"));
-        t.Say(WithPending(t, sb.ToString()));
-    }
-
-    private async Task AnswerAmenitiesAsync(TurnContext t, NluResult nlu)
-    {
-        var asked = nlu.Entities.Amenities;
-        if (asked.Count == 0)
-        {
-            if (DialogText.ContainsAny(t.Norm, GenericAmenityWords) || t.Norm.Split(' ').Length <= 2)
-            {
-                var sb = new StringBuilder(L(t, "Estos son los servicios del hotel:\n", "These are the hotel's amenities:\n"));
-                foreach (var a in _profile.Amenities)
-                {
-                    sb.Append("• ").Append(AmenityText(t, a)).Append('\n');
-                }
-
-                t.Say(WithPending(t, sb.ToString().TrimEnd()));
-                return;
-            }
-
-            await UnknownQuestionAsync(t);
+            t.Say(WithPending(t, L(t, $"¡Hola de nuevo{first}! ¿En qué te ayudo?", $"Hi again{first}! How can I help?")));
             return;
         }
 
-        var lines = new List<string>();
-        var unknown = new List<string>();
-        foreach (var code in asked.Distinct(StringComparer.Ordinal))
+        Answered(t, "greeting");
+        t.Say(WithPending(t, L(t,
+            $"¡Hola{first}! 👋 Soy el asistente virtual del {_profile.Name}. Puedo consultar disponibilidad y precios, hacer, cambiar o cancelar tu reserva, y contarte todo sobre el hotel. ¿En qué te ayudo?",
+            $"Hi{first}! 👋 I'm the virtual assistant of {_profile.Name}. I can check availability and prices, make, change or cancel your booking, and tell you all about the hotel. How can I help?")));
+    }
+
+    private void Help(TurnContext t) => t.Say(WithPending(t, L(t,
+        "Te puedo ayudar con:\n• Disponibilidad y precios para tus fechas\n• Hacer una reserva, consultarla, cambiarla o cancelarla\n• Habitaciones, servicios, ubicación y políticas del hotel\nSi preferís hablar con una persona, escribí \"recepción\".",
+        "I can help you with:\n• Availability and prices for your dates\n• Making, checking, changing or cancelling a booking\n• Rooms, amenities, location and hotel policies\nIf you'd rather talk to a person, just write \"reception\".")));
+
+    /// <summary>True (and the topic recorded) when it was already answered in this conversation: answer shorter this time.</summary>
+    private static bool Answered(TurnContext t, string topic)
+    {
+        if (t.S.TopicsAnswered.Contains(topic, StringComparer.Ordinal))
         {
-            var amenity = _profile.Amenities.FirstOrDefault(a => string.Equals(a.Code, code, StringComparison.Ordinal));
-            if (amenity is null)
+            return true;
+        }
+
+        t.S = t.S with { TopicsAnswered = [.. t.S.TopicsAnswered.TakeLast(15), topic] };
+        return false;
+    }
+
+    /// <summary>
+    /// A hotel question asked while a flow waits (or a fact the NLU has no intent for, at any time): answered, and the flow's
+    /// question follows. Stay facts in the same message are left to the flow.
+    /// </summary>
+    private async Task<bool> HandleSideQuestionAsync(TurnContext t)
+    {
+        var stage = t.S.Stage;
+        if (stage is DialogStage.OfferingRooms or DialogStage.Clarifying or DialogStage.ConfirmingBooking or DialogStage.ConfirmingCancellation
+            or DialogStage.ConfirmingModification || t.Turn.Message.ReplyId is not null)
+        {
+            return false;
+        }
+
+        var nlu = t.Nlu;
+        var fact = MatchFact(t);
+        var question = DialogText.IsQuestion(t.Raw) || (nlu.Intent is NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies
+            && nlu.Confidence >= _nlu.ClarifyThreshold);
+        if (stage == DialogStage.Idle)
+        {
+            // Facts have no intent of their own; "tienen traslado? cuánto sale?" is about the amenity, not a stay.
+            if (fact is not null && question && !HasDates(ExtractStayDelta(t, nlu)))
             {
-                unknown.Add(code);
+                return await AnswerHotelQuestionAsync(t);
+            }
+
+            if (nlu.Entities.Amenities.Count > 0 && question && !HasDates(ExtractStayDelta(t, nlu))
+                && nlu.Intent is NluLabels.AskPrice or NluLabels.CheckAvailability or NluLabels.MakeReservation or NluLabels.OutOfScope or NluLabels.AskRoomTypes)
+            {
+                await AnswerAmenitiesAsync(t, nlu);
+                return true;
+            }
+
+            // Where we are, asked any way ("¿y desde aeroparque cuánto tardo?").
+            if (question && DialogText.ContainsAny(t.Norm, LocationWords) && !HasDates(ExtractStayDelta(t, nlu))
+                && nlu.Intent is not (NluLabels.CancelReservation or NluLabels.ModifyReservation or NluLabels.CheckReservation)
+                && nlu.Entities.Guests is null)
+            {
+                AnswerLocation(t);
+                return true;
+            }
+
+            // A policy question the classifier was unsure about ("are children allowed? we have a 2 year old").
+            if (question && nlu.Confidence < _nlu.ActThreshold && !HasDates(ExtractStayDelta(t, nlu))
+                && PolicyTopics(t, nlu).Any(x => x is "children" or "pets" or "payment" or "smoking" or "cancellation"))
+            {
+                return await AnswerHotelQuestionAsync(t);
+            }
+
+            return false;
+        }
+
+        if (!question && fact is null)
+        {
+            return false;
+        }
+
+        var delta = ExtractStayDelta(t, nlu);
+        if (HasStayDelta(delta) && nlu.Entities.Amenities.Count == 0 && fact is null)
+        {
+            return false;
+        }
+
+        var hotelTopic = fact is not null || nlu.Entities.Amenities.Count > 0 || DialogText.ContainsAny(t.Norm, LocationWords)
+            || PolicyTopics(t, nlu).Count > 0 || nlu.Intent is NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies or NluLabels.AskRoomTypes;
+        return hotelTopic && await AnswerHotelQuestionAsync(t);
+    }
+
+    /// <summary>Answers a hotel question from the profile (and the flow's question after it). False when there is nothing to say.</summary>
+    private async Task<bool> AnswerHotelQuestionAsync(TurnContext t, bool withPending = true, bool countUnknown = false)
+    {
+        var answer = await HotelAnswerTextAsync(t, countUnknown);
+        if (answer is null)
+        {
+            return false;
+        }
+
+        if (t.S.HandedOff)
+        {
+            return true;
+        }
+
+        if (withPending && PendingKey(t) is not null)
+        {
+            AnswerThenAskAgain(t, answer);
+        }
+        else
+        {
+            t.Say(answer);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The answer to a hotel question from the profile, every topic of the message together ("¿aceptan perros? ¿y cómo se
+    /// paga?"): facts, amenities (a room's own features first), rooms, policies, location. Null when there is nothing to say;
+    /// with <paramref name="countUnknown"/>, an honest "no tengo ese dato" (staff are told).
+    /// </summary>
+    private async Task<string?> HotelAnswerTextAsync(TurnContext t, bool countUnknown = false)
+    {
+        var nlu = t.Nlu;
+        var parts = new List<string>();
+        if (MatchFact(t) is { } fact)
+        {
+            var text = fact.AnswerFor(t.S.Language);
+            parts.Add(Answered(t, "fact:" + fact.Topic) ? L(t, "Como te conté: ", "As I mentioned: ") + LowerFirst(text) : text);
+        }
+
+        var topics = PolicyTopics(t, nlu);
+        var amenities = nlu.Entities.Amenities.Where(a => !(a == "mascotas" && topics.Contains("pets"))).ToArray();
+        if (amenities.Length > 0)
+        {
+            parts.Add(await AmenitiesAnswerAsync(t, nlu, amenities));
+        }
+        else if (nlu.Entities.RoomType is not null && parts.Count == 0 && (DialogText.IsQuestion(t.Raw) || nlu.Intent == NluLabels.AskRoomTypes))
+        {
+            return RoomTypesAnswer(t, nlu);
+        }
+
+        var asksPolicy = nlu.Intent == NluLabels.AskPolicies || DialogText.IsQuestion(t.Raw) || nlu.Entities.Amenities.Contains("mascotas");
+        var asksTime = DialogText.ContainsAny(t.Norm, "a que hora", "que hora", "horario*", "what time", "when is", "hora de");
+        if (topics.Count > 0 && asksPolicy && !(parts.Count > 0 && !asksTime && topics.All(x => x is "times" or "general")))
+        {
+            parts.Add(PoliciesAnswer(t, nlu, topics));
+        }
+
+        if (parts.Count == 0 && (nlu.Intent == NluLabels.AskLocation || DialogText.ContainsAny(t.Norm, LocationWords) && DialogText.IsQuestion(t.Raw)))
+        {
+            return LocationAnswer(t);
+        }
+
+        if (parts.Count > 0)
+        {
+            return string.Join('\n', parts);
+        }
+
+        if (nlu.Intent == NluLabels.AskRoomTypes && nlu.Confidence >= _nlu.ClarifyThreshold)
+        {
+            return RoomTypesAnswer(t, nlu);
+        }
+
+        return countUnknown ? await UnknownAnswerAsync(t) : null;
+    }
+
+    /// <summary>The profile fact whose keywords the message contains (luggage, early check-in, towels...).</summary>
+    private HotelFact? MatchFact(TurnContext t)
+    {
+        foreach (var fact in _profile.Facts)
+        {
+            if (fact.Keywords.Count > 0 && DialogText.ContainsAny(t.Norm, fact.Keywords.Select(k => DialogText.Normalize(k.TrimEnd('*')) + (k.EndsWith('*') ? "*" : string.Empty)).ToArray()))
+            {
+                return fact;
+            }
+        }
+
+        return null;
+    }
+
+    private void AnswerRoomTypes(TurnContext t, NluResult nlu, bool withPending = true)
+    {
+        var text = RoomTypesAnswer(t, nlu);
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string RoomTypesAnswer(TurnContext t, NluResult nlu)
+    {
+        var rooms = MentionedRooms(t);
+        string text;
+        if (rooms.Count > 0)
+        {
+            var asked = nlu.Entities.Guests;
+            if (asked is { } g && DialogText.ContainsAny(t.Norm, "entran", "entramos", "caben", "cabemos", "fit", "duermen", "para"))
+            {
+                var room = rooms[0];
+                var bigger = RoomTypes.Where(r => r.Capacity >= g).OrderBy(r => r.Capacity).ThenBy(r => r.NightlyRate).FirstOrDefault();
+                text = room.Capacity >= g
+                    ? L(t, $"Sí, la {room.NameFor("es")} es para hasta {Guests(t, room.Capacity)}.", $"Yes, the {room.NameFor("en")} holds up to {Guests(t, room.Capacity)}.")
+                    : L(t, $"No, la {room.NameFor("es")} es para hasta {Guests(t, room.Capacity)}.", $"No, the {room.NameFor("en")} holds up to {Guests(t, room.Capacity)}.")
+                      + (bigger is null ? string.Empty : L(t, $" Para {Guests(t, g)} te conviene la {bigger.NameFor("es")}.", $" For {Guests(t, g)} the {bigger.NameFor("en")} is the one."));
             }
             else
             {
-                lines.Add((IsYesNoQuestion(t) ? L(t, "Sí: ", "Yes: ") : string.Empty) + AmenityText(t, amenity) + ".");
+                text = string.Join('\n', rooms.Take(2).Select(r => DescribeRoom(t, r) + RoomFeaturesText(t, r, nlu.Entities.Amenities)));
+            }
+
+            text += L(t, "\n¿Querés que te la cotice para tus fechas?", "\nShall I quote it for your dates?");
+        }
+        else
+        {
+            var shortVersion = Answered(t, "rooms");
+            var sb = new StringBuilder(L(t, shortVersion ? "Te repaso las habitaciones:\n" : "Estas son nuestras habitaciones:\n", shortVersion ? "Our rooms again:\n" : "These are our rooms:\n"));
+            foreach (var r in RoomTypes)
+            {
+                sb.Append("• ").Append(r.NameFor(t.S.Language)).Append(L(t, $" (hasta {Guests(t, r.Capacity)})", $" (up to {Guests(t, r.Capacity)})"));
+                if (!shortVersion)
+                {
+                    sb.Append(": ").Append(r.DescriptionFor(t.S.Language));
+                }
+
+                sb.Append('\n');
+            }
+
+            sb.Append(L(t, "¿Querés que te cotice alguna para tus fechas?", "Shall I quote one for your dates?"));
+            text = sb.ToString();
+        }
+
+        return text;
+    }
+
+    /// <summary>The profile room types named in the message, in order of mention.</summary>
+    private List<RoomTypeProfile> MentionedRooms(TurnContext t)
+    {
+        var norm = " " + t.Norm + " ";
+        return RoomTypes
+            .Select(r => (Room: r, At: new[] { r.Code, DialogText.Normalize(r.Name), DialogText.Normalize(r.NameFor("en")) }.Concat(RoomWords(r.Code))
+                .Where(w => w.Length > 0).Select(w => norm.IndexOf(" " + w + " ", StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min()))
+            .Where(x => x.At >= 0)
+            .OrderBy(x => x.At)
+            .Select(x => x.Room)
+            .ToList() is { Count: > 0 } found
+            ? found
+            : t.Nlu.Entities.RoomType is { } code && RoomTypes.FirstOrDefault(r => r.Code == code) is { } one ? [one] : [];
+    }
+
+    private string RoomFeaturesText(TurnContext t, RoomTypeProfile room, IReadOnlyList<string> amenities)
+    {
+        if (amenities.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var parts = new List<string>();
+        foreach (var code in amenities)
+        {
+            if (room.Features.FirstOrDefault(f => f.Amenity == code) is { } feature)
+            {
+                parts.Add(L(t, $" Sí, tiene {feature.TextFor("es")}.", $" Yes, it has {feature.TextFor("en")}."));
+            }
+        }
+
+        return string.Concat(parts);
+    }
+
+    private async Task AnswerAmenitiesAsync(TurnContext t, NluResult nlu, bool withPending = true)
+    {
+        if (nlu.Entities.Amenities.Count > 0 || MatchFact(t) is not null)
+        {
+            await AnswerHotelQuestionAsync(t, withPending);
+            return;
+        }
+
+        var generic = (DialogText.ContainsAny(t.Norm, GenericAmenityWords) && !DialogText.ContainsAny(t.Norm, "servicio de", "servicios de", "service for"))
+            || t.Norm.Split(' ').Length <= 2;
+        if (generic)
+        {
+            var shortVersion = Answered(t, "amenities");
+            var sb = new StringBuilder(L(t, shortVersion ? "Te repaso los servicios:\n" : "Estos son los servicios del hotel:\n", shortVersion ? "The amenities again:\n" : "These are the hotel's amenities:\n"));
+            foreach (var a in _profile.Amenities)
+            {
+                sb.Append("• ").Append(shortVersion ? a.DescriptionFor(t.S.Language) : AmenityText(t, a)).Append('\n');
+            }
+
+            var text = sb.ToString().TrimEnd();
+            t.Say(withPending ? WithPending(t, text) : text);
+            return;
+        }
+
+        await UnknownQuestionAsync(t, withPending);
+    }
+
+    /// <summary>The answer about specific amenities (a room's own features first; unknown ones go to reception).</summary>
+    private async Task<string> AmenitiesAnswerAsync(TurnContext t, NluResult nlu, IReadOnlyList<string> asked)
+    {
+        var lines = new List<string>();
+        var unknown = new List<string>();
+        var rooms = MentionedRooms(t);
+        var includedQuestion = DialogText.ContainsAny(t.Norm, "incluid*", "incluye*", "incluso", "viene con", "included", "include*", "gratis", "free", "sin cargo", "aparte", "extra");
+        foreach (var code in asked.Distinct(StringComparer.Ordinal))
+        {
+            var amenity = _profile.Amenities.FirstOrDefault(a => string.Equals(a.Code, code, StringComparison.Ordinal));
+            var roomsWith = RoomTypes.Where(r => r.Features.Any(f => f.Amenity == code)).ToList();
+            if (rooms.Count > 0 && rooms[0].Features.FirstOrDefault(f => f.Amenity == code) is { } feature)
+            {
+                lines.Add(L(t, $"Sí, la {rooms[0].NameFor("es")} tiene {feature.TextFor("es")}.", $"Yes, the {rooms[0].NameFor("en")} has {feature.TextFor("en")}."));
+            }
+            else if (amenity is not null)
+            {
+                var text = AmenityText(t, amenity);
+                if (includedQuestion || amenity.Included)
+                {
+                    lines.Add(amenity.Included
+                        ? L(t, $"Sí, está incluido en la tarifa: {text}.", $"Yes, it's included in the rate: {text}.")
+                        : amenity.Price is { } p
+                            ? L(t, $"No está incluido, tiene un costo de {Price(t, p, _profile.Currency)}: {amenity.DescriptionFor("es")}.", $"It's not included, it costs {Price(t, p, _profile.Currency)}: {amenity.DescriptionFor("en")}.")
+                            : L(t, $"Sí, tenemos: {text}.", $"Yes, we have: {text}."));
+                }
+                else
+                {
+                    lines.Add((IsYesNoQuestion(t) ? L(t, "Sí: ", "Yes: ") : string.Empty) + text + ".");
+                }
+            }
+            else if (rooms.Count > 0)
+            {
+                lines.Add(L(t, $"No, la {rooms[0].NameFor("es")} no tiene eso.", $"No, the {rooms[0].NameFor("en")} doesn't have that.")
+                    + (roomsWith.Count > 0 ? L(t, $" Lo tiene la {roomsWith[0].NameFor("es")} ({roomsWith[0].Features.First(f => f.Amenity == code).TextFor("es")}).",
+                        $" The {roomsWith[0].NameFor("en")} does ({roomsWith[0].Features.First(f => f.Amenity == code).TextFor("en")}).") : string.Empty));
+            }
+            else
+            {
+                unknown.Add(code);
+                if (roomsWith.Count > 0)
+                {
+                    // Not a hotel amenity we know of, but a room has it: say what we do know.
+                    var f = roomsWith[0].Features.First(x => x.Amenity == code);
+                    lines.Add(L(t, $"Lo que sí te puedo decir: la {roomsWith[0].NameFor("es")} tiene {f.TextFor("es")}.",
+                        $"What I can tell you: the {roomsWith[0].NameFor("en")} has {f.TextFor("en")}."));
+                }
             }
         }
 
         if (unknown.Count > 0)
         {
-            var what = string.Join(", ", unknown.Select(u => u.Replace('_', ' ')));
-            lines.Add(L(t,
-                $"Sobre {what} no tengo el dato; lo consulto con recepción y te respondemos por acá.",
-                $"I don't have information about {what}; I'll check with reception and we'll get back to you here."));
-            t.Events.Add(new DialogEvent(DialogEventKind.UnknownQuestion) { Reason = what });
+            var what = string.Join(", ", unknown.Select(u => AmenityName(t, u)));
+            lines.Insert(0, L(t,
+                $"Sobre {what} no tengo ese dato; lo consulto con recepción y te respondemos por acá (o al {_profile.Phone}).",
+                $"I don't have that information about {what}; I'll check with reception and we'll get back to you here (or call {_profile.Phone})."));
+            t.Events.Add(new DialogEvent(DialogEventKind.UnknownQuestion) { Reason = string.Join(',', unknown) });
             await t.Effects.NotifyStaffAsync(Notice(t, "unknown_question", t.S.Stage, isHandoff: false));
         }
 
-        t.Say(WithPending(t, string.Join('\n', lines)));
+        _ = nlu;
+        return string.Join('\n', lines);
     }
+
+    private static string AmenityName(TurnContext t, string code) => code switch
+    {
+        "spa" => L(t, "spa o jacuzzi", "a spa or jacuzzi"),
+        "piscina" => L(t, "pileta", "pool"),
+        "gimnasio" => L(t, "gimnasio", "gym"),
+        "estacionamiento" => L(t, "estacionamiento", "parking"),
+        "traslado_aeropuerto" => L(t, "traslado al aeropuerto", "airport transfer"),
+        "desayuno" => L(t, "desayuno", "breakfast"),
+        "restaurante" => L(t, "restaurante", "restaurant"),
+        "lavanderia" => L(t, "lavandería", "laundry"),
+        "mascotas" => L(t, "mascotas", "pets"),
+        "accesibilidad" => L(t, "accesibilidad", "accessibility"),
+        "aire_acondicionado" => L(t, "aire acondicionado", "air conditioning"),
+        "caja_fuerte" => L(t, "caja fuerte", "a safe"),
+        "recepcion_24h" => L(t, "recepción 24 horas", "a 24-hour front desk"),
+        _ => code.Replace('_', ' '),
+    };
 
     private static bool IsYesNoQuestion(TurnContext t) =>
         DialogText.ContainsAny(t.Norm, "tienen", "tenes", "hay", "aceptan", "admiten", "se puede", "puedo", "ofrecen", "cuentan con", "incluye*",
@@ -99,34 +413,56 @@ public sealed partial class ReceptionistDialog
 
     private string AmenityText(TurnContext t, HotelAmenity a)
     {
-        var text = a.Description;
-        if (a.Hours is not null)
+        var text = a.DescriptionFor(t.S.Language);
+        if (a.HoursFor(t.S.Language) is { } hours)
         {
-            text += L(t, $" (horario: {a.Hours})", $" (hours: {a.Hours})");
+            text += L(t, $" (horario: {hours})", $" (hours: {hours})");
         }
 
         if (a.Price is { } price)
         {
-            text += L(t, $", cuesta {Price(price, _profile.Currency)}", $", costs {Price(price, _profile.Currency)}");
+            text += L(t, $", cuesta {Price(t, price, _profile.Currency)}", $", costs {Price(t, price, _profile.Currency)}");
         }
 
         return text;
     }
 
-    private void AnswerLocation(TurnContext t)
+    private void AnswerLocation(TurnContext t, bool withPending = true)
     {
-        var sb = new StringBuilder(L(t, $"Estamos en {_profile.Address}, {_profile.City}.", $"We're at {_profile.Address}, {_profile.City}."));
-        if (_profile.Directions is not null)
+        var text = LocationAnswer(t);
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string LocationAnswer(TurnContext t)
+    {
+        string text;
+        if (Answered(t, "location"))
         {
-            sb.Append(' ').Append(_profile.Directions);
+            // Asked again: the essentials only, not the same paragraph.
+            text = L(t, $"La dirección es {_profile.Address}" + (_profile.Area is null ? string.Empty : $", {_profile.Area}") + $", {_profile.City}.",
+                $"The address is {_profile.Address}" + (_profile.Area is null ? string.Empty : $", {_profile.Area}") + $", {_profile.City}.");
+            if (_profile.MapUrl is not null)
+            {
+                text += L(t, $" En el mapa: {_profile.MapUrl}", $" On the map: {_profile.MapUrl}");
+            }
+        }
+        else
+        {
+            var sb = new StringBuilder(L(t, $"Dirección: {_profile.Address}, {_profile.City}.", $"Address: {_profile.Address}, {_profile.City}."));
+            if (_profile.DirectionsFor(t.S.Language) is { } directions)
+            {
+                sb.Append(' ').Append(directions);
+            }
+
+            if (_profile.MapUrl is not null)
+            {
+                sb.Append('\n').Append(L(t, "Mapa: ", "Map: ")).Append(_profile.MapUrl);
+            }
+
+            text = sb.ToString();
         }
 
-        if (_profile.MapUrl is not null)
-        {
-            sb.Append('\n').Append(L(t, "Mapa: ", "Map: ")).Append(_profile.MapUrl);
-        }
-
-        t.Say(WithPending(t, sb.ToString()));
+        return text;
     }
 
     /// <summary>The policies the guest asked about, picked by keywords (Spanish and English).</summary>
@@ -154,7 +490,11 @@ public sealed partial class ReceptionistDialog
             topics.Add("pets");
         }
 
-        if (DialogText.ContainsAny(n, "pag*", "tarjeta*", "efectivo", "transferencia", "sena", "deposito", "pay*", "card*", "cash", "credit", "debit*", "visa", "mastercard", "amex"))
+        // "¿cómo se paga?" is about payment; "¿los chicos pagan?" is about children
+        if (DialogText.ContainsAny(n, "tarjeta*", "efectivo", "transferencia", "sena", "deposito", "card*", "cash", "credit", "debit*", "visa", "mastercard",
+                "amex", "mercadopago", "mercado pago", "dolares", "dollars", "forma de pago", "formas de pago", "medios de pago", "medio de pago", "como se paga",
+                "como pago", "pagar con", "pago con", "payment", "pay with", "how can i pay", "how do i pay", "adelantado", "por adelantado", "in advance")
+            || (DialogText.ContainsAny(n, "pag*", "pay*") && topics.Count == 0))
         {
             topics.Add("payment");
         }
@@ -172,11 +512,25 @@ public sealed partial class ReceptionistDialog
         return topics;
     }
 
-    private void AnswerPolicies(TurnContext t, NluResult nlu)
+    private async Task AnswerPoliciesAsync(TurnContext t, NluResult nlu, bool withPending = true)
+    {
+        if (MatchFact(t) is not null || nlu.Entities.Amenities.Count > 0)
+        {
+            // "¿puedo dejar las valijas antes del check-in?" is about luggage, not check-in times.
+            await AnswerHotelQuestionAsync(t, withPending);
+            return;
+        }
+
+        var text = PoliciesAnswer(t, nlu, PolicyTopics(t, nlu));
+        t.Say(withPending ? WithPending(t, text) : text);
+    }
+
+    private string PoliciesAnswer(TurnContext t, NluResult nlu, IReadOnlyList<string> topics)
     {
         var p = _profile.Policies;
+        var lang = t.S.Language;
         var parts = new List<string>();
-        foreach (var topic in PolicyTopics(t, nlu))
+        foreach (var topic in topics)
         {
             switch (topic)
             {
@@ -185,19 +539,19 @@ public sealed partial class ReceptionistDialog
                         $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}."));
                     break;
                 case "cancellation":
-                    parts.Add(L(t, p.Cancellation, $"Free cancellation up to {p.FreeCancellationHours} hours before check-in; after that the first night is charged."));
+                    parts.Add(p.CancellationFor(lang));
                     break;
                 case "children":
-                    parts.Add(p.Children);
+                    parts.Add(p.ChildrenFor(lang));
                     break;
                 case "pets":
-                    parts.Add(p.Pets);
+                    parts.Add(p.PetsFor(lang));
                     break;
                 case "payment":
-                    parts.Add(p.Payment);
+                    parts.Add(p.PaymentFor(lang));
                     break;
-                case "smoking" when p.Smoking is not null:
-                    parts.Add(p.Smoking);
+                case "smoking" when p.SmokingFor(lang) is { } smoking:
+                    parts.Add(smoking);
                     break;
             }
         }
@@ -205,20 +559,21 @@ public sealed partial class ReceptionistDialog
         if (parts.Count == 0)
         {
             parts.Add(L(t,
-                $"El check-in es desde las {p.CheckInTime} y el check-out hasta las {p.CheckOutTime}. {p.Cancellation}\nSi querés, preguntame por niños, mascotas o formas de pago.",
-                $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}. Free cancellation up to {p.FreeCancellationHours} hours before check-in.\nFeel free to ask about children, pets or payment."));
+                $"El check-in es desde las {p.CheckInTime} y el check-out hasta las {p.CheckOutTime}. {p.CancellationFor(lang)}\nSi querés, preguntame por niños, mascotas o formas de pago.",
+                $"Check-in is from {p.CheckInTime} and check-out until {p.CheckOutTime}. {p.CancellationFor(lang)}\nFeel free to ask about children, pets or payment."));
         }
 
-        t.Say(WithPending(t, string.Join('\n', parts)));
+        _ = nlu;
+        return string.Join('\n', parts);
     }
 
     private async Task AnswerOutOfScopeAsync(TurnContext t)
     {
         // A question about the hotel we have no data for gets an honest answer and goes to reception; small talk gets a polite no.
-        var looksLikeQuestion = (t.Turn.Message.Text ?? string.Empty).Contains('?', StringComparison.Ordinal)
+        var looksLikeQuestion = t.Raw.Contains('?', StringComparison.Ordinal)
             || QuestionStarts.Any(q => t.Norm.StartsWith(DialogText.Normalize(q) + " ", StringComparison.Ordinal));
         var aboutHotel = DialogText.ContainsAny(t.Norm, "hotel", "habitacion*", "cuarto*", "room*", "recepcion", "tienen", "tenes", "hay", "ofrecen",
-            "do you have", "is there", "are there", "servicio*", "huesped*", "guest*");
+            "do you have", "is there", "are there", "servicio*", "huesped*", "guest*", "puedo", "se puede", "can i", "can we");
         if (looksLikeQuestion && aboutHotel)
         {
             await UnknownQuestionAsync(t);
@@ -230,27 +585,32 @@ public sealed partial class ReceptionistDialog
             $"That's outside what I can do 🙂 I'm {_profile.Name}'s assistant: I can help with bookings, prices and questions about the hotel.")));
     }
 
-    /// <summary>Honest "I don't know, I'll ask reception": notifies staff and counts as a fallback toward handoff.</summary>
-    private async Task UnknownQuestionAsync(TurnContext t)
+    /// <summary>Honest "no tengo ese dato" with the hotel's contact: notifies staff and counts as a fallback toward handoff.</summary>
+    private async Task UnknownQuestionAsync(TurnContext t, bool withPending = true)
+    {
+        var text = await UnknownAnswerAsync(t);
+        if (text is not null)
+        {
+            t.Say(withPending ? WithPending(t, text) : text);
+        }
+    }
+
+    /// <summary>The "no tengo ese dato" text (staff notified), or null when it became a handoff (too many in a row).</summary>
+    private async Task<string?> UnknownAnswerAsync(TurnContext t)
     {
         t.S = t.S with { FallbackCount = t.S.FallbackCount + 1 };
         t.Events.Add(new DialogEvent(DialogEventKind.UnknownQuestion));
         if (t.S.FallbackCount > _options.MaxConsecutiveFallbacks)
         {
             await HandoffAsync(t, "fallbacks");
-            return;
+            return null;
         }
 
         await t.Effects.NotifyStaffAsync(Notice(t, "unknown_question", t.S.Stage, isHandoff: false));
-        t.Say(WithPending(t, L(t,
-            "Esa no la sé, y prefiero no inventarte nada: lo consulto con recepción y te respondemos por acá.",
-            "I don't know that one, and I'd rather not guess: I'll ask reception and we'll get back to you here.")));
+        return L(t,
+            $"No tengo ese dato, y prefiero no inventarte nada 🙏 Ya se lo pasé a recepción y te respondemos por acá. Si lo necesitás antes: {_profile.Phone} · {_profile.Email}.",
+            $"I don't have that information, and I'd rather not guess 🙏 I've passed it on to reception and we'll get back to you here. If you need it sooner: {_profile.Phone} · {_profile.Email}.");
     }
 
-    /// <summary>After a side question mid-flow, repeat what the flow is waiting for.</summary>
-    private string WithPending(TurnContext t, string text)
-    {
-        var pending = PendingQuestion(t);
-        return pending is null ? text : text + "\n\n" + pending;
-    }
+    private static string LowerFirst(string s) => s.Length > 1 && char.IsUpper(s[0]) && !char.IsUpper(s[1]) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 }

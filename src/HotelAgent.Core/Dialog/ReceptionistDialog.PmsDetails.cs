@@ -88,18 +88,4 @@ public sealed partial class ReceptionistDialog
         var reason = $"guest_count_not_applied: {after.Reference} has {after.Guests} guest(s) in the PMS, the guest asked for {wanted}";
         await t.Effects.NotifyStaffAsync(Notice(t, reason, DialogStage.ConfirmingModification, isHandoff: false));
     }
-
-    private static readonly string[] ConfirmWords =
-    [
-        "si", "dale", "ok", "okay", "okey", "claro", "perfecto", "listo", "bueno", "yes", "sure", "confirmo", "confirmar", "confirmala",
-        "confirmalo", "reservar", "reserva", "reservala", "reservalo", "reservamela", "reservamelo", "reserve", "book", "it", "please", "por", "favor",
-        "porfa", "la", "lo", "nomas", "ya", "go", "ahead", "de", "una",
-    ];
-
-    /// <summary>"sí, reservar" / "dale, reservala" / "yes, book it": a yes word first and only confirming words after it.</summary>
-    private static bool IsYesWithConfirmingWords(string norm)
-    {
-        var words = norm.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return words.Length is > 1 and <= 6 && DialogText.IsYes(words[0]) && words.All(w => ConfirmWords.Contains(w, StringComparer.Ordinal));
-    }
 }

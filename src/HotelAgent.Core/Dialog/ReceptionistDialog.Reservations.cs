@@ -86,7 +86,7 @@ public sealed partial class ReceptionistDialog
                 ? L(t, "¿Cuál querés cancelar?\n", "Which one would you like to cancel?\n")
                 : L(t, "¿Cuál querés cambiar?\n", "Which one would you like to change?\n")) + list)
         {
-            Options = shown.Select(x => new ReplyOption(x.Reference, x.Reference, Truncate($"{RoomName(x.RoomType)} · {ShortDate(t, x.CheckIn)}–{ShortDate(t, x.CheckOut)}", 72))).ToArray(),
+            Options = shown.Select(x => new ReplyOption(x.Reference, x.Reference, Truncate($"{RoomName(t, x.RoomType)} · {ShortDate(t, x.CheckIn)}–{ShortDate(t, x.CheckOut)}", 72))).ToArray(),
             OptionsTitle = L(t, "Tus reservas", "Your bookings"),
         });
     }
@@ -109,15 +109,17 @@ public sealed partial class ReceptionistDialog
                 return;
 
             case ReservationAction.Cancel:
+                // The consequences (what it costs now) come BEFORE the question.
                 t.S = t.S with { Stage = DialogStage.ConfirmingCancellation };
-                t.Say(YesNo(t, L(t,
-                    $"Vas a cancelar esta reserva:\n{Describe(t, target)}\nPolítica: {_profile.Policies.Cancellation}\n¿Confirmo la cancelación?",
-                    $"You're about to cancel this booking:\n{Describe(t, target)}\nPolicy: free cancellation up to {_profile.Policies.FreeCancellationHours} hours before check-in; after that the first night is charged.\nShall I cancel it?")));
+                Touch(t);
+                Ask(t, "confirm:cancel", L(t, $"Vas a cancelar esta reserva:\n{Describe(t, target)}\n", $"You're about to cancel this booking:\n{Describe(t, target)}\n")
+                    + CancellationConsequence(t, target), YesNoOptions(t));
                 return;
 
             default:
                 var delta = ExtractStayDelta(t, t.Nlu);
                 t.S = t.S with { Stage = DialogStage.CollectingModification };
+                Touch(t);
                 if (HasStayDelta(delta))
                 {
                     await QuoteModificationAsync(t, delta);
@@ -203,8 +205,8 @@ public sealed partial class ReceptionistDialog
         var problem = Validate(t, next);
         if (problem is not null || next.CheckIn is null || next.CheckOut is null || next.Guests is null)
         {
-            t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
-            t.Say((problem ?? string.Empty) + " " + L(t, "¿Cuáles serían las nuevas fechas?", "What would the new dates be?"));
+            t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.CheckIn };
+            Ask(t, "modify:dates", problem);
             return;
         }
 
@@ -232,18 +234,24 @@ public sealed partial class ReceptionistDialog
                 PendingChangeQuote = null,
                 PendingWriteKey = null,
             };
-            t.Say(YesNo(t, L(t,
-                $"Tu reserva {target.Reference} pasaría a ser del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) en {RoomName(roomType)}. El sistema confirma la disponibilidad y el nuevo total al aplicar el cambio. ¿Lo intento?",
-                $"Your booking {target.Reference} would move to {ShortDate(t, next.CheckIn.Value)}–{ShortDate(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) in {RoomName(roomType)}. The system confirms availability and the new total when applying it. Shall I try?")));
+            Ask(t, "confirm:modify", L(t,
+                $"Tu reserva {target.Reference} pasaría a ser del {DayMonth(t, next.CheckIn.Value)} al {DayMonth(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) en {RoomName(t, roomType)}. El sistema confirma la disponibilidad y el nuevo total al aplicar el cambio.",
+                $"Your booking {target.Reference} would move to {DayMonth(t, next.CheckIn.Value)}–{DayMonth(t, next.CheckOut.Value)} ({Nights(t, next.CheckOut.Value.DayNumber - next.CheckIn.Value.DayNumber)}, {Guests(t, next.Guests.Value)}) in the {RoomName(t, roomType)}. The system confirms availability and the new total when applying it."), YesNoOptions(t));
             return;
         }
 
         if (offer is null)
         {
             t.S = t.S with { Stage = DialogStage.CollectingModification, Asked = AskedSlot.ChangeWhat };
-            t.Say(L(t,
-                $"No hay disponibilidad de {RoomName(roomType)} del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
-                $"I have no {RoomName(roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?"));
+            var fits = RoomTypes.FirstOrDefault(r => r.Code == roomType) is not { } profileRoom || profileRoom.Capacity >= next.Guests.Value;
+            t.Say(fits
+                ? L(t,
+                    $"No hay disponibilidad de {RoomName(t, roomType)} del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} para {Guests(t, next.Guests.Value)}. ¿Probamos con otras fechas u otra habitación?",
+                    $"I have no {RoomName(t, roomType)} free from {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} for {Guests(t, next.Guests.Value)}. Shall we try other dates or another room?")
+                : L(t,
+                    $"No hay disponibilidad: {RoomName(t, roomType)} es para hasta {Guests(t, RoomTypes.First(r => r.Code == roomType).Capacity)}, así que para {Guests(t, next.Guests.Value)} habría que cambiar de habitación. ¿Probamos con otra habitación (por ejemplo \"la familiar\")?",
+                    $"No availability: the {RoomName(t, roomType)} holds up to {Guests(t, RoomTypes.First(r => r.Code == roomType).Capacity)}, so {Guests(t, next.Guests.Value)} would need another room. Shall we try another room (for example \"the family room\")?"));
+            t.AskedThisTurn = "change:reservation";
             return;
         }
 
@@ -256,9 +264,10 @@ public sealed partial class ReceptionistDialog
             PendingChangeQuote = quoted,
             PendingWriteKey = null,
         };
-        t.Say(YesNo(t, L(t,
-            $"Tu reserva {target.Reference} quedaría así:\n• {quoted.Name}\n• Del {ShortDate(t, next.CheckIn.Value)} al {ShortDate(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(quoted.TotalPrice, quoted.Currency)} (antes {Price(target.TotalPrice, target.Currency)})\n¿Confirmo el cambio?",
-            $"Your booking {target.Reference} would be:\n• {quoted.Name}\n• {ShortDate(t, next.CheckIn.Value)} to {ShortDate(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(quoted.TotalPrice, quoted.Currency)} (was {Price(target.TotalPrice, target.Currency)})\nShall I apply the change?")));
+        Touch(t);
+        Ask(t, "confirm:modify", L(t,
+            $"Tu reserva {target.Reference} quedaría así:\n• {OfferName(t, quoted)}\n• Del {DayMonth(t, next.CheckIn.Value)} al {DayMonth(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(t, quoted.TotalPrice, quoted.Currency)} (antes {Price(t, target.TotalPrice, target.Currency)})",
+            $"Your booking {target.Reference} would be:\n• {OfferName(t, quoted)}\n• {DayMonth(t, next.CheckIn.Value)} to {DayMonth(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(t, quoted.TotalPrice, quoted.Currency)} (was {Price(t, target.TotalPrice, target.Currency)})"), YesNoOptions(t));
     }
 
     private async Task ApplyModificationAsync(TurnContext t)
@@ -329,8 +338,8 @@ public sealed partial class ReceptionistDialog
             t.Events.Add(DialogEvent.Cancelled(target.Reference, outcome.Charge, outcome.Currency));
             var policy = outcome.Free
                 ? L(t, "La cancelación es sin cargo.", "The cancellation is free of charge.")
-                : L(t, $"Como faltan menos de {_profile.Policies.FreeCancellationHours} horas para el check-in, según la política se cobra la primera noche: {Price(outcome.Charge, outcome.Currency)}.",
-                    $"Since it's less than {_profile.Policies.FreeCancellationHours} hours before check-in, the policy charges the first night: {Price(outcome.Charge, outcome.Currency)}.");
+                : L(t, $"Como te adelanté, según la política se cobra la primera noche: {Price(t, outcome.Charge, outcome.Currency)}.",
+                    $"As mentioned, the policy charges the first night: {Price(t, outcome.Charge, outcome.Currency)}.");
             t.Say(L(t, $"Listo, cancelé tu reserva {target.Reference}. {policy} ¡Esperamos verte en otra oportunidad!",
                 $"Done, I've cancelled booking {target.Reference}. {policy} We hope to see you another time!"));
             await NotifyOwnerAsync(t, target.Reference, OwnerNoticeKind.Cancelled, key);
@@ -348,9 +357,9 @@ public sealed partial class ReceptionistDialog
     }
 
     private static ReservationSnapshot Snapshot(Reservation r) =>
-        new(r.Reference, r.GuestName, r.RoomType, r.CheckIn, r.CheckOut, r.Guests, r.TotalPrice, r.Currency);
+        new(r.Reference, r.GuestName, r.RoomType, r.CheckIn, r.CheckOut, r.Guests, r.TotalPrice, r.Currency) { NightlyRate = r.NightlyRate };
 
     private string Describe(TurnContext t, ReservationSnapshot r) => L(t,
-        $"{r.Reference}: {RoomName(r.RoomType)}, del {ShortDate(t, r.CheckIn)} al {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(r.TotalPrice, r.Currency)}, a nombre de {r.GuestName}",
-        $"{r.Reference}: {RoomName(r.RoomType)}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(r.TotalPrice, r.Currency)}, under {r.GuestName}");
+        $"{r.Reference}: {RoomName(t, r.RoomType)}, del {ShortDate(t, r.CheckIn)} al {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(t, r.TotalPrice, r.Currency)}, a nombre de {r.GuestName}",
+        $"{r.Reference}: {RoomName(t, r.RoomType)}, {ShortDate(t, r.CheckIn)} to {ShortDate(t, r.CheckOut)} ({Nights(t, r.CheckOut.DayNumber - r.CheckIn.DayNumber)}, {Guests(t, r.Guests)}), total {Price(t, r.TotalPrice, r.Currency)}, under {r.GuestName}");
 }

@@ -1,13 +1,13 @@
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Nlu;
-using HotelAgent.Core.Pms;
 
 namespace HotelAgent.Core.Dialog;
 
 /// <summary>
 /// The receptionist's brain: a deterministic state machine over <see cref="DialogState"/>. No clock, no random, no I/O:
 /// every outside fact comes through <see cref="IDialogEffects"/>, so it can run inside a Durable Functions orchestration.
+/// Time is the message's own timestamp (<see cref="InboundMessage.Timestamp"/>), recorded with the event.
 /// </summary>
 public sealed partial class ReceptionistDialog
 {
@@ -15,15 +15,25 @@ public sealed partial class ReceptionistDialog
     private readonly DialogOptions _options;
     private readonly NluOptions _nlu;
     private readonly IRoomCatalogue _rooms;
+    private readonly bool _emailConfirmations;
 
+    /// <param name="profile">The hotel: every fact the dialog states comes from here or from the PMS.</param>
+    /// <param name="options">Dialog settings (handoff triggers, expiry, long stays).</param>
+    /// <param name="nluOptions">Confidence thresholds.</param>
     /// <param name="rooms">The room types guests hear about; the hotel profile's when null (QloApps: the PMS's).</param>
-    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null, IRoomCatalogue? rooms = null)
+    /// <param name="emailConfirmations">
+    /// True when an email channel is configured: a guest who gives an email on WhatsApp or the web chat is told the confirmation
+    /// goes there (the reply dispatcher sends it). Otherwise nothing is promised.
+    /// </param>
+    public ReceptionistDialog(HotelProfile profile, DialogOptions? options = null, NluOptions? nluOptions = null, IRoomCatalogue? rooms = null,
+        bool emailConfirmations = false)
     {
         ArgumentNullException.ThrowIfNull(profile);
         _profile = profile;
         _options = options ?? new DialogOptions();
         _nlu = nluOptions ?? new NluOptions();
         _rooms = rooms ?? new ProfileRoomCatalogue(profile);
+        _emailConfirmations = emailConfirmations;
     }
 
     /// <summary>Handles one guest message and returns the new state, the replies to send (in order) and the events.</summary>
@@ -67,33 +77,66 @@ public sealed partial class ReceptionistDialog
             t = new TurnContext(turn, effects, t.S);
         }
 
+        ExpireStaleFlow(t);
+
         var nlu = await effects.UnderstandAsync(text, turn.Today);
         t.Nlu = nlu;
         t.Norm = DialogText.Normalize(text);
+        t.Raw = text;
         UpdateLanguage(t);
-        t.S = t.S with { LastIntent = nlu.Intent, LastConfidence = nlu.Confidence };
+        t.S = t.S with { LastIntent = nlu.Intent, LastConfidence = nlu.Confidence, LastMessageAt = turn.Message.Timestamp };
 
         if (await CheckHandoffTriggersAsync(t))
         {
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        if (await HandleInContextAsync(t))
+        RememberIdentity(t);
+
+        if (await HandleOfferedHumanAsync(t) || await HandleExpiredResumeAsync(t))
         {
             ResetCountersIfUnderstood(t);
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        if (await HandleConfirmationStepAsync(t) || await HandleSideQuestionAsync(t) || await HandleInContextAsync(t))
+        {
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
+        if (PendingKey(t) is null && (DialogText.IsThanksOnly(t.Raw) || DialogText.IsAcknowledgement(t.Raw)))
+        {
+            // "genial, gracias!" after a booking or an answer: a friendly close, not "no te entendí".
+            t.Say(DialogText.IsThanksOnly(t.Raw)
+                ? L(t, "¡De nada! Cualquier otra cosa, acá estoy.", "You're welcome! Anything else, I'm here.")
+                : L(t, "¡Genial! Si necesitás algo más, escribime.", "Great! If you need anything else, just write."));
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         var band = _nlu.Classify(nlu.Confidence);
+        if (band != ConfidenceBand.Act && IsHotelYesNoQuestion(t))
+        {
+            // "¿tienen cancha de paddle?": a question about the hotel; answered from the profile, or an honest "no tengo ese dato".
+            await AnswerAmenitiesAsync(t, nlu);
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
         {
             // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
             band = ConfidenceBand.Fallback;
         }
-        else if (band == ConfidenceBand.Clarify && IsSupportedByEvidence(t, nlu))
+        else if (band != ConfidenceBand.Act && nlu.Alternatives.Select(a => a.Intent).Prepend(nlu.Intent).Distinct(StringComparer.Ordinal)
+                     .FirstOrDefault(i => IsSupportedByEvidence(t, nlu with { Intent = i })) is { } supported)
         {
-            // Mid confidence, but the message carries what that intent needs (an amenity, dates, a policy keyword...): act.
+            // Not sure of the intent, but the message carries what one of the likely intents needs (an amenity, dates, a policy
+            // keyword, "cancel" with a booking of the guest's...): act on that one.
             band = ConfidenceBand.Act;
+            nlu = nlu with { Intent = supported };
+            t.Nlu = nlu;
         }
 
         switch (band)
@@ -123,29 +166,89 @@ public sealed partial class ReceptionistDialog
     }
 
     /// <summary>
-    /// Follows the guest's language, but only on real sentences: button titles, names, "ok" or "3" never flip it
-    /// (the first message of a conversation may be a single word such as "hello").
+    /// Follows the guest's language, but only on clear evidence: a first message decides; later a message switches only
+    /// when it is clearly in the other language (a Spanish "me van a cobrar algo?" never flips to English). Button titles
+    /// never flip it.
     /// </summary>
     private static void UpdateLanguage(TurnContext t)
     {
-        var lang = t.Nlu.Language;
-        if (lang is not ("es" or "en") || string.Equals(lang, t.S.Language, StringComparison.Ordinal) || t.Turn.Message.ReplyId is not null)
+        if (t.Turn.Message.ReplyId is not null)
         {
             return;
         }
 
-        var words = t.Norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetter));
+        var tokens = TextNormalizer.Normalize(t.Raw).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var (es, en) = TextSignals.LanguageScores(t.Raw, tokens);
         var first = t.S.TurnCount <= 1 || (t.S.Stage == DialogStage.Idle && t.S.LastIntent is null);
-        if (words >= 3 || (first && words >= 1))
+        if (first)
         {
-            t.S = t.S with { Language = lang };
+            if (en > es || (es == en && string.Equals(t.Nlu.Language, "en", StringComparison.Ordinal) && en > 0))
+            {
+                t.S = t.S with { Language = "en" };
+            }
+            else if (es > en)
+            {
+                t.S = t.S with { Language = "es" };
+            }
+
+            return;
+        }
+
+        if (string.Equals(t.S.Language, "es", StringComparison.Ordinal) && en >= 3 && en >= es + 3)
+        {
+            t.S = t.S with { Language = "en" };
+        }
+        else if (string.Equals(t.S.Language, "en", StringComparison.Ordinal) && es >= 3 && es >= en + 3)
+        {
+            t.S = t.S with { Language = "es" };
+        }
+    }
+
+    /// <summary>
+    /// A flow the guest left alone longer than <c>Dialog__FlowExpiryMinutes</c> (by the messages' timestamps) expires: its
+    /// dates and guests are never reused silently; the next booking talk starts fresh, and a bare "sí" gets "¿seguimos con
+    /// lo de antes?" instead of booking or quoting stale data.
+    /// </summary>
+    private void ExpireStaleFlow(TurnContext t)
+    {
+        var at = t.Turn.Message.Timestamp;
+        var touched = t.S.FlowTouchedAt ?? t.S.LastMessageAt;
+        if (t.S.Stage is DialogStage.Idle or DialogStage.HandedOff || touched is null || at - touched.Value <= TimeSpan.FromMinutes(_options.FlowExpiryMinutes))
+        {
+            return;
+        }
+
+        var expired = t.S.HasBookingFlow ? t.S.Stay : null;
+        t.S = t.S.ClearFlow() with { ExpiredStay = expired };
+    }
+
+    /// <summary>
+    /// A name ("soy Pablo Ríos") or an email given in passing is kept for the booking (the name is still confirmed before
+    /// booking). While the flow asks for them, the flow's own handling reads them.
+    /// </summary>
+    private static void RememberIdentity(TurnContext t)
+    {
+        if (t.S.Stage == DialogStage.CollectingGuestDetails)
+        {
+            return;
+        }
+
+        if (t.Nlu.Entities.PersonName is { } name && !t.S.GuestNameConfirmed && name.Split(' ').Length >= 1)
+        {
+            t.S = t.S with { GuestName = name };
+        }
+
+        if ((t.Nlu.Entities.Email ?? DialogText.FindEmail(t.Raw)) is { } email && t.S.Email is null)
+        {
+            t.S = t.S with { Email = email.Trim().ToLowerInvariant(), EmailAsked = true };
         }
     }
 
     private static readonly string[] LocationWords =
     [
         "donde", "direccion", "ubicacion", "ubicados", "ubicado", "quedan", "llegar", "llego", "mapa", "where", "located", "address",
-        "location", "directions", "map", "get there",
+        "location", "directions", "map", "get there", "zona", "barrio", "cerca", "lejos", "subte", "colectivo", "taxi", "near", "far",
+        "aeroparque", "ezeiza", "tardo", "tarda", "tardan", "demora", "demoro", "how long", "distancia", "distance", "subway", "metro",
     ];
 
     /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
@@ -158,20 +261,59 @@ public sealed partial class ReceptionistDialog
             NluLabels.AskPolicies => PolicyTopics(t, nlu).Count > 0,
             NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
             NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
-                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null),
-            NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.ModifyReservation => FindReference(t, nlu) is not null,
+                e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null)
+                || (nlu.Intent != NluLabels.AskPrice && WantsARoom(t.Norm)),
+            NluLabels.CancelReservation => FindReference(t, nlu) is not null
+                || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja"),
+            NluLabels.ModifyReservation => FindReference(t, nlu) is not null
+                || (DialogText.ContainsAny(t.Norm, "mi reserva", "la reserva", "my booking", "my reservation", "my room", "my stay", "upgrade", "mi estadia")
+                    && (e.RoomType is not null || e.CheckIn is not null || e.Guests is not null || e.Nights is not null)),
+            NluLabels.CheckReservation => FindReference(t, nlu) is not null,
+            NluLabels.Greeting => t.Norm.Split(' ').Length <= 3 && IsGreetingWord(t.Norm),
             _ => false,
         };
     }
+
+    /// <summary>"¿tienen X?", "¿hay X en el hotel?", "do you have X?", "is there X?", "can I X?": a yes/no question about the hotel.</summary>
+    private static bool IsHotelYesNoQuestion(TurnContext t) =>
+        DialogText.IsQuestion(t.Raw) && t.Nlu.Entities.CheckIn is null && t.Nlu.Entities.Guests is null
+        && (t.Norm.StartsWith("tienen ", StringComparison.Ordinal) || t.Norm.StartsWith("tenes ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("hay ", StringComparison.Ordinal) || t.Norm.StartsWith("cuentan con ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("ofrecen ", StringComparison.Ordinal) || t.Norm.StartsWith("do you have ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("is there ", StringComparison.Ordinal) || t.Norm.StartsWith("are there ", StringComparison.Ordinal)
+            || t.Norm.StartsWith("does the hotel ", StringComparison.Ordinal) || t.Norm.StartsWith("el hotel tiene ", StringComparison.Ordinal));
+
+    /// <summary>"quiero una habitación", "necesito reservar", "I'd like to book a room": a booking request without data yet.</summary>
+    private static bool WantsARoom(string norm) =>
+        DialogText.ContainsAny(norm, "reservar", "reserva", "habitacion", "habitaciones", "cuarto", "pieza", "room", "book", "booking", "alojamiento", "lugar")
+        && DialogText.ContainsAny(norm, "quiero", "necesito", "busco", "buscamos", "queria", "quisiera", "queremos", "necesitamos", "want", "need", "looking", "would like", "id like", "i d like")
+        && !DialogText.ContainsAny(norm, "cancel*", "anul*", "cambiar", "modific*", "change", "mi reserva", "my booking", "my reservation");
+
+    private static bool IsGreetingWord(string norm) =>
+        DialogText.ContainsAny(norm, "hola", "ola", "hla", "holi", "holis", "buenas", "buenos", "buen", "wenas", "hello", "hi", "hey", "saludos");
 
     // ---------------------------------------------------------------- handoff
 
     private async Task<bool> CheckHandoffTriggersAsync(TurnContext t)
     {
         var nlu = t.Nlu;
-        if (string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold)
+        if (t.Turn.Message.ReplyId is "human")
         {
             await HandoffAsync(t, "requested");
+            return true;
+        }
+
+        if (t.Turn.Message.ReplyId is not null)
+        {
+            // A button press is an answer to our own question ("Personas" is not asking for a person).
+            return false;
+        }
+
+        // Money complaints and threats reach a person at once, whatever the wording's overall tone.
+        var tokens = TextNormalizer.Normalize(t.Raw).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (TextSignals.ComplaintWeight(tokens) < 0)
+        {
+            await HandoffAsync(t, "complaint");
             return true;
         }
 
@@ -181,9 +323,17 @@ public sealed partial class ReceptionistDialog
             return true;
         }
 
+        var answersChangeWhat = t.S.Asked == AskedSlot.ChangeWhat && ChangeWhatFromText(t.Norm) is not null; // "personas" = the party size
+        if ((string.Equals(nlu.Intent, NluLabels.RequestHuman, StringComparison.Ordinal) && nlu.Confidence >= _nlu.ActThreshold && !answersChangeWhat)
+            || DialogText.AsksForPerson(t.Norm))
+        {
+            await HandoffAsync(t, "requested");
+            return true;
+        }
+
         var norm = t.Norm;
         var countsForRepetition = t.Turn.Message.ReplyId is null && norm.Length >= 6 && !DialogText.IsYes(norm)
-            && !DialogText.IsNo(norm) && DialogText.BareNumber(norm) is null;
+            && !DialogText.IsNo(norm) && DialogText.BareNumber(norm) is null && DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Unclear;
         if (!countsForRepetition)
         {
             return false;
@@ -204,10 +354,16 @@ public sealed partial class ReceptionistDialog
     private async Task HandoffAsync(TurnContext t, string reason)
     {
         var stageBefore = t.S.Stage;
-        t.S = t.S with { Stage = DialogStage.HandedOff, HandedOff = true, HandoffReason = reason, Asked = AskedSlot.None };
-        t.Say(L(t,
-            "Te paso con una persona de recepción; en un ratito te responde por acá. ¡Gracias por la paciencia!",
-            "I'm passing you to a person at reception; they'll reply here shortly. Thanks for your patience!"));
+        t.S = t.S with { Stage = DialogStage.HandedOff, HandedOff = true, HandoffReason = reason, Asked = AskedSlot.None, HumanOffered = false };
+        t.Say(reason switch
+        {
+            "complaint" or "negative_sentiment" => L(t,
+                $"Lamento mucho lo que pasó 🙏 Te paso ahora mismo con una persona de recepción para que lo resuelva; te responde por acá en un ratito. Si es urgente: {_profile.Phone}.",
+                $"I'm really sorry about this 🙏 I'm passing you right now to a person at reception who will sort it out; they'll reply here shortly. If it's urgent: {_profile.Phone}."),
+            _ => L(t,
+                "Te paso con una persona de recepción; en un ratito te responde por acá. ¡Gracias por la paciencia!",
+                "I'm passing you to a person at reception; they'll reply here shortly. Thanks for your patience!"),
+        });
         t.Events.Add(DialogEvent.HandoffStarted(reason));
         await t.Effects.NotifyStaffAsync(Notice(t, reason, stageBefore, isHandoff: true));
     }
@@ -219,6 +375,27 @@ public sealed partial class ReceptionistDialog
             stage.ToString(), isHandoff, t.S.Language);
     }
 
+    /// <summary>After a person was offered (the same question a third time), a yes hands off; anything else goes on.</summary>
+    private async Task<bool> HandleOfferedHumanAsync(TurnContext t)
+    {
+        if (!t.S.HumanOffered)
+        {
+            return false;
+        }
+
+        t.S = t.S with { HumanOffered = false };
+        // When the question itself is a yes/no question, "sí" answers it; the person is taken with the button or in words.
+        var confirming = t.S.Stage is DialogStage.ConfirmingBooking or DialogStage.ConfirmingCancellation or DialogStage.ConfirmingModification
+            || t.S.Asked is AskedSlot.ConfirmLongStay or AskedSlot.ConfirmName or AskedSlot.ResumeExpired;
+        if (!confirming && t.Turn.Message.ReplyId is null && DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes)
+        {
+            await HandoffAsync(t, "stuck");
+            return true;
+        }
+
+        return false;
+    }
+
     // ---------------------------------------------------------------- routing
 
     private async Task RouteAsync(TurnContext t, string intent, NluResult nlu)
@@ -228,6 +405,13 @@ public sealed partial class ReceptionistDialog
             case NluLabels.CheckAvailability:
             case NluLabels.AskPrice:
             case NluLabels.MakeReservation:
+                if (nlu.Entities.Amenities.Count > 0 && !HasStayDelta(ExtractStayDelta(t, nlu)))
+                {
+                    // "cuánto sale el traslado?" is about the amenity, not a stay
+                    await AnswerAmenitiesAsync(t, nlu);
+                    break;
+                }
+
                 await StartStayAsync(t, nlu);
                 break;
             case NluLabels.ModifyReservation:
@@ -248,7 +432,7 @@ public sealed partial class ReceptionistDialog
                 await StartReservationFlowAsync(t, ReservationAction.Status, nlu);
                 break;
             case NluLabels.AskRoomTypes:
-                AnswerRoomTypes(t);
+                AnswerRoomTypes(t, nlu);
                 break;
             case NluLabels.AskAmenities:
                 await AnswerAmenitiesAsync(t, nlu);
@@ -257,25 +441,49 @@ public sealed partial class ReceptionistDialog
                 AnswerLocation(t);
                 break;
             case NluLabels.AskPolicies:
-                AnswerPolicies(t, nlu);
+                await AnswerPoliciesAsync(t, nlu);
                 break;
             case NluLabels.Greeting:
-                Greet(t);
                 if (HasStayDelta(ExtractStayDelta(t, nlu)))
                 {
+                    t.Say(L(t, "¡Hola! ", "Hi! ").TrimEnd());
                     await StartStayAsync(t, nlu);
+                }
+                else
+                {
+                    Greet(t);
                 }
 
                 break;
             case NluLabels.Goodbye:
+                if (DialogText.IsThanksOnly(t.Raw) && PendingQuestion(t) is { } pending)
+                {
+                    // "gracias" in the middle of a booking is not goodbye: keep the flow.
+                    t.Say(L(t, "¡De nada! ", "You're welcome! ") + pending);
+                    break;
+                }
+
                 t.S = t.S.ClearFlow();
                 t.Say(L(t, "¡Gracias por escribirnos! Cualquier cosa, acá estoy. ¡Que tengas un lindo día!",
                     "Thanks for writing to us! I'm here if you need anything else. Have a lovely day!"));
                 break;
             case NluLabels.Affirm:
-                t.Say(L(t, "¡Genial! ¿En qué te puedo ayudar?", "Great! How can I help you?"));
+                if (!AskPendingAgain(t))
+                {
+                    t.Say(L(t, "¡Genial! ¿En qué más te puedo ayudar? Puedo ver disponibilidad, tu reserva o contarte del hotel.",
+                        "Great! What else can I help you with? I can check availability, your booking or tell you about the hotel."));
+                }
+
                 break;
             case NluLabels.Deny:
+                if (PendingQuestion(t) is not null && t.S.Stage is DialogStage.CollectingStay or DialogStage.CollectingGuestDetails)
+                {
+                    t.S = t.S.ClearFlow();
+                    t.Say(L(t, "Dale, lo dejamos acá. Si querés retomarlo, escribime cuando quieras.",
+                        "Sure, let's leave it here. If you want to pick it up again, just write."));
+                    break;
+                }
+
                 t.Say(L(t, "Dale. Si necesitás algo más, escribime.", "No problem. If you need anything else, just write."));
                 break;
             case NluLabels.Help:
@@ -295,11 +503,18 @@ public sealed partial class ReceptionistDialog
 
     private async Task ClarifyAsync(TurnContext t, NluResult nlu)
     {
+        if (AskPendingAgain(t))
+        {
+            // Mid-flow, the useful clarification is the question the flow is waiting on (rephrased), not a menu of intents.
+            t.Events.Add(new DialogEvent(DialogEventKind.Clarified) { Reason = "pending_question" });
+            return;
+        }
+
         var candidates = nlu.Alternatives
             .Where(a => a.Confidence >= 0.1)
             .Select(a => a.Intent)
             .Prepend(nlu.Intent)
-            .Where(i => NluLabels.IsIntent(i) && i is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.OutOfScope))
+            .Where(i => NluLabels.IsIntent(i) && i is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.OutOfScope or NluLabels.Goodbye or NluLabels.Greeting))
             .Distinct(StringComparer.Ordinal)
             .Take(3)
             .ToList();
@@ -366,357 +581,201 @@ public sealed partial class ReceptionistDialog
         }
 
         t.Events.Add(new DialogEvent(DialogEventKind.Fallback));
-        var pending = PendingQuestion(t);
-        t.Say(L(t,
-            "Perdón, no te entendí bien. ¿Me lo decís de otra forma? Puedo ayudarte con disponibilidad y precios, reservas y dudas sobre el hotel.",
-            "Sorry, I didn't quite get that. Could you say it another way? I can help with availability and prices, bookings and questions about the hotel.")
-            + (pending is null ? string.Empty : "\n" + pending));
+        if (PendingQuestion(t) is not null)
+        {
+            AskPendingAgain(t, L(t, "Perdón, no te entendí bien.", "Sorry, I didn't quite get that."));
+            return;
+        }
+
+        t.Say(t.S.FallbackCount >= 2
+            ? L(t, $"Sigo sin entenderte, perdón 🙈 Probá con algo como \"quiero reservar del 10 al 12 de enero para 2\" o \"¿dónde quedan?\". Si preferís, escribí \"recepción\" y te atiende una persona ({_profile.Phone}).",
+                $"I still don't get it, sorry 🙈 Try something like \"a room for 2 from January 10 to 12\" or \"where are you?\". If you prefer, write \"reception\" and a person will help you ({_profile.Phone}).")
+            : L(t, "Perdón, no te entendí bien. ¿Me lo decís de otra forma? Puedo ayudarte con disponibilidad y precios, reservas y dudas sobre el hotel.",
+                "Sorry, I didn't quite get that. Could you say it another way? I can help with availability and prices, bookings and questions about the hotel."));
     }
 
-    /// <summary>The question the flow is waiting on, to repeat after a digression or a misunderstanding.</summary>
-    private string? PendingQuestion(TurnContext t) => t.S.Stage switch
+    /// <summary>The question the flow is waiting on (first wording), or null when nothing is pending.</summary>
+    private string? PendingQuestion(TurnContext t) => PendingKey(t) is { } key ? QuestionText(t, key, 1) : null;
+
+    /// <summary>The key of the question the flow is waiting on.</summary>
+    private static string? PendingKey(TurnContext t) => t.S.Stage switch
     {
-        DialogStage.CollectingStay when t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests => SlotQuestion(t, t.S.Asked),
-        DialogStage.OfferingRooms => L(t, "¿Cuál de las opciones te reservo?", "Which option should I book?"),
-        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.ConfirmName && t.S.GuestName is not null =>
-            L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
-        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName =>
-            L(t, "¿A nombre de quién hago la reserva?", "What name should the booking be under?"),
-        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Phone =>
-            L(t, "¿Me pasás un teléfono de contacto para confirmar la reserva?", "Could you send me a contact phone number to confirm the booking?"),
-        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email =>
-            L(t, "¿Me pasás un email para la confirmación? (opcional)", "Could you give me an email for the confirmation? (optional)"),
-        DialogStage.ConfirmingBooking => L(t, "¿Confirmo la reserva? (sí / no)", "Shall I confirm the booking? (yes / no)"),
-        DialogStage.ConfirmingCancellation => L(t, "¿Confirmo la cancelación? (sí / no)", "Shall I cancel it? (yes / no)"),
-        DialogStage.ConfirmingModification => L(t, "¿Confirmo el cambio? (sí / no)", "Shall I apply the change? (yes / no)"),
+        DialogStage.CollectingStay when t.S.Asked is AskedSlot.CheckIn or AskedSlot.CheckOut or AskedSlot.Guests or AskedSlot.ConfirmLongStay => "stay:" + t.S.Asked,
+        DialogStage.CollectingStay when t.S.Asked == AskedSlot.ChangeWhat => "change:booking",
+        DialogStage.OfferingRooms => "offers",
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.ConfirmName && t.S.GuestName is not null => "name:confirm",
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.GuestName => "name",
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Phone => "phone",
+        DialogStage.CollectingGuestDetails when t.S.Asked == AskedSlot.Email => "email",
+        DialogStage.ConfirmingBooking => "confirm:booking",
+        DialogStage.ConfirmingCancellation => "confirm:cancel",
+        DialogStage.ConfirmingModification => "confirm:modify",
+        DialogStage.ChoosingReservation => "choose:reservation",
+        DialogStage.CollectingModification when t.S.Asked == AskedSlot.CheckIn => "modify:dates",
+        DialogStage.CollectingModification when t.S.Asked == AskedSlot.Guests => "modify:guests",
+        DialogStage.CollectingModification => "change:reservation",
         _ => null,
     };
 
-    // ---------------------------------------------------------------- context (mid-flow answers)
-
-    private async Task<bool> HandleInContextAsync(TurnContext t)
+    /// <summary>
+    /// The wording of a question: the first time plain, the second time rephrased with an example, from the third time on
+    /// with an offer of a person (the guest is stuck; the same question is never just repeated).
+    /// </summary>
+    private string QuestionText(TurnContext t, string key, int times)
     {
-        var nlu = t.Nlu;
-        var replyId = t.Turn.Message.ReplyId
-            ?? (t.S.Asked == AskedSlot.ChangeWhat && !HasStayDelta(ExtractStayDelta(t, nlu)) ? ChangeWhatFromText(t.Norm) : null);
-        var confident = nlu.Confidence >= _nlu.ActThreshold
-            || (nlu.Confidence >= _nlu.ClarifyThreshold && IsSupportedByEvidence(t, nlu));
+        var plain = key switch
+        {
+            "stay:CheckIn" => L(t, "¿Para qué fecha sería la entrada?", "What date would you arrive?"),
+            "stay:CheckOut" => t.S.Stay.CheckIn is { } ci
+                ? L(t, $"Entrada el {ShortDate(t, ci)}. ¿Hasta qué fecha, o cuántas noches?", $"Arriving {ShortDate(t, ci)}. Until what date, or how many nights?")
+                : L(t, "¿Hasta qué fecha, o cuántas noches?", "Until what date, or how many nights?"),
+            "stay:Guests" => t.S.Stay.CheckIn is { } a && t.S.Stay.CheckOut is { } b
+                ? L(t, $"Del {ShortDate(t, a)} al {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). ¿Cuántas personas serían?",
+                    $"From {ShortDate(t, a)} to {ShortDate(t, b)} ({Nights(t, b.DayNumber - a.DayNumber)}). How many guests?")
+                : L(t, "¿Cuántas personas serían?", "How many guests?"),
+            "stay:ConfirmLongStay" => LongStayQuestion(t),
+            "offers" => t.S.Offers.Count == 1 ? L(t, "¿Te la reservo?", "Shall I book it?") : L(t, "¿Cuál te reservo?", "Which one should I book?"),
+            "name:confirm" => L(t, $"¿Hago la reserva a nombre de {t.S.GuestName}?", $"Shall I put the booking under {t.S.GuestName}?"),
+            "name" => L(t, "¿A nombre de quién hago la reserva? (nombre y apellido)", "What name should the booking be under? (first and last name)"),
+            "email" => EmailQuestion(t),
+            "phone" => L(t, "¿Me pasás un teléfono de contacto para confirmar la reserva?", "Could you send me a contact phone number to confirm the booking?"),
+            "confirm:booking" => L(t, "¿Confirmo la reserva?", "Shall I confirm the booking?"),
+            "confirm:cancel" => L(t, "¿Confirmo la cancelación?", "Shall I cancel it?"),
+            "confirm:modify" => L(t, "¿Confirmo el cambio?", "Shall I apply the change?"),
+            "choose:reservation" => L(t, "¿Cuál de tus reservas?", "Which of your bookings?"),
+            "modify:dates" => L(t, "¿Cuáles serían las nuevas fechas?", "What would the new dates be?"),
+            "modify:guests" => L(t, "¿Cuántas personas serían?", "How many guests?"),
+            _ => L(t, "¿Qué querés cambiar: las fechas, la cantidad de personas o la habitación?", "What would you like to change: the dates, the number of guests or the room?"),
+        };
+        if (times <= 1)
+        {
+            return plain;
+        }
 
-        // A confident request for another flow wins over the context (e.g. "quiero cancelar mi reserva" while quoting).
-        var switchesFlow = confident && nlu.Intent is NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.Goodbye
-            && replyId is null;
-        if (switchesFlow && t.S.Stage != DialogStage.Clarifying)
+        var rephrased = key switch
+        {
+            "stay:CheckIn" => L(t, "¿Qué día llegarías? Escribime la fecha, por ejemplo \"el 15 de enero\" o \"del 10 al 12 de enero\".",
+                "Which day would you arrive? Write the date, for example \"January 15\" or \"from January 10 to 12\"."),
+            "stay:CheckOut" => L(t, "¿Cuántas noches te quedarías? Por ejemplo \"3 noches\" o \"hasta el 14\".",
+                "How many nights would you stay? For example \"3 nights\" or \"until the 14th\"."),
+            "stay:Guests" => L(t, "¿Para cuántas personas es? Por ejemplo \"somos 2\" o \"2 adultos y 1 niño\".",
+                "How many people is it for? For example \"2 people\" or \"2 adults and 1 child\"."),
+            "stay:ConfirmLongStay" => L(t, "¿Las fechas están bien? Respondeme \"sí\" o decime las fechas correctas, por ejemplo \"del 10 al 12 de enero\".",
+                "Are the dates right? Answer \"yes\" or tell me the right dates, for example \"January 10 to 12\"."),
+            "offers" => L(t, "Decime cuál preferís: el número (\"la 1\"), el nombre (\"la doble\") o \"la más barata\". También podés preguntarme por cualquiera.",
+                "Tell me which one you prefer: the number (\"1\"), the name (\"the double\") or \"the cheapest\". You can also ask me about any of them."),
+            "name:confirm" => L(t, $"¿La reserva va a nombre de {t.S.GuestName}? Respondeme \"sí\", o escribime otro nombre y apellido.",
+                $"Should the booking be under {t.S.GuestName}? Answer \"yes\", or write another first and last name."),
+            "name" => L(t, "Necesito el nombre y apellido de quien se aloja, por ejemplo \"Martina Gómez\".",
+                "I need the first and last name of the guest, for example \"Martina Gomez\"."),
+            "phone" => L(t, "Necesito un teléfono con código de área, por ejemplo 11 5555-1234 o +54 9 11 5555-1234.",
+                "I need a phone number with the area code, for example +1 212 555 0123."),
+            "email" => L(t, "Si querés dejarme un email, escribilo (por ejemplo nombre@gmail.com); si no, decime \"prefiero no\".",
+                "If you'd like to leave an email, write it (for example name@gmail.com); otherwise just say \"no thanks\"."),
+            "confirm:booking" => L(t, "Para reservar necesito que me digas \"sí\" (o \"no\" si querés cambiar algo). ¿Confirmo la reserva?",
+                "To book I need a \"yes\" (or \"no\" if you want to change something). Shall I confirm the booking?"),
+            "confirm:cancel" => L(t, "Para cancelarla necesito un \"sí\"; si preferís mantenerla, decime \"no\". ¿Confirmo la cancelación?",
+                "To cancel it I need a \"yes\"; if you'd rather keep it, say \"no\". Shall I cancel it?"),
+            "confirm:modify" => L(t, "Para aplicar el cambio necesito un \"sí\"; si no, decime \"no\" y queda como estaba. ¿Confirmo el cambio?",
+                "To apply the change I need a \"yes\"; otherwise say \"no\" and it stays as it was. Shall I apply the change?"),
+            "choose:reservation" => L(t, "Decime el número de la lista (por ejemplo \"la 1\") o el código de la reserva.",
+                "Tell me the number in the list (for example \"1\") or the booking reference."),
+            "modify:dates" => L(t, "Escribime las nuevas fechas, por ejemplo \"del 10 al 12 de enero\".", "Write the new dates, for example \"January 10 to 12\"."),
+            "modify:guests" => L(t, "¿Cuántas personas serían en total? Por ejemplo \"3\".", "How many guests in total? For example \"3\"."),
+            _ => L(t, "Decime qué querés cambiar, por ejemplo \"las fechas\", \"somos 3\" o \"la suite\".",
+                "Tell me what to change, for example \"the dates\", \"3 guests\" or \"the suite\"."),
+        };
+        return times == 2
+            ? rephrased
+            : L(t, "Parece que no me estoy explicando bien 🙈 ", "I don't think I'm explaining myself well 🙈 ") + rephrased
+              + L(t, "\nSi preferís, te paso con una persona de recepción.", "\nIf you prefer, I can pass you to a person at reception.");
+    }
+
+    /// <summary>
+    /// Asks the flow's question, counting how many times in a row it was asked: the second time rephrased with an example,
+    /// from the third time on offering a person. Returns the text said.
+    /// </summary>
+    private Reply Ask(TurnContext t, string key, string? lead = null, IReadOnlyList<ReplyOption>? options = null, string? optionsTitle = null)
+    {
+        var times = string.Equals(t.S.QuestionKey, key, StringComparison.Ordinal) ? t.S.QuestionTimes + 1 : 1;
+        var text = (lead is null ? string.Empty : lead + (lead.EndsWith('\n') ? string.Empty : lead.Contains('\n', StringComparison.Ordinal) ? "\n" : " "))
+            + QuestionText(t, key, times);
+        var offerHuman = times >= 3;
+        t.S = t.S with { QuestionKey = key, QuestionTimes = times, HumanOffered = offerHuman };
+        var all = options?.ToList() ?? [];
+        if (offerHuman && all.Count < 10)
+        {
+            all.Add(new ReplyOption("human", L(t, "Hablar con recepción", "Talk to reception")));
+        }
+
+        var reply = new Reply(text) { Options = all, OptionsTitle = all.Count > 3 ? optionsTitle ?? L(t, "Ver opciones", "See options") : optionsTitle };
+        t.Say(reply);
+        t.AskedThisTurn = key;
+        return reply;
+    }
+
+    /// <summary>
+    /// Asks the pending question again (an "ok" or an unclear answer while the flow waits). Returns false when nothing is pending.
+    /// </summary>
+    private bool AskPendingAgain(TurnContext t, string? lead = null)
+    {
+        if (PendingKey(t) is not { } key)
         {
             return false;
         }
 
-        switch (t.S.Stage)
+        IReadOnlyList<ReplyOption>? options = key switch
         {
-            case DialogStage.Clarifying:
-                return await HandleClarifyPickAsync(t);
-
-            case DialogStage.AwaitingReference:
-            case DialogStage.VerifyingCode:
-                return await HandleVerificationInContextAsync(t);
-
-            case DialogStage.CollectingStay:
-            {
-                if (replyId is "change_dates" or "change_guests" or "change_room")
-                {
-                    await HandleChangeWhatAsync(t, replyId, booking: true);
-                    return true;
-                }
-
-                var delta = ExtractStayDelta(t, nlu);
-                if (HasStayDelta(delta))
-                {
-                    await ApplyStayCorrectionAsync(t, delta);
-                    return true;
-                }
-
-                if (t.S.Stay.IsComplete && (IsYes(t) || (confident && nlu.Intent is NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation)))
-                {
-                    await AdvanceStayAsync(t);
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.OfferingRooms:
-            {
-                var pick = PickOffer(t);
-                var delta = ExtractStayDelta(t, nlu);
-                if (pick is not null && !(HasStayDelta(delta with { RoomType = null })))
-                {
-                    t.S = t.S with { Selected = pick, PendingWriteKey = null };
-                    await ContinueBookingDetailsAsync(t);
-                    return true;
-                }
-
-                if (HasStayDelta(delta))
-                {
-                    await ApplyStayCorrectionAsync(t, delta);
-                    return true;
-                }
-
-                if (IsNo(t))
-                {
-                    t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn };
-                    t.Say(L(t, "Sin problema. ¿Querés probar con otras fechas u otro tipo de habitación?",
-                        "No problem. Would you like to try other dates or another room type?"));
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.CollectingGuestDetails:
-                return await HandleGuestDetailsAsync(t);
-
-            case DialogStage.ConfirmingBooking:
-            {
-                if (IsExplicitYes(t))
-                {
-                    await BookAsync(t);
-                    return true;
-                }
-
-                if (IsNo(t))
-                {
-                    AskWhatToChange(t, booking: true);
-                    return true;
-                }
-
-                var delta = ExtractStayDelta(t, nlu);
-                if (HasStayDelta(delta))
-                {
-                    await ApplyStayCorrectionAsync(t, delta);
-                    return true;
-                }
-
-                if (!confident || nlu.Intent == NluLabels.Affirm)
-                {
-                    // Not an explicit yes: ask again, never book on a guess.
-                    t.Say(YesNo(t, L(t, "Para reservar necesito que me confirmes con un \"sí\". ¿Confirmo la reserva?",
-                        "To book I need an explicit \"yes\". Shall I confirm the booking?")));
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.ChoosingReservation:
-            {
-                var chosen = PickReservation(t);
-                if (chosen is not null)
-                {
-                    await ProceedWithReservationAsync(t, t.S.Action ?? ReservationAction.Status, chosen);
-                    return true;
-                }
-
-                if (FindReference(t, nlu) is { } other)
-                {
-                    await StartVerificationAsync(t, t.S.Action ?? ReservationAction.Status, other);
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.CollectingModification:
-            {
-                if (replyId is "change_dates" or "change_guests" or "change_room")
-                {
-                    await HandleChangeWhatAsync(t, replyId, booking: false);
-                    return true;
-                }
-
-                if (RoomTypeChosen(t) is { } room)
-                {
-                    await QuoteModificationAsync(t, new StaySlots { RoomType = room });
-                    return true;
-                }
-
-                var delta = ExtractStayDelta(t, nlu);
-                if (HasStayDelta(delta))
-                {
-                    await QuoteModificationAsync(t, delta);
-                    return true;
-                }
-
-                if (IsNo(t))
-                {
-                    t.S = t.S.ClearFlow();
-                    t.Say(L(t, "Dale, tu reserva queda como estaba.", "Sure, your booking stays as it was."));
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.ConfirmingModification:
-            {
-                if (IsExplicitYes(t))
-                {
-                    await ApplyModificationAsync(t);
-                    return true;
-                }
-
-                if (IsNo(t))
-                {
-                    t.S = t.S.ClearFlow();
-                    t.Say(L(t, "Perfecto, no cambio nada: tu reserva queda como estaba.", "OK, I won't change anything: your booking stays as it was."));
-                    return true;
-                }
-
-                var delta = ExtractStayDelta(t, nlu);
-                if (HasStayDelta(delta))
-                {
-                    await QuoteModificationAsync(t, delta);
-                    return true;
-                }
-
-                if (!confident || nlu.Intent == NluLabels.Affirm)
-                {
-                    t.Say(YesNo(t, L(t, "¿Confirmo el cambio? Respondeme \"sí\" o \"no\".", "Shall I apply the change? Please answer \"yes\" or \"no\".")));
-                    return true;
-                }
-
-                return false;
-            }
-
-            case DialogStage.ConfirmingCancellation:
-            {
-                if (IsExplicitYes(t))
-                {
-                    await CancelAsync(t);
-                    return true;
-                }
-
-                if (IsNo(t))
-                {
-                    t.S = t.S.ClearFlow();
-                    t.Say(L(t, "Perfecto, tu reserva sigue en pie.", "Great, your booking stays in place."));
-                    return true;
-                }
-
-                if (!confident || nlu.Intent == NluLabels.Affirm)
-                {
-                    t.Say(YesNo(t, L(t, "¿Confirmo la cancelación? Respondeme \"sí\" o \"no\".", "Shall I cancel it? Please answer \"yes\" or \"no\".")));
-                    return true;
-                }
-
-                return false;
-            }
-
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>"las fechas", "somos más", "otra habitación" typed instead of pressing a change button.</summary>
-    private static string? ChangeWhatFromText(string norm)
-    {
-        var words = norm.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        if (words > 4)
-        {
-            return null;
-        }
-
-        if (DialogText.ContainsAny(norm, "fecha*", "dia", "dias", "date*", "dates", "noche*", "night*"))
-        {
-            return "change_dates";
-        }
-
-        if (DialogText.ContainsAny(norm, "persona*", "huesped*", "gente", "guest*", "people", "cantidad"))
-        {
-            return "change_guests";
-        }
-
-        return DialogText.ContainsAny(norm, "habitacion*", "cuarto*", "room*", "tipo")
-            ? "change_room"
-            : null;
-    }
-
-    private async Task<bool> HandleClarifyPickAsync(TurnContext t)
-    {
-        var intents = t.S.ClarifyIntents;
-        string? picked = null;
-        var replyId = t.Turn.Message.ReplyId;
-        if (replyId is not null && intents.Contains(replyId, StringComparer.Ordinal))
-        {
-            picked = replyId;
-        }
-        else
-        {
-            var n = DialogText.BareNumber(t.Norm) ?? (t.Nlu.Entities.OptionNumber is { } o && t.Norm.Split(' ').Length <= 3 ? o : null);
-            if (n is { } k && k >= 1 && k <= intents.Count)
-            {
-                picked = intents[k - 1];
-            }
-            else
-            {
-                var byTitle = intents.FirstOrDefault(i => string.Equals(DialogText.Normalize(IntentTitle(t, i)), t.Norm, StringComparison.Ordinal));
-                picked = byTitle;
-            }
-        }
-
-        var original = t.S.ClarifyText;
-        var resume = t.S.ResumeStage ?? DialogStage.Idle;
-        t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
-        if (picked is null)
-        {
-            // Not a pick: understand this message on its own, in the context the menu interrupted. A bare yes/no answered
-            // the menu, not the pending confirmation: ask the confirmation again instead of writing anything.
-            if (resume is DialogStage.ConfirmingBooking or DialogStage.ConfirmingModification or DialogStage.ConfirmingCancellation
-                && (IsYes(t) || IsNo(t)))
-            {
-                t.Say(YesNo(t, PendingQuestion(t)!));
-                return true;
-            }
-
-            return resume != DialogStage.Clarifying && await HandleInContextAsync(t);
-        }
-
-        var source = original is null ? t.Nlu : await t.Effects.UnderstandAsync(original, t.Turn.Today);
-        var forced = source with { Intent = picked, Confidence = 1 };
-        t.Nlu = forced;
-        await RouteAsync(t, picked, forced);
+            "confirm:booking" or "confirm:cancel" or "confirm:modify" or "name:confirm" or "stay:ConfirmLongStay" => YesNoOptions(t),
+            "offers" => OfferOptions(t),
+            "email" => [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
+            "change:booking" or "change:reservation" => ChangeOptions(t),
+            _ => null,
+        };
+        Ask(t, key, lead, options, key == "offers" ? L(t, "Ver opciones", "See options") : null);
         return true;
     }
 
-    private static readonly string[] AffirmWords =
-    [
-        "si", "dale", "ok", "okay", "okey", "confirm*", "correct*", "claro", "perfect*", "de acuerdo", "adelante", "reserv*",
-        "yes", "yep", "yeah", "sure", "go ahead", "book it", "exact*", "listo", "bueno", "va", "that s right", "right",
-    ];
-
-    /// <summary>A yes for non-binding steps (name confirmation, the only offer): a button, a yes word, or an affirm without numbers.</summary>
-    private bool IsYes(TurnContext t) =>
-        t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm)
-        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold
-            && !t.Norm.Any(char.IsAsciiDigit));
-
     /// <summary>
-    /// Only an explicit yes confirms a write: the "Sí" button, a plain yes word, or a confident affirm that actually contains
-    /// an affirmative word ("la 1" or "2" may be classified as affirm, but they are not a yes).
+    /// An answer to a question asked at a step, followed by that step's question in the same message (plain wording: the
+    /// guest is engaged, not stuck, so it does not count as asking again).
     /// </summary>
-    private bool IsExplicitYes(TurnContext t) =>
-        t.Turn.Message.ReplyId is "yes" || DialogText.IsYes(t.Norm) || IsYesWithConfirmingWords(t.Norm)
-        || (string.Equals(t.Nlu.Intent, NluLabels.Affirm, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ActThreshold
-            && !t.Norm.Any(char.IsAsciiDigit) && DialogText.ContainsAny(t.Norm, AffirmWords)
-            && !HasStayDelta(ExtractStayDelta(t, t.Nlu)));
-
-    private bool IsNo(TurnContext t) =>
-        t.Turn.Message.ReplyId is "no" || DialogText.IsNo(t.Norm)
-        || (string.Equals(t.Nlu.Intent, NluLabels.Deny, StringComparison.Ordinal) && t.Nlu.Confidence >= _nlu.ClarifyThreshold
-            && !HasStayDelta(ExtractStayDelta(t, t.Nlu)));
-
-    private Reply YesNo(TurnContext t, string text) => new(text)
+    private void AnswerThenAskAgain(TurnContext t, string answer)
     {
-        Options = [new ReplyOption("yes", L(t, "Sí", "Yes")), new ReplyOption("no", L(t, "No", "No"))],
-    };
+        if (PendingKey(t) is not { } key)
+        {
+            t.Say(answer);
+            return;
+        }
+
+        IReadOnlyList<ReplyOption> options = key switch
+        {
+            "offers" => OfferOptions(t),
+            "email" => [new ReplyOption("skip", L(t, "Prefiero no", "No, thanks"))],
+            "change:booking" or "change:reservation" => ChangeOptions(t),
+            "stay:CheckIn" or "stay:CheckOut" or "stay:Guests" or "name" or "modify:dates" or "modify:guests" or "choose:reservation" => [],
+            _ => YesNoOptions(t),
+        };
+        t.Say(new Reply(answer + "\n" + QuestionText(t, key, 1)) { Options = options, OptionsTitle = options.Count > 3 ? L(t, "Ver opciones", "See options") : null });
+        t.AskedThisTurn = key;
+    }
+
+    /// <summary>After a side question mid-flow: a short reminder of what the flow waits for (not counted as asking again).</summary>
+    private string WithPending(TurnContext t, string text)
+    {
+        if (PendingKey(t) is not { } key)
+        {
+            return text;
+        }
+
+        t.AskedThisTurn = key;
+        return text + "\n\n" + L(t, "Y seguimos: ", "Back to it: ") + QuestionText(t, key, 1);
+    }
+
+    private IReadOnlyList<ReplyOption> YesNoOptions(TurnContext t) =>
+        [new ReplyOption("yes", L(t, "Sí", "Yes")), new ReplyOption("no", L(t, "No", "No"))];
+
+    private Reply YesNoReply(TurnContext t, string text) => new(text) { Options = YesNoOptions(t) };
 
     private static string L(TurnContext t, string es, string en) => string.Equals(t.S.Language, "en", StringComparison.Ordinal) ? en : es;
 
@@ -728,8 +787,12 @@ public sealed partial class ReceptionistDialog
         public DialogState S { get; set; } = state;
         public NluResult Nlu { get; set; } = null!;
         public string Norm { get; set; } = string.Empty;
+        public string Raw { get; set; } = string.Empty;
         public List<Reply> Replies { get; } = [];
         public List<DialogEvent> Events { get; } = [];
+
+        /// <summary>The question asked (or reminded) this turn; null when the turn asked nothing.</summary>
+        public string? AskedThisTurn { get; set; }
 
         public void Say(string text) => Replies.Add(new Reply(text));
 
@@ -737,9 +800,37 @@ public sealed partial class ReceptionistDialog
 
         public DialogOutcome Outcome(string? intent, double confidence)
         {
-            var withOptions = Replies.LastOrDefault(r => r.Options.Count > 0);
-            var state = S with { LastOptionIds = withOptions is null ? [] : withOptions.Options.Select(o => o.Id).ToArray() };
-            return new(state, Replies.ToArray(), Events.ToArray(), intent, confidence);
+            // No reply goes out word for word a third time: a repeat gets a different opening.
+            var fingerprints = S.RecentReplies.ToList();
+            var replies = new List<Reply>(Replies.Count);
+            foreach (var r in Replies)
+            {
+                var reply = r;
+                var seen = fingerprints.Count(f => string.Equals(f, DialogText.Fingerprint(reply.Text), StringComparison.Ordinal));
+                if (seen >= 2)
+                {
+                    var lead = string.Equals(S.Language, "en", StringComparison.Ordinal)
+                        ? (seen == 2 ? "As I said: " : "Once more: ")
+                        : (seen == 2 ? "Como te decía: " : "Te lo repito: ");
+                    reply = reply with { Text = lead + LowerFirst(reply.Text) };
+                }
+
+                fingerprints.Add(DialogText.Fingerprint(r.Text));
+                replies.Add(reply);
+            }
+
+            var withOptions = replies.LastOrDefault(r => r.Options.Count > 0);
+            var state = S with
+            {
+                LastOptionIds = withOptions is null ? [] : withOptions.Options.Select(o => o.Id).ToArray(),
+                RecentReplies = fingerprints.TakeLast(8).ToArray(),
+                QuestionKey = AskedThisTurn is null && Replies.Count > 0 ? null : S.QuestionKey,
+                QuestionTimes = AskedThisTurn is null && Replies.Count > 0 ? 0 : S.QuestionTimes,
+            };
+            return new(state, replies.ToArray(), Events.ToArray(), intent, confidence);
         }
+
+        private static string LowerFirst(string s) =>
+            s.Length > 1 && char.IsUpper(s[0]) && !char.IsUpper(s[1]) ? char.ToLowerInvariant(s[0]) + s[1..] : s;
     }
 }

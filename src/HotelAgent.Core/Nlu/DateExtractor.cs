@@ -74,13 +74,27 @@ internal static class DateExtractor
         public bool CheckOut { get; set; }
     }
 
-    public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today)
+    /// <param name="t">Normalized tokens.</param>
+    /// <param name="num">The number value of each token (or null).</param>
+    /// <param name="today">The hotel's date.</param>
+    /// <param name="anchor">
+    /// A check-in already agreed in the conversation: day numbers without a month ("no, mejor del 11 al 13") are read in
+    /// its month, moving forward (never before today), instead of the next such day after today.
+    /// </param>
+    public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today, DateOnly? anchor = null)
     {
         var mentions = FindMentions(t, num, today);
         var nights = FindNights(t, num);
+        PlaceWeekdaysInNextWeek(mentions);
 
         Mention? inM = null, outM = null;
         DateOnly? checkIn = null, checkOut = null;
+
+        // "al 11 al 13 de enero": two departures in a row are really a range, read in order
+        var calendar = mentions.Where(m => m.Kind != Kind.Weekend).ToList();
+        if (calendar.Count >= 2 && calendar[0].CheckOut && calendar[1].CheckOut)
+            calendar[0].CheckOut = false;
+
         foreach (var m in mentions)
         {
             if (m.Kind == Kind.Weekend)
@@ -124,11 +138,20 @@ internal static class DateExtractor
         }
 
         if (inM is not null && inM.Kind != Kind.Weekend)
-            checkIn = Resolve(inM, today, strictlyAfter: false);
+        {
+            checkIn = anchor is { } a && inM.Kind == Kind.Calendar && inM.Month is null && inM.Year is null
+                ? ResolveInMonthOf(inM.Day, a, today)
+                : Resolve(inM, today, strictlyAfter: false);
+        }
+        else if (inM is null && outM is { Kind: Kind.Calendar, Month: null, Year: null } && anchor is { } a2)
+        {
+            // only a departure day ("hasta el 14") while a check-in is agreed: the first such day after that check-in
+            checkOut = Resolve(outM, a2, strictlyAfter: true);
+            outM = null;
+        }
         if (outM is not null && outM.Kind != Kind.Weekend)
         {
-            var anchor = checkIn ?? today;
-            checkOut = Resolve(outM, anchor, strictlyAfter: true);
+            checkOut = Resolve(outM, checkIn ?? today, strictlyAfter: true);
         }
 
         if (checkIn is not null && checkOut is not null && checkOut <= checkIn)
@@ -167,6 +190,8 @@ internal static class DateExtractor
         {
             var w = t[k];
             if (w is "al" && k > 0 && t[k - 1] is "llegada" or "entrada" or "ingreso" or "arrival" or "checkin")
+                return false;
+            if (w is "al" or "a" or "to" or "para" && !hasPrevious && MovesTheStay(t, k))
                 return false;
             if (CheckOutMarkers.Contains(w))
             {
@@ -274,7 +299,8 @@ internal static class DateExtractor
                 return m;
             }
             // bare day: "el 15", "del 10 al 15", "10 al 13 de diciembre", "the 20th"
-            if (!FollowedByUnit(t, i) && t[i].Length <= 4)
+            // number words count too ("del veinte al veintidós"), except "un/uno/una" (articles, "la una")
+            if (!FollowedByUnit(t, i) && (t[i].Length <= 4 || !t[i].Any(char.IsAsciiDigit)) && t[i] is not ("un" or "uno" or "una" or "one"))
             {
                 var introduced = i > 0 && (DayIntroducers.Contains(t[i - 1]) || (hasPrevious && t[i - 1] is "a" or "y" or "and" or "-"));
                 var startsRange = i + 2 < t.Length && t[i + 1] is "al" or "a" or "to" or "-" && num[i + 2] is >= 1 and <= 31;
@@ -293,6 +319,30 @@ internal static class DateExtractor
         {
             if (t[k] is "quedar" or "quedarme" or "quedarnos" or "quedamos" or "quedo" or "quedaria" or "quedariamos" or "stay"
                 or "staying" or "hospedarme" or "hospedarnos" or "alojarme" or "alojarnos")
+                return true;
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> MoveVerbs = new(StringComparer.Ordinal)
+    {
+        "pasar", "pasa", "pasame", "pasala", "pasamela", "paso", "pasen", "mover", "move", "movela", "movemela", "moverla", "cambiar",
+        "cambia", "cambiala", "cambiamela", "cambiame", "cambio", "cambien", "correr", "corre", "correla", "corremela", "trasladar",
+        "traslada", "postergar", "posterga", "reprogramar", "reprograma", "adelantar", "adelanta", "atrasar", "atrasa", "mudar",
+        "change", "reschedule", "shift", "push", "switch", "modificar", "modifica",
+    };
+
+    /// <summary>
+    /// "pasar la reserva al 20 de enero", "movela al 3", "change my booking to jan 9": the date the stay moves to is its new
+    /// check-in (not a departure), unless the guest names the departure ("cambiar la salida al 15").
+    /// </summary>
+    private static bool MovesTheStay(string[] t, int markerIndex)
+    {
+        for (var k = markerIndex - 1; k >= Math.Max(0, markerIndex - 5); k--)
+        {
+            if (t[k] is "salida" or "checkout" or "out" or "egreso" or "partida" or "departure" or "extender" or "extiendo" or "hasta")
+                return false;
+            if (MoveVerbs.Contains(t[k]))
                 return true;
         }
         return false;
@@ -345,6 +395,57 @@ internal static class DateExtractor
 
     private static bool IsValid(int y, int m, int d) => m is >= 1 and <= 12 && y is >= 1 and <= 9999 && d >= 1 && d <= DateTime.DaysInMonth(y, m);
 
+    /// <summary>
+    /// "la semana que viene, del lunes al jueves": weekdays said together with "next week" are the days of that week,
+    /// and "next week" itself is then no separate date.
+    /// </summary>
+    private static void PlaceWeekdaysInNextWeek(List<Mention> mentions)
+    {
+        var week = mentions.FirstOrDefault(m => m.Kind == Kind.NextWeek);
+        if (week is null || !mentions.Any(m => m.Kind == Kind.Weekday))
+            return;
+        var monday = week.Fixed;
+        for (var i = 0; i < mentions.Count; i++)
+        {
+            var m = mentions[i];
+            if (m.Kind != Kind.Weekday)
+                continue;
+            var offset = ((int)m.Weekday + 6) % 7; // Monday = 0 ... Sunday = 6
+            mentions[i] = new Mention { Kind = Kind.Fixed, Fixed = monday.AddDays(offset), Start = m.Start, End = m.End, CheckOut = m.CheckOut };
+        }
+        mentions.Remove(week);
+    }
+
+    /// <summary>
+    /// Day <paramref name="day"/> nearest to <paramref name="anchor"/> (its month, the one before or the one after; never before
+    /// today): with 10–12 January on the table "del 11" is 11 January; with 28 January–1 February "del 3" is 3 February; with
+    /// 27 December "del 2" is 2 January.
+    /// </summary>
+    private static DateOnly? ResolveInMonthOf(int day, DateOnly anchor, DateOnly today)
+    {
+        DateOnly? best = null;
+        var month = new DateOnly(anchor.Year, anchor.Month, 1);
+        foreach (var m in new[] { month.AddMonths(-1), month, month.AddMonths(1) })
+        {
+            if (!IsValid(m.Year, m.Month, day))
+                continue;
+            var candidate = new DateOnly(m.Year, m.Month, day);
+            if (candidate < today)
+                continue;
+            if (best is null || Math.Abs(candidate.DayNumber - anchor.DayNumber) < Math.Abs(best.Value.DayNumber - anchor.DayNumber))
+                best = candidate;
+        }
+        if (best is not null)
+            return best;
+        var cursor = month;
+        for (var k = 0; k < 14; k++, cursor = cursor.AddMonths(1))
+        {
+            if (IsValid(cursor.Year, cursor.Month, day) && new DateOnly(cursor.Year, cursor.Month, day) >= today)
+                return new DateOnly(cursor.Year, cursor.Month, day);
+        }
+        return null;
+    }
+
     /// <summary>The next given weekday strictly after <paramref name="from"/>.</summary>
     public static DateOnly NextWeekday(DateOnly from, DayOfWeek dow)
     {
@@ -395,7 +496,8 @@ internal static class DateExtractor
             if (num[i] is not { } n || n <= 0 || n > 60)
                 continue;
             var unitIndex = i + 1;
-            if (t[unitIndex] is "mas" or "more" && unitIndex + 1 < t.Length)
+            // "una noche más", "una sola noche", "1 noche nomás"
+            while (t[unitIndex] is "mas" or "more" or "sola" or "solita" or "solamente" or "unica" or "single" && unitIndex + 1 < t.Length)
                 unitIndex++;
             var unit = t[unitIndex];
             // "con una semana de anticipación", "2 days before": a notice period, not a stay

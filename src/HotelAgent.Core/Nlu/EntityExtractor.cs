@@ -48,6 +48,8 @@ public static partial class EntityExtractor
             ("estacionamiento", "estacionamiento"), ("estacionar", "estacionamiento"), ("cochera", "estacionamiento"), ("cocheras", "estacionamiento"),
             ("parking", "estacionamiento"), ("garage", "estacionamiento"), ("garaje", "estacionamiento"), ("aparcamiento", "estacionamiento"),
             ("parqueadero", "estacionamiento"), ("parqueo", "estacionamiento"), ("park", "estacionamiento"),
+            ("dejar el auto", "estacionamiento"), ("dejar el coche", "estacionamiento"), ("guardar el auto", "estacionamiento"), ("dejar la camioneta", "estacionamiento"),
+            ("dejar la moto", "estacionamiento"), ("park my car", "estacionamiento"), ("car park", "estacionamiento"),
             ("spa", "spa"), ("sauna", "spa"), ("jacuzzi", "spa"), ("masajes", "spa"), ("hidromasaje", "spa"),
             ("restaurante", "restaurante"), ("restaurant", "restaurante"), ("restoran", "restaurante"), ("resto", "restaurante"),
             ("bar", "bar"),
@@ -91,6 +93,24 @@ public static partial class EntityExtractor
         "viajeros", "amigos", "amigas", "personitas", "integrantes",
     };
 
+    /// <summary>"persnas", "perosnas", "presonas": typos of the people words count as them.</summary>
+    private static bool IsPeopleWord(string w)
+    {
+        if (PeopleWords.Contains(w))
+            return true;
+        if (w.Length < 6 || FuzzyStop.Contains(w))
+            return false;
+        foreach (var target in PeopleTypoTargets)
+        {
+            var max = target.Length >= 8 ? 2 : 1;
+            if (Math.Abs(target.Length - w.Length) <= max && w[0] == target[0] && Fuzzy.DamerauLevenshtein(w, target, max) <= max)
+                return true;
+        }
+        return false;
+    }
+
+    private static readonly string[] PeopleTypoTargets = ["personas", "persona", "huespedes", "pasajeros"];
+
     private static readonly HashSet<string> PartnerWords = new(StringComparer.Ordinal)
     {
         "esposa", "esposo", "senora", "marido", "novia", "novio", "mujer", "pareja", "wife", "husband", "girlfriend",
@@ -112,6 +132,23 @@ public static partial class EntityExtractor
         var tokens = normalized.Length == 0 ? [] : normalized.Split(' ');
         var english = TextSignals.DetectLanguage(text, tokens) == "en";
         return Extract(text, tokens, english, today);
+    }
+
+    /// <summary>
+    /// The stay dates of <paramref name="text"/> read in the context of a check-in already agreed in the conversation
+    /// (<paramref name="anchor"/>): "no, mejor del 11 al 13" while talking about 10–12 January is 11–13 January. Pure and
+    /// deterministic, so the dialog can call it inside an orchestration.
+    /// </summary>
+    public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) ExtractStay(string text, DateOnly today, DateOnly? anchor)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var normalized = TextNormalizer.Normalize(text);
+        var tokens = normalized.Length == 0 ? [] : normalized.Split(' ');
+        var english = TextSignals.DetectLanguage(text, tokens) == "en";
+        var num = new int?[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
+            num[i] = NumberWords.Parse(tokens[i], english);
+        return DateExtractor.Extract(tokens, num, today, anchor);
     }
 
     internal static NluEntities Extract(string original, string[] tokens, bool english, DateOnly today)
@@ -153,12 +190,13 @@ public static partial class EntityExtractor
                     adults += v;
                 else if (ChildWords.Contains(next))
                     kids += v;
-                else if (PeopleWords.Contains(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos" or "sumar" or "agregar" or "sumo" or "agrego" or "add")))
+                else if (IsPeopleWord(next) && (v > 1 || !(w is "un" or "una" or "uno" or "a" or "an") || (i > 0 && t[i - 1] is "para" or "for" or "de" or "somos" or "sumar" or "agregar" or "sumo" or "agrego" or "add")))
                     people = Math.Max(people, v);
             }
             switch (w)
             {
-                case "somos" or "seriamos" or "seremos" or "vamos" or "viajamos" or "estamos" when num[Math.Min(i + 1, t.Length - 1)] is > 0 and <= 60 && i + 1 < t.Length:
+                case "somos" or "seriamos" or "seremos" or "vamos" or "viajamos" or "estamos" when num[Math.Min(i + 1, t.Length - 1)] is > 0 and <= 60 && i + 1 < t.Length
+                    && !(t[i + 1] is "un" or "una" && i + 2 < t.Length && t[i + 2] is "familia" or "flia" or "pareja" or "grupo" or "family" or "banda"):
                     stated ??= num[i + 1];
                     break;
                 case "ser" when i > 0 && t[i - 1] == "a" && i + 1 < t.Length && num[i + 1] is > 0 and <= 60:
@@ -171,7 +209,17 @@ public static partial class EntityExtractor
                                           && !(i + 2 < t.Length && NotGuestsAfterPara.Contains(t[i + 2])) && !IsDateToken(t, i + 1):
                     stated ??= num[i + 1];
                     break;
-                case "familia" or "family" or "grupo" or "group" when i + 2 < t.Length && t[i + 1] is "de" or "of" && num[i + 2] is > 0 and <= 60:
+                case "entran" or "entramos" or "caben" or "cabemos" or "duermen" or "dormimos" or "fit" when i + 1 < t.Length && num[i + 1] is > 0 and <= 20
+                                                                                                     && !(i + 2 < t.Length && NotGuestsAfterPara.Contains(t[i + 2])):
+                    // "entran 3 en la doble?", "can 4 fit"
+                    stated ??= num[i + 1];
+                    break;
+                case "familia" or "flia" or "family" or "grupo" or "group" when GroupSize(t, num, i + 1) is { } size:
+                    stated ??= size;
+                    break;
+                case "somos" or "seriamos" or "seremos" or "vamos" or "viajamos" when i + 2 < t.Length && t[i + 1] == "de" && num[i + 2] is > 0 and <= 30
+                                                                                     && !(i + 3 < t.Length && NotGuestsAfterPara.Contains(t[i + 3])):
+                    // "somos de 4"
                     stated ??= num[i + 2];
                     break;
                 case "pareja" or "couple":
@@ -204,6 +252,14 @@ public static partial class EntityExtractor
         return null;
     }
 
+    /// <summary>"de 5", "of five", "tipo de 4", "numerosa de 6" right after "familia"/"grupo".</summary>
+    private static int? GroupSize(string[] t, int?[] num, int j)
+    {
+        if (j < t.Length && t[j] is "tipo" or "numerosa" or "grande" or "chica" or "big" or "small")
+            j++;
+        return j + 1 < t.Length && t[j] is "de" or "of" && num[j + 1] is > 0 and <= 60 ? num[j + 1] : null;
+    }
+
     private static bool IsAlone(string[] t, int i)
     {
         var w = t[i];
@@ -224,16 +280,55 @@ public static partial class EntityExtractor
         || (i + 1 < t.Length && DateExtractor.IsMonth(t[i + 1]) && t[i + 1] is not ("mar" or "set" or "may"))
         || t[i].Contains('/', StringComparison.Ordinal);
 
+    /// <summary>
+    /// The room type the guest wants. With two types in one message, a change ("cambiar la doble por una suite", "pasar de
+    /// doble a suite", "switch my double to a suite", "en vez de la doble, la ejecutiva") means the second; otherwise the
+    /// first one mentioned ("qué diferencia hay entre la doble y la suite").
+    /// </summary>
     internal static string? FindRoomType(string[] t)
     {
-        for (var i = 0; i < t.Length; i++)
+        var first = FindRoomTypeAt(t, 0, out var end);
+        if (first is null)
+            return null;
+        var second = FindRoomTypeAt(t, end + 1, out var secondAt);
+        if (second is null || second == first)
+            return first;
+        var between = t.AsSpan(end + 1, Math.Max(0, secondAt - end - 1));
+        foreach (var w in between)
         {
+            if (w is "por" or "a" or "al" or "to" or "into" or "for" or "hacia")
+                return second;
+        }
+        for (var k = Math.Max(0, end - 3); k < end; k++)
+        {
+            // "no la doble, la suite" / "no quiero la doble, quiero la suite"
+            if (t[k] is "no" or "not")
+                return second;
+        }
+        for (var k = 0; k < end; k++)
+        {
+            if (t[k] is "vez" or "lugar" or "instead" or "cambiar" or "cambio" or "cambiame" or "cambiala" or "pasar" or "paso" or "pasame"
+                or "switch" or "change" or "upgrade" or "move" or "from")
+                return second;
+        }
+        return first;
+    }
+
+    private static string? FindRoomTypeAt(string[] t, int start, out int at)
+    {
+        at = -1;
+        for (var i = start; i < t.Length; i++)
+        {
+            at = i;
             var w = t[i];
             if (w.Length < 3)
                 continue;
             if (w is "family" && i + 1 < t.Length && t[i + 1] == "of")
                 continue;
             if (w.StartsWith("individual", StringComparison.Ordinal) && i > 0 && t[i - 1] is "cama" or "camas" or "beds" or "bed")
+                continue;
+            // "me cobraron doble": an adverb after a charge, not a room
+            if (w is "doble" or "double" && i > 0 && t[i - 1] is "cobraron" or "cobro" or "debitaron" or "cobraste" or "cargaron" or "facturaron" or "charged" or "billed")
                 continue;
             if (w is "simple" && i > 0 && t[i - 1] is "pregunta" or "consulta" or "algo" or "muy" or "mas" or "es" or "question")
                 continue;

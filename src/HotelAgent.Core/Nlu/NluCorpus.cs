@@ -8,6 +8,8 @@ public static class NluCorpus
     public const string TrainResource = "HotelAgent.Core.Nlu.Data.nlu-train.jsonl";
     public const string EvalResource = "HotelAgent.Core.Nlu.Data.nlu-eval.jsonl";
     public const string TestResource = "HotelAgent.Core.Nlu.Data.nlu-test.jsonl";
+    public const string DevResource = "HotelAgent.Core.Nlu.Data.nlu-dev.jsonl";
+    public const string FrozenResource = "HotelAgent.Core.Nlu.Data.nlu-frozen.jsonl";
 
     /// <summary>The default reference date of the held-out set (lines may override it with "today").</summary>
     public static DateOnly EvalDefaultToday { get; } = new(2026, 11, 21);
@@ -30,6 +32,27 @@ public static class NluCorpus
         using var stream = Open(TestResource);
         return ReadJsonl(stream, EvalDefaultToday);
     }
+
+    /// <summary>Utterances written for issue 13 (corrections, partial dates, group sizes, room changes...) and tuned against.</summary>
+    public static IReadOnlyList<NluEvalExample> LoadDev()
+    {
+        using var stream = Open(DevResource);
+        return ReadJsonl(stream, EvalDefaultToday);
+    }
+
+    /// <summary>
+    /// The frozen split: written before any tuning for issue 13 and never used to tune since (only its summary figures were
+    /// read). It is the honest estimate of accuracy on unseen phrasings.
+    /// </summary>
+    public static IReadOnlyList<NluEvalExample> LoadFrozen()
+    {
+        using var stream = Open(FrozenResource);
+        return ReadJsonl(stream, EvalDefaultToday);
+    }
+
+    /// <summary>The splits that were used while tuning (eval, test, dev), by name.</summary>
+    public static IReadOnlyList<(string Name, IReadOnlyList<NluEvalExample> Examples)> LoadTuned() =>
+        [("nlu-eval", LoadEvaluation()), ("nlu-test", LoadTest()), ("nlu-dev", LoadDev())];
 
     /// <summary>Reads {"text","intent","entities":{...},"today"?} lines; blank lines and lines starting with '#' or '//' are skipped.</summary>
     public static IReadOnlyList<NluEvalExample> ReadJsonl(Stream stream, DateOnly defaultToday)

@@ -39,6 +39,14 @@ public sealed class NluEngine : INluEngine
             ? [new IntentScore(NluLabels.OutOfScope, 1.0)]
             : _classifier.Rank(text);
         var top = ranked[0];
+        if (top.Intent == NluLabels.AskRoomTypes && entities.RoomType is null && entities.Amenities.Count > 0
+            && ranked.Take(3).FirstOrDefault(r => r.Intent == NluLabels.AskAmenities) is { } amenities)
+        {
+            // "¿tienen wifi gratis en las habitaciones?": an amenity asked about rooms in general is an amenity question
+            ranked = [amenities, top, .. ranked.Where(r => r.Intent is not (NluLabels.AskAmenities or NluLabels.AskRoomTypes))];
+            top = ranked[0];
+        }
+
         return new NluResult
         {
             Text = text,
@@ -47,7 +55,7 @@ public sealed class NluEngine : INluEngine
             Alternatives = ranked.Take(3).Select(s => s with { Confidence = Math.Round(s.Confidence, 4) }).ToArray(),
             Entities = entities,
             Language = language,
-            Sentiment = TextSignals.Sentiment(tokens),
+            Sentiment = TextSignals.Sentiment(text, tokens),
         };
     }
 }

@@ -17,13 +17,17 @@ public sealed class CancellationPolicy
         _time = time;
     }
 
-    public DateTimeOffset FreeUntil(DateOnly checkIn)
+    public DateTimeOffset FreeUntil(DateOnly checkIn) => FreeUntil(_profile, checkIn);
+
+    /// <summary>The free-cancellation deadline of a stay (pure: the dialog states it before asking to cancel).</summary>
+    public static DateTimeOffset FreeUntil(HotelProfile profile, DateOnly checkIn)
     {
-        var zone = HotelTimeZone(_profile);
-        var time = TimeOnly.TryParse(_profile.Policies.CheckInTime, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : new TimeOnly(14, 0);
+        ArgumentNullException.ThrowIfNull(profile);
+        var zone = HotelTimeZone(profile);
+        var time = TimeOnly.TryParse(profile.Policies.CheckInTime, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : new TimeOnly(14, 0);
         var local = checkIn.ToDateTime(time, DateTimeKind.Unspecified);
         var offset = zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).AddHours(-_profile.Policies.FreeCancellationHours);
+        return new DateTimeOffset(local, offset).AddHours(-profile.Policies.FreeCancellationHours);
     }
 
     /// <summary>The outcome of cancelling at <paramref name="cancelledAt"/> (now when null).</summary>

@@ -89,8 +89,8 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
 
         var quote = string.Join('\n', await guest.SayAsync($"tenés lugar para 2 personas {stay.Spanish}?"));
         Assert.Contains("Habitación Doble", quote, StringComparison.Ordinal);
-        Assert.Contains("$ 95.000", quote, StringComparison.Ordinal);
-        Assert.Contains("$ 190.000", quote, StringComparison.Ordinal);
+        Assert.Contains("ARS 95.000", quote, StringComparison.Ordinal);
+        Assert.Contains("ARS 190.000", quote, StringComparison.Ordinal);
 
         var t1 = await guest.SayAsync("la doble");
         Assert.Contains("Lucía Fernández", string.Join('\n', t1), StringComparison.Ordinal);
@@ -127,7 +127,7 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
         var quote = string.Join('\n', await guest.SayAsync($"Hi! Do you have a room for 2 people {stay.English}?"));
 
         Assert.Contains("per night", quote, StringComparison.Ordinal);
-        Assert.Contains("total $ 190.000", quote, StringComparison.Ordinal);
+        Assert.Contains("total ARS 190,000", quote, StringComparison.Ordinal); // the currency always shown, English separators
         Assert.DoesNotContain("tengo", quote, StringComparison.OrdinalIgnoreCase);
     }
 

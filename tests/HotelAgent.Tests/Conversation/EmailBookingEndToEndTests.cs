@@ -50,7 +50,7 @@ public sealed partial class EmailBookingEndToEndTests(MailServerFixture mail, IT
         // dates and options) under the guest's words, from three different mail clients.
         var quote = await Say(() => guest.WriteNewAsync("Consulta por habitación", $"Hola! ¿Tienen lugar para 2 personas {stay.Spanish}? Gracias"));
         Assert.Contains("Habitación Doble", quote, StringComparison.Ordinal);
-        Assert.Contains("$ 95.000", quote, StringComparison.Ordinal);
+        Assert.Contains("ARS 95.000", quote, StringComparison.Ordinal);
         Assert.Contains("Lucía Fernández", await Say(() => guest.ReplyAsync("la doble", MailClientStyle.Gmail)), StringComparison.Ordinal);
         Assert.Contains("¿Confirmo la reserva?", await Say(() => guest.ReplyAsync("sí, a mi nombre", MailClientStyle.Outlook)), StringComparison.Ordinal);
         var confirmed = await Say(() => guest.ReplyAsync("Sí, confirmo", MailClientStyle.AppleMail));

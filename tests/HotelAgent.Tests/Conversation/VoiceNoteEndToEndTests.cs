@@ -70,8 +70,8 @@ public sealed class VoiceNoteEndToEndTests : IAsyncLifetime
                 + string.Join(" | ", _graph.SentMessages.Select(m => m.Body.GetRawText())) + "; requests: " + string.Join(" | ", _graph.Requests.Select(r => r.Method + " " + r.Path)));
         }
 
-        Assert.Contains("$ 95.000", text.Text, StringComparison.Ordinal);
-        Assert.Contains("$ 190.000", text.Text, StringComparison.Ordinal);
+        Assert.Contains("ARS 95.000", text.Text, StringComparison.Ordinal);
+        Assert.Contains("ARS 190.000", text.Text, StringComparison.Ordinal);
         var transcription = Assert.Single(_openAi.Transcriptions);
         Assert.Equal("es", transcription.Fields["language"]);
 

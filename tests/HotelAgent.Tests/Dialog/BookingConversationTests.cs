@@ -88,7 +88,7 @@ public sealed class BookingConversationTests : DialogTestBase
         await g.Say("No, thanks", replyId: "skip");
         Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
         Assert.Contains("Shall I confirm", g.Text, StringComparison.Ordinal);
-        Assert.Contains(Price(420000), g.Text, StringComparison.Ordinal);
+        Assert.Contains("ARS 420,000", g.Text, StringComparison.Ordinal);
 
         var booked = await g.Say("Yes, book it", replyId: "yes");
         var ev = Assert.Single(booked.Events, e => e.Kind == DialogEventKind.Booked);
@@ -280,7 +280,7 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
 
         await g.Say("la doble");
-        Assert.Equal(AskedSlot.ConfirmName, g.State.Asked);
+        Assert.Equal(AskedSlot.GuestName, g.State.Asked); // a one-word profile name ("Caro") is not a booking name: asked
         await g.Say("Carolina Díaz");
         Assert.Equal("Carolina Díaz", g.State.GuestName);
         Assert.Equal(AskedSlot.Email, g.State.Asked);
@@ -312,7 +312,7 @@ public sealed class BookingConversationTests : DialogTestBase
 
         await g.Say("quiero reservar la suite del 10 al 12 de diciembre para 2 personas");
 
-        Assert.Contains("No hay disponibilidad de Suite Palermo", g.Text, StringComparison.Ordinal);
+        Assert.Contains("No hay disponibilidad de la Suite Palermo", g.Text, StringComparison.Ordinal);
         Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
         Assert.DoesNotContain(g.State.Offers, o => o.RoomType == "suite");
         Assert.Contains(g.State.Offers, o => o.RoomType == "doble");

@@ -112,6 +112,8 @@ public sealed class DialogStateTests : DialogTestBase
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dialog:MaxConsecutiveFallbacks"] = "4",
+            ["Dialog:FlowExpiryMinutes"] = "45",
+            ["Dialog:LongStayNights"] = "21",
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
@@ -119,7 +121,8 @@ public sealed class DialogStateTests : DialogTestBase
         using var sp = services.BuildServiceProvider();
 
         Assert.NotNull(sp.GetRequiredService<ReceptionistDialog>());
-        Assert.Equal(4, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DialogOptions>>().Value.MaxConsecutiveFallbacks);
+        var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DialogOptions>>().Value;
+        Assert.Equal((4, 45, 21), (options.MaxConsecutiveFallbacks, options.FlowExpiryMinutes, options.LongStayNights));
     }
 
     [Fact]

@@ -44,8 +44,9 @@ public sealed class HotelKnowledgeTests : DialogTestBase
 
         var outcome = await g.Say("tienen spa?");
 
-        Assert.Contains("no tengo el dato", g.Text, StringComparison.Ordinal);
+        Assert.Contains("no tengo ese dato", g.Text, StringComparison.Ordinal);
         Assert.Contains("recepción", g.Text, StringComparison.Ordinal);
+        Assert.Contains("hidromasaje", g.Text, StringComparison.Ordinal); // what the profile does say (the suite's jacuzzi)
         Assert.Contains(outcome.Events, e => e.Kind == DialogEventKind.UnknownQuestion);
         var notice = Assert.Single(Effects.Notices);
         Assert.False(notice.IsHandoff);
@@ -61,7 +62,8 @@ public sealed class HotelKnowledgeTests : DialogTestBase
 
         var outcome = await g.Say("tienen sala de conferencias?");
 
-        Assert.Contains("Esa no la sé", g.Text, StringComparison.Ordinal);
+        Assert.Contains("No tengo ese dato", g.Text, StringComparison.Ordinal);
+        Assert.Contains(Profile.Phone, g.Text, StringComparison.Ordinal);
         Assert.Contains(outcome.Events, e => e.Kind == DialogEventKind.UnknownQuestion);
         Assert.Equal(1, g.State.FallbackCount);
         Assert.Equal("unknown_question", Assert.Single(Effects.Notices).Reason);
@@ -100,7 +102,8 @@ public sealed class HotelKnowledgeTests : DialogTestBase
         await g.Say("hello, where is the hotel located?");
 
         Assert.Equal("en", g.State.Language);
-        Assert.Contains("We're at Gurruchaga 1850", g.Text, StringComparison.Ordinal);
+        Assert.Contains("Address: Gurruchaga 1850", g.Text, StringComparison.Ordinal);
+        Assert.Contains("2 blocks from Plaza Serrano", g.Text, StringComparison.Ordinal); // the profile's English directions
     }
 
     [Fact]

@@ -89,7 +89,8 @@ public sealed class QloAppsConversationTests : IAsyncLifetime
         var booked = await g.Say("mi celular es 11 5555-1234");
         var ev = Assert.Single(booked.Events, e => e.Kind == DialogEventKind.Booked);
         Assert.Equal(4680m, ev.Total);
-        Assert.Contains("ana.gomez@example.com", g.Text, StringComparison.Ordinal);
+        // An email guest's confirmation is the reply itself, with the .ics (the dialog's promise policy, docs/dialog.md).
+        Assert.Contains("Te adjunto el archivo", g.Text, StringComparison.Ordinal);
         var stored = _qlo.Server.Booking(1)!;
         Assert.Equal(("+541155551234", "ana.gomez@example.com", "Ana", "Gómez"), (stored.Phone, stored.Email, stored.FirstName, stored.LastName));
         Assert.Equal(DialogStage.Idle, g.State.Stage);

@@ -23,8 +23,8 @@ public class ClassifierTests
     public void Held_out_sets_never_appear_in_training()
     {
         var train = NluCorpus.LoadTraining().Select(t => Key(t.Text)).ToHashSet(StringComparer.Ordinal);
-        var heldOut = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).ToList();
-        Assert.True(heldOut.Count >= 250);
+        var heldOut = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).Concat(NluCorpus.LoadDev()).Concat(NluCorpus.LoadFrozen()).ToList();
+        Assert.True(heldOut.Count >= 550);
         var overlap = heldOut.Where(e => train.Contains(Key(e.Text))).Select(e => e.Text).ToList();
         Assert.Empty(overlap);
         Assert.All(heldOut, e => Assert.True(NluLabels.IsIntent(e.Intent), e.Intent));
@@ -69,14 +69,29 @@ public class ClassifierTests
     public void Empty_text_is_out_of_scope() => Assert.Equal(NluLabels.OutOfScope, new NluEngine().Parse("  ", new DateOnly(2026, 11, 21)).Intent);
 
     [Theory]
-    [InlineData("eval")]
-    [InlineData("test")]
-    public void Held_out_accuracy_gate(string set)
+    [InlineData("eval", 0.95)]
+    [InlineData("test", 0.95)]
+    [InlineData("dev", 0.90)]
+    public void Held_out_accuracy_gate(string set, double intentGate)
     {
-        var examples = set == "eval" ? NluCorpus.LoadEvaluation() : NluCorpus.LoadTest();
+        var examples = set switch { "eval" => NluCorpus.LoadEvaluation(), "test" => NluCorpus.LoadTest(), _ => NluCorpus.LoadDev() };
         var report = NluEvaluator.Evaluate(new NluEngine(), examples);
-        Assert.True(report.IntentAccuracy >= 0.95, report.Format());
+        Assert.True(report.IntentAccuracy >= intentGate, report.Format());
         Assert.True(report.EntityAccuracy >= 0.95, report.Format());
+    }
+
+    /// <summary>
+    /// The frozen split (never tuned against) keeps the goal: entities ≥ 0.95, intents ≥ 0.93 (only its summary is
+    /// printed here: its errors are not looked at while tuning).
+    /// </summary>
+    [Fact]
+    public void Frozen_split_gate()
+    {
+        var report = NluEvaluator.Evaluate(new NluEngine(), NluCorpus.LoadFrozen());
+        var summary = $"frozen: intent {report.IntentAccuracy:F4}, entities {report.EntityAccuracy:F4}";
+        Assert.True(report.Count >= 180, summary);
+        Assert.True(report.EntityAccuracy >= 0.95, summary);
+        Assert.True(report.IntentAccuracy >= 0.93, summary);
     }
 
     [Theory]

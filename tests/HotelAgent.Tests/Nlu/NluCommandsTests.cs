@@ -57,6 +57,23 @@ public class NluCommandsTests
     }
 
     [Fact]
+    public async Task Eval_without_a_file_reports_the_tuned_splits_and_the_frozen_split_apart()
+    {
+        var (code, output) = await RunAsync(string.Empty, "nlu", "eval");
+
+        Assert.Equal(0, code);
+        Assert.Contains("TUNED splits", output, StringComparison.Ordinal);
+        Assert.Contains("FROZEN split", output, StringComparison.Ordinal);
+        foreach (var split in new[] { "nlu-eval", "nlu-test", "nlu-dev", "nlu-frozen" })
+        {
+            Assert.Matches(split + @"\s+n=\s*\d+\s+intent accuracy 0\.\d{4}\s+macro F1 0\.\d{4}\s+entity accuracy [01]\.\d{4}", output);
+        }
+
+        var frozenDetails = output[output.IndexOf("== tuned splits: details ==", StringComparison.Ordinal)..];
+        Assert.DoesNotContain(NluCorpus.LoadFrozen()[0].Text, frozenDetails, StringComparison.Ordinal); // frozen errors are not listed
+    }
+
+    [Fact]
     public async Task Eval_prints_metrics_and_confusions()
     {
         var path = Path.Combine(Path.GetTempPath(), $"nlu-eval-{Guid.NewGuid():N}.jsonl");

@@ -221,7 +221,7 @@ public sealed partial class WebChatPageBrowserTests(ChromiumFixture chromium) : 
         await watched.AssertCleanAsync();
     }
 
-    [GeneratedRegex(@"\$\s?[\d.]+ (por noche|per night)")]
+    [GeneratedRegex(@"(\$|ARS|USD)\s?[\d.,]+ (por noche|per night)")]
     private static partial Regex PricePerNight();
 
     [GeneratedRegex(@"(^|\n)\s*\d+[.)]\s")]

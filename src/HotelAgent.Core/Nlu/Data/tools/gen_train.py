@@ -7,7 +7,7 @@ The held-out set Data/nlu-eval.jsonl is written by hand and never produced here.
 import json, random, unicodedata, os
 
 R = random.Random(20261121)
-PER_INTENT = 300
+PER_INTENT = 380
 
 DATE = ["el 15 de diciembre", "del 10 al 15", "mañana", "el finde", "este fin de semana", "el viernes",
         "el sábado", "la semana que viene", "del 3 al 7 de enero", "para el 20", "hoy", "esta noche",
@@ -45,7 +45,7 @@ CITY_PLACES = ["el centro", "el aeropuerto", "la terminal de micros", "el obelis
 PRE = ["", "", "", "", "hola ", "hola, ", "buenas, ", "buen día, ", "che ", "disculpá, ", "una consulta, ",
        "buenas tardes. ", "hola que tal, ", "ey ", "holis ", "consulta: ", "perdón, ", "buenas noches, "]
 SUF = ["", "", "", "", "?", "??", "!", " gracias", " 🙏", " 😊", " porfa", " por favor", ".", " gracias!", " xfa",
-       "...", " 🙂", " desde ya gracias"]
+       "...", " 🙂", " desde ya gracias", " o no?", ", sí o no?"]
 PRE_EN = ["", "", "hi, ", "hello, ", "hey ", "quick question: ", "good morning, "]
 SUF_EN = ["", "", "?", "!", " thanks", " please", " 🙏", "."]
 
@@ -277,6 +277,58 @@ for k, v in MORE.items():
 for k, v in MORE_EN.items():
     T[k + '_en'] = T.get(k + '_en', []) + v
 
+# Issue 13: how guests really write mid-conversation (confirmations with extra words, picks, corrections, complaints,
+# greetings with typos, questions about one option, facts asked while booking).
+ROOM2 = ["la doble", "la suite", "la simple", "la triple", "la familiar", "la ejecutiva", "una suite", "una doble", "la matrimonial"]
+ISSUE13 = {
+"greeting": ["ola", "ola!", "ola buenas", "ola que tal", "hla", "hla buenas", "wenas", "wenas wenas", "holi", "holi!!", "bns dias",
+  "buenass tardes", "hola hola, que tal?", "ola, buen dia", "buen diaa", "holaa como va", "ola gente"],
+"request_human": ["quiero hablar con alguien de recepción ya", "me podés pasar con alguien del hotel?", "me cobraron dos veces!!!", "me cobraron dos veces la reserva", "me debitaron doble", "me cobraron de más y nadie me responde",
+  "quiero que me devuelvan la plata ya", "los voy a denunciar", "voy a hacer la denuncia en defensa del consumidor", "me estafaron",
+  "esto es una estafa, devuelvanme la plata", "quiero hacer un reclamo por un cobro", "tengo un cargo duplicado en la tarjeta",
+  "me cobraron y no tengo reserva", "hablo con mi abogado", "son unos chantas, me cobraron mal", "reclamo urgente, me cobraron doble"],
+"affirm": ["si, cancelala", "sí, cancelala nomás", "si, confirmame", "sí, confirmámela", "dale, reservala", "dale, reservámela", "si, hacela",
+  "sí, cambiala", "si porfa", "si, dale, confirmá", "sí, está bien, reservá", "dale, la {r2}", "me quedo con {r2}", "quiero {r2}, dale",
+  "esa", "esa dale", "esa misma, reservala", "la más barata", "la mas barata porfa", "la de {n}", "la de {n} personas", "la opción {n}",
+  "ok", "okey dale", "genial", "perfecto, dale", "joya", "bárbaro", "buenísimo, dale", "si, a mi nombre", "sí, a nombre mío",
+  "sí, anulala", "si si, cancelá", "dale, confirmo"],
+"deny": ["no, mejor lo dejo para otro momento", "no, otro día será", "no, por ahora paso", "no, gracias, lo pienso", "no, dejala", "no, dejala como está", "no la cancelo", "no, mejor no la cancelo", "no, no reserves", "no, no la reserves todavía",
+  "nah, dejalo", "no, así está bien", "no, no cambies nada", "no, todavía no", "no, esperá", "no, esa no me gusta"],
+"cancel_reservation": ["quiero dar de baja la reserva a nombre de María López", "dar de baja mi reserva", "quiero dar de baja la estadía {d}"],
+"modify_reservation": ["no, mejor {d}", "no no, mejor {d}", "mejor {d}", "mejor cambialo a {d}", "perdón, era {d}", "me equivoqué, es {d}",
+  "en vez de {r2} quiero {r2b}", "cambiá {r2} por {r2b}", "cambiar {r2} por {r2b}", "pasame de {r2} a {r2b}", "pasar la reserva al {dd}",
+  "mové la reserva al {dd}", "cambiala al {dd}", "quiero pasar mi reserva al {dd}"],
+"ask_amenities": ["tienen {a}? cuánto sale?", "tienen {a}? cuanto cuesta?", "hay {a}? precio?", "el {a} está incluido?", "{a} incluido?",
+  "viene con {a}?", "incluye {a} la tarifa?", "la suite tiene jacuzzi?", "alguna habitación tiene jacuzzi?", "tiene hidromasaje la suite?"],
+"ask_policies": ["tiene costo cancelar?", "me cobran si cancelo?", "me van a cobrar algo?", "si cancelo pago algo?", "puedo dejar las valijas?",
+  "me guardan el equipaje?", "puedo dejar la valija antes de entrar?", "se puede dejar equipaje después del check out?", "hay multa por cancelar?"],
+"ask_price": ["la más barata cuánto sale?", "cuál es la más barata?", "la mas barata q tengas", "qué es lo más económico que tienen?",
+  "cuánto sale {r2}?", "y {r2} cuánto sale?", "y {r2}?", "{r2} cuánto está?", "cuánto es {r2} en total?"],
+"ask_room_types": ["{r2} tiene jacuzzi?", "{r2} tiene hidromasaje?", "{r2} tiene balcón?", "{r2} tiene escritorio?", "{r2} tiene bañera?", "qué diferencia hay entre {r2} y {r2b}?", "qué diferencia tiene {r2} con {r2b}?", "en qué se diferencian {r2} y {r2b}?",
+  "entran {n} en {r2}?", "caben {n} en {r2}?", "qué incluye {r2}?", "{r2} tiene balcón?", "cuántas camas tiene {r2}?"],
+"check_availability": ["somos una pareja con un bebé", "vamos con mi pareja y un nene", "seríamos {n}, {g}", "somos {n}: {g}", "{g}, {d}", "somos una familia de {n}", "una familia de {n}, hay lugar {d}?", "{n} persnas {d}", "la semana que viene, del lunes al jueves",
+  "del martes al viernes de la semana que viene", "una sola noche {d}", "solo una noche, {d}"],
+"make_reservation": ["reservame {r2}", "reservame {r2} {d}", "quiero {r2} {d}, una sola noche", "reservá {r2} para {g}"],
+}
+ISSUE13_EN = {
+"affirm": ["yes, cancel it", "yes please cancel it", "yes, book it", "yes go ahead and book it", "sure, confirm it", "ok do it", "that one",
+  "the cheapest one", "the one for {n}", "yes, under my name"],
+"deny": ["no, keep it", "no, don't cancel", "not yet", "no, leave it as it is"],
+"request_human": ["can I talk to someone?", "can I speak with a real person?", "is there someone I can talk to?", "could you put me through to a person", "you charged me twice!", "i was double charged", "i want my money back now", "this is a scam, i'll report you",
+  "i'm calling my lawyer"],
+"modify_reservation": ["switch my {re} to a suite", "change the double to a suite", "move my booking to {dd}", "actually make it {d}"],
+"ask_room_types": ["what's the difference between the double and the executive room?", "how many people fit in the triple?", "what does the suite include?"],
+"check_availability": ["just one night, {d}", "two nights from {d}", "one night only, {d}", "{g}, {d}"],
+"cancel_reservation": ["please cancel my stay", "i have to cancel my stay", "cancel my trip please", "i need to cancel, something came up"],
+"ask_amenities": ["do you have airport pickup? how much?", "is breakfast included?", "does the suite have a jacuzzi?"],
+"ask_policies": ["can i leave my luggage?", "is there a fee to cancel?", "will you charge me anything?"],
+"greeting": ["helo", "hii", "hey hi"],
+}
+for k, v in ISSUE13.items():
+    T[k] = T[k] + v
+for k, v in ISSUE13_EN.items():
+    T[k + '_en'] = T.get(k + '_en', []) + v
+
 GIB = "qwertyuiopasdfghjklzxcvbnm"
 def gibberish():
     return "".join(R.choice(GIB) for _ in range(R.randrange(3, 10)))
@@ -306,8 +358,11 @@ def typo(s):
 
 def fill(tpl, en):
     a, a2 = R.sample(AMEN_EN if en else AMEN, 2)
+    r2, r2b = R.sample(ROOM2, 2)
     s = tpl.format(d=pick(DATE_EN if en else DATE), d2=pick(DATE2_EN if en else DATE2), g=pick(GUESTS_EN if en else GUESTS), r=pick(ROOM_EN if en else ROOM),
-                   a=a, a2=a2, p=pick(PETS), ref=pick(REF), pl=pick(CITY_PLACES))
+                   a=a, a2=a2, p=pick(PETS), ref=pick(REF), pl=pick(CITY_PLACES), r2=r2, r2b=r2b, n=R.choice([2, 3, 4, 5, 6]),
+                   dd=pick(["20 de enero", "5 de marzo", "14", "2 de febrero", "10/1", "sábado", "viernes"] if not en else ["january 20", "march 5", "the 14th"]),
+                   re=pick(["double", "single", "triple", "room"]))
     s = " ".join(s.split())
     return s
 
@@ -337,7 +392,7 @@ def key(x):
 
 HELD_OUT = set()
 _here = os.path.dirname(os.path.abspath(__file__))
-for _name in ("nlu-eval.jsonl", "nlu-test.jsonl"):
+for _name in ("nlu-eval.jsonl", "nlu-test.jsonl", "nlu-dev.jsonl", "nlu-frozen.jsonl"):
     _p = os.path.join(_here, "..", _name)
     if os.path.exists(_p):
         for _l in open(_p, encoding="utf-8"):

@@ -1,0 +1,73 @@
+using HotelAgent.Core.Dialog;
+
+namespace HotelAgent.Tests.Dialog;
+
+/// <summary>How a confirmation reads the guest's answer: a yes with extra words is a yes; anything doubtful is not.</summary>
+public sealed class DialogTextTests
+{
+    [Theory]
+    [InlineData("si, cancelala", "Cancellation")]
+    [InlineData("Yes, cancel it", "Cancellation")]
+    [InlineData("ok, igual cancelala", "Cancellation")]
+    [InlineData("sí por favor, gracias", "Cancellation")]
+    [InlineData("alright, go ahead and cancel it", "Cancellation")]
+    [InlineData("dale, reservala", "Booking")]
+    [InlineData("sí, confirmame", "Booking")]
+    [InlineData("perfecto, reservá", "Booking")]
+    [InlineData("dale de una", "Booking")]
+    [InlineData("yes please go ahead", "Booking")]
+    [InlineData("👍", "Booking")]
+    [InlineData("si, cambiala", "Modification")]
+    [InlineData("sí, a mi nombre", "Generic")]
+    [InlineData("sí, es así", "Generic")]
+    public void A_yes_with_extra_words_is_a_yes(string text, string action) => Assert.Equal(YesNo.Yes, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
+
+    [Theory]
+    [InlineData("no, dejala como está", "Cancellation")]
+    [InlineData("ah no, entonces no la cancelo", "Cancellation")]
+    [InlineData("no, keep it please", "Cancellation")]
+    [InlineData("mejor no", "Booking")]
+    [InlineData("nah", "Booking")]
+    [InlineData("para nada", "Generic")]
+    public void A_no_with_extra_words_is_a_no(string text, string action) => Assert.Equal(YesNo.No, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
+
+    [Theory]
+    [InlineData("dale, cancelala", "Booking")] // a verb of another step is not a yes to this one
+    [InlineData("si, reservala", "Cancellation")]
+    [InlineData("me van a cobrar algo?", "Cancellation")]
+    [InlineData("si?", "Booking")]
+    [InlineData("si pero somos 3", "Booking")]
+    [InlineData("la 1", "Booking")]
+    [InlineData("no sé", "Booking")]
+    [InlineData("no, cancelala igual", "Cancellation")]
+    [InlineData("cuál es mi reserva", "Booking")]
+    [InlineData("bueno dejame pensarlo", "Booking")]
+    [InlineData("mmm", "Booking")]
+    public void Anything_doubtful_is_not_an_answer(string text, string action) => Assert.Equal(YesNo.Unclear, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
+
+    [Theory]
+    [InlineData("cuánto sale la doble?", true)]
+    [InlineData("y la ejecutiva que tiene de diferencia con la doble", false)]
+    [InlineData("what's the difference between the executive room and the double", true)]
+    [InlineData("dale, la doble", false)]
+    [InlineData("la mas barata q tengas", false)]
+    public void Questions_are_told_from_answers(string text, bool question) => Assert.Equal(question, DialogText.IsQuestion(text));
+
+    [Theory]
+    [InlineData("ok", true)]
+    [InlineData("dale", true)]
+    [InlineData("genial", true)]
+    [InlineData("👍", true)]
+    [InlineData("ok perfecto gracias", true)]
+    [InlineData("ok la doble", false)]
+    [InlineData("somos 2", false)]
+    public void Acknowledgements(string text, bool ack) => Assert.Equal(ack, DialogText.IsAcknowledgement(text));
+
+    [Theory]
+    [InlineData("quiero hablar con una persona", true)]
+    [InlineData("pasame con recepción", true)]
+    [InlineData("can I talk to someone at the front desk", true)]
+    [InlineData("la recepción es 24 horas?", false)]
+    [InlineData("hay alguien en el lobby?", false)]
+    public void Asking_for_a_person_needs_a_verb_of_contact(string text, bool asks) => Assert.Equal(asks, DialogText.AsksForPerson(DialogText.Normalize(text)));
+}
