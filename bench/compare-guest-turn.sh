@@ -22,7 +22,8 @@ for round in $(seq 1 "$rounds"); do
     dir=$([ "$side" = baseline ] && echo "$tmp/base" || echo "$root")
     echo "round $round: $side"
     (cd "$dir" && dotnet "$bench/bin/Release/net10.0/HotelAgent.Bench.GuestTurn.dll" "$secs") \
-      | awk '/^summary:/ { exit } /concurrent: turns=/' | sed "s/^/$side /" >> "$tmp/results"
+      | awk '/^summary:/ { exit } /concurrent: turns=/ { line = $0 } /ms CPU per turn/ { for (i = 1; i <= NF; i++) if ($i == "ms" && $(i + 1) == "CPU") cpu = $(i - 1); print line " cpu=" cpu }' \
+      | sed "s/^/$side /" >> "$tmp/results"
   done
 done
 
@@ -36,17 +37,18 @@ awk '
       if ($i ~ /^p95=/) { split($i, a, "="); p95[side, level] += a[2] }
       if ($i ~ /^p99=/) { split($i, a, "="); p99[side, level] += a[2] }
       if ($(i) == "msg/s" && $(i + 1) == "|") { tput[side, level] += $(i - 1) }
+      if ($i ~ /^cpu=/) { split($i, a, "="); cpu[side, level] += a[2] }
     }
     n[side, level]++; levels[level] = 1
   }
   END {
-    printf "%-12s %-9s %10s %10s %10s %10s\n", "concurrent", "side", "p50 ms", "p95 ms", "p99 ms", "msg/s"
+    printf "%-12s %-9s %10s %10s %10s %10s %12s\n", "concurrent", "side", "p50 ms", "p95 ms", "p99 ms", "msg/s", "CPU ms/turn"
     for (l in levels) {
       for (s = 0; s < 2; s++) {
         side = s == 0 ? "baseline" : "current"; k = n[side, l]
-        printf "%-12s %-9s %10.2f %10.2f %10.2f %10.0f\n", l, side, p50[side, l] / k, p95[side, l] / k, p99[side, l] / k, tput[side, l] / k
+        printf "%-12s %-9s %10.2f %10.2f %10.2f %10.0f %12.2f\n", l, side, p50[side, l] / k, p95[side, l] / k, p99[side, l] / k, tput[side, l] / k, cpu[side, l] / k
       }
       b = n["baseline", l]; c = n["current", l]
-      printf "%-12s %-9s %9.2fx %9.2fx %9.2fx %9.2fx\n", l, "ratio", (p50["current", l] / c) / (p50["baseline", l] / b), (p95["current", l] / c) / (p95["baseline", l] / b), (p99["current", l] / c) / (p99["baseline", l] / b), (tput["current", l] / c) / (tput["baseline", l] / b)
+      printf "%-12s %-9s %9.2fx %9.2fx %9.2fx %9.2fx %11.2fx\n", l, "ratio", (p50["current", l] / c) / (p50["baseline", l] / b), (p95["current", l] / c) / (p95["baseline", l] / b), (p99["current", l] / c) / (p99["baseline", l] / b), (tput["current", l] / c) / (tput["baseline", l] / b), (cpu["current", l] / c) / (cpu["baseline", l] / b)
     }
   }' "$tmp/results" | sort -n -k1,1 -s

@@ -60,11 +60,17 @@ public sealed class FakeGraph : IAsyncDisposable
 
         var to = root.TryGetProperty("to", out var t) ? t.GetString() ?? string.Empty : string.Empty;
         var n = Interlocked.Increment(ref _counter);
-        Inbox(to.TrimStart('+')).Add(at);
+        Inbox(to.TrimStart('+')).Add(at, TextOf(root));
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(
             "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"" + to + "\",\"wa_id\":\"" + to.TrimStart('+') + "\"}],\"messages\":[{\"id\":\"wamid.BENCH" + n + "\"}]}");
     }
+
+    /// <summary>The guest-visible text of a send (text body or interactive body), for checking the conversation stays on script.</summary>
+    private static string TextOf(JsonElement root) =>
+        root.TryGetProperty("text", out var text) && text.TryGetProperty("body", out var body) ? body.GetString() ?? string.Empty
+        : root.TryGetProperty("interactive", out var interactive) && interactive.TryGetProperty("body", out var ib) && ib.TryGetProperty("text", out var it) ? it.GetString() ?? string.Empty
+        : string.Empty;
 
     public async ValueTask DisposeAsync()
     {
@@ -78,6 +84,7 @@ public sealed class GuestInbox
 {
     private readonly Lock _gate = new();
     private readonly List<long> _timestamps = [];
+    private readonly List<string> _texts = [];
     private readonly List<(int Index, TaskCompletionSource<long> Tcs)> _waiters = [];
 
     public int Count
@@ -91,12 +98,22 @@ public sealed class GuestInbox
         }
     }
 
-    public void Add(long timestamp)
+    /// <summary>Texts of the sends from <paramref name="index"/> on.</summary>
+    public IReadOnlyList<string> TextsFrom(int index)
+    {
+        lock (_gate)
+        {
+            return _texts.Skip(index).ToList();
+        }
+    }
+
+    public void Add(long timestamp, string text)
     {
         List<TaskCompletionSource<long>> ready = [];
         lock (_gate)
         {
             _timestamps.Add(timestamp);
+            _texts.Add(text);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Index < _timestamps.Count)

@@ -1,34 +1,65 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
+using HotelAgent.Bench.GuestTurn;
 
 namespace HotelAgent.Bench.Startup;
 
 /// <summary>
-/// Cold-start proxy and memory: spawns <c>dotnet HotelAgent.Functions.dll --urls http://127.0.0.1:{port}</c> (standalone,
-/// temp data dir), times process start → first 200 from <c>/api/health/ready</c>, reads VmRSS from /proc, then sends
-/// 10,000 web chat messages (100 sessions, each waits for its reply) and reads VmRSS again.
+/// Start-up and memory of the shipped build. Publishes <c>src/HotelAgent.Functions</c> with ReadyToRun for linux-x64 into
+/// this bench's own folder (<c>bench/HotelAgent.Bench.Startup/bin/r2r-publish</c>, emptied and rebuilt every run), spawns it
+/// standalone (temp data dir, product-default logging), times process start → first 200 from <c>/api/health/ready</c>
+/// with a breakdown from the host's own log lines, then drives WhatsApp booking conversations (100 guests; book, modify,
+/// cancel and FAQ turns, replies to a loopback fake Graph API) and prints VmRSS/VmHWM every 1,000 messages.
 /// Baseline: <c>dotnet --version</c> (host start + exit, the floor of any dotnet process) in the same run.
-/// Usage: dotnet build -c Release src/HotelAgent.Functions &amp;&amp; dotnet run -c Release --project bench/HotelAgent.Bench.Startup [-- path/to/HotelAgent.Functions.dll [messages]]
+/// Usage: dotnet run -c Release --project bench/HotelAgent.Bench.Startup [-- messages [path/to/HotelAgent.Functions.dll]]
+/// (a dll given explicitly is measured as is, without publishing).
 /// </summary>
 public static class Program
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
-    private static readonly string[] Texts = ["¿A qué hora es el desayuno?", "¿Tienen wifi?", "¿Cuál es la hora del check-out?", "¿Aceptan mascotas?", "¿Tienen estacionamiento?", "¿A qué hora es el check-in?"];
 
     public static async Task<int> Main(string[] args)
     {
-        var dll = args.Length > 0 ? Path.GetFullPath(args[0]) : FindDll();
-        var messages = args.Length > 1 ? int.Parse(args[1], C) : 10_000;
+        var messages = args.Length > 0 ? int.Parse(args[0], C) : 10_000;
+        var root = RepositoryRoot();
+        string dll;
+        if (args.Length > 1)
+        {
+            dll = Path.GetFullPath(args[1]);
+        }
+        else
+        {
+            var output = Path.Combine(root, "bench", "HotelAgent.Bench.Startup", "bin", "r2r-publish");
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+
+            Console.WriteLine($"publishing src/HotelAgent.Functions (Release, linux-x64, ReadyToRun, framework-dependent) into {output} ...");
+            var sw = Stopwatch.StartNew();
+            var psi = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "HotelAgent.Functions"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false",
+                "-p:PublishReadyToRun=true", "-o", output, "-nologo", "-v", "q"]) { UseShellExecute = false };
+            using var publish = Process.Start(psi)!;
+            await publish.WaitForExitAsync();
+            if (publish.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"publish failed ({publish.ExitCode})");
+                return 2;
+            }
+
+            Console.WriteLine(string.Create(C, $"published in {sw.Elapsed.TotalSeconds:F0} s"));
+            dll = Path.Combine(output, "HotelAgent.Functions.dll");
+        }
+
         if (!File.Exists(dll))
         {
-            Console.Error.WriteLine($"{dll} not found: run `dotnet build -c Release src/HotelAgent.Functions` first.");
+            Console.Error.WriteLine($"{dll} not found.");
             return 2;
         }
 
-        Console.WriteLine(string.Create(C, $"startup bench: {Environment.ProcessorCount} cores, {dll}"));
+        Console.WriteLine(string.Create(C, $"startup bench: {Environment.ProcessorCount} cores, load average {LoadAverage()}, {dll}"));
 
         var floor = new List<double>();
         for (var i = 0; i < 5; i++)
@@ -43,78 +74,124 @@ public static class Program
         var floorMs = Median(floor);
         Console.WriteLine(string.Create(C, $"baseline `dotnet --version`: median {floorMs:F0} ms of 5 ({string.Join(", ", floor.Select(f => f.ToString("F0", C)))})"));
 
+        await using var graph = await FakeGraph.StartAsync();
         var starts = new List<double>();
         var rssAfterStart = new List<long>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 5; i++)
         {
-            await using var host = await Host.StartAsync(dll);
+            await using var host = await Host.StartAsync(dll, graph.BaseUrl);
             starts.Add(host.ReadyMs);
             rssAfterStart.Add(host.RssKb());
-            Console.WriteLine(string.Create(C, $"start #{i + 1}: ready after {host.ReadyMs:F0} ms, VmRSS {host.RssKb() / 1024.0:F1} MiB"));
-            if (i < 2)
+            Console.WriteLine(string.Create(C, $"start #{i + 1}: ready after {host.ReadyMs:F0} ms, VmRSS {host.RssKb() / 1024.0:F1} MiB; {host.Breakdown()}"));
+            if (i < 4 || messages <= 0)
             {
                 continue;
             }
 
-            // 10,000 messages through the web chat API on the last instance.
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(40) };
-            var sent = 0;
-            var replied = 0;
-            var errors = 0;
-            var budget = Stopwatch.StartNew();
-            var deadline = TimeSpan.FromSeconds(90);
-            await Task.WhenAll(Enumerable.Range(0, 100).Select(async s =>
-            {
-                var session = "bench-session-" + s.ToString("D4", C);
-                long after = 0;
-                for (var n = 0; Interlocked.Increment(ref sent) <= messages && budget.Elapsed < deadline; n++)
-                {
-                    try
-                    {
-                        using var post = await http.PostAsJsonAsync($"/api/webchat/{session}/messages", new { text = Texts[n % Texts.Length] });
-                        if (post.StatusCode != HttpStatusCode.Accepted)
-                        {
-                            Interlocked.Increment(ref errors);
-                            continue;
-                        }
-
-                        var replies = await http.GetFromJsonAsync<Reply[]>($"/api/webchat/{session}/messages?after={after}&waitSeconds=30");
-                        if (replies is { Length: > 0 })
-                        {
-                            after = replies.Max(r => r.Sequence);
-                            Interlocked.Increment(ref replied);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }
-            }));
-            var elapsed = budget.Elapsed.TotalSeconds;
-            await Task.Delay(1000);
-            var rssAfter = host.RssKb();
-            Console.WriteLine(string.Create(C,
-                $"after {replied} replied messages ({errors} errors, {elapsed:F1} s, {replied / elapsed:F0} msg/s, 100 web chat sessions): VmRSS {rssAfter / 1024.0:F1} MiB, VmHWM {host.HwmKb() / 1024.0:F1} MiB, ratio vs after start x{(double)rssAfter / host.RssAtReadyKb:F2}"));
-            if (replied < messages)
-            {
-                Console.WriteLine($"  (stopped at the {deadline.TotalSeconds:F0} s budget before {messages} messages)");
-            }
+            await DriveWhatsAppAsync(host, graph, messages);
         }
 
         var startMs = Median(starts);
         Console.WriteLine();
-        Console.WriteLine("summary:");
-        Console.WriteLine(string.Create(C, $"  process start → /api/health/ready 200: median {startMs:F0} ms of 3 ({string.Join(", ", starts.Select(s => s.ToString("F0", C)))}); baseline dotnet --version {floorMs:F0} ms; ratio x{startMs / floorMs:F1}"));
+        Console.WriteLine(string.Create(C, $"summary (load average now {LoadAverage()}):"));
+        Console.WriteLine(string.Create(C, $"  process start → /api/health/ready 200 (ReadyToRun publish): median {startMs:F0} ms of {starts.Count} ({string.Join(", ", starts.Select(s => s.ToString("F0", C)))}); baseline dotnet --version {floorMs:F0} ms; ratio x{startMs / floorMs:F1}; goal < 500 ms {(startMs < 500 ? "met" : "MISSED")}"));
         Console.WriteLine(string.Create(C, $"  VmRSS after start: median {Median(rssAfterStart.Select(r => r / 1024.0).ToList()):F1} MiB"));
         return 0;
     }
 
-    private sealed record Reply(long Sequence, string Text);
+    /// <summary>100 WhatsApp guests looping the booking script (book, FAQ, modify, FAQ, cancel, 2 FAQ) until <paramref name="messages"/> are sent.</summary>
+    private static async Task DriveWhatsAppAsync(Host host, FakeGraph graph, int messages)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var guests = Enumerable.Range(0, 100).Select(i => new WhatsAppGuest(http, graph, (34622000000L + i).ToString(C), i)).ToArray();
+        var probe = new WhatsAppGuest(http, graph, "34622999999", 0);
+        await probe.ProbeAsync(new GuestStep("Hola!"));
+        List<int>[] shapes = [[], []];
+        for (var loop = 0; loop < 2; loop++)
+        {
+            foreach (var step in probe.Script(loop))
+            {
+                shapes[loop].Add(await probe.ProbeAsync(step));
+            }
+        }
+
+        var sent = 0;
+        var replied = 0;
+        var timeouts = 0;
+        var rejected = 0;
+        var bookings = 0;
+        var nextReport = 1000;
+        var reportGate = new Lock();
+        var budget = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromMinutes(10);
+        Console.WriteLine(string.Create(C, $"driving {messages} WhatsApp messages from 100 guests (booking script, sends per turn [{string.Join(",", shapes[0])}] then [{string.Join(",", shapes[1])}], pacing product default WhatsApp__MessagesPerSecond raised to 1000), budget {deadline.TotalMinutes:F0} min"));
+        await Task.WhenAll(guests.Select(async g =>
+        {
+            await g.ProbeAsync(new GuestStep("Hola!"));
+            for (var loop = 0; Volatile.Read(ref sent) < messages && budget.Elapsed < deadline; loop++)
+            {
+                var script = g.Script(loop);
+                var shape = shapes[Math.Min(loop, 1)];
+                for (var s = 0; s < script.Count && budget.Elapsed < deadline; s++)
+                {
+                    var n = Interlocked.Increment(ref sent);
+                    if (n > messages)
+                    {
+                        return;
+                    }
+
+                    var r = await g.TurnAsync(script[s], shape[s]);
+                    if (!r.Accepted)
+                    {
+                        Interlocked.Increment(ref rejected);
+                    }
+                    else if (r.ReplyMs is null)
+                    {
+                        Interlocked.Increment(ref timeouts);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref replied);
+                    }
+
+                    if (script[s].Confirms && r.Texts.Any(t => t.Contains("HPS-", StringComparison.Ordinal)))
+                    {
+                        Interlocked.Increment(ref bookings);
+                    }
+
+                    lock (reportGate)
+                    {
+                        if (n >= nextReport)
+                        {
+                            nextReport += 1000;
+                            Console.WriteLine(string.Create(C, $"  {n,6} messages: VmRSS {host.RssKb() / 1024.0:F1} MiB, VmHWM {host.HwmKb() / 1024.0:F1} MiB, {n / budget.Elapsed.TotalSeconds:F0} msg/s"));
+                        }
+                    }
+                }
+            }
+        }));
+        var elapsed = budget.Elapsed.TotalSeconds;
+        await Task.Delay(1000);
+        var rssAfter = host.RssKb();
+        Console.WriteLine(string.Create(C,
+            $"after {Math.Min(sent, messages)} messages ({replied} replied, {timeouts} timeouts, {rejected} rejected; {bookings} bookings confirmed; {elapsed:F0} s, {replied / elapsed:F0} msg/s): VmRSS {rssAfter / 1024.0:F1} MiB, VmHWM {host.HwmKb() / 1024.0:F1} MiB (goal < 150 MB = 143 MiB: {(rssAfter * 1024L < 150_000_000 ? "met" : "MISSED")}); x{(double)rssAfter / host.RssAtReadyKb:F2} of after start"));
+        if (budget.Elapsed >= deadline)
+        {
+            Console.WriteLine($"  (stopped at the {deadline.TotalMinutes:F0} min budget)");
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
 
     private static double Median(List<double> values)
     {
@@ -122,7 +199,7 @@ public static class Program
         return a.Length % 2 == 1 ? a[a.Length / 2] : (a[(a.Length / 2) - 1] + a[a.Length / 2]) / 2;
     }
 
-    private static string FindDll()
+    private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HotelAgent.sln")))
@@ -130,22 +207,20 @@ public static class Program
             dir = dir.Parent;
         }
 
-        var root = dir?.FullName ?? Directory.GetCurrentDirectory();
-        var bin = Path.Combine(root, "src", "HotelAgent.Functions", "bin", "Release");
-        return Directory.Exists(bin)
-            ? Directory.GetFiles(bin, "HotelAgent.Functions.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() ?? Path.Combine(bin, "HotelAgent.Functions.dll")
-            : Path.Combine(bin, "HotelAgent.Functions.dll");
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     private sealed class Host : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly string _dataDir;
+        private readonly List<(double Ms, string Line)> _log;
 
-        private Host(Process process, string dataDir, Uri baseAddress, double readyMs)
+        private Host(Process process, string dataDir, Uri baseAddress, double readyMs, List<(double Ms, string Line)> log)
         {
             _process = process;
             _dataDir = dataDir;
+            _log = log;
             BaseAddress = baseAddress;
             ReadyMs = readyMs;
             RssAtReadyKb = RssKb();
@@ -157,7 +232,25 @@ public static class Program
 
         public long RssAtReadyKb { get; }
 
-        public static async Task<Host> StartAsync(string dll)
+        /// <summary>Where the time went, from the host's log lines (time of arrival at this process).</summary>
+        public string Breakdown()
+        {
+            lock (_log)
+            {
+                var lines = _log.Where(l => l.Ms <= ReadyMs).ToList();
+                string At(string contains)
+                {
+                    var hit = lines.FirstOrDefault(l => l.Line.Contains(contains, StringComparison.OrdinalIgnoreCase));
+                    return hit.Line is null ? "-" : hit.Ms.ToString("F0", C) + " ms";
+                }
+
+                var nlu = _log.FirstOrDefault(l => l.Line.Contains("NLU model trained", StringComparison.OrdinalIgnoreCase) || l.Line.Contains("model trained", StringComparison.OrdinalIgnoreCase));
+                return $"first log line {(lines.Count > 0 ? lines[0].Ms.ToString("F0", C) + " ms" : "-")}, Kestrel listening {At("Now listening on")}, application started {At("Application started")}, "
+                    + $"NLU model ready {(nlu.Line is null ? "not logged yet" : nlu.Ms.ToString("F0", C) + " ms (" + nlu.Line.Trim()[Math.Max(0, nlu.Line.Trim().Length - 60)..] + ")")}";
+            }
+        }
+
+        public static async Task<Host> StartAsync(string dll, string graphBaseUrl)
         {
             var port = FreePort();
             var dataDir = Path.Combine(Path.GetTempPath(), "hotelagent-startup-" + Guid.NewGuid().ToString("N"));
@@ -170,26 +263,36 @@ public static class Program
                 WorkingDirectory = dataDir,
             };
             psi.Environment["HotelAgent__DataDirectory"] = dataDir;
+            psi.Environment["WhatsApp__AppSecret"] = WhatsAppGuest.AppSecret;
+            psi.Environment["WhatsApp__VerifyToken"] = "bench-verify";
+            psi.Environment["WhatsApp__AccessToken"] = "bench-token";
+            psi.Environment["WhatsApp__PhoneNumberId"] = WhatsAppGuest.PhoneNumberId;
+            psi.Environment["WhatsApp__GraphBaseUrl"] = graphBaseUrl;
+            psi.Environment["WhatsApp__MessagesPerSecond"] = "1000";
+            psi.Environment["WhatsApp__MessagesBurst"] = "1000";
             psi.Environment["RateLimit__Burst"] = "10000";
             psi.Environment["RateLimit__PerMinute"] = "100000";
-            // 100 web-chat sessions from one address at full speed: lift the web chat's per-address and per-session limits.
-            psi.Environment["WebChat__NewSessionsPerClientBurst"] = "1000";
-            psi.Environment["WebChat__NewSessionsBurst"] = "1000";
-            psi.Environment["WebChat__ClientBurst"] = "100000";
-            psi.Environment["WebChat__ClientPerMinute"] = "1000000";
-            psi.Environment["WebChat__SessionBurst"] = "100000";
-            psi.Environment["WebChat__SessionPerMinute"] = "1000000";
-            psi.Environment["WebChat__ReadBurst"] = "100000";
-            psi.Environment["WebChat__ReadsPerMinute"] = "1000000";
             psi.Environment["Dialog__RepetitionLimit"] = "20";
             psi.Environment["Dialog__RepetitionSimilarity"] = "1.0";
-            psi.Environment["Logging__LogLevel__Default"] = "Warning";
             psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
             using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            var log = new List<(double Ms, string Line)>();
             var sw = Stopwatch.StartNew();
             var process = Process.Start(psi)!;
-            process.OutputDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (log)
+                    {
+                        if (log.Count < 200)
+                        {
+                            log.Add((sw.Elapsed.TotalMilliseconds, e.Data));
+                        }
+                    }
+                }
+            };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
@@ -221,10 +324,12 @@ public static class Program
                 {
                 }
 
-                await Task.Delay(10);
+                await Task.Delay(5);
             }
 
-            return new Host(process, dataDir, baseAddress, sw.Elapsed.TotalMilliseconds);
+            var ready = sw.Elapsed.TotalMilliseconds;
+            await Task.Delay(300); // let the log lines of the start arrive for the breakdown
+            return new Host(process, dataDir, baseAddress, ready, log);
         }
 
         public long RssKb() => Status("VmRSS:");

@@ -40,6 +40,17 @@ public sealed class SqliteOrchestrationOptions
 
     /// <summary>Safety-net poll for due timers and stranded messages (new work is signalled in-process).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Orchestrations kept in memory between work items (suspended where they wait, with their history), so the next
+    /// event resumes them instead of replaying their history; least recently used beyond this count are dropped
+    /// (0 = replay every work item). Memory per kept conversation: see docs/benchmarks.md.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int CachedOrchestrations { get; set; } = 256;
+
+    /// <summary>A kept orchestration unused for this long is dropped (its next event replays the history once).</summary>
+    public TimeSpan CachedOrchestrationIdleTime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -55,6 +66,7 @@ public sealed class SqliteOrchestrationService :
 {
     private const int PrioFirst = 0;
     private const int PrioNormal = 1;
+    private const long ClockSlackMs = 60_000;
 
     /// <summary>Newtonsoft with type names, limited to DurableTask.Core's own types: how DurableTask.Core itself persists history.</summary>
     private static readonly JsonSerializerSettings Json = new()
@@ -69,8 +81,17 @@ public sealed class SqliteOrchestrationService :
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SqliteDatabase _db;
-    private readonly HistoryCache _history = new();
+    private readonly OrchestrationCache _cache;
+    private readonly InstanceRowCache _rows;
     private readonly Lock _gate = new();
+
+    // The inbox: every stored message that is visible now, per instance, mirrored from the messages table so a work item is
+    // locked without reading or parsing anything. Changed only in the file's commit order (SqliteDatabase's committed
+    // callbacks run inside its write gate), so it equals the table at every commit. Messages that become visible later
+    // (timers, scheduled starts) stay in the file until the poller finds them due. Guarded by _gate.
+    private readonly Dictionary<string, List<PendingMessage>> _inbox = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _inboxIds = [];
+    private long _dueScannedUpToMs = long.MinValue;
     private readonly HashSet<string> _scheduled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LockedInstance> _locked = new(StringComparer.Ordinal);
@@ -91,6 +112,8 @@ public sealed class SqliteOrchestrationService :
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         _options = options ?? new SqliteOrchestrationOptions();
         _time = timeProvider ?? TimeProvider.System;
+        _cache = new OrchestrationCache(_options.CachedOrchestrations);
+        _rows = new InstanceRowCache(Math.Max(64, _options.CachedOrchestrations * 4));
         _logger = logger ?? (ILogger)NullLogger.Instance;
         try
         {
@@ -107,7 +130,28 @@ public sealed class SqliteOrchestrationService :
 
     public string DatabasePath { get; }
 
-    private sealed record LockedInstance(IReadOnlyList<long> MessageIds, string ExecutionId, int HistoryCount);
+    /// <param name="Reusable">The last completion committed the work item's state and the orchestration still runs: on
+    /// release it goes back to <see cref="_cache"/>.</param>
+    private sealed record LockedInstance(IReadOnlyList<long> MessageIds, string ExecutionId, int HistoryCount, bool Reusable = false);
+
+    /// <summary>A stored message in the inbox (ordered by priority, then id = commit order).</summary>
+    private sealed record PendingMessage(long Id, int Prio, TaskMessage Message);
+
+    /// <summary>A message inserted by a transaction: goes to the inbox on commit when already visible.</summary>
+    private sealed record InsertedMessage(long Id, string InstanceId, int Prio, long VisibleAtMs, TaskMessage Message);
+
+    /// <summary>What one transaction changed in the inbox, applied on commit.</summary>
+    private sealed class InboxChange
+    {
+        public List<InsertedMessage> Inserted { get; } = [];
+
+        public List<(string InstanceId, long Id)> Deleted { get; } = [];
+
+        public List<string> ClearedInstances { get; } = [];
+
+        /// <summary>Instance rows written (inserted whole, or updated from the cached row).</summary>
+        public List<(string InstanceId, InstanceRow? Row, Func<InstanceRow, InstanceRow>? Update)> Rows { get; } = [];
+    }
 
     // ------------------------------------------------------------------ IOrchestrationService: life cycle
 
@@ -173,8 +217,16 @@ public sealed class SqliteOrchestrationService :
     public Task DeleteAsync(bool deleteInstanceStore) => WriteAsync(w =>
     {
         w.ExecuteScript("DELETE FROM instances; DELETE FROM history; DELETE FROM messages; DELETE FROM activities;");
-        _history.Clear();
         return true;
+    }, _ =>
+    {
+        _cache.Clear();
+        _rows.Clear();
+        lock (_gate)
+        {
+            _inbox.Clear();
+            _inboxIds.Clear();
+        }
     }, CancellationToken.None);
 
     public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) => false;
@@ -203,65 +255,77 @@ public sealed class SqliteOrchestrationService :
 
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        timeout.CancelAfter(receiveTimeout);
-        while (true)
+        CancellationTokenSource? timeout = null;
+        try
         {
-            string instanceId;
-            try
+            while (true)
             {
-                instanceId = await _ready.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return null!; // nothing to do within the receive timeout (DurableTask.Core expects null)
-            }
+                if (!_ready.Reader.TryRead(out var instanceId))
+                {
+                    // Nothing signalled: wait (the timeout timer is only armed here, not when work is queued).
+                    if (timeout is null)
+                    {
+                        timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+                        timeout.CancelAfter(receiveTimeout);
+                    }
 
-            TaskOrchestrationWorkItem? item;
-            try
-            {
-                item = await TryLockAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                Unschedule(instanceId, resignal: false);
-                throw;
-            }
+                    try
+                    {
+                        instanceId = await _ready.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        return null!; // nothing to do within the receive timeout (DurableTask.Core expects null)
+                    }
+                }
 
-            if (item is not null)
-            {
-                return item;
+                if (await LockSignalledAsync(instanceId, cancellationToken).ConfigureAwait(false) is { } item)
+                {
+                    return item;
+                }
             }
+        }
+        finally
+        {
+            timeout?.Dispose();
+        }
+    }
 
+    private async Task<TaskOrchestrationWorkItem?> LockSignalledAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        TaskOrchestrationWorkItem? item;
+        try
+        {
+            item = await TryLockAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Unschedule(instanceId, resignal: false);
+            throw;
+        }
+
+        if (item is null)
+        {
             Unschedule(instanceId, resignal: true);
         }
+
+        return item;
     }
 
     private async Task<TaskOrchestrationWorkItem?> TryLockAsync(string instanceId, CancellationToken ct)
     {
-        var nowMs = NowMs();
-        InstanceRow? row;
-        var messages = new List<(long Id, TaskMessage Message)>();
-        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
+        List<PendingMessage> messages;
+        lock (_gate)
         {
-            row = await ReadInstanceAsync(conn, instanceId, ct).ConfigureAwait(false);
-            await using var cmd = SqliteCommands.Create(conn, "SELECT id, message FROM messages WHERE instance_id=$i AND visible_at<=$now ORDER BY prio, id",
-                ("$i", instanceId), ("$now", nowMs));
-            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            if (!_inbox.TryGetValue(instanceId, out var pending) || pending.Count == 0)
             {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    messages.Add((reader.GetInt64(0), Deserialize<TaskMessage>(reader.GetString(1))));
-                }
+                return null;
             }
+
+            messages = [.. pending.OrderBy(m => m.Prio).ThenBy(m => m.Id)];
         }
 
-        if (messages.Count == 0)
-        {
-            return null;
-        }
+        var row = await GetRowAsync(instanceId, ct).ConfigureAwait(false);
 
         // Messages of an old execution (an activity result or timer after continue-as-new) and messages for unknown or
         // finished instances are dropped, as the Durable Task backends do; events raised to the instance are kept.
@@ -272,17 +336,18 @@ public sealed class SqliteOrchestrationService :
             : [];
         if (usable.Count < messages.Count)
         {
-            var stale = messages.Where(m => !usable.Contains(m)).Select(m => m.Id).ToList();
+            var change = new InboxChange();
+            change.Deleted.AddRange(messages.Where(m => !usable.Contains(m)).Select(m => (instanceId, m.Id)));
             await WriteAsync(w =>
             {
-                foreach (var id in stale)
+                foreach (var (_, id) in change.Deleted)
                 {
                     w.Execute("DELETE FROM messages WHERE id=$id", ("$id", id));
                 }
 
-                return true;
-            }, ct).ConfigureAwait(false);
-            Log.MessagesDropped(_logger, stale.Count, instanceId);
+                return change;
+            }, ApplyInbox, ct).ConfigureAwait(false);
+            Log.MessagesDropped(_logger, change.Deleted.Count, instanceId);
         }
 
         if (usable.Count == 0 || row is null)
@@ -290,19 +355,34 @@ public sealed class SqliteOrchestrationService :
             return null;
         }
 
-        var history = _history.TryGet(instanceId, row.ExecutionId) ?? await LoadHistoryAsync(instanceId, row.ExecutionId, ct).ConfigureAwait(false);
-        lock (_gate)
+        // The instance kept in memory since its last work item: DurableTask.Core resumes its suspended orchestrator with
+        // the new events (the work item still holds its execution cursor) instead of replaying the history.
+        var item = _cache.Take(instanceId, row.ExecutionId);
+        if (item is not null)
         {
-            _locked[instanceId] = new LockedInstance([.. usable.Select(m => m.Id)], row.ExecutionId, history.Count);
+            item.OrchestrationRuntimeState.NewEvents.Clear(); // committed by the last completion
+            item.NewMessages = [.. usable.Select(m => m.Message)];
+            DurableMetrics.CacheHit();
+        }
+        else
+        {
+            var history = await LoadHistoryAsync(instanceId, ct).ConfigureAwait(false);
+            item = new TaskOrchestrationWorkItem
+            {
+                InstanceId = instanceId,
+                OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
+                NewMessages = [.. usable.Select(m => m.Message)],
+                LockedUntilUtc = DateTime.MaxValue,
+            };
+            DurableMetrics.CacheMiss(history.Count);
         }
 
-        return new TaskOrchestrationWorkItem
+        lock (_gate)
         {
-            InstanceId = instanceId,
-            OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
-            NewMessages = [.. usable.Select(m => m.Message)],
-            LockedUntilUtc = DateTime.MaxValue,
-        };
+            _locked[instanceId] = new LockedInstance([.. usable.Select(m => m.Id)], row.ExecutionId, item.OrchestrationRuntimeState.Events.Count);
+        }
+
+        return item;
     }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask; // in-process locks do not expire
@@ -330,6 +410,8 @@ public sealed class SqliteOrchestrationService :
         var newExecution = executionId != locked.ExecutionId;
         var newActivities = new List<TaskActivityWorkItem>();
         var signals = new HashSet<string>(StringComparer.Ordinal);
+        var change = new InboxChange();
+        change.Deleted.AddRange(locked.MessageIds.Select(id => (instanceId, id)));
         long? firstTimerMs = null;
         var finished = orchestrationState is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled };
         try
@@ -370,14 +452,14 @@ public sealed class SqliteOrchestrationService :
                     var target = message.OrchestrationInstance.InstanceId;
                     if (message.Event is ExecutionStartedEvent started)
                     {
-                        CreateInstance(w, message, started, null, nowMs);
+                        CreateInstance(w, message, started, null, nowMs, change);
                     }
                     else
                     {
                         // Events an orchestration forwards to itself (unprocessed events kept on continue-as-new) go ahead of
                         // anything newer, so the guest's order survives the restart.
                         var prio = target == instanceId && message.Event is EventRaisedEvent ? PrioFirst : PrioNormal;
-                        InsertMessage(w, target, prio, nowMs, message);
+                        InsertMessage(w, target, prio, nowMs, message, change);
                     }
 
                     signals.Add(target);
@@ -386,26 +468,32 @@ public sealed class SqliteOrchestrationService :
                 foreach (var message in timerMessages)
                 {
                     var fireMs = message.Event is TimerFiredEvent fired ? ToMs(fired.FireAt) : nowMs;
-                    InsertMessage(w, instanceId, PrioNormal, fireMs, message);
+                    InsertMessage(w, instanceId, PrioNormal, fireMs, message, change);
                     firstTimerMs = Math.Min(firstTimerMs ?? long.MaxValue, fireMs);
                 }
 
                 if (continuedAsNewMessage is not null)
                 {
-                    InsertMessage(w, instanceId, PrioFirst, nowMs, continuedAsNewMessage);
+                    InsertMessage(w, instanceId, PrioFirst, nowMs, continuedAsNewMessage, change);
                     signals.Add(instanceId);
                 }
 
                 if (orchestrationState is not null)
                 {
+                    var failure = orchestrationState.FailureDetails is null ? null : JsonConvert.SerializeObject(orchestrationState.FailureDetails);
+                    var state = orchestrationState;
+                    change.Rows.Add((instanceId, null, row => row with
+                    {
+                        ExecutionId = executionId, Status = state.OrchestrationStatus, Input = state.Input, Output = state.Output,
+                        CustomStatus = state.Status, Failure = failure, UpdatedAt = nowMs, CompletedAt = finished ? nowMs : null,
+                    }));
                     w.Execute("""
                         UPDATE instances SET execution_id=$e, status=$s, input=$in, output=$o, custom_status=$cs, failure=$f, updated_at=$now,
                           completed_at=$done WHERE instance_id=$i
                         """,
                         ("$e", executionId), ("$s", (int)orchestrationState.OrchestrationStatus), ("$in", orchestrationState.Input),
                         ("$o", orchestrationState.Output), ("$cs", orchestrationState.Status),
-                        ("$f", orchestrationState.FailureDetails is null ? null : JsonConvert.SerializeObject(orchestrationState.FailureDetails)),
-                        ("$now", nowMs), ("$done", finished ? nowMs : null), ("$i", instanceId));
+                        ("$f", failure), ("$now", nowMs), ("$done", finished ? nowMs : null), ("$i", instanceId));
                 }
 
                 if (finished)
@@ -414,27 +502,29 @@ public sealed class SqliteOrchestrationService :
                     newActivities.Clear();
                 }
 
-                return true;
-            }, CancellationToken.None).ConfigureAwait(false);
+                return change;
+            }, ApplyInbox, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
-            _history.Remove(instanceId); // nothing was committed: the next work item reloads from the file
-            throw;
-        }
+            lock (_gate)
+            {
+                _locked[instanceId] = locked with { Reusable = false }; // nothing was committed: the next work item reloads from the file
+            }
 
-        if (finished)
-        {
-            _history.Remove(instanceId);
-        }
-        else
-        {
-            _history.Set(instanceId, executionId, [.. newOrchestrationRuntimeState.Events]);
+            throw;
         }
 
         lock (_gate)
         {
-            _locked[instanceId] = locked with { MessageIds = [], ExecutionId = executionId, HistoryCount = newOrchestrationRuntimeState.Events.Count };
+            // Reusable only after a normal execution (DurableTask.Core passes a state) of an orchestration that still runs.
+            _locked[instanceId] = locked with
+            {
+                MessageIds = [],
+                ExecutionId = executionId,
+                HistoryCount = newOrchestrationRuntimeState.Events.Count,
+                Reusable = !finished && orchestrationState is not null,
+            };
         }
 
         foreach (var item in newActivities)
@@ -456,9 +546,13 @@ public sealed class SqliteOrchestrationService :
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        _history.Remove(workItem.InstanceId);
         lock (_gate)
         {
+            if (_locked.TryGetValue(workItem.InstanceId, out var locked))
+            {
+                _locked[workItem.InstanceId] = locked with { Reusable = false }; // its in-memory state may be ahead of the file
+            }
+
             _dirty.Add(workItem.InstanceId); // its messages are still stored: run it again after release
         }
 
@@ -470,7 +564,10 @@ public sealed class SqliteOrchestrationService :
         ArgumentNullException.ThrowIfNull(workItem);
         lock (_gate)
         {
-            _locked.Remove(workItem.InstanceId);
+            if (_locked.Remove(workItem.InstanceId, out var locked) && locked.Reusable && !_disposed)
+            {
+                _cache.Put(workItem.InstanceId, locked.ExecutionId, workItem, NowMs());
+            }
         }
 
         Unschedule(workItem.InstanceId, resignal: true);
@@ -481,11 +578,19 @@ public sealed class SqliteOrchestrationService :
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        if (_activities.Reader.TryRead(out var ready))
+        {
+            DurableMetrics.Activity();
+            return ready; // no timeout timer when work is waiting
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         timeout.CancelAfter(receiveTimeout);
         try
         {
-            return await _activities.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var item = await _activities.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            DurableMetrics.Activity();
+            return item;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -500,6 +605,7 @@ public sealed class SqliteOrchestrationService :
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(responseMessage);
         var instanceId = responseMessage.OrchestrationInstance.InstanceId;
+        var change = new InboxChange();
         var delivered = await WriteAsync(w =>
         {
             if (w.Execute("DELETE FROM activities WHERE id=$id", ("$id", long.Parse(workItem.Id, CultureInfo.InvariantCulture))) == 0)
@@ -507,9 +613,9 @@ public sealed class SqliteOrchestrationService :
                 return false; // the execution that scheduled it is gone (finished, continued as new, purged)
             }
 
-            InsertMessage(w, instanceId, PrioNormal, NowMs(), responseMessage);
+            InsertMessage(w, instanceId, PrioNormal, NowMs(), responseMessage, change);
             return true;
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, _ => ApplyInbox(change), CancellationToken.None).ConfigureAwait(false);
         if (delivered)
         {
             Signal(instanceId);
@@ -539,12 +645,14 @@ public sealed class SqliteOrchestrationService :
         }
 
         var instanceId = creationMessage.OrchestrationInstance.InstanceId;
-        await WriteAsync(w => CreateInstance(w, creationMessage, started, dedupeStatuses, NowMs()), CancellationToken.None).ConfigureAwait(false);
-        _history.Remove(instanceId);
+        var change = new InboxChange();
+        await WriteAsync(w => CreateInstance(w, creationMessage, started, dedupeStatuses, NowMs(), change), _ => ApplyInbox(change), CancellationToken.None)
+            .ConfigureAwait(false);
+        _cache.Remove(instanceId);
         Signal(instanceId);
     }
 
-    private bool CreateInstance(SqliteWriter w, TaskMessage message, ExecutionStartedEvent started, OrchestrationStatus[]? dedupeStatuses, long nowMs)
+    private bool CreateInstance(SqliteWriter w, TaskMessage message, ExecutionStartedEvent started, OrchestrationStatus[]? dedupeStatuses, long nowMs, InboxChange change)
     {
         var instanceId = message.OrchestrationInstance.InstanceId;
         var existing = ReadInstance(w, instanceId);
@@ -553,15 +661,16 @@ public sealed class SqliteOrchestrationService :
             throw new OrchestrationAlreadyExistsException($"An orchestration with instance id '{instanceId}' already exists and is {existing.Status}.");
         }
 
-        DeleteInstanceData(w, instanceId);
+        DeleteInstanceData(w, instanceId, change);
         var executionId = message.OrchestrationInstance.ExecutionId ?? Guid.NewGuid().ToString("N");
         w.Execute("""
             INSERT INTO instances(instance_id, execution_id, name, status, input, created_at, updated_at)
             VALUES($i,$e,$n,$s,$in,$now,$now)
             """,
             ("$i", instanceId), ("$e", executionId), ("$n", started.Name), ("$s", (int)OrchestrationStatus.Pending), ("$in", started.Input), ("$now", nowMs));
+        change.Rows.Add((instanceId, new InstanceRow(instanceId, executionId, started.Name, OrchestrationStatus.Pending, started.Input, null, null, null, nowMs, nowMs, null), null));
         var visibleAt = started.ScheduledStartTime is { } at ? Math.Max(nowMs, ToMs(at)) : nowMs;
-        InsertMessage(w, instanceId, PrioFirst, visibleAt, message);
+        InsertMessage(w, instanceId, PrioFirst, visibleAt, message, change);
         return true;
     }
 
@@ -572,6 +681,7 @@ public sealed class SqliteOrchestrationService :
     {
         ArgumentNullException.ThrowIfNull(messages);
         var nowMs = NowMs();
+        var change = new InboxChange();
         var delivered = await WriteAsync(w =>
         {
             var targets = new List<string>();
@@ -580,13 +690,13 @@ public sealed class SqliteOrchestrationService :
                 var instanceId = message.OrchestrationInstance.InstanceId;
                 if (ReadInstance(w, instanceId) is { } row && IsActive(row.Status))
                 {
-                    InsertMessage(w, instanceId, PrioNormal, nowMs, message);
+                    InsertMessage(w, instanceId, PrioNormal, nowMs, message, change);
                     targets.Add(instanceId);
                 }
             }
 
             return targets;
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, _ => ApplyInbox(change), CancellationToken.None).ConfigureAwait(false);
         foreach (var instanceId in delivered)
         {
             Signal(instanceId);
@@ -630,11 +740,29 @@ public sealed class SqliteOrchestrationService :
 
     public async Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string? executionId)
     {
-        var conn = await _db.OpenReadConnectionAsync().ConfigureAwait(false);
+        var row = await GetRowAsync(instanceId, CancellationToken.None).ConfigureAwait(false);
+        return row is null || (!string.IsNullOrEmpty(executionId) && row.ExecutionId != executionId) ? null! : row.ToState();
+    }
+
+    /// <summary>The instance's row: from memory for recently used instances, else read from the file (and kept).</summary>
+    private async Task<InstanceRow?> GetRowAsync(string instanceId, CancellationToken ct)
+    {
+        if (_rows.TryGet(instanceId, out var cached))
+        {
+            return cached;
+        }
+
+        var version = _rows.Version;
+        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
-            var row = await ReadInstanceAsync(conn, instanceId, CancellationToken.None).ConfigureAwait(false);
-            return row is null || (!string.IsNullOrEmpty(executionId) && row.ExecutionId != executionId) ? null! : row.ToState();
+            var row = await ReadInstanceAsync(conn, instanceId, ct).ConfigureAwait(false);
+            if (row is not null)
+            {
+                _rows.AddIfUnchangedSince(version, row); // not when a commit changed rows meanwhile (the read may be older)
+            }
+
+            return row;
         }
     }
 
@@ -760,25 +888,36 @@ public sealed class SqliteOrchestrationService :
     }
 
     /// <summary>Deletes finished instances matching <paramref name="where"/>; running ones are never purged.</summary>
-    private Task<int> PurgeWhereAsync(string where, params (string Name, object? Value)[] args) => WriteAsync(w =>
+    private async Task<int> PurgeWhereAsync(string where, params (string Name, object? Value)[] args)
     {
-        var ids = new List<string>();
-        using (var reader = w.Command($"SELECT instance_id FROM instances WHERE ({where}) AND status NOT IN ({ActiveStatusList})", args).ExecuteReader())
+        var purged = await WriteAsync(w =>
         {
-            while (reader.Read())
+            var ids = new List<string>();
+            using (var reader = w.Command($"SELECT instance_id FROM instances WHERE ({where}) AND status NOT IN ({ActiveStatusList})", args).ExecuteReader())
             {
-                ids.Add(reader.GetString(0));
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetString(0));
+                }
             }
-        }
 
-        foreach (var id in ids)
+            foreach (var id in ids)
+            {
+                DeleteInstanceData(w, id, null);
+            }
+
+            return ids;
+        }, ids =>
         {
-            DeleteInstanceData(w, id);
-            _history.Remove(id);
-        }
-
-        return ids.Count;
-    }, CancellationToken.None);
+            foreach (var id in ids)
+            {
+                _cache.Remove(id);
+                _rows.Remove(id);
+                ClearInbox(id);
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+        return purged.Count;
+    }
 
     // ------------------------------------------------------------------ scheduling
 
@@ -825,6 +964,7 @@ public sealed class SqliteOrchestrationService :
             var delay = _options.PollInterval;
             try
             {
+                _cache.Expire(NowMs() - (long)_options.CachedOrchestrationIdleTime.TotalMilliseconds);
                 await SignalDueInstancesAsync(ct).ConfigureAwait(false);
                 if (await NextDueAsync(ct).ConfigureAwait(false) is { } due)
                 {
@@ -857,26 +997,128 @@ public sealed class SqliteOrchestrationService :
         }
     }
 
+    /// <summary>
+    /// Moves stored messages that became visible (timers, scheduled starts; at start-up: everything left by the last
+    /// process) into the inbox, then signals every instance with messages waiting (the safety net after a failed work item).
+    /// Reads inside the file's write gate, so no commit can change the table or the inbox in between.
+    /// </summary>
     private async Task SignalDueInstancesAsync(CancellationToken ct)
     {
-        var ids = new List<string>();
-        var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
+        var nowMs = NowMs();
+        // A margin below the last scan covers a clock that stepped back; messages already in the inbox are skipped by id.
+        var fromMs = _dueScannedUpToMs == long.MinValue ? long.MinValue : _dueScannedUpToMs - ClockSlackMs;
+        await WriteAsync(w =>
         {
-            await using var cmd = SqliteCommands.Create(conn, "SELECT DISTINCT instance_id FROM messages WHERE visible_at<=$now", ("$now", NowMs()));
-            var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var change = new InboxChange();
+            using var reader = w.Command("SELECT id, instance_id, prio, visible_at, message FROM messages WHERE visible_at>$from AND visible_at<=$now ORDER BY id",
+                ("$from", fromMs), ("$now", nowMs)).ExecuteReader();
+            while (reader.Read())
             {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                var id = reader.GetInt64(0);
+                bool known;
+                lock (_gate)
                 {
-                    ids.Add(reader.GetString(0));
+                    known = _inboxIds.Contains(id);
                 }
+
+                if (!known)
+                {
+                    change.Inserted.Add(new InsertedMessage(id, reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), Deserialize<TaskMessage>(reader.GetString(4))));
+                }
+            }
+
+            return change;
+        }, change =>
+        {
+            ApplyInbox(change, nowMs);
+            _dueScannedUpToMs = Math.Max(_dueScannedUpToMs, nowMs);
+        }, ct).ConfigureAwait(false);
+
+        List<string> waiting;
+        lock (_gate)
+        {
+            waiting = [.. _inbox.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key)];
+        }
+
+        foreach (var id in waiting)
+        {
+            Signal(id);
+        }
+    }
+
+    /// <summary>Applies a committed transaction's message changes to the inbox (inside the file's write gate).</summary>
+    private void ApplyInbox(InboxChange change) => ApplyInbox(change, NowMs());
+
+    private void ApplyInbox(InboxChange change, long visibleUpToMs)
+    {
+        foreach (var instanceId in change.ClearedInstances)
+        {
+            _rows.Remove(instanceId);
+        }
+
+        foreach (var (instanceId, row, update) in change.Rows)
+        {
+            if (row is not null)
+            {
+                _rows.Set(row);
+            }
+            else
+            {
+                _rows.Update(instanceId, update!);
             }
         }
 
-        foreach (var id in ids)
+        lock (_gate)
         {
-            Signal(id);
+            foreach (var instanceId in change.ClearedInstances)
+            {
+                ClearInboxLocked(instanceId);
+            }
+
+            foreach (var (instanceId, id) in change.Deleted)
+            {
+                if (_inboxIds.Remove(id) && _inbox.TryGetValue(instanceId, out var list))
+                {
+                    list.RemoveAll(m => m.Id == id);
+                    if (list.Count == 0)
+                    {
+                        _inbox.Remove(instanceId);
+                    }
+                }
+            }
+
+            foreach (var m in change.Inserted)
+            {
+                // Not yet visible (a timer): stays in the file until the poller finds it due.
+                if (m.VisibleAtMs <= visibleUpToMs && _inboxIds.Add(m.Id))
+                {
+                    if (!_inbox.TryGetValue(m.InstanceId, out var list))
+                    {
+                        _inbox[m.InstanceId] = list = [];
+                    }
+
+                    list.Add(new PendingMessage(m.Id, m.Prio, m.Message));
+                }
+            }
+        }
+    }
+
+    private void ClearInbox(string instanceId)
+    {
+        lock (_gate)
+        {
+            ClearInboxLocked(instanceId);
+        }
+    }
+
+    private void ClearInboxLocked(string instanceId)
+    {
+        if (_inbox.Remove(instanceId, out var list))
+        {
+            foreach (var m in list)
+            {
+                _inboxIds.Remove(m.Id);
+            }
         }
     }
 
@@ -916,7 +1158,7 @@ public sealed class SqliteOrchestrationService :
         return items;
     }
 
-    private async Task<List<HistoryEvent>> LoadHistoryAsync(string instanceId, string executionId, CancellationToken ct)
+    private async Task<List<HistoryEvent>> LoadHistoryAsync(string instanceId, CancellationToken ct)
     {
         var events = new List<HistoryEvent>();
         var conn = await _db.OpenReadConnectionAsync(ct).ConfigureAwait(false);
@@ -933,7 +1175,6 @@ public sealed class SqliteOrchestrationService :
             }
         }
 
-        _history.Set(instanceId, executionId, events);
         return events;
     }
 
@@ -976,7 +1217,10 @@ public sealed class SqliteOrchestrationService :
             CREATE INDEX IF NOT EXISTS ix_activities_instance ON activities(instance_id);
             """);
 
-    private Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken ct)
+    private Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken ct) => WriteAsync(work, null, ct);
+
+    /// <param name="committed">Runs after the commit, before the next write (see <see cref="SqliteDatabase"/>): the in-memory mirrors.</param>
+    private Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, Action<T>? committed, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _db.WriteAsync(w =>
@@ -984,15 +1228,19 @@ public sealed class SqliteOrchestrationService :
             var result = work(w);
             ObjectDisposedException.ThrowIf(_disposed, this); // a "killed" service commits nothing
             return result;
-        }, ct);
+        }, committed, ct);
     }
 
-    private static void InsertMessage(SqliteWriter w, string instanceId, int prio, long visibleAt, TaskMessage message) =>
-        w.Execute("INSERT INTO messages(instance_id, prio, visible_at, message) VALUES($i,$p,$v,$m)",
-            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$m", Serialize(message)));
-
-    private static void DeleteInstanceData(SqliteWriter w, string instanceId)
+    private static void InsertMessage(SqliteWriter w, string instanceId, int prio, long visibleAt, TaskMessage message, InboxChange change)
     {
+        var id = Convert.ToInt64(w.Scalar("INSERT INTO messages(instance_id, prio, visible_at, message) VALUES($i,$p,$v,$m) RETURNING id",
+            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$m", Serialize(message))), CultureInfo.InvariantCulture);
+        change.Inserted.Add(new InsertedMessage(id, instanceId, prio, visibleAt, message));
+    }
+
+    private static void DeleteInstanceData(SqliteWriter w, string instanceId, InboxChange? change)
+    {
+        change?.ClearedInstances.Add(instanceId);
         w.Execute("DELETE FROM instances WHERE instance_id=$i", ("$i", instanceId));
         w.Execute("DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
         w.Execute("DELETE FROM messages WHERE instance_id=$i", ("$i", instanceId));
@@ -1059,30 +1307,202 @@ public sealed class SqliteOrchestrationService :
     }
 
     /// <summary>
-    /// The committed history of recently run instances, so a work item does not re-read and re-parse it. Valid because
-    /// this service is the only writer of its file and never locks one instance twice; keyed by execution id (new on every
-    /// start and continue-as-new), dropped whenever a commit fails, bounded in size.
+    /// Rows of recently used instances (status, execution, input, custom status), so a client's status query and a work
+    /// item's lock read no file. Committed changes are applied in commit order (<see cref="Set"/>, <see cref="Update"/>,
+    /// <see cref="Remove"/>); a row read from the file is only added when no change was applied since the read began
+    /// (<see cref="Version"/>), so an older read never hides a newer commit. Least recently added beyond the capacity drop out.
     /// </summary>
-    private sealed class HistoryCache
+    private sealed class InstanceRowCache(int capacity)
     {
-        private const int MaxInstances = 2048;
-        private readonly ConcurrentDictionary<string, (string ExecutionId, List<HistoryEvent> Events)> _entries = new(StringComparer.Ordinal);
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, LinkedListNode<InstanceRow>> _rows = new(StringComparer.Ordinal);
+        private readonly LinkedList<InstanceRow> _byAge = new(); // newest first
+        private long _version;
 
-        public List<HistoryEvent>? TryGet(string instanceId, string executionId) =>
-            _entries.TryGetValue(instanceId, out var entry) && entry.ExecutionId == executionId ? [.. entry.Events] : null;
-
-        public void Set(string instanceId, string executionId, List<HistoryEvent> events)
+        public long Version
         {
-            if (_entries.Count >= MaxInstances && !_entries.ContainsKey(instanceId) && _entries.Keys.FirstOrDefault() is { } victim)
+            get
             {
-                _entries.TryRemove(victim, out _); // any victim will do: a miss only costs one history read
+                lock (_gate)
+                {
+                    return _version;
+                }
             }
-
-            _entries[instanceId] = (executionId, events);
         }
 
-        public void Remove(string instanceId) => _entries.TryRemove(instanceId, out _);
+        public bool TryGet(string instanceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InstanceRow? row)
+        {
+            lock (_gate)
+            {
+                row = _rows.TryGetValue(instanceId, out var node) ? node.Value : null;
+                return row is not null;
+            }
+        }
 
-        public void Clear() => _entries.Clear();
+        public void Set(InstanceRow row)
+        {
+            lock (_gate)
+            {
+                _version++;
+                RemoveLocked(row.InstanceId);
+                _rows[row.InstanceId] = _byAge.AddFirst(row);
+                while (_rows.Count > capacity && _byAge.Last is { } oldest)
+                {
+                    RemoveLocked(oldest.Value.InstanceId);
+                }
+            }
+        }
+
+        /// <summary>Applies a committed update to the cached row (when cached).</summary>
+        public void Update(string instanceId, Func<InstanceRow, InstanceRow> update)
+        {
+            lock (_gate)
+            {
+                _version++;
+                if (_rows.TryGetValue(instanceId, out var node))
+                {
+                    node.Value = update(node.Value);
+                }
+            }
+        }
+
+        public void AddIfUnchangedSince(long version, InstanceRow row)
+        {
+            lock (_gate)
+            {
+                if (_version == version && !_rows.ContainsKey(row.InstanceId))
+                {
+                    _version--; // Set counts a change; this is the same state
+                    Set(row);
+                }
+            }
+        }
+
+        public void Remove(string instanceId)
+        {
+            lock (_gate)
+            {
+                _version++;
+                RemoveLocked(instanceId);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_gate)
+            {
+                _version++;
+                _rows.Clear();
+                _byAge.Clear();
+            }
+        }
+
+        private void RemoveLocked(string instanceId)
+        {
+            if (_rows.Remove(instanceId, out var node))
+            {
+                _byAge.Remove(node);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Orchestrations kept in memory between work items: DurableTask.Core's extended sessions without holding a dispatcher
+    /// slot while the guest is silent. The work item of a running instance goes back here on release; its runtime state is
+    /// exactly the committed history and it still carries DurableTask.Core's execution cursor (the suspended orchestrator),
+    /// so the next work item for the same execution resumes it with only the new events. Valid because this service is the
+    /// only writer of its file and never locks one instance twice. Taken out while locked; dropped when a commit fails or the
+    /// work item is abandoned; least recently used beyond the capacity and idle ones (<see cref="Expire"/>) are dropped.
+    /// Hand-written because it is specific to this service's single-writer model.
+    /// </summary>
+    private sealed class OrchestrationCache(int capacity)
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+        private readonly LinkedList<Entry> _byUse = new(); // most recently used first
+
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _entries.Count;
+                }
+            }
+        }
+
+        /// <summary>Removes and returns the kept work item of <paramref name="executionId"/> (null when none or another execution).</summary>
+        public TaskOrchestrationWorkItem? Take(string instanceId, string executionId)
+        {
+            lock (_gate)
+            {
+                if (!_entries.Remove(instanceId, out var node))
+                {
+                    return null;
+                }
+
+                _byUse.Remove(node);
+                return node.Value.ExecutionId == executionId ? node.Value.WorkItem : null;
+            }
+        }
+
+        public void Put(string instanceId, string executionId, TaskOrchestrationWorkItem workItem, long nowMs)
+        {
+            if (capacity == 0)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_entries.Remove(instanceId, out var old))
+                {
+                    _byUse.Remove(old);
+                }
+
+                _entries[instanceId] = _byUse.AddFirst(new Entry(instanceId, executionId, workItem, nowMs));
+                while (_entries.Count > capacity && _byUse.Last is { } oldest)
+                {
+                    _byUse.RemoveLast();
+                    _entries.Remove(oldest.Value.InstanceId);
+                }
+            }
+        }
+
+        public void Remove(string instanceId)
+        {
+            lock (_gate)
+            {
+                if (_entries.Remove(instanceId, out var node))
+                {
+                    _byUse.Remove(node);
+                }
+            }
+        }
+
+        /// <summary>Drops entries last used before <paramref name="usedBeforeMs"/>.</summary>
+        public void Expire(long usedBeforeMs)
+        {
+            lock (_gate)
+            {
+                while (_byUse.Last is { } oldest && oldest.Value.LastUsedMs < usedBeforeMs)
+                {
+                    _byUse.RemoveLast();
+                    _entries.Remove(oldest.Value.InstanceId);
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_gate)
+            {
+                _entries.Clear();
+                _byUse.Clear();
+            }
+        }
+
+        private sealed record Entry(string InstanceId, string ExecutionId, TaskOrchestrationWorkItem WorkItem, long LastUsedMs);
     }
 }

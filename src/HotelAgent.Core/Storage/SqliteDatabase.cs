@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace HotelAgent.Core.Storage;
@@ -19,6 +20,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _writeConnectionString;
     private readonly string _pragmas;
     private readonly Action<SqliteWriter>? _initialize;
+    private readonly KeyValuePair<string, object?> _fileTag;
     private SqliteWriter? _writer; // guarded by _writeGate
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -38,6 +40,7 @@ public sealed class SqliteDatabase : IDisposable
         FilePath = Path.GetFullPath(filePath);
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         _writeGate = WriteGates.GetOrAdd(FilePath, static _ => new SemaphoreSlim(1, 1));
+        _fileTag = new("file", Path.GetFileName(FilePath));
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -65,6 +68,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        StorageMetrics.Read(_fileTag);
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
@@ -86,7 +90,15 @@ public sealed class SqliteDatabase : IDisposable
     /// after earlier writes to the same file from this process. Commits when <paramref name="work"/> returns, rolls
     /// back when it throws.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(work, (Action<T>?)null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>, then runs <paramref name="committed"/>
+    /// after the commit and before the next write to the file starts: owners that mirror their rows in memory apply the
+    /// change there in exactly the order of the commits (nothing runs when the transaction rolls back).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, Action<T>? committed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -102,13 +114,15 @@ public sealed class SqliteDatabase : IDisposable
             }
 
             writer.Begin();
+            StorageMetrics.Transaction(_fileTag);
             try
             {
                 var result = await work(writer).ConfigureAwait(false);
                 writer.Commit();
+                committed?.Invoke(result);
                 return result;
             }
-            catch
+            catch when (writer.InTransaction)
             {
                 writer.Rollback();
                 throw;
@@ -125,10 +139,14 @@ public sealed class SqliteDatabase : IDisposable
         _initialized ? Task.CompletedTask : WriteAsync(static _ => true, cancellationToken);
 
     /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, CancellationToken)"/>
-    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(work, (Action<T>?)null, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{SqliteWriter, Task{T}}, Action{T}, CancellationToken)"/>
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, Action<T>? committed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return WriteAsync(w => Task.FromResult(work(w)), cancellationToken);
+        return WriteAsync(w => Task.FromResult(work(w)), committed, cancellationToken);
     }
 
     public void Dispose()
@@ -179,7 +197,7 @@ public sealed class SqliteDatabase : IDisposable
             using var pragma = connection.CreateCommand();
             pragma.CommandText = _pragmas;
             pragma.ExecuteNonQuery();
-            return new SqliteWriter(connection);
+            return new SqliteWriter(connection, _fileTag);
         }
         catch
         {
@@ -196,9 +214,14 @@ public sealed class SqliteDatabase : IDisposable
 public sealed class SqliteWriter : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly KeyValuePair<string, object?> _fileTag;
     private SqliteTransaction? _transaction;
 
-    internal SqliteWriter(SqliteConnection connection) => Connection = connection;
+    internal SqliteWriter(SqliteConnection connection, KeyValuePair<string, object?> fileTag)
+    {
+        Connection = connection;
+        _fileTag = fileTag;
+    }
 
     public SqliteConnection Connection { get; }
 
@@ -216,6 +239,7 @@ public sealed class SqliteWriter : IDisposable
 
         command.Transaction = _transaction;
         SqliteCommands.Bind(command, args);
+        StorageMetrics.Statement(_fileTag);
         return command;
     }
 
@@ -236,6 +260,8 @@ public sealed class SqliteWriter : IDisposable
         var value = Command(sql, args).ExecuteScalar();
         return value is DBNull ? null : value;
     }
+
+    internal bool InTransaction => _transaction is not null;
 
     internal void Begin() => _transaction = Connection.BeginTransaction();
 
@@ -274,4 +300,24 @@ public sealed class SqliteWriter : IDisposable
         _transaction?.Dispose();
         Connection.Dispose();
     }
+}
+
+/// <summary>
+/// SQLite work counters per file (meter <c>HotelAgent.Storage</c>, tag <c>file</c>): write transactions, statements run
+/// on the writer, read connections opened. Static: every store builds its <see cref="SqliteDatabase"/> itself.
+/// </summary>
+public static class StorageMetrics
+{
+    public const string MeterName = "HotelAgent.Storage";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Transactions = Meter.CreateCounter<long>("hotelagent.sqlite.transactions", "{transaction}", "Write transactions per SQLite file.");
+    private static readonly Counter<long> Statements = Meter.CreateCounter<long>("hotelagent.sqlite.statements", "{statement}", "Statements run by the writer connection per SQLite file.");
+    private static readonly Counter<long> Reads = Meter.CreateCounter<long>("hotelagent.sqlite.reads", "{connection}", "Read connections opened per SQLite file.");
+
+    internal static void Transaction(KeyValuePair<string, object?> file) => Transactions.Add(1, file);
+
+    internal static void Statement(KeyValuePair<string, object?> file) => Statements.Add(1, file);
+
+    internal static void Read(KeyValuePair<string, object?> file) => Reads.Add(1, file);
 }
