@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
@@ -146,7 +147,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                     check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, updated_at, cancelled_at)
                 VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p15, NULL)
                 """,
-                [created.Reference, reservation.IdempotencyKey, created.GuestName, created.Contact, ContactNormalizer.Normalize(created.Contact),
+                [created.Reference, reservation.IdempotencyKey, created.GuestName, created.Contact, ContactNormalizer.NormalizeContact(created.Contact),
                  created.Email, created.Channel.ToString(), created.RoomType, D(created.CheckIn), D(created.CheckOut), created.Guests,
                  M(created.NightlyRate), M(created.TotalPrice), created.Currency, created.Status.ToString(), now.ToString("O", CultureInfo.InvariantCulture)],
                 cancellationToken);
@@ -169,7 +170,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contact);
         await using var connection = await OpenAsync(cancellationToken);
-        var norm = ContactNormalizer.Normalize(contact);
+        var norm = ContactNormalizer.NormalizeContact(contact);
         return await QueryReservationsAsync(connection, null, "WHERE contact_norm = $p0 OR lower(email) = $p0 ORDER BY created_at DESC", [norm], cancellationToken);
     }
 

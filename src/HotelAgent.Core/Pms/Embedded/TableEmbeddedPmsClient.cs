@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
@@ -172,7 +173,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contact);
         var table = await TableAsync(cancellationToken);
-        var prefix = "contact|" + TableKeys.Escape(ContactNormalizer.Normalize(contact)) + "|";
+        var prefix = "contact|" + TableKeys.Escape(ContactNormalizer.NormalizeContact(contact)) + "|";
         var references = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableKeys.RowKeyPrefixFilter(Partition, prefix), select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -416,7 +417,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
     private static IEnumerable<string> ContactKeys(Reservation reservation)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal) { ContactNormalizer.Normalize(reservation.Contact) };
+        var keys = new HashSet<string>(StringComparer.Ordinal) { ContactNormalizer.NormalizeContact(reservation.Contact) };
         if (!string.IsNullOrWhiteSpace(reservation.Email))
         {
             keys.Add(reservation.Email.Trim().ToLowerInvariant());

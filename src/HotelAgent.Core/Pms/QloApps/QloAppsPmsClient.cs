@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms.Resilience;
