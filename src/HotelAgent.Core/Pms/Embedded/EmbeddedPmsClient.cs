@@ -220,13 +220,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 return current;
             }
 
-            if (current.Status == ReservationStatus.Cancelled)
-            {
-                throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-            }
-
-            var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-            stay.Validate();
+            var stay = change.StayFor(current);
             var type = await RequireRoomTypeAsync(connection, tx, stay.RoomType!, cancellationToken);
             if (stay.Guests > type.Capacity)
             {
@@ -238,16 +232,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             await TakeNightsAsync(writer, type, stay.CheckIn, stay.CheckOut, cancellationToken);
 
             var now = _time.GetUtcNow();
-            var updated = current with
-            {
-                RoomType = type.Code,
-                CheckIn = stay.CheckIn,
-                CheckOut = stay.CheckOut,
-                Guests = stay.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * stay.Nights,
-                Currency = type.Currency,
-            };
+            var updated = current.WithStay(stay, type);
             Execute(writer, """
                 UPDATE reservations SET room_type = $p1, check_in = $p2, check_out = $p3, guests = $p4, nightly_rate = $p5,
                     total_price = $p6, currency = $p7, updated_at = $p8 WHERE reference = $p0

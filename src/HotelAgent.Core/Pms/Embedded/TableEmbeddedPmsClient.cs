@@ -217,13 +217,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
                 return current;
             }
 
-            if (current.Status == ReservationStatus.Cancelled)
-            {
-                throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-            }
-
-            var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-            stay.Validate();
+            var stay = change.StayFor(current);
             var type = RequireRoomType(await LoadRoomTypesAsync(table, cancellationToken), stay.RoomType!);
             if (stay.Guests > type.Capacity)
             {
@@ -241,16 +235,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
             inventory.Add(type.Code, stay.CheckIn, stay.CheckOut, +1);
             var now = _time.GetUtcNow();
-            var updated = current with
-            {
-                RoomType = type.Code,
-                CheckIn = stay.CheckIn,
-                CheckOut = stay.CheckOut,
-                Guests = stay.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * stay.Nights,
-                Currency = type.Currency,
-            };
+            var updated = current.WithStay(stay, type);
             var actions = inventory.Actions();
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
                 ToEntity(updated, entity.GetString("IdempotencyKey") ?? string.Empty, now, null, entity.GetString("CreatedAtText")), entity.ETag));

@@ -329,13 +329,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
             return current;
         }
 
-        if (current.Status == ReservationStatus.Cancelled)
-        {
-            throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-        }
-
-        var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-        stay.Validate();
+        var stay = change.StayFor(current);
         var catalogue = await CatalogueAsync(ct);
         var type = TypeByCode(catalogue, stay.RoomType!) ?? throw new UnknownRoomTypeException(stay.RoomType!);
         if (stay.Guests > type.Capacity)
