@@ -115,10 +115,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             }
 
             var type = await RequireRoomTypeAsync(connection, tx, reservation.RoomType, cancellationToken);
-            if (reservation.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, reservation.ToStay());
 
             await TakeNightsAsync(writer, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
 
@@ -222,10 +219,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
 
             var stay = change.StayFor(current);
             var type = await RequireRoomTypeAsync(connection, tx, stay.RoomType!, cancellationToken);
-            if (stay.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
             // Release the old nights, then take the new ones; a failure rolls both back.
             ReleaseNights(writer, current.RoomType, current.CheckIn, current.CheckOut);

@@ -114,10 +114,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
             }
 
             var type = RequireRoomType(await LoadRoomTypesAsync(table, cancellationToken), reservation.RoomType);
-            if (reservation.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, reservation.ToStay());
 
             var inventory = await InventoryChange.LoadAsync(table, [(type.Code, reservation.CheckIn, reservation.CheckOut)], cancellationToken);
             if (inventory.MaxBooked(type.Code, reservation.CheckIn, reservation.CheckOut) >= type.Inventory)
@@ -219,10 +216,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
             var stay = change.StayFor(current);
             var type = RequireRoomType(await LoadRoomTypesAsync(table, cancellationToken), stay.RoomType!);
-            if (stay.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
             // Release the old nights, then take the new ones, in one transaction.
             var inventory = await InventoryChange.LoadAsync(

@@ -126,20 +126,8 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reservation.GuestName);
         reservation.ToStay().Validate();
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            return await CreateLockedAsync(reservation, cancellationToken);
-        }
-        catch (QloAppsServerException e)
-        {
-            // The key stays pending: a retry with it looks for the order before creating another one.
-            throw new PmsUnavailableException(e.Message, e, outcomeUnknown: true);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        // The key stays pending on a server error: a retry with it looks for the order before creating another one.
+        return await WriteAsync(() => CreateLockedAsync(reservation, cancellationToken), cancellationToken);
     }
 
     private async Task<Reservation> CreateLockedAsync(NewReservation r, CancellationToken ct)
@@ -152,10 +140,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
 
         var catalogue = await CatalogueAsync(ct);
         var type = TypeByCode(catalogue, r.RoomType) ?? throw new UnknownRoomTypeException(r.RoomType);
-        if (r.Guests > type.Capacity)
-        {
-            throw NoAvailabilityException.TooManyGuests(type.Code, r.CheckIn, r.CheckOut, type.Capacity, r.Guests);
-        }
+        NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, r.ToStay());
 
         var email = QloAppsGuest.Email(r.Email, r.Contact, _options.PlaceholderEmailDomain);
 
@@ -305,19 +290,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         ArgumentNullException.ThrowIfNull(change);
         ArgumentException.ThrowIfNullOrWhiteSpace(change.IdempotencyKey);
         var idOrder = ParseReference(reference);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            return await ModifyLockedAsync(idOrder, change, cancellationToken);
-        }
-        catch (QloAppsServerException e)
-        {
-            throw new PmsUnavailableException(e.Message, e, outcomeUnknown: true);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return await WriteAsync(() => ModifyLockedAsync(idOrder, change, cancellationToken), cancellationToken);
     }
 
     private async Task<Reservation> ModifyLockedAsync(int idOrder, ReservationChange change, CancellationToken ct)
@@ -332,10 +305,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         var stay = change.StayFor(current);
         var catalogue = await CatalogueAsync(ct);
         var type = TypeByCode(catalogue, stay.RoomType!) ?? throw new UnknownRoomTypeException(stay.RoomType!);
-        if (stay.Guests > type.Capacity)
-        {
-            throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-        }
+        NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
         var sameRoomLine = type.IdProduct == stored.IdProduct && stay.CheckIn == current.CheckIn && stay.CheckOut == current.CheckOut;
         if (sameRoomLine && stay.Guests == current.Guests)
@@ -399,10 +369,19 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         var idOrder = ParseReference(reference);
+        return await WriteAsync(() => CancelLockedAsync(idOrder, idempotencyKey, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a booking write alone (writes are serialized through one lock); a QloApps server error mid-write leaves the
+    /// outcome unknown.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            return await CancelLockedAsync(idOrder, idempotencyKey, cancellationToken);
+            return await write();
         }
         catch (QloAppsServerException e)
         {
