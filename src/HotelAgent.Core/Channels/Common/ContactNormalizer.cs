@@ -48,23 +48,25 @@ public static class ContactNormalizer
             digits = digits[2..];
         }
 
-        PhoneNumber number;
+        PhoneNumber? number;
         try
         {
             number = Phones.Parse("+" + digits, null);
         }
         catch (NumberParseException)
         {
-            return false; // unknown country code, too short or too long
+            number = null; // unknown country code, too short or too long for libphonenumber's metadata
         }
 
-        if (Phones.IsValidNumber(number))
+        if (number is not null && Phones.IsValidNumber(number))
         {
             normalized = Phones.Format(number, PhoneNumberFormat.E164);
             return true;
         }
 
-        if (Phones.IsPossibleNumber(number))
+        // A WhatsApp id is verified by Meta: a signed message must never be dropped because this library's metadata
+        // lags a numbering plan, so any E.164-length digit string the library cannot place keeps its digits as given.
+        if ((number is not null && Phones.IsPossibleNumber(number)) || digits.Length is >= MinimumUnplacedDigits and <= 15)
         {
             normalized = "+" + digits;
             return true;
@@ -72,6 +74,9 @@ public static class ContactNormalizer
 
         return false;
     }
+
+    /// <summary>The shortest digit string kept as a phone when libphonenumber cannot place it (shorter ones are typos).</summary>
+    private const int MinimumUnplacedDigits = 8;
 
     /// <summary>
     /// The first valid phone number in a guest's free text ("11 5555-1234", "mi cel es 0351 15 555 1234") in E.164, read
