@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine it first installs the tools the tests use (audio: espeak-ng,
-# opus-tools, ffmpeg, sox; the Dovecot IMAP server the email tests start; redis-server for the shared-limit tests; Chromium for
+# opus-tools, ffmpeg, sox; python3 for a SQLite lock test; the Dovecot IMAP server the email tests start; redis-server for the shared-limit tests; Chromium for
 # the web chat's browser tests; npm for Azurite, the Azure Storage emulator the durable-backend and Azure Tables tests start;
 # the Bicep CLI comes from NuGet with the test project's restore), so this one command is all the set-up
 # a newcomer needs.
@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3:sqlite3 npm:npm; do
+# python3: a standalone-queue test holds a SQLite write lock from a second process (python3's sqlite3 module).
+for tool in espeak-ng:espeak-ng opusenc:opus-tools ffmpeg:ffmpeg sox:sox sqlite3:sqlite3 python3:python3 npm:npm; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
 # redis-server: the shared rate-limit and cache tests start their own on free loopback ports (the system service is not used).

@@ -112,4 +112,18 @@ internal sealed class InteractionStatsAccumulator
         CancelledRevenue = CancelledRevenue,
         CancelledRevenueByCurrency = CancelledRevenueByCurrency,
     };
+
+    /// <summary>The same figures as totals over <paramref name="from"/>..<paramref name="to"/>.</summary>
+    public InteractionTotals ToTotals(DateOnly from, DateOnly to)
+    {
+        var s = ToStats(from);
+        return new InteractionTotals(
+            from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
+            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs)
+        {
+            CancelledBookings = s.CancelledBookings,
+            CancelledRevenue = s.CancelledRevenue,
+            CancelledRevenueByCurrency = s.CancelledRevenueByCurrency,
+        };
+    }
 }

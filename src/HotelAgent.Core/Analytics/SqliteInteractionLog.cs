@@ -93,15 +93,7 @@ public sealed partial class SqliteInteractionLog : IInteractionLog, IDisposable
         ValidateRange(from, to);
         var found = await AggregateAsync(from, to, perDay: false, cancellationToken);
         var acc = found.Values.SingleOrDefault() ?? new InteractionStatsAccumulator();
-        var s = acc.ToStats(from);
-        return new InteractionTotals(
-            from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
-            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs)
-        {
-            CancelledBookings = s.CancelledBookings,
-            CancelledRevenue = s.CancelledRevenue,
-            CancelledRevenueByCurrency = s.CancelledRevenueByCurrency,
-        };
+        return acc.ToTotals(from, to);
     }
 
     private void ValidateRange(DateOnly from, DateOnly to) => InteractionRow.ValidateRange(from, to, _options.MaxRangeDays);

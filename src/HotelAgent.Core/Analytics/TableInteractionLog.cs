@@ -108,15 +108,7 @@ public sealed partial class TableInteractionLog : IInteractionLog
         }
 
         await AddRevenueAsync(booked, cancellationToken);
-        var s = acc.ToStats(from);
-        return new InteractionTotals(
-            from, to, s.Messages, s.Conversations, s.ByIntent, s.Bookings, s.Conversions, s.Handoffs, s.HandoffRate,
-            s.Revenue, s.RevenueByCurrency, s.Duplicates, s.RateLimited, s.AverageLatencyMs)
-        {
-            CancelledBookings = s.CancelledBookings,
-            CancelledRevenue = s.CancelledRevenue,
-            CancelledRevenueByCurrency = s.CancelledRevenueByCurrency,
-        };
+        return acc.ToTotals(from, to);
     }
 
     private static IEnumerable<(InteractionStatsAccumulator, InteractionRow)> BookingOf(InteractionStatsAccumulator group, InteractionRow row) =>

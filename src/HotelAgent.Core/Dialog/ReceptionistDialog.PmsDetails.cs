@@ -1,3 +1,4 @@
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
@@ -45,7 +46,7 @@ public sealed partial class ReceptionistDialog
     /// <summary>The answer to the phone question: a valid number books at once (the guest already said yes).</summary>
     private async Task<bool> HandlePhoneAnswerAsync(TurnContext t)
     {
-        if (GuestPhone.Find(t.Turn.Message.Text, _profile.Culture, notThis: _profile.Phone) is { } phone)
+        if (ContactNormalizer.FindPhone(t.Turn.Message.Text, _profile.Culture, notThis: _profile.Phone) is { } phone)
         {
             t.S = t.S with { Phone = phone, Asked = AskedSlot.None, Stage = DialogStage.ConfirmingBooking };
             await BookAsync(t);

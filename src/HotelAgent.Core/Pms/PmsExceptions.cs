@@ -24,6 +24,16 @@ public sealed class NoAvailabilityException : PmsException
     public static NoAvailabilityException TooManyGuests(string roomType, DateOnly checkIn, DateOnly checkOut, int capacity, int guests) =>
         new(roomType, checkIn, checkOut, $"A '{roomType}' room holds {capacity} guests, not {guests}.") { Capacity = capacity };
 
+    /// <summary>Throws <see cref="TooManyGuests"/> when the stay's party does not fit in one room of the type.</summary>
+    public static void ThrowIfOverCapacity(string roomType, int capacity, StayQuery stay)
+    {
+        ArgumentNullException.ThrowIfNull(stay);
+        if (stay.Guests > capacity)
+        {
+            throw TooManyGuests(roomType, stay.CheckIn, stay.CheckOut, capacity, stay.Guests);
+        }
+    }
+
     /// <summary>Set when the type is not sold out but too small for the party: its capacity. Null when sold out.</summary>
     public int? Capacity { get; private init; }
 

@@ -111,6 +111,23 @@ public sealed record Reservation
     public required DateTimeOffset CreatedAt { get; init; }
 
     public int Nights => CheckOut.DayNumber - CheckIn.DayNumber;
+
+    /// <summary>This booking moved to <paramref name="stay"/> in room type <paramref name="type"/>, priced at that type's rate.</summary>
+    public Reservation WithStay(StayQuery stay, RoomTypeInfo type)
+    {
+        ArgumentNullException.ThrowIfNull(stay);
+        ArgumentNullException.ThrowIfNull(type);
+        return this with
+        {
+            RoomType = type.Code,
+            CheckIn = stay.CheckIn,
+            CheckOut = stay.CheckOut,
+            Guests = stay.Guests,
+            NightlyRate = type.NightlyRate,
+            TotalPrice = type.NightlyRate * stay.Nights,
+            Currency = type.Currency,
+        };
+    }
 }
 
 /// <summary>A change to an existing reservation; null fields keep their current value.</summary>
@@ -121,6 +138,24 @@ public sealed record ReservationChange
     public DateOnly? CheckOut { get; init; }
     public string? RoomType { get; init; }
     public int? Guests { get; init; }
+
+    /// <summary>
+    /// The stay <paramref name="current"/> becomes with this change, validated (every PMS applies the same rules).
+    /// </summary>
+    /// <exception cref="ReservationChangeRejectedException">The booking is cancelled.</exception>
+    /// <exception cref="ArgumentException">The resulting stay is not bookable.</exception>
+    public StayQuery StayFor(Reservation current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.Status == ReservationStatus.Cancelled)
+        {
+            throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
+        }
+
+        var stay = new StayQuery(CheckIn ?? current.CheckIn, CheckOut ?? current.CheckOut, Guests ?? current.Guests, RoomType ?? current.RoomType);
+        stay.Validate();
+        return stay;
+    }
 }
 
 /// <summary>Staff listing filter; every field is optional.</summary>

@@ -1,3 +1,4 @@
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms;
 using HotelAgent.Core.Security;
@@ -85,10 +86,10 @@ public sealed class ReservationAccessPolicyTests
     [Fact]
     public void The_pms_contact_index_keeps_non_phone_contacts_as_they_are()
     {
-        Assert.Equal("+5491166660001", ContactNormalizer.Normalize("+54 9 11 6666-0001"));
-        Assert.Equal("webchat:x-54-9-11-6666-0001", ContactNormalizer.Normalize("webchat:x-54-9-11-6666-0001"));
-        Assert.Equal("x-54-9-11-6666-0001", ContactNormalizer.Normalize("x-54-9-11-6666-0001"));
-        Assert.Equal("ana@example.com", ContactNormalizer.Normalize(" Ana@Example.com "));
+        Assert.Equal("+5491166660001", ContactNormalizer.NormalizeContact("+54 9 11 6666-0001"));
+        Assert.Equal("webchat:x-54-9-11-6666-0001", ContactNormalizer.NormalizeContact("webchat:x-54-9-11-6666-0001"));
+        Assert.Equal("x-54-9-11-6666-0001", ContactNormalizer.NormalizeContact("x-54-9-11-6666-0001"));
+        Assert.Equal("ana@example.com", ContactNormalizer.NormalizeContact(" Ana@Example.com "));
     }
 
     private static string WebChatSessionsId(string raw)

@@ -1,78 +1,107 @@
+using System.Globalization;
 using System.Net.Mail;
-using System.Text;
+using PhoneNumbers;
 
 namespace HotelAgent.Core.Channels.Common;
 
 /// <summary>
-/// Normalizes guest contacts so one person maps to one guest record: phones to E.164, emails to a lower-case
-/// bare address.
+/// The one place guest contacts are made canonical, so one person maps to one guest record and one set of bookings:
+/// phones to E.164 (parsed by libphonenumber, including Argentina's mobile <c>9</c>), emails to a lower-case bare address,
+/// anything else (a web-chat session id) left exactly as it is.
 /// </summary>
 /// <remarks>
-/// Argentine mobiles: WhatsApp reports them as <c>549 + area + number</c> (with the mobile "9"), while people
-/// often type <c>+54 11 15-5555-1234</c> (national "15" prefix) or omit the 9. We do not rewrite these forms:
-/// WhatsApp's <c>wa_id</c> is the canonical id for that channel and is passed through unchanged. Callers that
-/// match a typed number against a WhatsApp id should compare after removing a leading <c>549</c>/<c>54</c>.
+/// A contact is read as a phone only when it consists of digits and the usual separators: libphonenumber alone would
+/// also accept letters (vanity numbers) and pull digits out of other text, and a web-chat session id such as
+/// <c>webchat:x-54-9-11-6666-0001</c> must never match a phone's bookings.
 /// </remarks>
 public static class ContactNormalizer
 {
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
     /// <summary>
-    /// E.164 form: <c>+</c> followed by digits. Spaces, dashes, dots and parentheses are stripped; a leading
-    /// <c>00</c> international prefix becomes <c>+</c>; numbers without <c>+</c> are assumed to already carry
-    /// their country code (as WhatsApp ids do).
+    /// E.164 form. A number without <c>+</c> is taken to carry its country code (as WhatsApp ids do); a leading <c>00</c>
+    /// is the international prefix. libphonenumber's canonical form is taken when it knows the number is valid (so
+    /// <c>+54 11 15-5555-1234</c> becomes the WhatsApp id <c>+5491155551234</c>); a number of a possible length that its
+    /// metadata does not know yet (a new range) keeps the digits given. Argentine numbers typed without the mobile
+    /// <c>9</c> or <c>15</c> are not rewritten: they are also valid landlines.
     /// </summary>
-    /// <exception cref="ArgumentException">No digits, letters, or more than 15 digits.</exception>
+    /// <exception cref="ArgumentException">Not a phone number.</exception>
     public static string NormalizePhone(string phone)
     {
         ArgumentNullException.ThrowIfNull(phone);
-        var digits = new StringBuilder(phone.Length);
-        foreach (var c in phone.Trim())
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                digits.Append(c);
-            }
-            else if (c is '+' && digits.Length == 0)
-            {
-                continue;
-            }
-            else if (c is not (' ' or '-' or '.' or '(' or ')' or '\u00A0' or '/'))
-            {
-                throw new ArgumentException($"Not a phone number (unexpected '{c}').", nameof(phone));
-            }
-        }
-
-        var result = digits.ToString();
-        if (!phone.TrimStart().StartsWith('+') && result.StartsWith("00", StringComparison.Ordinal))
-        {
-            result = result[2..];
-        }
-
-        if (result.Length is < 4 or > 15)
-        {
-            throw new ArgumentException("A phone number has 4 to 15 digits.", nameof(phone));
-        }
-
-        return "+" + result;
+        return TryNormalizePhone(phone, out var normalized)
+            ? normalized
+            : throw new ArgumentException("Not a phone number.", nameof(phone));
     }
 
     /// <summary>Same as <see cref="NormalizePhone"/> but returns false instead of throwing.</summary>
     public static bool TryNormalizePhone(string? phone, out string normalized)
     {
         normalized = string.Empty;
-        if (string.IsNullOrWhiteSpace(phone))
+        if (string.IsNullOrWhiteSpace(phone) || !IsPhoneShaped(phone.Trim(), out var digits))
         {
             return false;
         }
 
+        if (!phone.TrimStart().StartsWith('+') && digits.StartsWith("00", StringComparison.Ordinal))
+        {
+            digits = digits[2..];
+        }
+
+        PhoneNumber? number;
         try
         {
-            normalized = NormalizePhone(phone);
+            number = Phones.Parse("+" + digits, null);
+        }
+        catch (NumberParseException)
+        {
+            number = null; // unknown country code, too short or too long for libphonenumber's metadata
+        }
+
+        if (number is not null && Phones.IsValidNumber(number))
+        {
+            normalized = Phones.Format(number, PhoneNumberFormat.E164);
             return true;
         }
-        catch (ArgumentException)
+
+        // A WhatsApp id is verified by Meta: a signed message must never be dropped because this library's metadata
+        // lags a numbering plan, so any E.164-length digit string the library cannot place keeps its digits as given.
+        if ((number is not null && Phones.IsPossibleNumber(number)) || digits.Length is >= MinimumUnplacedDigits and <= 15)
         {
-            return false;
+            normalized = "+" + digits;
+            return true;
         }
+
+        return false;
+    }
+
+    /// <summary>The shortest digit string kept as a phone when libphonenumber cannot place it (shorter ones are typos).</summary>
+    private const int MinimumUnplacedDigits = 8;
+
+    /// <summary>
+    /// The first valid phone number in a guest's free text ("11 5555-1234", "mi cel es 0351 15 555 1234") in E.164, read
+    /// with the hotel's country as the default region, other than <paramref name="notThis"/> (the hotel's own number, which
+    /// an email reply may quote); null when there is none.
+    /// </summary>
+    public static string? FindPhone(string? text, string hotelCulture, string? notThis = null)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !text.Any(char.IsAsciiDigit))
+        {
+            return null;
+        }
+
+        var region = Region(hotelCulture);
+        var excluded = notThis is null ? null : FindPhone(notThis, hotelCulture);
+        foreach (var match in Phones.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, long.MaxValue))
+        {
+            var phone = Phones.Format(match.Number, PhoneNumberFormat.E164);
+            if (!string.Equals(phone, excluded, StringComparison.Ordinal))
+            {
+                return phone;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Bare lower-case address: <c>"Ana Pérez" &lt;Ana@Example.COM&gt;</c> → <c>ana@example.com</c>.</summary>
@@ -80,32 +109,80 @@ public static class ContactNormalizer
     public static string NormalizeEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var trimmed = email.Trim();
-        if (!MailAddress.TryCreate(trimmed, out var address) || string.IsNullOrEmpty(address.Host))
-        {
-            throw new ArgumentException("Not an email address.", nameof(email));
-        }
-
-        return address.Address.ToLowerInvariant();
+        return TryNormalizeEmail(email, out var normalized)
+            ? normalized
+            : throw new ArgumentException("Not an email address.", nameof(email));
     }
 
     /// <summary>Same as <see cref="NormalizeEmail"/> but returns false instead of throwing.</summary>
     public static bool TryNormalizeEmail(string? email, out string normalized)
     {
         normalized = string.Empty;
-        if (string.IsNullOrWhiteSpace(email))
+        if (string.IsNullOrWhiteSpace(email) || !MailAddress.TryCreate(email.Trim(), out var address) || string.IsNullOrEmpty(address.Host))
         {
             return false;
         }
 
+        normalized = address.Address.ToLowerInvariant();
+        return true;
+    }
+
+    /// <summary>
+    /// Canonical form of any contact for the PMS's contact index, so "+54 9 11 5555-1234" and "+5491155551234" find the
+    /// same bookings: an address lower-cased, a phone in E.164, any other contact (a web-chat session id) unchanged, so its
+    /// digits never match a phone. The lookup is a candidate search; who may see a booking is decided by
+    /// <see cref="Security.ReservationAccessPolicy"/>.
+    /// </summary>
+    public static string NormalizeContact(string contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        var trimmed = contact.Trim();
+        if (IsEmail(trimmed))
+        {
+            return trimmed.ToLowerInvariant();
+        }
+
+        return TryNormalizePhone(trimmed, out var phone) ? phone : trimmed;
+    }
+
+    public static bool IsEmail(string contact) => contact.Contains('@', StringComparison.Ordinal);
+
+    /// <summary>Digits with spaces, dashes, dots, parentheses or slashes between them, and at most one leading <c>+</c>.</summary>
+    private static bool IsPhoneShaped(string text, out string digits)
+    {
+        var buffer = new char[text.Length];
+        var count = 0;
+        digits = string.Empty;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                buffer[count++] = c;
+            }
+            else if (c is '+' && i == 0)
+            {
+                continue;
+            }
+            else if (c is not (' ' or '-' or '.' or '(' or ')' or '\u00A0' or '/'))
+            {
+                return false;
+            }
+        }
+
+        digits = new string(buffer, 0, count);
+        return count > 0;
+    }
+
+    private static string Region(string culture)
+    {
         try
         {
-            normalized = NormalizeEmail(email);
-            return true;
+            return new RegionInfo(CultureInfo.GetCultureInfo(culture).Name).TwoLetterISORegionName;
         }
         catch (ArgumentException)
         {
-            return false;
+            return "AR";
         }
     }
 }

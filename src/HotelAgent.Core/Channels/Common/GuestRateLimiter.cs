@@ -36,9 +36,10 @@ public enum RateLimitDecision
 /// Token bucket per (channel, guest) on <see cref="TimeProvider"/>: <see cref="RateLimitOptions.Burst"/> tokens,
 /// refilled at <see cref="RateLimitOptions.PerMinute"/>. The first excess message of a streak is
 /// <see cref="RateLimitDecision.LimitedNotify"/>, the next ones <see cref="RateLimitDecision.LimitedSilent"/>,
-/// until a message is allowed again. In memory: a restart forgives everyone (acceptable for abuse limits). Hand-written
-/// rather than System.Threading.RateLimiting: its token buckets refill on their own timer, not on <see cref="TimeProvider"/>,
-/// and have no "first refusal of a streak" state. <see cref="SharedGuestRateLimiter"/> runs the same bucket in Redis.
+/// until a message is allowed again. In memory: a restart forgives everyone (acceptable for abuse limits).
+/// <see cref="SharedGuestRateLimiter"/> runs the same bucket in Redis.
+/// Hand-written rather than System.Threading.RateLimiting because its limiters read Stopwatch and their own Timer, never a
+/// <see cref="TimeProvider"/> (dotnet/runtime#106447, open), so refill tests would wait on the real clock again.
 /// </summary>
 public sealed class GuestRateLimiter : IGuestRateLimiter
 {

@@ -6,6 +6,8 @@ namespace HotelAgent.Core.Channels.Common;
 /// <summary>
 /// Per-channel outbound pacing (token bucket on <see cref="TimeProvider"/>): up to a burst at once, then a
 /// steady rate. Callers wait their turn instead of being rejected, so providers never see a spike.
+/// Hand-written rather than System.Threading.RateLimiting's queueing token bucket: that one cannot run on a
+/// <see cref="TimeProvider"/> (dotnet/runtime#106447), so pacing tests would wait on the real clock again.
 /// </summary>
 public sealed class OutboundThrottle(TimeProvider timeProvider)
 {

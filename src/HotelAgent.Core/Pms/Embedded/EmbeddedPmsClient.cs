@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
@@ -114,10 +115,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             }
 
             var type = await RequireRoomTypeAsync(connection, tx, reservation.RoomType, cancellationToken);
-            if (reservation.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, reservation.ToStay());
 
             await TakeNightsAsync(writer, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
 
@@ -146,7 +144,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                     check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, updated_at, cancelled_at)
                 VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p15, NULL)
                 """,
-                [created.Reference, reservation.IdempotencyKey, created.GuestName, created.Contact, ContactNormalizer.Normalize(created.Contact),
+                [created.Reference, reservation.IdempotencyKey, created.GuestName, created.Contact, ContactNormalizer.NormalizeContact(created.Contact),
                  created.Email, created.Channel.ToString(), created.RoomType, D(created.CheckIn), D(created.CheckOut), created.Guests,
                  M(created.NightlyRate), M(created.TotalPrice), created.Currency, created.Status.ToString(), now.ToString("O", CultureInfo.InvariantCulture)],
                 cancellationToken);
@@ -169,7 +167,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contact);
         await using var connection = await OpenAsync(cancellationToken);
-        var norm = ContactNormalizer.Normalize(contact);
+        var norm = ContactNormalizer.NormalizeContact(contact);
         return await QueryReservationsAsync(connection, null, "WHERE contact_norm = $p0 OR lower(email) = $p0 ORDER BY created_at DESC", [norm], cancellationToken);
     }
 
@@ -219,34 +217,16 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 return current;
             }
 
-            if (current.Status == ReservationStatus.Cancelled)
-            {
-                throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-            }
-
-            var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-            stay.Validate();
+            var stay = change.StayFor(current);
             var type = await RequireRoomTypeAsync(connection, tx, stay.RoomType!, cancellationToken);
-            if (stay.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
             // Release the old nights, then take the new ones; a failure rolls both back.
             ReleaseNights(writer, current.RoomType, current.CheckIn, current.CheckOut);
             await TakeNightsAsync(writer, type, stay.CheckIn, stay.CheckOut, cancellationToken);
 
             var now = _time.GetUtcNow();
-            var updated = current with
-            {
-                RoomType = type.Code,
-                CheckIn = stay.CheckIn,
-                CheckOut = stay.CheckOut,
-                Guests = stay.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * stay.Nights,
-                Currency = type.Currency,
-            };
+            var updated = current.WithStay(stay, type);
             Execute(writer, """
                 UPDATE reservations SET room_type = $p1, check_in = $p2, check_out = $p3, guests = $p4, nightly_rate = $p5,
                     total_price = $p6, currency = $p7, updated_at = $p8 WHERE reference = $p0

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
@@ -113,10 +114,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
             }
 
             var type = RequireRoomType(await LoadRoomTypesAsync(table, cancellationToken), reservation.RoomType);
-            if (reservation.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, reservation.CheckIn, reservation.CheckOut, type.Capacity, reservation.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, reservation.ToStay());
 
             var inventory = await InventoryChange.LoadAsync(table, [(type.Code, reservation.CheckIn, reservation.CheckOut)], cancellationToken);
             if (inventory.MaxBooked(type.Code, reservation.CheckIn, reservation.CheckOut) >= type.Inventory)
@@ -172,7 +170,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(contact);
         var table = await TableAsync(cancellationToken);
-        var prefix = "contact|" + TableKeys.Escape(ContactNormalizer.Normalize(contact)) + "|";
+        var prefix = "contact|" + TableKeys.Escape(ContactNormalizer.NormalizeContact(contact)) + "|";
         var references = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableKeys.RowKeyPrefixFilter(Partition, prefix), select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -216,18 +214,9 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
                 return current;
             }
 
-            if (current.Status == ReservationStatus.Cancelled)
-            {
-                throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-            }
-
-            var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-            stay.Validate();
+            var stay = change.StayFor(current);
             var type = RequireRoomType(await LoadRoomTypesAsync(table, cancellationToken), stay.RoomType!);
-            if (stay.Guests > type.Capacity)
-            {
-                throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-            }
+            NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
             // Release the old nights, then take the new ones, in one transaction.
             var inventory = await InventoryChange.LoadAsync(
@@ -240,16 +229,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
             inventory.Add(type.Code, stay.CheckIn, stay.CheckOut, +1);
             var now = _time.GetUtcNow();
-            var updated = current with
-            {
-                RoomType = type.Code,
-                CheckIn = stay.CheckIn,
-                CheckOut = stay.CheckOut,
-                Guests = stay.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * stay.Nights,
-                Currency = type.Currency,
-            };
+            var updated = current.WithStay(stay, type);
             var actions = inventory.Actions();
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
                 ToEntity(updated, entity.GetString("IdempotencyKey") ?? string.Empty, now, null, entity.GetString("CreatedAtText")), entity.ETag));
@@ -416,7 +396,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
     private static IEnumerable<string> ContactKeys(Reservation reservation)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal) { ContactNormalizer.Normalize(reservation.Contact) };
+        var keys = new HashSet<string>(StringComparer.Ordinal) { ContactNormalizer.NormalizeContact(reservation.Contact) };
         if (!string.IsNullOrWhiteSpace(reservation.Email))
         {
             keys.Add(reservation.Email.Trim().ToLowerInvariant());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
 using Microsoft.Data.Sqlite;
@@ -48,7 +49,7 @@ public sealed class QloAppsBookingIndex : IDisposable
     }
 
     public Task<List<QloAppsIndexedBooking>> FindByContactAsync(string contact, CancellationToken ct) =>
-        QueryAsync("WHERE contact_norm = $p0 OR lower(email) = $p0 ORDER BY created_at DESC", [ContactNormalizer.Normalize(contact)], ct);
+        QueryAsync("WHERE contact_norm = $p0 OR lower(email) = $p0 ORDER BY created_at DESC", [ContactNormalizer.NormalizeContact(contact)], ct);
 
     public Task<List<QloAppsIndexedBooking>> ListAsync(int limit, CancellationToken ct) =>
         QueryAsync("ORDER BY created_at DESC LIMIT " + Math.Clamp(limit, 1, 5000).ToString(CultureInfo.InvariantCulture), [], ct);
@@ -60,7 +61,7 @@ public sealed class QloAppsBookingIndex : IDisposable
             INSERT OR IGNORE INTO bookings(id_order, idempotency_key, guest_name, contact, contact_norm, email, channel, status, created_at, cancelled_at)
             VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, NULL)
             """,
-            [booking.IdOrder, booking.IdempotencyKey, booking.GuestName, booking.Contact, ContactNormalizer.Normalize(booking.Contact), booking.Email,
+            [booking.IdOrder, booking.IdempotencyKey, booking.GuestName, booking.Contact, ContactNormalizer.NormalizeContact(booking.Contact), booking.Email,
              booking.Channel.ToString(), booking.Status.ToString(), booking.CreatedAt.ToString("O", CultureInfo.InvariantCulture)], ct);
     }
 

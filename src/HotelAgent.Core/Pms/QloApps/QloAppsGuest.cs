@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using HotelAgent.Core.Messaging;
-using CommonContacts = HotelAgent.Core.Channels.Common.ContactNormalizer;
+using HotelAgent.Core.Channels.Common;
 
 namespace HotelAgent.Core.Pms.QloApps;
 
@@ -78,7 +78,7 @@ internal static class QloAppsGuest
             return contact.Trim();
         }
 
-        if (CommonContacts.TryNormalizePhone(contact, out var phone))
+        if (ContactNormalizer.TryNormalizePhone(contact, out var phone))
         {
             return phone[1..] + "@" + placeholderDomain;
         }
@@ -93,11 +93,11 @@ internal static class QloAppsGuest
     /// </summary>
     public static string? Phone(string? given, string contact, Channel channel)
     {
-        if (CommonContacts.TryNormalizePhone(given, out var typed))
+        if (ContactNormalizer.TryNormalizePhone(given, out var typed))
         {
             return typed;
         }
 
-        return channel == Channel.WhatsApp && CommonContacts.TryNormalizePhone(contact, out var whatsApp) ? whatsApp : null;
+        return channel == Channel.WhatsApp && ContactNormalizer.TryNormalizePhone(contact, out var whatsApp) ? whatsApp : null;
     }
 }

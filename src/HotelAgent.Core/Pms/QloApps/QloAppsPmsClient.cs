@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Hotel;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Pms.Resilience;
@@ -125,20 +126,8 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reservation.GuestName);
         reservation.ToStay().Validate();
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            return await CreateLockedAsync(reservation, cancellationToken);
-        }
-        catch (QloAppsServerException e)
-        {
-            // The key stays pending: a retry with it looks for the order before creating another one.
-            throw new PmsUnavailableException(e.Message, e, outcomeUnknown: true);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        // The key stays pending on a server error: a retry with it looks for the order before creating another one.
+        return await WriteAsync(() => CreateLockedAsync(reservation, cancellationToken), cancellationToken);
     }
 
     private async Task<Reservation> CreateLockedAsync(NewReservation r, CancellationToken ct)
@@ -151,10 +140,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
 
         var catalogue = await CatalogueAsync(ct);
         var type = TypeByCode(catalogue, r.RoomType) ?? throw new UnknownRoomTypeException(r.RoomType);
-        if (r.Guests > type.Capacity)
-        {
-            throw NoAvailabilityException.TooManyGuests(type.Code, r.CheckIn, r.CheckOut, type.Capacity, r.Guests);
-        }
+        NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, r.ToStay());
 
         var email = QloAppsGuest.Email(r.Email, r.Contact, _options.PlaceholderEmailDomain);
 
@@ -304,19 +290,7 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
         ArgumentNullException.ThrowIfNull(change);
         ArgumentException.ThrowIfNullOrWhiteSpace(change.IdempotencyKey);
         var idOrder = ParseReference(reference);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            return await ModifyLockedAsync(idOrder, change, cancellationToken);
-        }
-        catch (QloAppsServerException e)
-        {
-            throw new PmsUnavailableException(e.Message, e, outcomeUnknown: true);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return await WriteAsync(() => ModifyLockedAsync(idOrder, change, cancellationToken), cancellationToken);
     }
 
     private async Task<Reservation> ModifyLockedAsync(int idOrder, ReservationChange change, CancellationToken ct)
@@ -328,19 +302,10 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
             return current;
         }
 
-        if (current.Status == ReservationStatus.Cancelled)
-        {
-            throw new ReservationChangeRejectedException(current.Reference, "it is cancelled");
-        }
-
-        var stay = new StayQuery(change.CheckIn ?? current.CheckIn, change.CheckOut ?? current.CheckOut, change.Guests ?? current.Guests, change.RoomType ?? current.RoomType);
-        stay.Validate();
+        var stay = change.StayFor(current);
         var catalogue = await CatalogueAsync(ct);
         var type = TypeByCode(catalogue, stay.RoomType!) ?? throw new UnknownRoomTypeException(stay.RoomType!);
-        if (stay.Guests > type.Capacity)
-        {
-            throw NoAvailabilityException.TooManyGuests(type.Code, stay.CheckIn, stay.CheckOut, type.Capacity, stay.Guests);
-        }
+        NoAvailabilityException.ThrowIfOverCapacity(type.Code, type.Capacity, stay);
 
         var sameRoomLine = type.IdProduct == stored.IdProduct && stay.CheckIn == current.CheckIn && stay.CheckOut == current.CheckOut;
         if (sameRoomLine && stay.Guests == current.Guests)
@@ -404,10 +369,19 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         var idOrder = ParseReference(reference);
+        return await WriteAsync(() => CancelLockedAsync(idOrder, idempotencyKey, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a booking write alone (writes are serialized through one lock); a QloApps server error mid-write leaves the
+    /// outcome unknown.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            return await CancelLockedAsync(idOrder, idempotencyKey, cancellationToken);
+            return await write();
         }
         catch (QloAppsServerException e)
         {
