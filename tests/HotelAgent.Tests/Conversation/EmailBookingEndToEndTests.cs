@@ -34,7 +34,7 @@ public sealed partial class EmailBookingEndToEndTests(MailServerFixture mail, IT
         }
 
         await using var host = await StandaloneHost.StartAsync(settings);
-        var guest = new EmailGuest(mail, hotel, guestMailbox, () => EmailGuest.StaffClient(host.BaseAddress, StandaloneHost.StaffKey));
+        var guest = new EmailGuest(mail, hotel, guestMailbox, () => StaffApi.Client(host.BaseAddress, StandaloneHost.StaffKey));
         var stay = ConversationEndToEndTests.FutureStay();
 
         async Task<string> Say(Func<Task<IReadOnlyList<MimeMessage>>> turn)
@@ -68,7 +68,7 @@ public sealed partial class EmailBookingEndToEndTests(MailServerFixture mail, IT
         AssertCalendar(confirmation, reference.Value, stay.CheckIn, stay.CheckOut, guest.Address);
         Assert.Single(guest.Received, m => m.Attachments.Any()); // only the confirmation has an attachment
 
-        using var staff = EmailGuest.StaffClient(host.BaseAddress, StandaloneHost.StaffKey);
+        using var staff = StaffApi.Client(host.BaseAddress, StandaloneHost.StaffKey);
         var booking = Assert.Single(await staff.GetFromJsonAsync<JsonElement[]>("api/staff/reservations") ?? []);
         Assert.Equal(reference.Value, booking.GetProperty("reference").GetString());
         Assert.Equal(guest.Address, booking.GetProperty("contact").GetString());

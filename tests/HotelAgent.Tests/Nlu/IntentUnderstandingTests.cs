@@ -109,7 +109,7 @@ public class OpenAIIntentClassifierTests
         var answer = await c.ClassifyAsync("y cuánto me sale?", [new IntentScore(NluLabels.AskPrice, 0.5)], CancellationToken.None);
 
         Assert.Equal(new IntentScore(NluLabels.AskPrice, 0.91), answer);
-        var request = Assert.Single(server.Requests).RootElement;
+        var request = Assert.Single(server.Requests).Json;
         Assert.Equal("gpt-4o-mini", request.GetProperty("model").GetString());
         var format = request.GetProperty("response_format");
         Assert.Equal("json_schema", format.GetProperty("type").GetString());
@@ -117,7 +117,7 @@ public class OpenAIIntentClassifierTests
         var labels = format.GetProperty("json_schema").GetProperty("schema").GetProperty("properties").GetProperty("intent")
             .GetProperty("enum").EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray();
         Assert.Equal(NluLabels.Intents, labels);
-        Assert.Equal("Bearer sk-test", Assert.Single(server.Authorizations));
+        Assert.Equal("Bearer sk-test", Assert.Single(server.Requests).Authorization);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class NluRegistrationTests
         using var sp = Build(new() { ["OpenAI:ApiKey"] = "sk-di", ["OpenAI:Endpoint"] = server.BaseUri.ToString(), ["OpenAI:ChatModel"] = "my-deployment" });
         var answer = await sp.GetRequiredService<ILlmIntentClassifier>().ClassifyAsync("x", [], CancellationToken.None);
         Assert.Equal(NluLabels.AskPrice, answer?.Intent);
-        Assert.Equal("my-deployment", Assert.Single(server.Requests).RootElement.GetProperty("model").GetString());
+        Assert.Equal("my-deployment", Assert.Single(server.Requests).Json.GetProperty("model").GetString());
     }
 
     [Fact]

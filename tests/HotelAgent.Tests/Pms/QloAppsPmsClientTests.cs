@@ -46,7 +46,7 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
         Guests = guests,
     };
 
-    private int Posts => Server.Log.Count(l => l.StartsWith("POST /api/bookings", StringComparison.Ordinal));
+    private int Posts => Server.Requests.Count(r => r.ToString().StartsWith("POST /api/bookings", StringComparison.Ordinal));
 
     // ---------------------------------------------------------------- catalogue, capacity (7), shapes (8)
 
@@ -95,7 +95,7 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
         Assert.Equal(1820m, doble.NightlyRate);
         Assert.Equal(5, doble.Available);
         Assert.Equal("USD", doble.Currency); // the hotel profile says ARS: QloApps only has USD
-        Assert.Contains(Server.Log, l => l.StartsWith("POST /api/hotel_ari?output_format=JSON", StringComparison.Ordinal));
+        Assert.Contains(Server.Requests, r => r.ToString().StartsWith("POST /api/hotel_ari?output_format=JSON", StringComparison.Ordinal));
     }
 
     // ---------------------------------------------------------------- quote = booked price (2), currency (3)
@@ -414,7 +414,7 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
         Assert.Equal("USD", created.Currency);
         Assert.Equal(2, created.Guests);
         Assert.Equal("Ana María Pérez", created.GuestName);
-        Assert.Contains(Server.Log, l => l.StartsWith("GET /api/room_bookings", StringComparison.Ordinal));
+        Assert.Contains(Server.Requests, r => r.ToString().StartsWith("GET /api/room_bookings", StringComparison.Ordinal));
         Assert.NotNull(_qlo.Health.PhpWarningsAt);
 
         Assert.Equal(created, await Pms.GetReservationAsync(created.Reference));

@@ -254,7 +254,7 @@ public sealed class ResilientPmsClientTests : IDisposable
 
         // Slow: each attempt is cut when the clock passes the per-attempt timeout.
         server.Fault = QloFault.Slow;
-        var before = server.Requests;
+        var before = server.RequestCount.Value;
         var slow = pms.SearchAvailabilityAsync(Stay);
         await server.RequestCount.WaitForAsync(before + 1);
         _time.Advance(TimeSpan.FromSeconds(0.3));
@@ -269,10 +269,10 @@ public sealed class ResilientPmsClientTests : IDisposable
         }
 
         Assert.Equal(CircuitState.Open, pms.Health.State);
-        var requests = server.Requests;
+        var requests = server.RequestCount.Value;
         server.Fault = QloFault.None;
         Assert.True((await Assert.ThrowsAsync<PmsUnavailableException>(() => pms.SearchAvailabilityAsync(Stay))).CircuitOpen);
-        Assert.Equal(requests, server.Requests);
+        Assert.Equal(requests, server.RequestCount.Value);
 
         _time.Advance(TimeSpan.FromSeconds(options.CircuitBreakDurationSeconds));
         Assert.NotEmpty(await pms.SearchAvailabilityAsync(Stay));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HotelAgent.Tests.Fakes.Channels;
+using HotelAgent.Tests.Fakes.Hosting;
 
 namespace HotelAgent.Tests.Reliability;
 
@@ -68,14 +69,14 @@ public sealed class EmailKillNineReliabilityTests(MailServerFixture mail)
 
             smtp.ReleaseConnections();
             await host.StartAsync();
-            using var staff = EmailGuest.StaffClient(host.BaseAddress, ChildHost.StaffKey);
+            using var staff = StaffApi.Client(host.BaseAddress, ChildHost.StaffKey);
             var second = await PollAsync(staff);
             Assert.Equal(1, second.GetProperty("fetched").GetInt32());
             Assert.Equal(0, second.GetProperty("accepted").GetInt32());
             Assert.Equal(1, second.GetProperty("duplicates").GetInt32());
 
             // The conversation's turn is over (its replies sent) and the gate raised nothing new: one reply, threaded.
-            await EmailGuest.WaitForHandledAsync(staff, EmailGuest.ConversationIdOf(guest.Address), 1);
+            await StaffApi.WaitForHandledAsync(staff, EmailGuest.ConversationIdOf(guest.Address), 1);
             var reply = Assert.Single(await mail.WaitForMailAsync(guest, timeout: TimeSpan.FromSeconds(90))).Message;
             Assert.Equal(1, RepliesTo(guest));
             Assert.Equal(messageId, reply.InReplyTo);

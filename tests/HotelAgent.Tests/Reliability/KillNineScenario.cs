@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
+using HotelAgent.Tests.Fakes.Hosting;
 
 namespace HotelAgent.Tests.Reliability;
 
@@ -146,8 +147,7 @@ public static partial class KillNineScenario
             }
 
             // Exactly one booking per conversation, all distinct.
-            using var staff = host.CreateClient();
-            staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ChildHost.StaffKey);
+            using var staff = StaffApi.Client(host.BaseAddress, ChildHost.StaffKey);
             var reservations = await staff.GetFromJsonAsync<JsonElement[]>("api/staff/reservations") ?? [];
             var contacts = reservations.Select(r => r.GetProperty("contact").GetString()).ToArray();
             duplicateBookings = contacts.Length - contacts.Distinct().Count();
@@ -227,23 +227,8 @@ public static partial class KillNineScenario
     {
         // Generous: a reply whose POST a killed host may have made waits ChildHost.UnconfirmedSendWaitSeconds after the restart,
         // and on Azure Storage the restarted host takes over the killed one's leases and invisible messages first.
-        var id = ConversationIds.For(Channel.WhatsApp, "+" + waId);
-        return await Eventually.TrueAsync(async () => await HandledAsync(host, id) >= messages, TimeSpan.FromSeconds(120));
-    }
-
-    private static async Task<int> HandledAsync(ChildHost host, string conversationId)
-    {
-        try
-        {
-            using var staff = host.CreateClient();
-            staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ChildHost.StaffKey);
-            var conversations = await staff.GetFromJsonAsync<JsonElement[]>("api/staff/conversations") ?? [];
-            return conversations.Where(c => c.GetProperty("id").GetString() == conversationId).Select(c => c.GetProperty("messages").GetInt32()).FirstOrDefault();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return 0; // the host is restarting
-        }
+        using var staff = StaffApi.Client(host.BaseAddress, ChildHost.StaffKey);
+        return await StaffApi.HandledWithinAsync(staff, ConversationIds.For(Channel.WhatsApp, "+" + waId), messages, TimeSpan.FromSeconds(120));
     }
 
     [GeneratedRegex("HPS-[A-Z0-9]{6}")]

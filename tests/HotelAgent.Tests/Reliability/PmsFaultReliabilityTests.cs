@@ -61,7 +61,7 @@ public sealed class PmsFaultReliabilityTests
         // backoff) when it passes the 6 s read budget; the guest's answer is waiting on that clock, nothing else.
         qlo.Fault = QloFault.Slow;
         var slowGuest = NewGuest();
-        var requests = qlo.Requests;
+        var requests = qlo.RequestCount.Value;
         var slowTurn = await slowGuest.SendAsync(question);
         await qlo.RequestCount.WaitForAsync(requests + 1, what: "QloApps requests");
         var armed = pmsClock.ArmedTimers.Value; // the budget and the attempt timeout
@@ -78,14 +78,14 @@ public sealed class PmsFaultReliabilityTests
         foreach (var fault in new[] { QloFault.ServerError, QloFault.Garbage })
         {
             qlo.Fault = fault;
-            requests = qlo.Requests;
+            requests = qlo.RequestCount.Value;
             armed = pmsClock.ArmedTimers.Value;
             var guest = NewGuest();
             var turn = await guest.SendAsync(question);
             await pmsClock.ArmedTimers.WaitForAsync(armed + 3, what: $"{fault}: budget, attempt timeout and the retry's backoff");
             pmsClock.Advance(backoff);
             AssertGraceful(fault.ToString(), string.Join('\n', await guest.RepliesAsync(turn)));
-            Assert.Equal(requests + 2, qlo.Requests);
+            Assert.Equal(requests + 2, qlo.RequestCount.Value);
         }
 
         var (ready, pms) = await PmsReadinessAsync(host);
@@ -95,15 +95,15 @@ public sealed class PmsFaultReliabilityTests
 
         // While open: no request reaches QloApps (even a healthy one), and the guest still gets the graceful answer.
         qlo.Fault = QloFault.None;
-        requests = qlo.Requests;
+        requests = qlo.RequestCount.Value;
         AssertGraceful("open circuit", string.Join('\n', await NewGuest().SayAsync(question)));
-        Assert.Equal(requests, qlo.Requests);
+        Assert.Equal(requests, qlo.RequestCount.Value);
 
         // Recovery: once the break has passed on the clock, one probe goes through and real quotes come back.
         pmsClock.Advance(TimeSpan.FromSeconds(options.CircuitBreakDurationSeconds));
         var recovered = string.Join('\n', await NewGuest().SayAsync(question));
         Assert.Contains("USD 3.640", recovered, StringComparison.Ordinal);
-        Assert.True(qlo.Requests > requests);
+        Assert.True(qlo.RequestCount.Value > requests);
         var (_, pmsAfter) = await PmsReadinessAsync(host);
         Assert.True(pmsAfter.GetProperty("healthy").GetBoolean(), pmsAfter.GetRawText());
     }

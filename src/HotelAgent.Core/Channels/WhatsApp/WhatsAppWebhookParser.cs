@@ -412,12 +412,13 @@ public static class WhatsAppWebhookParser
         {
             long seconds;
             if (ts.ValueKind == JsonValueKind.String
-                && long.TryParse(ts.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds))
+                && long.TryParse(ts.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds)
+                && IsRepresentable(seconds))
             {
                 return DateTimeOffset.FromUnixTimeSeconds(seconds);
             }
 
-            if (ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out seconds))
+            if (ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out seconds) && IsRepresentable(seconds))
             {
                 return DateTimeOffset.FromUnixTimeSeconds(seconds);
             }
@@ -425,6 +426,10 @@ public static class WhatsAppWebhookParser
 
         return now;
     }
+
+    /// <summary>A timestamp outside DateTimeOffset's range is treated as absent: the message is kept, not crashed on.</summary>
+    private static bool IsRepresentable(long unixSeconds) =>
+        unixSeconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && unixSeconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     /// <summary><see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> that is false (not a throw) on non-objects.</summary>
     private static bool Prop(JsonElement element, string name, out JsonElement value)

@@ -249,4 +249,20 @@ public class WhatsAppWebhookParserTests
         Assert.Equal(now, message.Timestamp);
     }
 
+    [Theory]
+    [InlineData("6572079996313141848")]
+    [InlineData("\"-9223372036854775808\"")]
+    public void Timestamp_outside_the_calendar_falls_back_to_now_and_keeps_the_message_and_status(string timestamp)
+    {
+        // Found by WebhookFuzzReliabilityTests (shrunk counterexample): FromUnixTimeSeconds threw instead of a 400 or a kept message.
+        var now = new DateTimeOffset(2026, 11, 21, 22, 0, 0, TimeSpan.Zero);
+        var body = $$$"""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+              "messages":[{"from":"5491155551234","id":"wamid.FARFUTURE","timestamp":{{{timestamp}}},"type":"text","text":{"body":"hola"}}],
+              "statuses":[{"id":"wamid.OUT1","status":"read","timestamp":{{{timestamp}}},"recipient_id":"5491155551234"}]}}]}]}
+            """;
+        var batch = WhatsAppWebhookParser.Parse(body, new FakeTimeProvider(now));
+        Assert.Equal(now, Assert.Single(batch.Messages).Timestamp);
+        Assert.Equal(now, Assert.Single(batch.Statuses).Timestamp);
+    }
 }

@@ -1,13 +1,7 @@
-using HotelAgent.Tests.Fakes;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Tests.Fakes.Audio;
 
@@ -19,11 +13,11 @@ public sealed record TranscriptionRequest(string? Authorization, IReadOnlyDictio
 /// <c>POST /v1/audio/transcriptions</c> (multipart in, <c>{"text": ..., "usage": {...}}</c> out) and
 /// <c>POST /v1/audio/speech</c> (JSON in, audio bytes out).
 /// </summary>
-public sealed class FakeOpenAiAudioServer : IAsyncDisposable
+public sealed class FakeOpenAiAudioServer : LoopbackFake
 {
-    private readonly WebApplication _app;
-
-    private FakeOpenAiAudioServer(WebApplication app) => _app = app;
+    private FakeOpenAiAudioServer()
+    {
+    }
 
     public ConcurrentQueue<TranscriptionRequest> Transcriptions { get; } = new();
 
@@ -37,23 +31,14 @@ public sealed class FakeOpenAiAudioServer : IAsyncDisposable
     public byte[] SpeechAudio { get; set; } = [];
 
     /// <summary>Base URL to use as <c>OpenAI__Endpoint</c> (ends with <c>/v1</c>).</summary>
-    public string BaseUrl { get; private set; } = string.Empty;
+    public string BaseUrl => Root + "/v1";
 
-    public static async Task<FakeOpenAiAudioServer> StartAsync()
-    {
-        var app = LoopbackServer.Create();
-        var server = new FakeOpenAiAudioServer(app);
-        app.MapPost("/v1/audio/transcriptions", server.TranscribeAsync);
-        app.MapPost("/v1/audio/speech", server.SpeechAsync);
-        await app.StartAsync();
-        server.BaseUrl = LoopbackServer.BaseUrl(app) + "/v1";
-        return server;
-    }
+    public static Task<FakeOpenAiAudioServer> StartAsync() => ListenAsync(new FakeOpenAiAudioServer());
 
-    public async ValueTask DisposeAsync()
+    protected override void MapRoutes(WebApplication app)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        app.MapPost("/v1/audio/transcriptions", TranscribeAsync);
+        app.MapPost("/v1/audio/speech", SpeechAsync);
     }
 
     private async Task<IResult> TranscribeAsync(HttpRequest request)

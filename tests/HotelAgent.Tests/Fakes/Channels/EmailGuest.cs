@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -83,54 +82,11 @@ public sealed class EmailGuest(MailServerFixture mail, TestMailbox hotel, TestMa
         var result = await poll.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(result.GetProperty("accepted").GetInt32() == 1, "the poll did not accept the guest's email: " + result);
 
-        await WaitForHandledAsync(client, ConversationId, _turns);
+        await StaffApi.WaitForHandledAsync(client, ConversationId, _turns);
         var inbox = await mail.ReadAsync(guest);
         var fresh = inbox.Skip(Received.Count).Select(m => m.Message).ToList();
         Received.AddRange(fresh);
         return fresh;
-    }
-
-    /// <summary>
-    /// Waits until the staff API reports that conversation <paramref name="conversationId"/> has handled
-    /// <paramref name="messages"/> messages: the positive signal that a turn is over, its replies sent.
-    /// </summary>
-    public static async Task WaitForHandledAsync(HttpClient client, string conversationId, int messages)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        var last = "no conversation yet";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await TryGetAsync(client, "api/staff/conversations");
-            if (response?.IsSuccessStatusCode == true)
-            {
-                var rows = await response.Content.ReadFromJsonAsync<JsonElement[]>() ?? [];
-                var row = rows.FirstOrDefault(r => r.GetProperty("id").GetString() == conversationId);
-                if (row.ValueKind == JsonValueKind.Object)
-                {
-                    last = row.ToString();
-                    if (row.GetProperty("messages").GetInt32() >= messages)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The conversation did not handle message {messages} in time: {last}");
-    }
-
-    private static async Task<HttpResponseMessage?> TryGetAsync(HttpClient client, string path)
-    {
-        try
-        {
-            return await client.GetAsync(path);
-        }
-        catch (HttpRequestException)
-        {
-            return null; // a host still starting: ask again
-        }
     }
 
     private MimeMessage Compose(string subject, string text, MimeMessage? replyTo, MailClientStyle style)
@@ -254,12 +210,4 @@ public sealed class EmailGuest(MailServerFixture mail, TestMailbox hotel, TestMa
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    /// <summary>A client of the host's staff-key routes (the poll and the conversations list).</summary>
-    public static HttpClient StaffClient(Uri baseAddress, string staffKey)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", staffKey);
-        return client;
-    }
 }

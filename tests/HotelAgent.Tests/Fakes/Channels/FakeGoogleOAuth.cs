@@ -12,23 +12,21 @@ namespace HotelAgent.Tests.Fakes.Channels;
 /// <c>{"error":"invalid_grant"}</c>) and <c>GET /tokeninfo?access_token=</c> (<c>{email, expires_in, scope}</c>, or
 /// 400 <c>{"error_description":"Invalid Value"}</c>), which Dovecot's oauth2 passdb asks to check XOAUTH2 logins.
 /// </summary>
-public sealed class FakeGoogleOAuth : IAsyncDisposable
+public sealed class FakeGoogleOAuth : LoopbackFake
 {
     public const string ClientId = "1234-hotelagent.apps.googleusercontent.com";
     public const string ClientSecret = "GOCSPX-test-secret";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _refreshTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Email, string Scope)> _accessTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _assertions = new();
     private int _tokenRequests;
 
-    private FakeGoogleOAuth(WebApplication app)
+    private FakeGoogleOAuth()
     {
-        _app = app;
     }
 
-    public string BaseUrl { get; private set; } = string.Empty;
+    public string BaseUrl => Root;
 
     public string TokenEndpoint => BaseUrl + "/token";
 
@@ -38,16 +36,7 @@ public sealed class FakeGoogleOAuth : IAsyncDisposable
     /// <summary>JWT assertions received from service accounts.</summary>
     public IReadOnlyList<string> JwtAssertions => [.. _assertions];
 
-    public static async Task<FakeGoogleOAuth> StartAsync()
-    {
-        var app = LoopbackServer.Create();
-        var fake = new FakeGoogleOAuth(app);
-        app.MapPost("/token", fake.TokenAsync);
-        app.MapGet("/tokeninfo", (HttpRequest request) => fake.TokenInfo(request.Query["access_token"].ToString()));
-        await app.StartAsync();
-        fake.BaseUrl = LoopbackServer.BaseUrl(app);
-        return fake;
-    }
+    public static Task<FakeGoogleOAuth> StartAsync() => ListenAsync(new FakeGoogleOAuth());
 
     /// <summary>A refresh token of <paramref name="email"/> for <see cref="ClientId"/>.</summary>
     public string AddRefreshToken(string email)
@@ -71,10 +60,10 @@ public sealed class FakeGoogleOAuth : IAsyncDisposable
     /// <summary>The refresh token no longer works (invalid_grant).</summary>
     public void RevokeRefreshToken(string refreshToken) => _refreshTokens.TryRemove(refreshToken, out _);
 
-    public async ValueTask DisposeAsync()
+    protected override void MapRoutes(WebApplication app)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        app.MapPost("/token", TokenAsync);
+        app.MapGet("/tokeninfo", (HttpRequest request) => TokenInfo(request.Query["access_token"].ToString()));
     }
 
     private async Task<IResult> TokenAsync(HttpRequest request)

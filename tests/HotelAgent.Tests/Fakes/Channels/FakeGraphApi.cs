@@ -1,21 +1,12 @@
-using HotelAgent.Tests.Fakes;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Tests.Fakes.Channels;
-
-/// <summary>A request the fake received (every route).</summary>
-public sealed record FakeGraphRequest(string Method, string Path, string? Authorization, string? ContentType, string Body);
 
 /// <summary>A message posted to <c>/{version}/{phone-number-id}/messages</c> and accepted.</summary>
 /// <param name="PhoneNumberId">The business number id in the path.</param>
@@ -65,10 +56,8 @@ public sealed record FakeUploadedMedia(
 /// <c>{error:{message,type,code,error_subcode,fbtrace_id}}</c>). Validates the documented limits of interactive
 /// messages (131009) so rendering bugs fail tests. Failures can be programmed (e.g. next 2 sends → 130429).
 /// </summary>
-public sealed class FakeGraphApi : IAsyncDisposable
+public sealed class FakeGraphApi : LoopbackFake
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<FakeGraphRequest> _requests = new();
     private readonly ConcurrentQueue<FakeSentMessage> _sent = new();
     private readonly ConcurrentQueue<FakeSentMessage> _reads = new();
     private readonly ConcurrentQueue<FakeUploadedMedia> _uploads = new();
@@ -85,7 +74,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
     private readonly AwaitableCount _statusCount = new();
     private int _counter;
 
-    private FakeGraphApi(WebApplication app) => _app = app;
+    private FakeGraphApi()
+    {
+    }
 
     /// <summary>
     /// Opt-in, like Meta's webhook subscription: after answering a successful send that carries
@@ -115,13 +106,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
         _statusCount.WaitForAsync(count, timeout, "status webhooks acknowledged");
 
     /// <summary>Base URL to put in <c>WhatsApp__GraphBaseUrl</c> (no trailing slash).</summary>
-    public string BaseUrl { get; private set; } = string.Empty;
+    public string BaseUrl => Root;
 
     /// <summary>When set, requests whose bearer token differs answer 401 / code 190 like the real API.</summary>
     public string? ExpectedAccessToken { get; set; }
-
-    /// <summary>Every request received, in order.</summary>
-    public IReadOnlyList<FakeGraphRequest> Requests => [.. _requests];
 
     /// <summary>Accepted messages (read receipts excluded), in order.</summary>
     public IReadOnlyList<FakeSentMessage> SentMessages => [.. _sent];
@@ -132,15 +120,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
     public IReadOnlyList<FakeUploadedMedia> UploadedMedia => [.. _uploads];
 
     /// <summary>Starts the fake on a free loopback port.</summary>
-    public static async Task<FakeGraphApi> StartAsync()
-    {
-        var app = LoopbackServer.Create();
-        var fake = new FakeGraphApi(app);
-        fake.MapRoutes();
-        await app.StartAsync();
-        fake.BaseUrl = LoopbackServer.BaseUrl(app);
-        return fake;
-    }
+    public static Task<FakeGraphApi> StartAsync() => ListenAsync(new FakeGraphApi());
 
     /// <summary>Settings pointing the app at this fake, in configuration-key form (<c>WhatsApp:GraphBaseUrl</c>).</summary>
     public Dictionary<string, string?> WhatsAppSettings(
@@ -227,7 +207,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> messages were sent in all.</summary>
     public Task WaitForSentCountAsync(int count, TimeSpan? timeout = null) => _sentCount.WaitForAsync(count, timeout, "messages sent");
 
-    public async ValueTask DisposeAsync()
+    protected override async Task BeforeStopAsync()
     {
         await _stopping.CancelAsync();
         try
@@ -237,9 +217,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
 
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+    protected override void AfterStop()
+    {
         _webhookClient.Dispose();
         _stopping.Dispose();
     }
@@ -289,30 +270,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
         }
     }
 
-    private void MapRoutes()
+    protected override void MapRoutes(WebApplication app)
     {
-        _app.Use(async (context, next) =>
+        app.Use(async (context, next) =>
         {
-            context.Request.EnableBuffering();
-            string body;
-            if (context.Request.HasFormContentType)
-            {
-                body = "(multipart)";
-            }
-            else
-            {
-                using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
-                body = await reader.ReadToEndAsync();
-                context.Request.Body.Position = 0;
-            }
-
-            _requests.Enqueue(new FakeGraphRequest(
-                context.Request.Method,
-                context.Request.Path + context.Request.QueryString,
-                context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
-                context.Request.ContentType,
-                body));
-
             if (ExpectedAccessToken is not null
                 && !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + ExpectedAccessToken, StringComparison.Ordinal))
             {
@@ -338,10 +299,10 @@ public sealed class FakeGraphApi : IAsyncDisposable
             await next(context);
         });
 
-        _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
-        _app.MapPost("/{version}/{phoneNumberId}/media", HandleUploadAsync);
-        _app.MapGet("/{version}/{mediaId}", HandleMediaInfo);
-        _app.MapGet("/media-download/{mediaId}", HandleMediaDownloadAsync);
+        app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
+        app.MapPost("/{version}/{phoneNumberId}/media", HandleUploadAsync);
+        app.MapGet("/{version}/{mediaId}", HandleMediaInfo);
+        app.MapGet("/media-download/{mediaId}", HandleMediaDownloadAsync);
     }
 
     private async Task HandleMessageAsync(HttpContext context, string phoneNumberId)

@@ -15,20 +15,16 @@ public sealed record AzureOpenAiCall(string Path, string? Authorization, string?
 /// the App Service / Functions managed-identity token endpoint (<c>GET IDENTITY_ENDPOINT?resource=...&amp;api-version=2019-08-01</c>
 /// with the <c>X-IDENTITY-HEADER</c> secret), which is what <c>DefaultAzureCredential</c> calls in Azure.
 /// </summary>
-public sealed class FakeAzureOpenAiServer : IAsyncDisposable
+public sealed class FakeAzureOpenAiServer : LoopbackFake
 {
     public const string IdentityHeader = "fake-identity-header-secret";
     public const string AccessToken = "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzLmF6dXJlLmNvbSJ9.fake-managed-identity-token";
 
-    private readonly WebApplication _app;
-
-    private FakeAzureOpenAiServer(WebApplication app)
+    private FakeAzureOpenAiServer()
     {
-        _app = app;
-        BaseUrl = LoopbackServer.BaseUrl(app);
     }
 
-    public string BaseUrl { get; }
+    public string BaseUrl => Root;
 
     /// <summary>Value for IDENTITY_ENDPOINT.</summary>
     public string IdentityEndpoint => BaseUrl + "/msi/token";
@@ -42,10 +38,10 @@ public sealed class FakeAzureOpenAiServer : IAsyncDisposable
 
     public string TranscriptText { get; set; } = "hola, tienen lugar para dos el finde?";
 
-    public static async Task<FakeAzureOpenAiServer> StartAsync()
+    public static Task<FakeAzureOpenAiServer> StartAsync() => ListenAsync(new FakeAzureOpenAiServer());
+
+    protected override void MapRoutes(WebApplication app)
     {
-        var app = LoopbackServer.Create();
-        FakeAzureOpenAiServer? self = null;
         app.MapGet("/msi/token", (HttpContext ctx) =>
         {
             if (ctx.Request.Headers["X-IDENTITY-HEADER"] != IdentityHeader)
@@ -53,13 +49,13 @@ public sealed class FakeAzureOpenAiServer : IAsyncDisposable
                 return Results.Json(new { error = "invalid_request", error_description = "X-IDENTITY-HEADER missing or wrong" }, statusCode: 400);
             }
 
-            self!.TokenResources.Enqueue(ctx.Request.Query["resource"].ToString());
+            TokenResources.Enqueue(ctx.Request.Query["resource"].ToString());
             var expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             return Results.Json(new { access_token = AccessToken, expires_on = expires, resource = ctx.Request.Query["resource"].ToString(), token_type = "Bearer", client_id = "11111111-2222-3333-4444-555555555555" });
         });
         app.MapPost("/openai/deployments/{deployment}/chat/completions", async (HttpContext ctx, string deployment) =>
         {
-            if (self!.Record(ctx) is { } denied)
+            if (Record(ctx) is { } denied)
             {
                 return denied;
             }
@@ -71,14 +67,14 @@ public sealed class FakeAzureOpenAiServer : IAsyncDisposable
                 @object = "chat.completion",
                 created = 1741570283,
                 model = "gpt-4o-mini-2024-07-18",
-                choices = new[] { new { index = 0, message = new { role = "assistant", content = self.ChatContent, refusal = (string?)null }, finish_reason = "stop", logprobs = (object?)null } },
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = ChatContent, refusal = (string?)null }, finish_reason = "stop", logprobs = (object?)null } },
                 usage = new { prompt_tokens = 120, completion_tokens = 12, total_tokens = 132 },
                 system_fingerprint = "fp_azure",
             });
         });
         app.MapPost("/openai/deployments/{deployment}/audio/transcriptions", async (HttpContext ctx, string deployment) =>
         {
-            if (self!.Record(ctx) is { } denied)
+            if (Record(ctx) is { } denied)
             {
                 return denied;
             }
@@ -86,17 +82,8 @@ public sealed class FakeAzureOpenAiServer : IAsyncDisposable
             var form = await ctx.Request.ReadFormAsync();
             return form.Files.GetFile("file") is null
                 ? Results.Json(new { error = new { code = "invalid_value", message = "file is required" } }, statusCode: 400)
-                : Results.Json(new { text = self.TranscriptText });
+                : Results.Json(new { text = TranscriptText });
         });
-        await app.StartAsync();
-        self = new FakeAzureOpenAiServer(app);
-        return self;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 
     /// <summary>Records the call; 401 as Azure answers a request with neither a bearer token nor an api-key.</summary>

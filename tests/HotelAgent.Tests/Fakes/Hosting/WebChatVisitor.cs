@@ -31,14 +31,39 @@ public sealed class WebChatVisitor(StandaloneHost host, string sessionId)
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         await _conversation.WaitForHandledAsync(handled + 1, () => string.Join("\n---\n", Heard));
 
+        var replies = await ReadNewAsync(http, waitSeconds: 0);
+        Assert.True(replies.Count > 0, $"The web chat session {sessionId} got no reply to: {text}");
+        return replies;
+    }
+
+    /// <summary>
+    /// Long-polls the session until a message containing <paramref name="expected"/> arrives (e.g. a staff answer, sent
+    /// outside any guest turn): the positive signal that it reached the guest's channel.
+    /// </summary>
+    public async Task WaitToHearAsync(string expected, TimeSpan? timeout = null)
+    {
+        using var http = host.CreateClient();
+        var deadline = DateTime.UtcNow + (timeout ?? Eventually.DefaultTimeout);
+        while (!Heard.Any(h => h.Contains(expected, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"The web chat session {sessionId} never received \"{expected}\". Heard:\n{string.Join("\n---\n", Heard)}");
+            }
+
+            await ReadNewAsync(http, waitSeconds: 5);
+        }
+    }
+
+    private async Task<List<string>> ReadNewAsync(HttpClient http, int waitSeconds)
+    {
         var replies = new List<string>();
-        foreach (var reply in await http.GetFromJsonAsync<JsonElement[]>($"/api/webchat/{sessionId}/messages?after={_after}&waitSeconds=0") ?? [])
+        foreach (var reply in await http.GetFromJsonAsync<JsonElement[]>($"/api/webchat/{sessionId}/messages?after={_after}&waitSeconds={waitSeconds}") ?? [])
         {
             _after = Math.Max(_after, reply.GetProperty("sequence").GetInt64());
             replies.Add(reply.GetProperty("text").GetString() + string.Join(' ', reply.GetProperty("options").EnumerateArray().Select(o => o.GetRawText())));
         }
 
-        Assert.True(replies.Count > 0, $"The web chat session {sessionId} got no reply to: {text}");
         Heard.AddRange(replies);
         return replies;
     }

@@ -1,96 +1,68 @@
-using HotelAgent.Tests.Fakes;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Tests.Fakes.Nlu;
 
 /// <summary>
 /// Loopback fake of OpenAI's POST /v1/chat/completions answering with the real chat.completion payload shape.
 /// </summary>
-public sealed class FakeOpenAIChatServer : IAsyncDisposable
+public sealed class FakeOpenAIChatServer : LoopbackFake
 {
-    private readonly WebApplication _app;
-
-    private FakeOpenAIChatServer(WebApplication app, Uri baseUri)
+    private FakeOpenAIChatServer()
     {
-        _app = app;
-        BaseUri = baseUri;
     }
 
     /// <summary>e.g. http://127.0.0.1:12345/v1 (use as OpenAIOptions.Endpoint).</summary>
-    public Uri BaseUri { get; }
-
-    public List<JsonDocument> Requests { get; } = [];
-
-    public List<string?> Authorizations { get; } = [];
+    public Uri BaseUri => new(Root + "/v1");
 
     /// <summary>The assistant message content to return (the JSON the model "wrote").</summary>
     public string Content { get; set; } = "{\"intent\":\"ask_price\",\"confidence\":0.91}";
 
     public int StatusCode { get; set; } = 200;
 
-    public static async Task<FakeOpenAIChatServer> StartAsync()
-    {
-        var app = LoopbackServer.Create();
-        FakeOpenAIChatServer? self = null;
-        app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
-        {
-            var body = await JsonDocument.ParseAsync(ctx.Request.Body);
-            self!.Requests.Add(body);
-            self.Authorizations.Add(ctx.Request.Headers.Authorization.ToString());
-            if (self.StatusCode != 200)
-            {
-                ctx.Response.StatusCode = self.StatusCode;
-                await ctx.Response.WriteAsJsonAsync(new { error = new { message = "Invalid request", type = "invalid_request_error", param = (string?)null, code = (string?)null } });
-                return;
-            }
-            var model = body.RootElement.GetProperty("model").GetString();
-            var payload = new
-            {
-                id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-                @object = "chat.completion",
-                created = 1741570283,
-                model,
-                choices = new[]
-                {
-                    new
-                    {
-                        index = 0,
-                        message = new { role = "assistant", content = self.Content, refusal = (string?)null, annotations = Array.Empty<object>() },
-                        logprobs = (object?)null,
-                        finish_reason = "stop",
-                    },
-                },
-                usage = new
-                {
-                    prompt_tokens = 230,
-                    completion_tokens = 12,
-                    total_tokens = 242,
-                    prompt_tokens_details = new { cached_tokens = 0, audio_tokens = 0 },
-                    completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
-                },
-                service_tier = "default",
-                system_fingerprint = "fp_06737a9306",
-            };
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync(JsonSerializer.Serialize(payload));
-        });
-        await app.StartAsync();
-        self = new FakeOpenAIChatServer(app, new Uri(LoopbackServer.BaseUrl(app) + "/v1"));
-        return self;
-    }
+    public static Task<FakeOpenAIChatServer> StartAsync() => ListenAsync(new FakeOpenAIChatServer());
 
-    public async ValueTask DisposeAsync()
+    protected override void MapRoutes(WebApplication app) => app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        foreach (var r in Requests)
-            r.Dispose();
-    }
+        using var body = await JsonDocument.ParseAsync(ctx.Request.Body);
+        if (StatusCode != 200)
+        {
+            ctx.Response.StatusCode = StatusCode;
+            await ctx.Response.WriteAsJsonAsync(new { error = new { message = "Invalid request", type = "invalid_request_error", param = (string?)null, code = (string?)null } });
+            return;
+        }
+
+        var model = body.RootElement.GetProperty("model").GetString();
+        var payload = new
+        {
+            id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+            @object = "chat.completion",
+            created = 1741570283,
+            model,
+            choices = new[]
+            {
+                new
+                {
+                    index = 0,
+                    message = new { role = "assistant", content = Content, refusal = (string?)null, annotations = Array.Empty<object>() },
+                    logprobs = (object?)null,
+                    finish_reason = "stop",
+                },
+            },
+            usage = new
+            {
+                prompt_tokens = 230,
+                completion_tokens = 12,
+                total_tokens = 242,
+                prompt_tokens_details = new { cached_tokens = 0, audio_tokens = 0 },
+                completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
+            },
+            service_tier = "default",
+            system_fingerprint = "fp_06737a9306",
+        };
+            ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(JsonSerializer.Serialize(payload));
+    });
 }

@@ -37,7 +37,7 @@ public enum QloFault
 /// answers 500 with <c>[PHP Warning #2]</c> errors although the write happened, and 4xx carry a warning first.</item>
 /// </list>
 /// </summary>
-public sealed partial class FakeQloAppsServer : IAsyncDisposable
+public sealed partial class FakeQloAppsServer : LoopbackFake
 {
     public const string ApiKey = "TESTKEY0123456789ABCDEFGHIJKLMNO";
     public const int HotelId = 1;
@@ -51,7 +51,6 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
 
     private static readonly TimeZoneInfo ShopZone = TimeZoneInfo.FindSystemTimeZoneById("America/Argentina/Buenos_Aires");
 
-    private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly List<FakeRoomType> _types =
     [
@@ -68,9 +67,11 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
     private int _nextLine = 1;
     private Action? _beforeWrite;
 
-    private FakeQloAppsServer(WebApplication app) => _app = app;
+    private FakeQloAppsServer()
+    {
+    }
 
-    public string BaseUrl { get; private set; } = string.Empty;
+    public string BaseUrl => Root + "/";
 
     public QloFault Fault { get; set; }
 
@@ -96,13 +97,6 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
         set => Volatile.Write(ref _beforeWrite, value);
     }
 
-    public int Requests => RequestCount.Value;
-
-    /// <summary>Requests received so far (awaitable: a request has arrived once it is counted).</summary>
-    public AwaitableCount RequestCount { get; } = new();
-
-    public List<string> Log { get; } = [];
-
     /// <summary>Bodies of the POST/PUT requests to /api/bookings, in order.</summary>
     public List<JsonNode> BookingRequests { get; } = [];
 
@@ -117,15 +111,7 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeQloAppsServer> StartAsync()
-    {
-        var app = LoopbackServer.Create();
-        var server = new FakeQloAppsServer(app);
-        server.Map();
-        await app.StartAsync();
-        server.BaseUrl = LoopbackServer.BaseUrl(app) + "/";
-        return server;
-    }
+    public static Task<FakeQloAppsServer> StartAsync() => ListenAsync(new FakeQloAppsServer());
 
     /// <summary>The key is not allowed to use this resource (QloApps answers 401, code 26).</summary>
     public void Deny(string resource)
@@ -197,19 +183,10 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
-    private void Map()
+    protected override void MapRoutes(WebApplication app)
     {
-        _app.Use(async (ctx, next) =>
+        app.Use(async (ctx, next) =>
         {
-            lock (Log)
-            {
-                Log.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
-            }
-
-            RequestCount.Increment();
-
             if (Latency > TimeSpan.Zero)
             {
                 await Task.Delay(Latency, ctx.RequestAborted);
@@ -267,16 +244,16 @@ public sealed partial class FakeQloAppsServer : IAsyncDisposable
             await next(ctx);
         });
 
-        _app.MapGet("/api/room_types", RoomTypes);
-        _app.MapGet("/api/hotel_room_types", HotelRoomTypes);
-        _app.MapGet("/api/hotel_rooms", HotelRooms);
-        _app.MapPost("/api/hotel_ari", HotelAriAsync);
-        _app.MapPost("/api/bookings", CreateBookingAsync);
-        _app.MapGet("/api/bookings", ListBookings);
-        _app.MapGet("/api/bookings/{id:int}", GetBooking);
-        _app.MapPut("/api/bookings/{id:int}", UpdateBookingAsync);
-        _app.MapGet("/api/room_bookings", RoomBookings);
-        _app.MapGet("/api/customers", Customers);
+        app.MapGet("/api/room_types", RoomTypes);
+        app.MapGet("/api/hotel_room_types", HotelRoomTypes);
+        app.MapGet("/api/hotel_rooms", HotelRooms);
+        app.MapPost("/api/hotel_ari", HotelAriAsync);
+        app.MapPost("/api/bookings", CreateBookingAsync);
+        app.MapGet("/api/bookings", ListBookings);
+        app.MapGet("/api/bookings/{id:int}", GetBooking);
+        app.MapPut("/api/bookings/{id:int}", UpdateBookingAsync);
+        app.MapGet("/api/room_bookings", RoomBookings);
+        app.MapGet("/api/customers", Customers);
     }
 
     // ------------------------------------------------------------------ catalogue

@@ -49,6 +49,8 @@ public sealed partial class StaffConversationEndToEndTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, replied.StatusCode);
         }
 
+        // The positive signal: the orchestration delivered the staff answer to the guest's chat.
+        await guest.WaitToHearAsync("Hola Martina, soy Carla de recepción");
         var detail = await staff.GetFromJsonAsync<JsonElement>($"/api/staff/conversations/{id}");
         var messages = detail.GetProperty("messages").EnumerateArray().ToArray();
         Assert.Equal("hola! mi mail es martina.gomez@gmail.com", messages[0].GetProperty("text").GetString());
