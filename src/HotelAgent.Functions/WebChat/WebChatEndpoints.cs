@@ -21,25 +21,37 @@ public static class WebChatEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var page = new Lazy<string>(() => RenderPage(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
         var icon = new Lazy<string>(() => RenderIcon(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
-        endpoints.MapGet("/", (HttpContext http) =>
+        // Plain RequestDelegates (no parameter binding): a Delegate handler is compiled by RequestDelegateFactory (expression
+        // trees, JIT) when routing first builds its endpoints, i.e. inside the first request of any route (issue 19).
+        endpoints.MapGet("/", http =>
         {
             http.Response.Headers.ContentSecurityPolicy = PagePolicy.Value;
             http.Response.Headers.CacheControl = "no-cache";
-            return Results.Content(page.Value, "text/html; charset=utf-8");
+            return Results.Content(page.Value, "text/html; charset=utf-8").ExecuteAsync(http);
         });
 
         // The page links /favicon.svg; /favicon.ico is what browsers and crawlers ask for without a link.
         foreach (var path in new[] { "/favicon.svg", "/favicon.ico" })
         {
-            endpoints.MapGet(path, (HttpContext http) =>
+            endpoints.MapGet(path, http =>
             {
                 http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
                 http.Response.Headers.CacheControl = "public, max-age=86400";
-                return Results.Content(icon.Value, "image/svg+xml; charset=utf-8");
+                return Results.Content(icon.Value, "image/svg+xml; charset=utf-8").ExecuteAsync(http);
             });
         }
 
-        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub, IInboundMessageSink sink, TimeProvider time) =>
+        endpoints.MapPost("/api/webchat/{sessionId}/messages", async http => await (await PostMessageAsync(http)).ExecuteAsync(http));
+        endpoints.MapGet("/api/webchat/{sessionId}/messages", async http => await (await ReadMessagesAsync(http)).ExecuteAsync(http));
+    }
+
+    private static async Task<IResult> PostMessageAsync(HttpContext http)
+    {
+        var sessionId = SessionId(http);
+        var guard = http.RequestServices.GetRequiredService<WebChatGuard>();
+        var hub = http.RequestServices.GetRequiredService<WebChatHub>();
+        var sink = http.RequestServices.GetRequiredService<IInboundMessageSink>();
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
         {
             if (!WebChatSessions.IsValidSessionId(sessionId))
             {
@@ -79,9 +91,14 @@ public static class WebChatEndpoints
             hub.AddGuestMessage(guestId, id, post.Text);
             await sink.AcceptAsync(message, http.RequestAborted);
             return Results.Accepted(value: new { id });
-        });
+        }
+    }
 
-        endpoints.MapGet("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub) =>
+    private static async Task<IResult> ReadMessagesAsync(HttpContext http)
+    {
+        var sessionId = SessionId(http);
+        var guard = http.RequestServices.GetRequiredService<WebChatGuard>();
+        var hub = http.RequestServices.GetRequiredService<WebChatHub>();
         {
             if (!WebChatSessions.IsValidSessionId(sessionId))
             {
@@ -104,8 +121,10 @@ public static class WebChatEndpoints
             var includeGuest = string.Equals(http.Request.Query["include"].FirstOrDefault(), "guest", StringComparison.Ordinal);
             var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted, includeGuest);
             return Results.Ok(replies);
-        });
+        }
     }
+
+    private static string SessionId(HttpContext http) => http.GetRouteValue("sessionId") as string ?? string.Empty;
 
     /// <summary>The caller's address (rates per client). The web chat is served directly by Kestrel (no proxy headers trusted).</summary>
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
