@@ -6,8 +6,8 @@ namespace HotelAgent.Cli.Commands;
 
 /// <summary>
 /// <c>hotel-agent publish</c>: <c>dotnet publish</c> of the isolated-worker function app (host.json, the worker SDK's
-/// <c>functions.metadata</c> and <c>extensions.json</c>, the host-side extensions under <c>.azurefunctions/</c>) and the
-/// deployment zip.
+/// <c>functions.metadata</c> and <c>extensions.json</c>, the host-side extensions under <c>.azurefunctions/</c>) as a
+/// ReadyToRun linux-x64 framework-dependent build, and the deployment zip.
 /// </summary>
 public static class PublishCommand
 {
@@ -49,7 +49,9 @@ public sealed class FunctionAppPublisher(string repositoryRoot, TextWriter log)
 
         var project = Path.Combine(repositoryRoot, "src", "HotelAgent.Functions", "HotelAgent.Functions.csproj");
         await log.WriteLineAsync($"Publishing the function app to {appDir}");
-        var code = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", appDir, "--nologo"], cancellationToken);
+        // ReadyToRun for the Flex Consumption plan's linux-x64 workers (framework-dependent): precompiled code instead of
+        // JIT at every cold start (issue 19's start-to-ready goal is for this build).
+        var code = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", appDir, "--nologo"], cancellationToken);
         if (code != 0)
         {
             await log.WriteLineAsync("dotnet publish failed.");

@@ -12,25 +12,30 @@ public interface IReadinessCheck
     Task<ReadinessResult> CheckAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Runs every readiness check; ready only when all critical checks pass.</summary>
+/// <summary>
+/// Runs every readiness check, all at once (a slow one — a store opening its file, Azure Storage answering — does not
+/// queue the others behind it); ready only when all critical checks pass. Results keep the checks' registration order.
+/// </summary>
 public sealed class ReadinessProbe(IEnumerable<IReadinessCheck> checks)
 {
+    private readonly IReadinessCheck[] _checks = checks.ToArray();
+
     public async Task<(bool Ready, IReadOnlyList<ReadinessResult> Results)> RunAsync(CancellationToken cancellationToken)
     {
-        var results = new List<ReadinessResult>();
-        foreach (var check in checks)
-        {
-            try
-            {
-                results.Add(await check.CheckAsync(cancellationToken));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                results.Add(new ReadinessResult(check.GetType().Name, false, ex.GetType().Name + ": " + ex.Message));
-            }
-        }
-
+        var results = await Task.WhenAll(_checks.Select(check => RunOneAsync(check, cancellationToken)));
         return (results.All(r => r.Healthy || !r.Critical), results);
+    }
+
+    private static async Task<ReadinessResult> RunOneAsync(IReadinessCheck check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await check.CheckAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ReadinessResult(check.GetType().Name, false, ex.GetType().Name + ": " + ex.Message);
+        }
     }
 }
 

@@ -21,91 +21,108 @@ public static class WebChatEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var page = new Lazy<string>(() => RenderPage(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
         var icon = new Lazy<string>(() => RenderIcon(endpoints.ServiceProvider.GetRequiredService<HotelProfile>()));
-        endpoints.MapGet("/", (HttpContext http) =>
+        // Plain RequestDelegates (no parameter binding): a Delegate handler is compiled by RequestDelegateFactory (expression
+        // trees, JIT) when routing first builds its endpoints, i.e. inside the first request of any route (issue 19).
+        endpoints.MapGet("/", http =>
         {
             http.Response.Headers.ContentSecurityPolicy = PagePolicy.Value;
             http.Response.Headers.CacheControl = "no-cache";
-            return Results.Content(page.Value, "text/html; charset=utf-8");
+            return Results.Content(page.Value, "text/html; charset=utf-8").ExecuteAsync(http);
         });
 
         // The page links /favicon.svg; /favicon.ico is what browsers and crawlers ask for without a link.
         foreach (var path in new[] { "/favicon.svg", "/favicon.ico" })
         {
-            endpoints.MapGet(path, (HttpContext http) =>
+            endpoints.MapGet(path, http =>
             {
                 http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
                 http.Response.Headers.CacheControl = "public, max-age=86400";
-                return Results.Content(icon.Value, "image/svg+xml; charset=utf-8");
+                return Results.Content(icon.Value, "image/svg+xml; charset=utf-8").ExecuteAsync(http);
             });
         }
 
-        endpoints.MapPost("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub, IInboundMessageSink sink, TimeProvider time) =>
-        {
-            if (!WebChatSessions.IsValidSessionId(sessionId))
-            {
-                return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
-            }
-
-            var body = await BoundedBodyReader.ReadAsync(http.Request.Body, http.Request.ContentLength, guard.Options.MaxBodyBytes, null, http.RequestAborted);
-            if (body.Status == BodyReadStatus.TooLarge)
-            {
-                return ProblemResponses.Result(413, "Message too large", $"A message body has at most {guard.Options.MaxBodyBytes} bytes.");
-            }
-
-            if (guard.Validate(body.Bytes, out var post) is { } rejected)
-            {
-                return ProblemResponses.Result(rejected.TooLarge ? 413 : 400, rejected.Title, rejected.Detail);
-            }
-
-            switch (guard.AdmitPost(ClientAddress(http), sessionId))
-            {
-                case WebChatAdmission.RateLimited:
-                    http.Response.Headers.RetryAfter = "10";
-                    return ProblemResponses.Result(429, "Too many messages", "Wait a moment before writing again.");
-                case WebChatAdmission.Full:
-                    http.Response.Headers.RetryAfter = "60";
-                    return ProblemResponses.Result(503, "The chat is busy", "Try again in a minute.");
-            }
-
-            var id = post!.Id ?? Guid.NewGuid().ToString("N");
-            var guestId = WebChatSessions.GuestId(sessionId);
-            var message = new InboundMessage(Channel.WebChat, guestId, post.Name, post.Text, "webchat." + id, time.GetUtcNow())
-            {
-                Kind = post.ReplyId is null ? InboundKind.Text : InboundKind.Interactive,
-                ReplyId = post.ReplyId,
-            };
-
-            // Into the session's transcript before the pipeline runs, so it always precedes its replies (same id twice: kept once).
-            hub.AddGuestMessage(guestId, id, post.Text);
-            await sink.AcceptAsync(message, http.RequestAborted);
-            return Results.Accepted(value: new { id });
-        });
-
-        endpoints.MapGet("/api/webchat/{sessionId}/messages", async (string sessionId, HttpContext http, WebChatGuard guard, WebChatHub hub) =>
-        {
-            if (!WebChatSessions.IsValidSessionId(sessionId))
-            {
-                return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
-            }
-
-            if (!long.TryParse(http.Request.Query["after"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after)
-                || !int.TryParse(http.Request.Query["waitSeconds"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waitSeconds))
-            {
-                return ProblemResponses.Result(400, "Invalid query", "after and waitSeconds are non-negative whole numbers.");
-            }
-
-            if (guard.AdmitRead(ClientAddress(http)) != WebChatAdmission.Allowed)
-            {
-                http.Response.Headers.RetryAfter = "5";
-                return ProblemResponses.Result(429, "Too many requests", "Poll less often.");
-            }
-
-            // include=guest: the session's whole transcript (the page after a reload); by default only what the hotel sent.
-            var includeGuest = string.Equals(http.Request.Query["include"].FirstOrDefault(), "guest", StringComparison.Ordinal);
-            var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted, includeGuest);
-            return Results.Ok(replies);
-        });
+        endpoints.MapPost("/api/webchat/{sessionId}/messages", async http => await (await PostMessageAsync(http)).ExecuteAsync(http));
+        endpoints.MapGet("/api/webchat/{sessionId}/messages", async http => await (await ReadMessagesAsync(http)).ExecuteAsync(http));
     }
+
+    private static async Task<IResult> PostMessageAsync(HttpContext http)
+    {
+        var sessionId = SessionId(http);
+        var guard = http.RequestServices.GetRequiredService<WebChatGuard>();
+        var hub = http.RequestServices.GetRequiredService<WebChatHub>();
+        var sink = http.RequestServices.GetRequiredService<IInboundMessageSink>();
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+
+        if (!WebChatSessions.IsValidSessionId(sessionId))
+        {
+            return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
+        }
+
+        var body = await BoundedBodyReader.ReadAsync(http.Request.Body, http.Request.ContentLength, guard.Options.MaxBodyBytes, null, http.RequestAborted);
+        if (body.Status == BodyReadStatus.TooLarge)
+        {
+            return ProblemResponses.Result(413, "Message too large", $"A message body has at most {guard.Options.MaxBodyBytes} bytes.");
+        }
+
+        if (guard.Validate(body.Bytes, out var post) is { } rejected)
+        {
+            return ProblemResponses.Result(rejected.TooLarge ? 413 : 400, rejected.Title, rejected.Detail);
+        }
+
+        switch (guard.AdmitPost(ClientAddress(http), sessionId))
+        {
+            case WebChatAdmission.RateLimited:
+                http.Response.Headers.RetryAfter = "10";
+                return ProblemResponses.Result(429, "Too many messages", "Wait a moment before writing again.");
+            case WebChatAdmission.Full:
+                http.Response.Headers.RetryAfter = "60";
+                return ProblemResponses.Result(503, "The chat is busy", "Try again in a minute.");
+        }
+
+        var id = post!.Id ?? Guid.NewGuid().ToString("N");
+        var guestId = WebChatSessions.GuestId(sessionId);
+        var message = new InboundMessage(Channel.WebChat, guestId, post.Name, post.Text, "webchat." + id, time.GetUtcNow())
+        {
+            Kind = post.ReplyId is null ? InboundKind.Text : InboundKind.Interactive,
+            ReplyId = post.ReplyId,
+        };
+
+        // Into the session's transcript before the pipeline runs, so it always precedes its replies (same id twice: kept once).
+        hub.AddGuestMessage(guestId, id, post.Text);
+        await sink.AcceptAsync(message, http.RequestAborted);
+        return Results.Accepted(value: new { id });
+    }
+
+    private static async Task<IResult> ReadMessagesAsync(HttpContext http)
+    {
+        var sessionId = SessionId(http);
+        var guard = http.RequestServices.GetRequiredService<WebChatGuard>();
+        var hub = http.RequestServices.GetRequiredService<WebChatHub>();
+
+        if (!WebChatSessions.IsValidSessionId(sessionId))
+        {
+            return ProblemResponses.Result(400, "Invalid session id", "Use 8-64 letters, digits or dashes.");
+        }
+
+        if (!long.TryParse(http.Request.Query["after"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after)
+            || !int.TryParse(http.Request.Query["waitSeconds"].FirstOrDefault() ?? "0", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var waitSeconds))
+        {
+            return ProblemResponses.Result(400, "Invalid query", "after and waitSeconds are non-negative whole numbers.");
+        }
+
+        if (guard.AdmitRead(ClientAddress(http)) != WebChatAdmission.Allowed)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return ProblemResponses.Result(429, "Too many requests", "Poll less often.");
+        }
+
+        // include=guest: the session's whole transcript (the page after a reload); by default only what the hotel sent.
+        var includeGuest = string.Equals(http.Request.Query["include"].FirstOrDefault(), "guest", StringComparison.Ordinal);
+        var replies = await hub.ReadAsync(WebChatSessions.GuestId(sessionId), after, TimeSpan.FromSeconds(Math.Min(waitSeconds, 30)), http.RequestAborted, includeGuest);
+        return Results.Ok(replies);
+    }
+
+    private static string SessionId(HttpContext http) => http.GetRouteValue("sessionId") as string ?? string.Empty;
 
     /// <summary>The caller's address (rates per client). The web chat is served directly by Kestrel (no proxy headers trusted).</summary>
     private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
 using System.Text.Json.Nodes;
 using HotelAgent.Cli.Commands;
 using HotelAgent.Tests.Infra;
@@ -8,7 +9,7 @@ namespace HotelAgent.Tests.Cli;
 /// <summary>
 /// Runs the real <c>hotel-agent publish</c> (<c>dotnet publish</c> of the isolated worker) and checks the build's own
 /// contract with the Functions host: <c>functions.metadata</c> (every function, trigger, route, queue, schedule
-/// setting), <c>extensions.json</c> (DurableTask, AzureStorageQueues), host.json's task hub, and the zip.
+/// setting), <c>extensions.json</c> (DurableTask, AzureStorageQueues), host.json's task hub, ReadyToRun code, and the zip.
 /// </summary>
 public sealed class PublishCommandTests
 {
@@ -94,6 +95,14 @@ public sealed class PublishCommandTests
             Assert.Contains("DurableTask", extensions);
             Assert.Contains("AzureStorageQueues", extensions);
             Assert.True(File.Exists(Path.Combine(output, ".azurefunctions", "Microsoft.Azure.WebJobs.Extensions.DurableTask.dll")), "the host-side Durable extension is missing");
+
+            // ReadyToRun: the app's own assemblies carry precompiled native code (a managed native header), not IL only.
+            foreach (var assembly in new[] { "HotelAgent.Functions.dll", "HotelAgent.Core.dll" })
+            {
+                using var stream = File.OpenRead(Path.Combine(output, assembly));
+                using var pe = new PEReader(stream);
+                Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun");
+            }
 
             var host = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "host.json")))!;
             Assert.Equal("HotelAgentHub", host["extensions"]!["durableTask"]!["hubName"]!.GetValue<string>());
