@@ -83,7 +83,7 @@ internal static class DateExtractor
     /// </param>
     public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today, DateOnly? anchor = null)
     {
-        var mentions = FindMentions(t, num, today);
+        var mentions = DropNegated(t, FindMentions(t, num, today));
         var nights = FindNights(t, num);
         PlaceWeekdaysInNextWeek(mentions);
 
@@ -163,6 +163,44 @@ internal static class DateExtractor
         if (checkIn is not null && checkOut is not null)
             nights = checkOut.Value.DayNumber - checkIn.Value.DayNumber;
         return (checkIn, checkOut, nights);
+    }
+
+    private static readonly HashSet<string> Negations = new(StringComparer.Ordinal) { "no", "not", "nope", "ni" };
+
+    private static readonly HashSet<string> Contrasts = new(StringComparer.Ordinal) { "sino", "but", "instead", "mejor" };
+
+    /// <summary>
+    /// A date the guest names only to take it back is not part of the stay: "llegamos el 21, no el 20" and
+    /// "not the 20th, the 21st" keep 21 only; "no el 20 sino el 21" too. A lone mention is never dropped, because
+    /// punctuation is gone by now and "no, del 11 al 13" must still read 11–13.
+    /// </summary>
+    private static List<Mention> DropNegated(string[] t, List<Mention> mentions)
+    {
+        if (mentions.Count < 2)
+            return mentions;
+        var kept = new List<Mention>(mentions.Count);
+        for (var k = 0; k < mentions.Count; k++)
+        {
+            var m = mentions[k];
+            if (!NegatedAt(t, m.Start))
+            {
+                kept.Add(m);
+                continue;
+            }
+            // a later date after "no" is the one replaced; the first date after "no" only when a contrast follows it
+            var replaced = k > 0 || Enumerable.Range(m.End, Math.Max(0, mentions[k + 1].Start - m.End)).Any(i => Contrasts.Contains(t[i]));
+            if (!replaced)
+                kept.Add(m);
+        }
+        return kept.Count > 0 ? kept : mentions;
+    }
+
+    private static bool NegatedAt(string[] t, int start)
+    {
+        var i = start - 1;
+        if (i >= 0 && i < t.Length && t[i] is "el" or "la" or "del" or "para" or "the" or "on" or "a" or "al")
+            i--;
+        return i >= 0 && Negations.Contains(t[i]);
     }
 
     internal static List<Mention> FindMentions(string[] t, int?[] num, DateOnly today)

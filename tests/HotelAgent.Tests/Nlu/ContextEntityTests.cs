@@ -98,6 +98,19 @@ public class ContextEntityTests
         Assert.Equal(co!.Value.DayNumber - ci!.Value.DayNumber, nights);
     }
 
+    [Theory]
+    [InlineData("llegamos el 21, no el 20", "2027-02-20", "2027-02-21", null)] // only the arrival changes
+    [InlineData("no el 20 sino el 21", "2027-02-20", "2027-02-21", null)]
+    [InlineData("del 11 al 14, no al 13", "2027-01-10", "2027-01-11", "2027-01-14")]
+    [InlineData("the 21st, not the 20th", "2027-02-20", "2027-02-21", null)]
+    [InlineData("no, del 11 al 13", "2027-01-10", "2027-01-11", "2027-01-13")] // a bare "no" before the only range keeps it
+    public void A_date_named_only_to_take_it_back_is_not_part_of_the_stay(string text, string anchor, string checkIn, string? checkOut)
+    {
+        var (ci, co, _) = EntityExtractor.ExtractStay(text, Today, D(anchor));
+        Assert.Equal(D(checkIn), ci);
+        Assert.Equal(checkOut is null ? null : D(checkOut), co);
+    }
+
     [Fact]
     public void Partial_dates_never_go_before_today() =>
         Assert.Equal(D("2026-12-20"), EntityExtractor.ExtractStay("mejor el 20", Today, D("2026-11-25")).CheckIn);
