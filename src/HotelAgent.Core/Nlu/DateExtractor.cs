@@ -84,6 +84,9 @@ internal static class DateExtractor
     public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today, DateOnly? anchor = null)
     {
         var mentions = DropNegated(t, FindMentions(t, num, today));
+        // "el finde largo de carnaval, del 6 al 9 de febrero": the weekend only names the explicit days
+        if (mentions.Any(m => m.Kind is Kind.Calendar or Kind.Fixed))
+            mentions.RemoveAll(m => m.Kind == Kind.Weekend);
         var nights = FindNights(t, num);
         PlaceWeekdaysInNextWeek(mentions);
 

@@ -119,6 +119,17 @@ public class DateExtractionTests
         Assert.Equal(nights, e.Nights);
     }
 
+    [Theory]
+    [InlineData("el finde largo de carnaval, del 6 al 9 de febrero", "2027-02-06", "2027-02-09")]
+    [InlineData("this long weekend, from february 12 to 15", "2027-02-12", "2027-02-15")]
+    [InlineData("para el fin de semana del 5/12 al 7/12", "2026-12-05", "2026-12-07")]
+    public void Explicit_days_win_over_a_weekend_that_only_names_them(string text, string checkIn, string checkOut)
+    {
+        var e = X(text);
+        Assert.Equal(D(checkIn), e.CheckIn);
+        Assert.Equal(D(checkOut), e.CheckOut);
+    }
+
     [Fact]
     public void Weekend_is_the_friday_after_today_even_on_a_friday()
     {
