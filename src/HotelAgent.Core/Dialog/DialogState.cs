@@ -193,6 +193,9 @@ public sealed record DialogState
     /// <summary>References proved with a one-time code in this session; forgotten on the idle reset.</summary>
     public IReadOnlyList<string> VerifiedReferences { get; init; } = [];
 
+    /// <summary>The booking this conversation made last: "can we push it a day?" right after is about that one.</summary>
+    public string? LastBookedReference { get; init; }
+
     public string? LastIntent { get; init; }
     public double LastConfidence { get; init; }
     public int TurnCount { get; init; }

@@ -819,7 +819,7 @@ public sealed partial class ReceptionistDialog
         {
             case DialogPmsStatus.Ok when result.Value is not null:
                 var r = result.Value;
-                t.S = t.S.ClearFlow();
+                t.S = t.S.ClearFlow() with { LastBookedReference = r.Reference };
                 t.Events.Add(DialogEvent.Booked(r.Reference, r.TotalPrice, r.Currency));
                 var mail = r.Email ?? request.Email;
                 string? mailLine = null;

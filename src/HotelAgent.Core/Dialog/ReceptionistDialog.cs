@@ -99,6 +99,17 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        if (MovesTheBookingJustMade(t))
+        {
+            // "actually could we push it a day?" / "¿la podemos correr al 4?" right after booking: a change of that booking,
+            // whatever the classifier made of it (new dates alone read like a fresh availability question).
+            nlu = nlu with { Intent = NluLabels.ModifyReservation };
+            t.Nlu = nlu;
+            await RouteAsync(t, NluLabels.ModifyReservation, nlu);
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         if (await HandleConfirmationStepAsync(t) || await HandleSideQuestionAsync(t) || await HandleInContextAsync(t))
         {
             ResetCountersIfUnderstood(t);
@@ -250,6 +261,13 @@ public sealed partial class ReceptionistDialog
         "location", "directions", "map", "get there", "zona", "barrio", "cerca", "lejos", "subte", "colectivo", "taxi", "near", "far",
         "aeroparque", "ezeiza", "tardo", "tarda", "tardan", "demora", "demoro", "how long", "distancia", "distance", "subway", "metro",
     ];
+
+    private static bool MovesTheBookingJustMade(TurnContext t) =>
+        t.S.Stage == DialogStage.Idle && t.S.LastBookedReference is not null && t.Turn.Message.ReplyId is null
+        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
+        && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null)
+        && DialogText.ContainsAny(t.Norm, "push", "move", "change", "reschedule", "postpone", "shift", "correr*", "corre", "corrala",
+            "pasar*", "pasala", "cambi*", "mover*", "movela", "adelant*", "atras*", "posterg*", "pospon*", "reprogram*");
 
     /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
     private bool IsSupportedByEvidence(TurnContext t, NluResult nlu)
