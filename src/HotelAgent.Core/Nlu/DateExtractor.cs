@@ -83,7 +83,7 @@ internal static class DateExtractor
     /// </param>
     public static (DateOnly? CheckIn, DateOnly? CheckOut, int? Nights) Extract(string[] t, int?[] num, DateOnly today, DateOnly? anchor = null)
     {
-        var mentions = DropNegated(t, FindMentions(t, num, today));
+        var mentions = DropNegated(t, FindMentions(t, num, today), anchor);
         // "el finde largo de carnaval, del 6 al 9 de febrero": the weekend only names the explicit days
         if (mentions.Any(m => m.Kind is Kind.Calendar or Kind.Fixed))
             mentions.RemoveAll(m => m.Kind == Kind.Weekend);
@@ -174,10 +174,11 @@ internal static class DateExtractor
 
     /// <summary>
     /// A date the guest names only to take it back is not part of the stay: "llegamos el 21, no el 20" and
-    /// "not the 20th, the 21st" keep 21 only; "no el 20 sino el 21" too. A lone mention is never dropped, because
-    /// punctuation is gone by now and "no, del 11 al 13" must still read 11–13.
+    /// "the 21st, not the 20th" keep 21 only; "no el 20 sino el 21" too. A lone mention is never dropped, because
+    /// punctuation is gone by now and "no, del 11 al 13" must still read 11–13. For the same reason "el 20 no, el 21" reads
+    /// like "el 20, no el 21": when a check-in is on the table, the date equal to it is the one taken back.
     /// </summary>
-    private static List<Mention> DropNegated(string[] t, List<Mention> mentions)
+    private static List<Mention> DropNegated(string[] t, List<Mention> mentions, DateOnly? anchor)
     {
         if (mentions.Count < 2)
             return mentions;
@@ -190,6 +191,13 @@ internal static class DateExtractor
                 kept.Add(m);
                 continue;
             }
+            if (k > 0 && kept.Count > 0 && anchor is { } a && IsDayOf(kept[^1], a) && !IsDayOf(m, a))
+            {
+                // "el 20 no, el 21" with the 20th agreed: the earlier date is the one taken back
+                kept.RemoveAt(kept.Count - 1);
+                kept.Add(m);
+                continue;
+            }
             // a later date after "no" is the one replaced; the first date after "no" only when a contrast follows it
             var replaced = k > 0 || Enumerable.Range(m.End, Math.Max(0, mentions[k + 1].Start - m.End)).Any(i => Contrasts.Contains(t[i]));
             if (!replaced)
@@ -197,6 +205,9 @@ internal static class DateExtractor
         }
         return kept.Count > 0 ? kept : mentions;
     }
+
+    private static bool IsDayOf(Mention m, DateOnly date) =>
+        m.Kind == Kind.Calendar && m.Day == date.Day && (m.Month is null || m.Month == date.Month);
 
     private static bool NegatedAt(string[] t, int start)
     {

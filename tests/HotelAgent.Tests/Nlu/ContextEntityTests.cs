@@ -104,6 +104,8 @@ public class ContextEntityTests
     [InlineData("del 11 al 14, no al 13", "2027-01-10", "2027-01-11", "2027-01-14")]
     [InlineData("the 21st, not the 20th", "2027-02-20", "2027-02-21", null)]
     [InlineData("no, del 11 al 13", "2027-01-10", "2027-01-11", "2027-01-13")] // a bare "no" before the only range keeps it
+    [InlineData("el 20 no, el 21", "2027-02-20", "2027-02-21", null)] // the agreed day is the one taken back
+    [InlineData("llegamos el 21 y no el 20", "2027-02-20", "2027-02-21", null)]
     public void A_date_named_only_to_take_it_back_is_not_part_of_the_stay(string text, string anchor, string checkIn, string? checkOut)
     {
         var (ci, co, _) = EntityExtractor.ExtractStay(text, Today, D(anchor));
