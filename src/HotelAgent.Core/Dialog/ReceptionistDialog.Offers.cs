@@ -377,12 +377,30 @@ public sealed partial class ReceptionistDialog
             }
         }
 
+        if (found.Count == 0 && OneForNumber(t.Norm) is { } k
+            && (t.S.Offers.FirstOrDefault(o => o.Capacity == k) ?? (k >= 1 && k <= t.S.Offers.Count ? t.S.Offers[k - 1] : null)) is { } forK)
+        {
+            return [forK]; // "¿la de 3 incluye desayuno?": the room for 3 (else the third option), as a pick reads it
+        }
+
         if (found.Count == 0 && t.Nlu.Entities.OptionNumber is { } n && n >= 1 && n <= t.S.Offers.Count)
         {
             return [t.S.Offers[n - 1]];
         }
 
         return found.OrderBy(f => f.At).Select(f => f.Offer).ToList();
+    }
+
+    /// <summary>
+    /// While offers are open, a message about exactly one of them puts it in focus whichever path answers it (an amenity
+    /// question such as "¿la de 3 incluye desayuno?" is answered from the profile), so a following "esa" or "dale" takes it.
+    /// </summary>
+    private void FocusMentionedOffer(TurnContext t)
+    {
+        if (t.S.Stage == DialogStage.OfferingRooms && t.S.Offers.Count > 1 && MentionedOffers(t) is { Count: 1 } one)
+        {
+            t.S = t.S with { FocusRoom = one[0].RoomType };
+        }
     }
 
     private static string[] RoomWords(string code) => code switch

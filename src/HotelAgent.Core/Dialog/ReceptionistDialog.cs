@@ -110,6 +110,7 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        FocusMentionedOffer(t);
         if (await HandleConfirmationStepAsync(t) || await HandleSideQuestionAsync(t) || await HandleInContextAsync(t))
         {
             ResetCountersIfUnderstood(t);
