@@ -1,3 +1,4 @@
+using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Messaging;
 
 namespace HotelAgent.Core.Pms;
@@ -111,6 +112,33 @@ public sealed record Reservation
     public required DateTimeOffset CreatedAt { get; init; }
 
     public int Nights => CheckOut.DayNumber - CheckIn.DayNumber;
+
+    /// <summary>
+    /// A confirmed booking of <paramref name="request"/> in <paramref name="type"/> at that type's rate, as the embedded PMS
+    /// stores it (SQLite or Azure Tables): trimmed name and contact; the contact is the email when no email was given.
+    /// </summary>
+    public static Reservation Confirm(NewReservation request, RoomTypeInfo type, string reference, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(type);
+        return new Reservation
+        {
+            Reference = reference,
+            GuestName = request.GuestName.Trim(),
+            Contact = request.Contact.Trim(),
+            Email = string.IsNullOrWhiteSpace(request.Email) ? (ContactNormalizer.IsEmail(request.Contact) ? request.Contact.Trim() : null) : request.Email.Trim(),
+            Channel = request.Channel,
+            RoomType = type.Code,
+            CheckIn = request.CheckIn,
+            CheckOut = request.CheckOut,
+            Guests = request.Guests,
+            NightlyRate = type.NightlyRate,
+            TotalPrice = type.NightlyRate * (request.CheckOut.DayNumber - request.CheckIn.DayNumber),
+            Currency = type.Currency,
+            Status = ReservationStatus.Confirmed,
+            CreatedAt = createdAt,
+        };
+    }
 
     /// <summary>This booking moved to <paramref name="stay"/> in room type <paramref name="type"/>, priced at that type's rate.</summary>
     public Reservation WithStay(StayQuery stay, RoomTypeInfo type)

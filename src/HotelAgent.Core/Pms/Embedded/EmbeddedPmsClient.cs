@@ -120,24 +120,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             await TakeNightsAsync(writer, type, reservation.CheckIn, reservation.CheckOut, cancellationToken);
 
             var now = _time.GetUtcNow();
-            var nights = reservation.CheckOut.DayNumber - reservation.CheckIn.DayNumber;
-            var created = new Reservation
-            {
-                Reference = await NewUniqueReferenceAsync(connection, tx, cancellationToken),
-                GuestName = reservation.GuestName.Trim(),
-                Contact = reservation.Contact.Trim(),
-                Email = string.IsNullOrWhiteSpace(reservation.Email) ? (ContactNormalizer.IsEmail(reservation.Contact) ? reservation.Contact.Trim() : null) : reservation.Email.Trim(),
-                Channel = reservation.Channel,
-                RoomType = type.Code,
-                CheckIn = reservation.CheckIn,
-                CheckOut = reservation.CheckOut,
-                Guests = reservation.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * nights,
-                Currency = type.Currency,
-                Status = ReservationStatus.Confirmed,
-                CreatedAt = now,
-            };
+            var created = Reservation.Confirm(reservation, type, await NewUniqueReferenceAsync(connection, tx, cancellationToken), now);
 
             Execute(writer, """
                 INSERT INTO reservations(reference, idempotency_key, guest_name, contact, contact_norm, email, channel, room_type,

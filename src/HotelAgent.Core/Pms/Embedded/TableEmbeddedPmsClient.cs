@@ -124,23 +124,7 @@ public sealed class TableEmbeddedPmsClient : IPmsClient
 
             inventory.Add(type.Code, reservation.CheckIn, reservation.CheckOut, +1);
             var now = _time.GetUtcNow();
-            var created = new Reservation
-            {
-                Reference = ReservationReference.New(_referencePrefix),
-                GuestName = reservation.GuestName.Trim(),
-                Contact = reservation.Contact.Trim(),
-                Email = string.IsNullOrWhiteSpace(reservation.Email) ? (ContactNormalizer.IsEmail(reservation.Contact) ? reservation.Contact.Trim() : null) : reservation.Email.Trim(),
-                Channel = reservation.Channel,
-                RoomType = type.Code,
-                CheckIn = reservation.CheckIn,
-                CheckOut = reservation.CheckOut,
-                Guests = reservation.Guests,
-                NightlyRate = type.NightlyRate,
-                TotalPrice = type.NightlyRate * (reservation.CheckOut.DayNumber - reservation.CheckIn.DayNumber),
-                Currency = type.Currency,
-                Status = ReservationStatus.Confirmed,
-                CreatedAt = now,
-            };
+            var created = Reservation.Confirm(reservation, type, ReservationReference.New(_referencePrefix), now);
 
             var actions = inventory.Actions();
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(created, reservation.IdempotencyKey, now, null)));
