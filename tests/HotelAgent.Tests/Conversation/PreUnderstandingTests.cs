@@ -13,27 +13,12 @@ namespace HotelAgent.Tests.Conversation;
 /// A message the offline NLU understands for sure arrives already understood: the conversation answers it without
 /// the NLU activity (one durable step fewer per turn); an event without that understanding still gets the activity.
 /// </summary>
-public sealed class PreUnderstandingTests : IAsyncLifetime
+public sealed class PreUnderstandingTests : GraphHostTestBase
 {
-    private FakeGraphApi _graph = null!;
-    private StandaloneHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _graph = await FakeGraphApi.StartAsync();
-        _host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(_graph));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _graph.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_clear_question_is_answered_without_the_nlu_activity()
     {
-        var guest = new GuestSimulator(_host, _graph, "5491155550311");
+        var guest = new GuestSimulator(Host, Graph, "5491155550311");
 
         var reply = string.Join('\n', await guest.SayAsync("¿Tienen wifi?"));
 
@@ -46,11 +31,11 @@ public sealed class PreUnderstandingTests : IAsyncLifetime
     [Fact]
     public async Task An_event_without_understanding_still_runs_the_nlu_activity()
     {
-        var guest = new GuestSimulator(_host, _graph, "5491155550312");
+        var guest = new GuestSimulator(Host, Graph, "5491155550312");
         await guest.SayAsync("Hola");
         var conversationId = ConversationIds.For(Channel.WhatsApp, guest.Phone);
-        var client = _host.Services.GetRequiredService<DurableTaskClient>();
-        var before = _graph.SentMessages.Count(m => m.To == guest.WaId);
+        var client = Host.Services.GetRequiredService<DurableTaskClient>();
+        var before = Graph.SentMessages.Count(m => m.To == guest.WaId);
         var message = new InboundMessage(Channel.WhatsApp, guest.Phone, "Lucía", "¿Tienen wifi?", "wamid.NO-PRE-1", DateTimeOffset.UtcNow);
 
         await client.RaiseEventAsync(conversationId, ConversationEvent.Name, ConversationEvent.Guest(message));
@@ -64,7 +49,7 @@ public sealed class PreUnderstandingTests : IAsyncLifetime
     private async Task<List<string>> ScheduledActivitiesAsync(string instanceId)
     {
         // The backend's own history of the current generation (DurableTask.Core event shapes).
-        var backend = _host.Services.GetRequiredService<IOrchestrationServiceClient>();
+        var backend = Host.Services.GetRequiredService<IOrchestrationServiceClient>();
         using var history = JsonDocument.Parse(await backend.GetOrchestrationHistoryAsync(instanceId, null));
         return history.RootElement.EnumerateArray()
             .Where(e => e.GetProperty("$type").GetString()!.StartsWith("DurableTask.Core.History.TaskScheduledEvent", StringComparison.Ordinal))

@@ -13,32 +13,17 @@ namespace HotelAgent.Tests.Reliability;
 /// whose ids carry that guest's digits try to read and cancel the booking. Nothing may leak or change; only a one-time code
 /// sent to the guest's own WhatsApp opens it, and then the guest's WhatsApp hears about the cancellation.
 /// </summary>
-public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
+public sealed partial class WebChatCrossGuestReliabilityTests : GraphHostTestBase
 {
-    private FakeGraphApi _graph = null!;
-    private StandaloneHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _graph = await FakeGraphApi.StartAsync();
-        _host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(_graph));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _graph.DisposeAsync();
-    }
-
     [Fact]
     public async Task Web_chat_sessions_with_a_whatsapp_guests_digits_neither_see_nor_cancel_the_booking()
     {
         var (guest, reference) = await BookOnWhatsAppAsync("5491166660001", "Valentina Ruiz");
-        using var http = _host.CreateClient();
+        using var http = Host.CreateClient();
 
         foreach (var session in new[] { "x-54-9-11-6666-0001", "5491166660001", "web-5491166660001", "abc5491166660001xyz", "atk-5491166660002" })
         {
-            var visitor = new WebChatVisitor(_host, session);
+            var visitor = new WebChatVisitor(Host, session);
             await visitor.SayAsync("quiero ver mi reserva");
             await visitor.SayAsync("quiero cancelar mi reserva");
             await visitor.SayAsync("sí");
@@ -57,10 +42,10 @@ public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
     public async Task A_reference_and_wrong_codes_get_nothing_and_the_code_sent_to_the_guests_whatsapp_opens_it_and_the_guest_is_told()
     {
         var (guest, reference) = await BookOnWhatsAppAsync("5491166660003", "Valentina Ruiz");
-        using var http = _host.CreateClient();
+        using var http = Host.CreateClient();
         var before = guest.Received().Count;
 
-        var attacker = new WebChatVisitor(_host, "atk-guesses-000001");
+        var attacker = new WebChatVisitor(Host, "atk-guesses-000001");
         await attacker.SayAsync($"quiero cancelar la reserva {reference}");
         var codeMessage = await WaitForCodeAsync(guest, before);
         var code = CodePattern().Match(codeMessage).Value;
@@ -74,7 +59,7 @@ public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
         Assert.Equal("confirmed", (await StaffBookingAsync(reference)).GetProperty("status").GetString());
 
         // The guest, on a laptop, proves the booking with the code their WhatsApp received.
-        var laptop = new WebChatVisitor(_host, "laptop-valentina-01");
+        var laptop = new WebChatVisitor(Host, "laptop-valentina-01");
         var beforeSecond = guest.Received().Count;
         await laptop.SayAsync($"quiero cancelar la reserva {reference}");
         var secondCode = CodePattern().Match(await WaitForCodeAsync(guest, beforeSecond)).Value;
@@ -84,14 +69,14 @@ public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
         Assert.Contains("cancelé", done, StringComparison.Ordinal);
 
         Assert.Equal("cancelled", (await StaffBookingAsync(reference)).GetProperty("status").GetString());
-        await _graph.WaitForSentMessageAsync(m => m.To == guest.WaId && GuestSimulator.TextOf(m).Contains("fue cancelada", StringComparison.Ordinal)
+        await Graph.WaitForSentMessageAsync(m => m.To == guest.WaId && GuestSimulator.TextOf(m).Contains("fue cancelada", StringComparison.Ordinal)
             && GuestSimulator.TextOf(m).Contains(reference, StringComparison.Ordinal));
     }
 
     private async Task<(GuestSimulator Guest, string Reference)> BookOnWhatsAppAsync(string waId, string name)
     {
         var stay = ConversationEndToEndTests.FutureStay();
-        var guest = new GuestSimulator(_host, _graph, waId, name);
+        var guest = new GuestSimulator(Host, Graph, waId, name);
         await guest.SayAsync("Hola!");
         await guest.SayAsync($"tenés lugar para 2 personas {stay.Spanish}?");
         await guest.SayAsync("la doble");
@@ -106,14 +91,14 @@ public sealed partial class WebChatCrossGuestReliabilityTests : IAsyncLifetime
     private async Task<string> WaitForCodeAsync(GuestSimulator guest, int before)
     {
         var earlier = guest.Received().Take(before).ToHashSet();
-        var code = await _graph.WaitForSentMessageAsync(m => m.To == guest.WaId && !earlier.Contains(m)
+        var code = await Graph.WaitForSentMessageAsync(m => m.To == guest.WaId && !earlier.Contains(m)
             && GuestSimulator.TextOf(m).Contains("código de verificación", StringComparison.Ordinal));
         return GuestSimulator.TextOf(code);
     }
 
     private async Task<JsonElement> StaffBookingAsync(string reference)
     {
-        using var staff = _host.CreateClient();
+        using var staff = Host.CreateClient();
         staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StandaloneHost.StaffKey);
         var reservations = await staff.GetFromJsonAsync<JsonElement[]>("/api/staff/reservations") ?? [];
         return Assert.Single(reservations, r => r.GetProperty("reference").GetString() == reference);

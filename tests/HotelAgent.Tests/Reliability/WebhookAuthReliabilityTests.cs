@@ -13,23 +13,8 @@ namespace HotelAgent.Tests.Reliability;
 /// Forged and tampered webhook deliveries through the real standalone host: none may be accepted, none may cause a
 /// send to the Graph API.
 /// </summary>
-public sealed class WebhookAuthReliabilityTests : IAsyncLifetime
+public sealed class WebhookAuthReliabilityTests : GraphHostTestBase
 {
-    private FakeGraphApi _graph = null!;
-    private StandaloneHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _graph = await FakeGraphApi.StartAsync();
-        _host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(_graph));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _graph.DisposeAsync();
-    }
-
     [Fact]
     public async Task Hundreds_of_forged_or_tampered_deliveries_are_all_rejected_and_nothing_is_sent()
     {
@@ -68,7 +53,7 @@ public sealed class WebhookAuthReliabilityTests : IAsyncLifetime
             variants.Add(("signature of another body", bytes, WhatsAppSignature.Compute(other, StandaloneHost.AppSecret)));
         }
 
-        using var client = _host.CreateClient();
+        using var client = Host.CreateClient();
         var accepted = new List<string>();
         foreach (var (name, body, signature) in variants)
         {
@@ -90,11 +75,11 @@ public sealed class WebhookAuthReliabilityTests : IAsyncLifetime
         Assert.Empty(accepted);
 
         // One of those guests then writes for real: the host answers that message (and marks it read) and nothing else.
-        var guest = new GuestSimulator(_host, _graph, "5491155570000");
+        var guest = new GuestSimulator(Host, Graph, "5491155570000");
         Assert.NotEmpty(await guest.SayAsync("hola, quiero reservar", "wamid.real-after-forgeries"));
         Assert.Equal(1, await guest.HandledAsync());
-        Assert.All(_graph.SentMessages, m => Assert.StartsWith("wamid.real-after-forgeries:", m.CallbackData, StringComparison.Ordinal));
-        var receipt = Assert.Single(await _graph.WaitForReadReceiptsAsync());
+        Assert.All(Graph.SentMessages, m => Assert.StartsWith("wamid.real-after-forgeries:", m.CallbackData, StringComparison.Ordinal));
+        var receipt = Assert.Single(await Graph.WaitForReadReceiptsAsync());
         Assert.Equal("wamid.real-after-forgeries", receipt.Body.GetProperty("message_id").GetString());
     }
 
