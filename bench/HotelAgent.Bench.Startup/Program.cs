@@ -279,6 +279,14 @@ public static class Program
             psi.Environment["Dialog__RepetitionLimit"] = "20";
             psi.Environment["Dialog__RepetitionSimilarity"] = "1.0";
             psi.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+            if (string.Equals(Environment.GetEnvironmentVariable("Durable__Backend"), "AzureStorage", StringComparison.OrdinalIgnoreCase)
+                && Environment.GetEnvironmentVariable("Durable__TaskHub") is null)
+            {
+                // A task hub per start: otherwise each start waits for the previous (killed) process's partition leases
+                // to expire (Durable__AzureStorage__LeaseInterval, 30 s) and times that instead of its own start-up.
+                psi.Environment["Durable__TaskHub"] = "BenchStart" + Guid.NewGuid().ToString("N")[..12];
+            }
+
             var baseAddress = new Uri($"http://127.0.0.1:{port}/");
             using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
             var log = new List<(double Ms, string Line)>();
