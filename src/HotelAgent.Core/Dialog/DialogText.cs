@@ -246,6 +246,43 @@ internal static class DialogText
     }
 
     /// <summary>"ok", "dale", "genial", "perfecto", "👍": an acknowledgement with no content.</summary>
+    /// <summary>Words that say yes on their own; "ok", "genial" or "perfecto" before a question may only acknowledge.</summary>
+    private static readonly HashSet<string> ExplicitYes = new(StringComparer.Ordinal)
+    {
+        "si", "sii", "sip", "sisi", "dale", "yes", "yep", "yeah", "yup", "claro", "confirmo", "confirmado", "afirmativo", "sure",
+        "adelante", "deuna", "absolutely", "definitely", "certainly",
+    };
+
+    /// <summary>
+    /// "sí porfa. ah, ¿a qué hora se puede entrar?", "dale, ¿aceptan mascotas?": the answer given before a question that follows
+    /// it, when it holds an explicit yes (or the step's own verb); null otherwise ("¿sí?", "ok, ¿y a qué hora...?").
+    /// </summary>
+    public static string? YesBeforeQuestion(string? raw, ConfirmAction action)
+    {
+        var text = raw ?? string.Empty;
+        var q = text.IndexOf('?', StringComparison.Ordinal);
+        if (q < 0)
+        {
+            return null;
+        }
+
+        var open = text.LastIndexOf('¿', q);
+        var cut = open >= 0 ? open : text.LastIndexOfAny(['.', '!', '\n', ','], q);
+        if (cut <= 0)
+        {
+            return null;
+        }
+
+        var lead = text[..cut].Trim().TrimEnd(',', '.', '!', ';', ' ');
+        if (lead.Length == 0 || lead.Contains('?', StringComparison.Ordinal) || ReadYesNo(lead, action) != YesNo.Yes)
+        {
+            return null;
+        }
+
+        var words = Words(Normalize(lead.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase)));
+        return words.Any(w => ExplicitYes.Contains(w) || ActionYes[action].Contains(w)) ? lead : null;
+    }
+
     public static bool IsAcknowledgement(string? raw)
     {
         var norm = Normalize(raw);

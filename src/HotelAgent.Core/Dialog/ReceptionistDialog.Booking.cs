@@ -559,6 +559,14 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
+                // "sí porfa. ¿a qué hora se puede entrar?": the yes counts, the question is answered, the booking goes on
+                if (answer == YesNo.Unclear && t.Turn.Message.ReplyId is null && DialogText.YesBeforeQuestion(t.Raw, ConfirmAction.Generic) is not null
+                    && await HotelAnswerTextAsync(t) is { } sideAnswer)
+                {
+                    t.Say(sideAnswer);
+                    answer = YesNo.Yes;
+                }
+
                 if (answer == YesNo.Yes)
                 {
                     t.S = t.S with { GuestNameConfirmed = true, Asked = AskedSlot.None };

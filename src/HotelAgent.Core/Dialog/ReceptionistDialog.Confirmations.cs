@@ -45,12 +45,32 @@ public sealed partial class ReceptionistDialog
 
         var delta = ExtractStayDelta(t, t.Nlu);
 
+        // "sí porfa. ¿a qué hora se puede entrar?": an explicit yes followed by a question the hotel's facts answer is a yes,
+        // and the answer follows the confirmation. Not when the question is about money (consequences are answered before a
+        // write) or changes the proposal, and not when nobody could answer it (then the question is handled as before).
+        string? answerAfterWrite = null;
+        if (answer == YesNo.Unclear && t.Turn.Message.ReplyId is null && !HasStayDelta(delta) && a is ConfirmAction.Booking or ConfirmAction.Generic
+            && DialogText.YesBeforeQuestion(t.Raw, a) is not null && !AsksAboutMoney(t)
+            && !DialogText.ContainsAny(t.Norm, "sena", "deposit*", "tarjeta*", "card*", "efectivo", "cash", "cancel*", "anul*"))
+        {
+            answerAfterWrite = await HotelAnswerTextAsync(t);
+            if (answerAfterWrite is not null)
+            {
+                answer = YesNo.Yes;
+            }
+        }
+
         if (answer == YesNo.Yes)
         {
             switch (t.S.Stage)
             {
                 case DialogStage.ConfirmingBooking:
                     await BookAsync(t);
+                    if (answerAfterWrite is not null)
+                    {
+                        t.Say(answerAfterWrite);
+                    }
+
                     return true;
                 case DialogStage.ConfirmingCancellation:
                     await CancelAsync(t);
@@ -61,6 +81,11 @@ public sealed partial class ReceptionistDialog
                 default:
                     t.S = t.S with { LongStayConfirmed = true, Asked = AskedSlot.None };
                     Touch(t);
+                    if (answerAfterWrite is not null)
+                    {
+                        t.Say(answerAfterWrite);
+                    }
+
                     await QuoteAsync(t);
                     return true;
             }
@@ -139,6 +164,11 @@ public sealed partial class ReceptionistDialog
         return true;
     }
 
+    private static bool AsksAboutMoney(TurnContext t) =>
+        DialogText.ContainsAny(t.Norm, "cobr*", "cargo*", "costo*", "cuesta", "cuanto", "pag*", "devuel*", "reembols*", "reintegr*", "multa",
+            "penalidad", "penaliza*", "gratis", "plata", "dinero", "charge*", "fee*", "refund*", "cost*", "pay*", "free", "money", "penalty", "diferencia",
+            "difference", "total", "precio", "price");
+
     private static bool IsSideQuestionIntent(NluResult nlu) =>
         nlu.Intent is NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies or NluLabels.AskRoomTypes or NluLabels.AskPrice
         && nlu.Confidence >= 0.5;
@@ -146,8 +176,7 @@ public sealed partial class ReceptionistDialog
     /// <summary>The answer to a question asked at a confirmation step (consequences first: charges, totals, policies), or null.</summary>
     private async Task<string?> AnswerAtConfirmationAsync(TurnContext t, ConfirmAction action)
     {
-        var money = DialogText.ContainsAny(t.Norm, "cobr*", "cargo*", "costo*", "cuesta", "cuanto", "pag*", "devuel*", "reembols*", "reintegr*", "multa",
-            "penalidad", "penaliza*", "gratis", "plata", "dinero", "charge*", "fee*", "refund*", "cost*", "pay*", "free", "money", "penalty", "diferencia", "difference", "total", "precio", "price");
+        var money = AsksAboutMoney(t);
         if (action == ConfirmAction.Cancellation && money && t.S.Target is { } target)
         {
             return CancellationConsequence(t, target);

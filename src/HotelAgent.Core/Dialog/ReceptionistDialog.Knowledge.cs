@@ -68,6 +68,12 @@ public sealed partial class ReceptionistDialog
             return false;
         }
 
+        if (t.S.Asked == AskedSlot.ConfirmName && DialogText.YesBeforeQuestion(t.Raw, ConfirmAction.Generic) is not null)
+        {
+            // "sí porfa. ¿a qué hora se puede entrar?": the guest details step takes the yes and answers the question
+            return false;
+        }
+
         var nlu = t.Nlu;
         var fact = MatchFact(t);
         var question = DialogText.IsQuestion(t.Raw) || (nlu.Intent is NluLabels.AskAmenities or NluLabels.AskLocation or NluLabels.AskPolicies

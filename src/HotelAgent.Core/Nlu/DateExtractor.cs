@@ -198,8 +198,9 @@ internal static class DateExtractor
                 kept.Add(m);
                 continue;
             }
-            // a later date after "no" is the one replaced; the first date after "no" only when a contrast follows it
-            var replaced = k > 0 || Enumerable.Range(m.End, Math.Max(0, mentions[k + 1].Start - m.End)).Any(i => Contrasts.Contains(t[i]));
+            // a later date after "no" is the one replaced; the first date after "no" only when a contrast follows it;
+            // "en vez del 14" / "instead of the 14th" always names the date replaced
+            var replaced = k > 0 || ReplacedAt(t, m.Start) || Enumerable.Range(m.End, Math.Max(0, mentions[k + 1].Start - m.End)).Any(i => Contrasts.Contains(t[i]));
             if (!replaced)
                 kept.Add(m);
         }
@@ -209,12 +210,25 @@ internal static class DateExtractor
     private static bool IsDayOf(Mention m, DateOnly date) =>
         m.Kind == Kind.Calendar && m.Day == date.Day && (m.Month is null || m.Month == date.Month);
 
-    private static bool NegatedAt(string[] t, int start)
+    private static bool NegatedAt(string[] t, int start) =>
+        BeforeArticle(t, start) is var i && i >= 0 && (Negations.Contains(t[i]) || ReplacedAt(t, start));
+
+    /// <summary>"en vez del 14", "en lugar del 14", "instead of the 14th", "rather than the 14th".</summary>
+    private static bool ReplacedAt(string[] t, int start)
+    {
+        var i = BeforeArticle(t, start);
+        if (i >= 0 && t[i] is "de" or "of")
+            i--;
+        return i >= 1 && ((t[i] is "vez" or "lugar" && t[i - 1] == "en") || (t[i] == "than" && t[i - 1] == "rather"))
+            || (i >= 0 && t[i] == "instead");
+    }
+
+    private static int BeforeArticle(string[] t, int start)
     {
         var i = start - 1;
         if (i >= 0 && i < t.Length && t[i] is "el" or "la" or "del" or "para" or "the" or "on" or "a" or "al")
             i--;
-        return i >= 0 && Negations.Contains(t[i]);
+        return i;
     }
 
     internal static List<Mention> FindMentions(string[] t, int?[] num, DateOnly today)

@@ -46,6 +46,20 @@ public sealed class DialogTextTests
     public void Anything_doubtful_is_not_an_answer(string text, string action) => Assert.Equal(YesNo.Unclear, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
 
     [Theory]
+    [InlineData("si porfa. ah y a que hora se puede entrar?", "Generic", "si porfa")]
+    [InlineData("dale, ¿aceptan mascotas?", "Booking", "dale")]
+    [InlineData("Yes please! Is breakfast included?", "Booking", "Yes please")]
+    [InlineData("reservala. tienen cochera?", "Booking", "reservala")]
+    [InlineData("¿sí?", "Booking", null)] // a questioning yes is no answer
+    [InlineData("si? y cuanto sale", "Booking", null)]
+    [InlineData("ok, y a qué hora es el check-in?", "Booking", null)] // "ok" may only acknowledge what was said
+    [InlineData("genial. che y si al final llegamos el 15?", "Booking", null)]
+    [InlineData("no, a qué hora se entra?", "Booking", null)]
+    [InlineData("sí porfa", "Booking", null)] // no question: ReadYesNo reads it
+    public void An_explicit_yes_before_a_question_is_told_apart(string text, string action, string? lead) =>
+        Assert.Equal(lead, DialogText.YesBeforeQuestion(text, Enum.Parse<ConfirmAction>(action)));
+
+    [Theory]
     [InlineData("cuánto sale la doble?", true)]
     [InlineData("y la ejecutiva que tiene de diferencia con la doble", false)]
     [InlineData("what's the difference between the executive room and the double", true)]

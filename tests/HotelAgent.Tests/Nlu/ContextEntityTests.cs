@@ -106,6 +106,10 @@ public class ContextEntityTests
     [InlineData("no, del 11 al 13", "2027-01-10", "2027-01-11", "2027-01-13")] // a bare "no" before the only range keeps it
     [InlineData("el 20 no, el 21", "2027-02-20", "2027-02-21", null)] // the agreed day is the one taken back
     [InlineData("llegamos el 21 y no el 20", "2027-02-20", "2027-02-21", null)]
+    [InlineData("y si al final llegamos el 15 en vez del 14?", "2027-01-14", "2027-01-15", null)]
+    [InlineData("en lugar del 14 mejor el 15", "2027-01-14", "2027-01-15", null)]
+    [InlineData("could we arrive on the 15th instead of the 14th", "2027-01-14", "2027-01-15", null)]
+    [InlineData("the 15th rather than the 14th", "2027-01-14", "2027-01-15", null)]
     public void A_date_named_only_to_take_it_back_is_not_part_of_the_stay(string text, string anchor, string checkIn, string? checkOut)
     {
         var (ci, co, _) = EntityExtractor.ExtractStay(text, Today, D(anchor));
