@@ -118,7 +118,9 @@ public sealed partial class ReceptionistDialog
         }
 
         var delta = ExtractStayDelta(t, nlu);
-        if (HasStayDelta(delta) && nlu.Entities.Amenities.Count == 0 && fact is null)
+        // "¿y en la triple entraría uno de los chicos en un colchón?": a question about a room is not a choice of that room
+        var onlyAboutARoom = question && delta.RoomType is not null && !HasDates(delta) && delta.Guests is null;
+        if (HasStayDelta(delta) && nlu.Entities.Amenities.Count == 0 && fact is null && !onlyAboutARoom)
         {
             return false;
         }
@@ -231,8 +233,11 @@ public sealed partial class ReceptionistDialog
         string text;
         if (rooms.Count > 0)
         {
-            var asked = nlu.Entities.Guests;
-            if (asked is { } g && DialogText.ContainsAny(t.Norm, "entran", "entramos", "caben", "cabemos", "fit", "duermen", "para"))
+            // "¿entraría uno de los chicos en un colchón?" asks about the party already given
+            var fits = DialogText.ContainsAny(t.Norm, "entran", "entramos", "entraria*", "entra", "caben", "cabemos", "cabria*", "fit", "duermen", "para",
+                "colchon*", "cama extra", "supletoria", "extra bed", "rollaway");
+            var asked = nlu.Entities.Guests ?? (fits ? t.S.Stay.Guests : null);
+            if (asked is { } g && fits)
             {
                 var room = rooms[0];
                 var bigger = RoomTypes.Where(r => r.Capacity >= g).OrderBy(r => r.Capacity).ThenBy(r => r.NightlyRate).FirstOrDefault();
