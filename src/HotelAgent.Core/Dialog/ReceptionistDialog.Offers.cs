@@ -37,7 +37,10 @@ public sealed partial class ReceptionistDialog
             return true;
         }
 
-        if (DialogText.IsQuestion(t.Raw) && await AnswerOfferQuestionAsync(t))
+        // "quiero una con balcón", "busco una con cama king": a wish that tells the options apart is answered like the question
+        var wantsFeature = !DialogText.IsQuestion(t.Raw) && !HasStayDelta(delta) && MentionedOffers(t).Count == 0
+            && DialogText.ContainsAny(t.Norm, "con", "with", "que tenga", "that has") && OffersWithFeature(t).Count > 0;
+        if ((DialogText.IsQuestion(t.Raw) || wantsFeature) && await AnswerOfferQuestionAsync(t))
         {
             return true;
         }
@@ -321,6 +324,9 @@ public sealed partial class ReceptionistDialog
         "cual", "cuales", "que", "tiene", "tienen", "tenga", "habitacion", "habitaciones", "la", "el", "las", "los", "de", "con", "una", "un",
         "hay", "alguna", "which", "one", "has", "have", "does", "the", "room", "rooms", "with", "any", "a", "is", "there", "of", "them",
         "y", "o", "or", "and", "para", "en", "in", "trae", "traen", "viene", "come", "comes",
+        // "¿hay alguna con cama king?": every room has a bed; the word that tells them apart is "king"
+        "cama", "camas", "bed", "beds", "quiero", "queremos", "busco", "buscamos", "want", "looking", "anything", "something", "algo",
+        "preferimos", "prefiero", "prefer", "would", "like", "please", "porfa",
     };
 
     /// <summary>The offers whose profile description or features mention what the guest asks for ("balcón", "desk").</summary>
@@ -343,7 +349,7 @@ public sealed partial class ReceptionistDialog
                 continue;
             }
 
-            var text = (room.DescriptionFor(t.S.Language) + " " + string.Join(" ", room.Features.Select(f => f.TextFor(t.S.Language)))).Trim();
+            var text = (room.DescriptionFor(t.S.Language) + FeaturesSentence(t, room)).Trim();
             var haystack = " " + DialogText.Normalize(room.Description + " " + room.DescriptionFor("en") + " " + string.Join(" ", room.Features.Select(f => f.Text + " " + f.TextFor("en"))));
             if (wanted.Any(w => haystack.Contains(" " + w, StringComparison.Ordinal)))
             {
@@ -351,7 +357,8 @@ public sealed partial class ReceptionistDialog
             }
         }
 
-        return found;
+        // words every option matches do not tell them apart ("baño", "desayuno"): no answer from them
+        return found.Count == t.S.Offers.Count && found.Count > 1 ? [] : found;
     }
 
     /// <summary>The quoted offers named in the message, in the order mentioned (room types, names, "la 2").</summary>
