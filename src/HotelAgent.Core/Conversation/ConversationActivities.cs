@@ -89,6 +89,12 @@ public sealed class ConversationActivityHandlers(
     public async Task<bool> SendReplyAsync(SendReplyRequest request, CancellationToken cancellationToken = default)
     {
         await replies.DispatchAsync(request, cancellationToken);
+        if (request.Record is { } record)
+        {
+            // After the send, so the guest's reply never waits for the statistics and transcript writes.
+            await RecordTurnAsync(record, cancellationToken);
+        }
+
         return true;
     }
 

@@ -73,6 +73,13 @@ public sealed record ConversationInput
 
     /// <summary>Provider ids of the latest guest messages: a message delivered twice is handled once (defence in depth).</summary>
     public IReadOnlyList<string> RecentMessageIds { get; init; } = [];
+
+    /// <summary>
+    /// True: a turn's record travels with its last reply (<see cref="SendReplyRequest.Record"/>, one activity per turn
+    /// fewer); false: the separate <c>RecordTurn</c> activity. Set on every new instance and generation; false only in
+    /// generations started before the change, whose histories hold <c>RecordTurn</c> calls and must replay the same way.
+    /// </summary>
+    public bool RecordsWithLastReply { get; init; }
 }
 
 /// <summary>A reply for the <c>SendReply</c> activity.</summary>
@@ -80,6 +87,9 @@ public sealed record SendReplyRequest(OutboundMessage Message, bool AlsoVoice, s
 {
     /// <summary>A booking confirmed by this reply: email confirmations then carry its .ics calendar file.</summary>
     public string? BookingReference { get; init; }
+
+    /// <summary>The turn's record, written (best effort, like the <c>RecordTurn</c> activity) once the reply is sent.</summary>
+    public TurnRecord? Record { get; init; }
 }
 
 /// <summary>

@@ -32,7 +32,7 @@ public sealed partial class ConversationOrchestrator(
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = context.CreateReplaySafeLogger<ConversationOrchestrator>();
-        var current = input ?? new ConversationInput { ConversationId = context.InstanceId };
+        var current = input ?? new ConversationInput { ConversationId = context.InstanceId, RecordsWithLastReply = true };
         var effects = new DurableDialogEffects(context);
         var handled = 0;
         var status = BuildStatus(current, null);
@@ -63,7 +63,7 @@ public sealed partial class ConversationOrchestrator(
                     continue;
                 }
 
-                context.ContinueAsNew(current with { Generation = current.Generation + 1 }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(current with { Generation = current.Generation + 1, RecordsWithLastReply = true }, preserveUnprocessedEvents: true);
                 return status;
             }
 
@@ -82,7 +82,7 @@ public sealed partial class ConversationOrchestrator(
                 catch (TaskCanceledException)
                 {
                     LogIdle(log, context.InstanceId);
-                    context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1 }, preserveUnprocessedEvents: true);
+                    context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1, RecordsWithLastReply = true }, preserveUnprocessedEvents: true);
                     return status;
                 }
             }
@@ -166,15 +166,18 @@ public sealed partial class ConversationOrchestrator(
                         ChannelContext = message.ChannelContext,
                     };
                     var confirmsBooking = booked is not null && (outcome.Replies[i].Text.Contains(booked, StringComparison.Ordinal) || i == outcome.Replies.Count - 1);
+                    var last = i == outcome.Replies.Count - 1;
                     var send = SendAsync(context, new SendReplyRequest(outbound, message.IsVoice && i == 0, outcome.State.Language, current.ConversationId)
                     {
                         BookingReference = confirmsBooking ? booked : null,
+                        // The turn's record rides on the last reply: one activity (and usually one orchestration step) fewer per turn.
+                        Record = last && current.RecordsWithLastReply ? TurnRecordOf(context, current, message, outcome, bookingEvent) : null,
                     });
                     booked = confirmsBooking ? null : booked;
-                    if (i == outcome.Replies.Count - 1)
+                    if (last && !current.RecordsWithLastReply)
                     {
-                        // The turn's record goes out with the last reply (one orchestration step fewer per turn); replies
-                        // themselves stay strictly in order.
+                        // Generations started before RecordsWithLastReply: the record goes out as its own activity next to the
+                        // last reply (one orchestration step fewer per turn); replies themselves stay strictly in order.
                         record = RecordAsync(context, current, message, outcome, bookingEvent);
                     }
 
@@ -204,33 +207,44 @@ public sealed partial class ConversationOrchestrator(
         {
             // The reply could not be delivered after retries; keep the conversation alive for the next message.
             LogSendFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), context.InstanceId, ex.FailureDetails.ErrorType);
+            if (request.Record is { } record)
+            {
+                // The record rode on the failed send: the turn still counts in the statistics and the transcript.
+                await RecordAsync(context, record);
+            }
         }
     }
 
-    private static async Task RecordAsync(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booking)
+    private static Task RecordAsync(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booking) =>
+        RecordAsync(context, TurnRecordOf(context, current, message, outcome, booking));
+
+    private static async Task RecordAsync(TaskOrchestrationContext context, TurnRecord record)
     {
         try
         {
-            await context.CallActivityAsync(ConversationActivities.RecordTurn, new TurnRecord(
-                context.CurrentUtcDateTime,
-                current.ConversationId,
-                message.Channel,
-                outcome.Intent ?? "none",
-                outcome.Confidence,
-                outcome.Events.Select(e => e.Kind.ToString()).ToArray(),
-                booking?.Reference,
-                booking?.Total,
-                booking?.Currency,
-                (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds)
-            {
-                Transcript = TranscriptOf(context, current, message, outcome),
-            });
+            await context.CallActivityAsync(ConversationActivities.RecordTurn, record);
         }
         catch (TaskFailedException ex)
         {
             LogSendFailed(context.CreateReplaySafeLogger<ConversationOrchestrator>(), context.InstanceId, "record: " + ex.FailureDetails.ErrorType);
         }
     }
+
+    private static TurnRecord TurnRecordOf(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome, DialogEvent? booking) =>
+        new(
+            context.CurrentUtcDateTime,
+            current.ConversationId,
+            message.Channel,
+            outcome.Intent ?? "none",
+            outcome.Confidence,
+            outcome.Events.Select(e => e.Kind.ToString()).ToArray(),
+            booking?.Reference,
+            booking?.Total,
+            booking?.Currency,
+            (context.CurrentUtcDateTime - message.Timestamp.UtcDateTime).TotalMilliseconds)
+        {
+            Transcript = TranscriptOf(context, current, message, outcome),
+        };
 
     /// <summary>The turn's lines for staff: the guest's message, then the replies under their send keys, and the state after it.</summary>
     private static TranscriptEntry TranscriptOf(TaskOrchestrationContext context, ConversationInput current, InboundMessage message, DialogOutcome outcome)

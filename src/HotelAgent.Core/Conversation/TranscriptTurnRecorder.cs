@@ -5,7 +5,7 @@ namespace HotelAgent.Core.Conversation;
 
 /// <summary>
 /// Writes a turn's lines (the guest's message, the bot's replies) and the state after it to the transcript store, from the
-/// turn's existing <c>RecordTurn</c> activity (no extra durable step). Best effort like statistics: a broken store never
+/// turn's record (carried by the last reply's <c>SendReply</c> activity, or the <c>RecordTurn</c> activity; no extra durable step). Best effort like statistics: a broken store never
 /// fails the guest's turn. Never logs the text.
 /// </summary>
 public sealed partial class TranscriptTurnRecorder(ITranscriptStore store, ILogger<TranscriptTurnRecorder> logger) : ITurnRecorder

@@ -414,6 +414,15 @@ public sealed class SqliteOrchestrationService :
         change.Deleted.AddRange(locked.MessageIds.Select(id => (instanceId, id)));
         long? firstTimerMs = null;
         var finished = orchestrationState is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled };
+
+        // JSON is built before the write gate is taken: the gate serialises every write to the file (webhook raises and
+        // starts included), so CPU work inside it adds to the wait of every other writer.
+        var appendJson = (newExecution ? newOrchestrationRuntimeState.Events : newOrchestrationRuntimeState.NewEvents).Select(Serialize).ToList();
+        var outboundJson = outboundMessages.Select(Serialize).ToList();
+        var orchestratorJson = orchestratorMessages.Select(Serialize).ToList();
+        var timerJson = timerMessages.Select(Serialize).ToList();
+        var continuedJson = continuedAsNewMessage is null ? null : Serialize(continuedAsNewMessage);
+        var failure = orchestrationState?.FailureDetails is null ? null : JsonConvert.SerializeObject(orchestrationState.FailureDetails);
         try
         {
             await WriteAsync(w =>
@@ -423,64 +432,64 @@ public sealed class SqliteOrchestrationService :
                     w.Execute("DELETE FROM messages WHERE id=$id", ("$id", id));
                 }
 
-                IEnumerable<HistoryEvent> append = newOrchestrationRuntimeState.NewEvents;
                 var seq = locked.HistoryCount;
                 if (newExecution)
                 {
                     // Continue-as-new: the new generation's history replaces the old one (carried events included).
                     w.Execute("DELETE FROM history WHERE instance_id=$i", ("$i", instanceId));
                     w.Execute("DELETE FROM activities WHERE instance_id=$i AND execution_id<>$e", ("$i", instanceId), ("$e", executionId));
-                    append = newOrchestrationRuntimeState.Events;
                     seq = 0;
                 }
 
-                foreach (var e in append)
+                foreach (var json in appendJson)
                 {
-                    w.Execute("INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++), ("$e", Serialize(e)));
+                    w.Execute("INSERT INTO history(instance_id, seq, event) VALUES($i,$s,$e)", ("$i", instanceId), ("$s", seq++), ("$e", json));
                 }
 
-                foreach (var message in outboundMessages)
+                for (var m = 0; m < outboundMessages.Count; m++)
                 {
-                    var json = Serialize(message);
+                    var message = outboundMessages[m];
+                    var json = outboundJson[m];
                     var id = Convert.ToInt64(w.Scalar("INSERT INTO activities(instance_id, execution_id, message) VALUES($i,$e,$m) RETURNING id",
                         ("$i", instanceId), ("$e", executionId), ("$m", json)), CultureInfo.InvariantCulture);
                     newActivities.Add(new TaskActivityWorkItem { Id = id.ToString(CultureInfo.InvariantCulture), TaskMessage = message, LockedUntilUtc = DateTime.MaxValue });
                 }
 
-                foreach (var message in orchestratorMessages)
+                for (var m = 0; m < orchestratorMessages.Count; m++)
                 {
+                    var message = orchestratorMessages[m];
                     var target = message.OrchestrationInstance.InstanceId;
                     if (message.Event is ExecutionStartedEvent started)
                     {
-                        CreateInstance(w, message, started, null, nowMs, change);
+                        CreateInstance(w, message, orchestratorJson[m], started, null, nowMs, change);
                     }
                     else
                     {
                         // Events an orchestration forwards to itself (unprocessed events kept on continue-as-new) go ahead of
                         // anything newer, so the guest's order survives the restart.
                         var prio = target == instanceId && message.Event is EventRaisedEvent ? PrioFirst : PrioNormal;
-                        InsertMessage(w, target, prio, nowMs, message, change);
+                        InsertMessage(w, target, prio, nowMs, message, orchestratorJson[m], change);
                     }
 
                     signals.Add(target);
                 }
 
-                foreach (var message in timerMessages)
+                for (var m = 0; m < timerMessages.Count; m++)
                 {
+                    var message = timerMessages[m];
                     var fireMs = message.Event is TimerFiredEvent fired ? ToMs(fired.FireAt) : nowMs;
-                    InsertMessage(w, instanceId, PrioNormal, fireMs, message, change);
+                    InsertMessage(w, instanceId, PrioNormal, fireMs, message, timerJson[m], change);
                     firstTimerMs = Math.Min(firstTimerMs ?? long.MaxValue, fireMs);
                 }
 
                 if (continuedAsNewMessage is not null)
                 {
-                    InsertMessage(w, instanceId, PrioFirst, nowMs, continuedAsNewMessage, change);
+                    InsertMessage(w, instanceId, PrioFirst, nowMs, continuedAsNewMessage, continuedJson!, change);
                     signals.Add(instanceId);
                 }
 
                 if (orchestrationState is not null)
                 {
-                    var failure = orchestrationState.FailureDetails is null ? null : JsonConvert.SerializeObject(orchestrationState.FailureDetails);
                     var state = orchestrationState;
                     change.Rows.Add((instanceId, null, row => row with
                     {
@@ -606,6 +615,7 @@ public sealed class SqliteOrchestrationService :
         ArgumentNullException.ThrowIfNull(responseMessage);
         var instanceId = responseMessage.OrchestrationInstance.InstanceId;
         var change = new InboxChange();
+        var json = Serialize(responseMessage); // outside the write gate (see CompleteTaskOrchestrationWorkItemAsync)
         var delivered = await WriteAsync(w =>
         {
             if (w.Execute("DELETE FROM activities WHERE id=$id", ("$id", long.Parse(workItem.Id, CultureInfo.InvariantCulture))) == 0)
@@ -613,7 +623,7 @@ public sealed class SqliteOrchestrationService :
                 return false; // the execution that scheduled it is gone (finished, continued as new, purged)
             }
 
-            InsertMessage(w, instanceId, PrioNormal, NowMs(), responseMessage, change);
+            InsertMessage(w, instanceId, PrioNormal, NowMs(), responseMessage, json, change);
             return true;
         }, _ => ApplyInbox(change), CancellationToken.None).ConfigureAwait(false);
         if (delivered)
@@ -646,13 +656,14 @@ public sealed class SqliteOrchestrationService :
 
         var instanceId = creationMessage.OrchestrationInstance.InstanceId;
         var change = new InboxChange();
-        await WriteAsync(w => CreateInstance(w, creationMessage, started, dedupeStatuses, NowMs(), change), _ => ApplyInbox(change), CancellationToken.None)
+        var json = Serialize(creationMessage); // outside the write gate (see CompleteTaskOrchestrationWorkItemAsync)
+        await WriteAsync(w => CreateInstance(w, creationMessage, json, started, dedupeStatuses, NowMs(), change), _ => ApplyInbox(change), CancellationToken.None)
             .ConfigureAwait(false);
         _cache.Remove(instanceId);
         Signal(instanceId);
     }
 
-    private bool CreateInstance(SqliteWriter w, TaskMessage message, ExecutionStartedEvent started, OrchestrationStatus[]? dedupeStatuses, long nowMs, InboxChange change)
+    private bool CreateInstance(SqliteWriter w, TaskMessage message, string messageJson, ExecutionStartedEvent started, OrchestrationStatus[]? dedupeStatuses, long nowMs, InboxChange change)
     {
         var instanceId = message.OrchestrationInstance.InstanceId;
         var existing = ReadInstance(w, instanceId);
@@ -670,7 +681,7 @@ public sealed class SqliteOrchestrationService :
             ("$i", instanceId), ("$e", executionId), ("$n", started.Name), ("$s", (int)OrchestrationStatus.Pending), ("$in", started.Input), ("$now", nowMs));
         change.Rows.Add((instanceId, new InstanceRow(instanceId, executionId, started.Name, OrchestrationStatus.Pending, started.Input, null, null, null, nowMs, nowMs, null), null));
         var visibleAt = started.ScheduledStartTime is { } at ? Math.Max(nowMs, ToMs(at)) : nowMs;
-        InsertMessage(w, instanceId, PrioFirst, visibleAt, message, change);
+        InsertMessage(w, instanceId, PrioFirst, visibleAt, message, messageJson, change);
         return true;
     }
 
@@ -682,15 +693,17 @@ public sealed class SqliteOrchestrationService :
         ArgumentNullException.ThrowIfNull(messages);
         var nowMs = NowMs();
         var change = new InboxChange();
+        var json = messages.Select(Serialize).ToArray(); // outside the write gate (see CompleteTaskOrchestrationWorkItemAsync)
         var delivered = await WriteAsync(w =>
         {
             var targets = new List<string>();
-            foreach (var message in messages)
+            for (var m = 0; m < messages.Length; m++)
             {
+                var message = messages[m];
                 var instanceId = message.OrchestrationInstance.InstanceId;
                 if (ReadInstance(w, instanceId) is { } row && IsActive(row.Status))
                 {
-                    InsertMessage(w, instanceId, PrioNormal, nowMs, message, change);
+                    InsertMessage(w, instanceId, PrioNormal, nowMs, message, json[m], change);
                     targets.Add(instanceId);
                 }
             }
@@ -1231,10 +1244,11 @@ public sealed class SqliteOrchestrationService :
         }, committed, ct);
     }
 
-    private static void InsertMessage(SqliteWriter w, string instanceId, int prio, long visibleAt, TaskMessage message, InboxChange change)
+    /// <param name="json"><paramref name="message"/> serialised (by the caller, before the write gate).</param>
+    private static void InsertMessage(SqliteWriter w, string instanceId, int prio, long visibleAt, TaskMessage message, string json, InboxChange change)
     {
         var id = Convert.ToInt64(w.Scalar("INSERT INTO messages(instance_id, prio, visible_at, message) VALUES($i,$p,$v,$m) RETURNING id",
-            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$m", Serialize(message))), CultureInfo.InvariantCulture);
+            ("$i", instanceId), ("$p", prio), ("$v", visibleAt), ("$m", json)), CultureInfo.InvariantCulture);
         change.Inserted.Add(new InsertedMessage(id, instanceId, prio, visibleAt, message));
     }
 

@@ -90,7 +90,16 @@ public sealed partial class WhatsAppWebhookFunction(
         // failure answers 500 so Meta redelivers (the inbound gate forgets the id first) instead of losing the message.
         var result = await processor.ProcessAsync(batch, cancellationToken);
 
-        LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
+        // Every accepted message already logs its hand-off and every request its status: a batch with nothing else to
+        // report (the common case, and statuses-only batches, three per reply sent) stays at Debug.
+        if (result.Duplicates + result.RateLimited + result.Ignored > 0)
+        {
+            LogBatch(logger, result.Accepted, result.Duplicates, result.RateLimited, result.Statuses, result.Ignored);
+        }
+        else
+        {
+            LogBatchRoutine(logger, result.Accepted, result.Statuses);
+        }
         return FunctionResults.Text(200, "EVENT_RECEIVED");
     }
 
@@ -105,6 +114,9 @@ public sealed partial class WhatsAppWebhookFunction(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp webhook: {Accepted} accepted, {Duplicates} duplicates, {Limited} rate limited, {Statuses} statuses, {Ignored} ignored")]
     private static partial void LogBatch(ILogger logger, int accepted, int duplicates, int limited, int statuses, int ignored);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "WhatsApp webhook: {Accepted} accepted, {Statuses} statuses")]
+    private static partial void LogBatchRoutine(ILogger logger, int accepted, int statuses);
 }
 
 /// <summary>The webhook's answer plus the transcription jobs of its voice notes (a queue output binding).</summary>
