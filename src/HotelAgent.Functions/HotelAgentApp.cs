@@ -1,8 +1,12 @@
 using HotelAgent.Core;
+using HotelAgent.Core.Configuration;
+using HotelAgent.Core.Hotel;
 using Microsoft.AspNetCore.Hosting;
 using HotelAgent.Functions.Hosting.Standalone;
 using HotelAgent.Functions.Security;
 using HotelAgent.Functions.WebChat;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Functions;
 
@@ -34,6 +38,11 @@ public static class HotelAgentApp
             });
         }
 
+        // Start-up (issue 19): the hotel profile is parsed on another core while the host is built and started; the first
+        // resolution takes it if it was loaded from the path the options name (HotelProfilePreload).
+        var hotelProfile = new HotelProfilePreload();
+        hotelProfile.Start(builder.Configuration[$"{HotelAgentOptions.SectionName}:{nameof(HotelAgentOptions.HotelProfilePath)}"]);
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultStandaloneUrl);
@@ -61,6 +70,7 @@ public static class HotelAgentApp
         builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
 
         builder.Services.AddHotelAgentCore(builder.Configuration, builder.Environment.IsProduction(), standaloneRuntime: true);
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => hotelProfile.Get(sp.GetRequiredService<IOptions<HotelAgentOptions>>().Value.HotelProfilePath)));
         builder.Services.AddHotelAgentFunctions();
         builder.Services.AddStandaloneFunctions();
         configure?.Invoke(builder);

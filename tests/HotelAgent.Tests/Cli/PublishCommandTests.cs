@@ -9,7 +9,7 @@ namespace HotelAgent.Tests.Cli;
 /// <summary>
 /// Runs the real <c>hotel-agent publish</c> (<c>dotnet publish</c> of the isolated worker) and checks the build's own
 /// contract with the Functions host: <c>functions.metadata</c> (every function, trigger, route, queue, schedule
-/// setting), <c>extensions.json</c> (DurableTask, AzureStorageQueues), host.json's task hub, ReadyToRun code, and the zip.
+/// setting), <c>extensions.json</c> (DurableTask, AzureStorageQueues), host.json's task hub, ReadyToRun code, the start-up runtime settings, and the zip.
 /// </summary>
 public sealed class PublishCommandTests
 {
@@ -103,6 +103,11 @@ public sealed class PublishCommandTests
                 using var pe = new PEReader(stream);
                 Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun");
             }
+
+            // W^X off for start-up (issue 19): the knob must reach the published runtimeconfig under its full name (the bare
+            // EnableWriteXorExecute is not read from there).
+            var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "HotelAgent.Functions.runtimeconfig.json")))!;
+            Assert.False(runtimeConfig["runtimeOptions"]!["configProperties"]!["System.Runtime.EnableWriteXorExecute"]!.GetValue<bool>());
 
             var host = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "host.json")))!;
             Assert.Equal("HotelAgentHub", host["extensions"]!["durableTask"]!["hubName"]!.GetValue<string>());

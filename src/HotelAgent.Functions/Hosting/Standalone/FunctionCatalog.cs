@@ -61,7 +61,6 @@ public sealed record FunctionInputs(DurableTaskClient DurableClient, Cancellatio
 public sealed class FunctionInvoker
 {
     private readonly FunctionDescriptor _function;
-    private readonly ObjectFactory _factory;
     private readonly ParameterInfo[] _parameters;
     private readonly PropertyInfo? _taskResult;
 
@@ -69,7 +68,6 @@ public sealed class FunctionInvoker
     {
         ArgumentNullException.ThrowIfNull(function);
         _function = function;
-        _factory = ActivatorUtilities.CreateFactory(function.Type, []);
         _parameters = function.Method.GetParameters();
         foreach (var parameter in _parameters)
         {
@@ -88,7 +86,10 @@ public sealed class FunctionInvoker
     public async Task<object?> InvokeAsync(IServiceProvider services, FunctionInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var target = _function.Method.IsStatic ? null : _factory(services, null);
+        // Not ActivatorUtilities.CreateFactory: it compiles an expression tree per function class, which cost the start
+        // path (every invoker is built before Kestrel listens; issue 19) more than reflection costs a call that already
+        // invokes its method by reflection.
+        var target = _function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, _function.Type);
         var arguments = _parameters.Select(p => Bind(p, inputs)).ToArray();
         var result = _function.Method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null);
         if (result is Task task)
