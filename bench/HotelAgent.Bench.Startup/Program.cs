@@ -83,6 +83,11 @@ public static class Program
             starts.Add(host.ReadyMs);
             rssAfterStart.Add(host.RssKb());
             Console.WriteLine(string.Create(C, $"start #{i + 1}: ready after {host.ReadyMs:F0} ms, VmRSS {host.RssKb() / 1024.0:F1} MiB; {host.Breakdown()}"));
+            if (i == 4)
+            {
+                Console.WriteLine($"  RSS by mapping at ready: {host.RssByMapping()}");
+            }
+
             if (i < 4 || messages <= 0)
             {
                 continue;
@@ -175,6 +180,7 @@ public static class Program
         var rssAfter = host.RssKb();
         Console.WriteLine(string.Create(C,
             $"after {Math.Min(sent, messages)} messages ({replied} replied, {timeouts} timeouts, {rejected} rejected; {bookings} bookings confirmed; {elapsed:F0} s, {replied / elapsed:F0} msg/s): VmRSS {rssAfter / 1024.0:F1} MiB, VmHWM {host.HwmKb() / 1024.0:F1} MiB (goal < 150 MB = 143 MiB: {(rssAfter * 1024L < 150_000_000 ? "met" : "MISSED")}); x{(double)rssAfter / host.RssAtReadyKb:F2} of after start"));
+        Console.WriteLine($"  RSS by mapping after the messages: {host.RssByMapping()}");
         if (budget.Elapsed >= deadline)
         {
             Console.WriteLine($"  (stopped at the {deadline.TotalMinutes:F0} min budget)");
@@ -345,6 +351,52 @@ public static class Program
         }
 
         public long RssKb() => Status("VmRSS:");
+
+        /// <summary>
+        /// Resident memory by kind of mapping, from <c>/proc/pid/smaps</c>: anonymous memory (GC heap, native allocations
+        /// such as SQLite page caches, thread stacks), the runtime's double-mapped JIT code (<c>memfd:doublemapper</c>,
+        /// W^X), the brk heap, shared libraries, and assemblies (the app's folder vs the shared framework).
+        /// </summary>
+        public string RssByMapping()
+        {
+            var kb = new Dictionary<string, long>(StringComparer.Ordinal);
+            var current = "anon";
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{_process.Id}/smaps"))
+                {
+                    if (line.StartsWith("Rss:", StringComparison.Ordinal))
+                    {
+                        kb[current] = kb.GetValueOrDefault(current) + long.Parse(line[4..].Trim().Split(' ')[0], C);
+                        continue;
+                    }
+
+                    var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length < 5 || parts[0].EndsWith(':') || !parts[0].Contains('-', StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var name = parts.Length > 5 ? parts[5].Trim() : string.Empty;
+                    current = name switch
+                    {
+                        "" => "anon",
+                        "[heap]" => "brk heap",
+                        _ when name.Contains("doublemapper", StringComparison.Ordinal) => "JIT code (doublemapper)",
+                        _ when name.EndsWith(".dll", StringComparison.Ordinal) && name.Contains("/shared/Microsoft.", StringComparison.Ordinal) => "framework DLLs",
+                        _ when name.EndsWith(".dll", StringComparison.Ordinal) => "app+NuGet DLLs",
+                        _ when name.Contains(".so", StringComparison.Ordinal) => "native .so",
+                        _ => "other",
+                    };
+                }
+            }
+            catch (IOException)
+            {
+                return "n/a";
+            }
+
+            return string.Join(", ", kb.OrderByDescending(k => k.Value).Select(k => string.Create(C, $"{k.Key} {k.Value / 1024.0:F1}"))) + " MiB";
+        }
 
         public long HwmKb() => Status("VmHWM:");
 

@@ -21,13 +21,21 @@ public sealed class IntentClassifier
     private const int Seed = 1121;
 
     private readonly string[] _labels;
-    private readonly float[] _weights; // [feature * classes + class]
+
+    // The trained weights, sparse: training only ever changes the rows of features that occur in the corpus (a few
+    // percent of the 2^18 hashed ids), every other row stays exactly 0. The dense matrix (2^18 × classes floats = 17 MiB
+    // for 17 intents) is kept only while training; the model keeps the sorted ids of the non-zero rows and those rows
+    // (issue 19, memory). A feature outside them contributed 0f to a score, and x + 0f == x, so predictions are
+    // bit-identical to the dense model's.
+    private readonly int[] _rowFeatures; // sorted ascending
+    private readonly float[] _rows; // [rowIndex * classes + class]
     private readonly float[] _bias;
 
-    private IntentClassifier(string[] labels, float[] weights, float[] bias, TimeSpan trainingTime, int exampleCount)
+    private IntentClassifier(string[] labels, int[] rowFeatures, float[] rows, float[] bias, TimeSpan trainingTime, int exampleCount)
     {
         _labels = labels;
-        _weights = weights;
+        _rowFeatures = rowFeatures;
+        _rows = rows;
         _bias = bias;
         TrainingTime = trainingTime;
         ExampleCount = exampleCount;
@@ -40,7 +48,11 @@ public sealed class IntentClassifier
     public int ExampleCount { get; }
 
     /// <summary>Trains a model; the same examples always give the same weights.</summary>
-    public static IntentClassifier Train(IReadOnlyList<LabeledUtterance> examples, IReadOnlyList<string> labels)
+    public static IntentClassifier Train(IReadOnlyList<LabeledUtterance> examples, IReadOnlyList<string> labels) =>
+        Train(examples, labels, denseWeights: null);
+
+    /// <summary>As <see cref="Train(IReadOnlyList{LabeledUtterance}, IReadOnlyList{string})"/>; hands the dense matrix to <paramref name="denseWeights"/> (tests compare the sparse model with it).</summary>
+    internal static IntentClassifier Train(IReadOnlyList<LabeledUtterance> examples, IReadOnlyList<string> labels, Action<float[], float[]>? denseWeights)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(labels);
@@ -93,8 +105,39 @@ public sealed class IntentClassifier
                 }
             }
         }
+        denseWeights?.Invoke(w, b);
+        var (rowFeatures, rows) = Compact(w, classes);
         sw.Stop();
-        return new IntentClassifier(labelArray, w, b, sw.Elapsed, examples.Count);
+        return new IntentClassifier(labelArray, rowFeatures, rows, b, sw.Elapsed, examples.Count);
+    }
+
+    /// <summary>Number of hashed features with a non-zero weight row (the size of the sparse model).</summary>
+    internal int NonZeroRows => _rowFeatures.Length;
+
+    /// <summary>The non-zero rows of the dense matrix <paramref name="w"/>, with their feature ids in ascending order.</summary>
+    private static (int[] Features, float[] Rows) Compact(float[] w, int classes)
+    {
+        var count = 0;
+        for (var feature = 0; feature < FeatureCount; feature++)
+        {
+            if (w.AsSpan(feature * classes, classes).ContainsAnyExcept(0f))
+                count++;
+        }
+
+        var features = new int[count];
+        var rows = new float[count * classes];
+        var next = 0;
+        for (var feature = 0; feature < FeatureCount; feature++)
+        {
+            var row = w.AsSpan(feature * classes, classes);
+            if (!row.ContainsAnyExcept(0f))
+                continue;
+            features[next] = feature;
+            row.CopyTo(rows.AsSpan(next * classes, classes));
+            next++;
+        }
+
+        return (features, rows);
     }
 
     /// <summary>Probabilities for every label, in <see cref="Labels"/> order.</summary>
@@ -105,12 +148,24 @@ public sealed class IntentClassifier
         Featurize(TextNormalizer.Normalize(text), buffer);
         var f = buffer.ToArray();
         var scores = new float[_labels.Length];
-        Scores(_weights, _bias, f, f.Length == 0 ? 0f : 1f / MathF.Sqrt(f.Length), _labels.Length, scores);
+        SparseScores(f, f.Length == 0 ? 0f : 1f / MathF.Sqrt(f.Length), scores);
         Softmax(scores);
         var result = new double[scores.Length];
         for (var i = 0; i < scores.Length; i++)
             result[i] = scores[i];
         return result;
+    }
+
+    /// <summary>Probabilities from a dense weight matrix as the model computed them before it was made sparse (tests).</summary>
+    internal static double[] DenseProbabilities(float[] w, float[] b, string text)
+    {
+        var buffer = new List<int>(256);
+        Featurize(TextNormalizer.Normalize(text), buffer);
+        var f = buffer.ToArray();
+        var scores = new float[b.Length];
+        Scores(w, b, f, f.Length == 0 ? 0f : 1f / MathF.Sqrt(f.Length), b.Length, scores);
+        Softmax(scores);
+        return scores.Select(s => (double)s).ToArray();
     }
 
     /// <summary>The labels with their probabilities, best first (ties broken by label order).</summary>
@@ -132,6 +187,22 @@ public sealed class IntentClassifier
             var row = feature * classes;
             for (var c = 0; c < classes; c++)
                 scores[c] += w[row + c] * x;
+        }
+    }
+
+    /// <summary><see cref="Scores"/> over the sparse rows: the same additions in the same order, minus the zero rows.</summary>
+    private void SparseScores(int[] f, float x, float[] scores)
+    {
+        var classes = _labels.Length;
+        Array.Copy(_bias, scores, classes);
+        foreach (var feature in f)
+        {
+            var index = Array.BinarySearch(_rowFeatures, feature);
+            if (index < 0)
+                continue;
+            var row = index * classes;
+            for (var c = 0; c < classes; c++)
+                scores[c] += _rows[row + c] * x;
         }
     }
 

@@ -65,6 +65,23 @@ public class ClassifierTests
         Assert.Equal(intent, r.Alternatives[0].Intent);
     }
 
+    /// <summary>
+    /// The model keeps only the weight rows training touched (issue 19, memory): a fraction of the 2^18 hashed features,
+    /// with every probability bit-identical to the dense matrix's on all corpus splits.
+    /// </summary>
+    [Fact]
+    public void Sparse_model_predicts_exactly_as_the_dense_matrix()
+    {
+        float[] dense = [];
+        float[] bias = [];
+        var model = IntentClassifier.Train(NluCorpus.LoadTraining(), NluLabels.Intents, (w, b) => (dense, bias) = (w.ToArray(), b.ToArray()));
+        Assert.InRange(model.NonZeroRows, 1, (1 << 18) / 4);
+        var texts = NluCorpus.LoadEvaluation().Concat(NluCorpus.LoadTest()).Concat(NluCorpus.LoadDev()).Concat(NluCorpus.LoadFrozen()).Select(e => e.Text)
+            .Append("zzzz qqqq").Append("¿tienen parking? 12345");
+        foreach (var text in texts)
+            Assert.Equal(IntentClassifier.DenseProbabilities(dense, bias, text), model.PredictProbabilities(text));
+    }
+
     [Fact]
     public void Empty_text_is_out_of_scope() => Assert.Equal(NluLabels.OutOfScope, new NluEngine().Parse("  ", new DateOnly(2026, 11, 21)).Intent);
 
