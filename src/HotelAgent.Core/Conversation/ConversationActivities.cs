@@ -5,6 +5,7 @@ using HotelAgent.Core.Pms;
 using HotelAgent.Core.Security;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HotelAgent.Core.Conversation;
 
@@ -72,13 +73,14 @@ public static class ConversationActivities
 }
 
 /// <summary>What each conversation activity does (one method per activity; the function wrappers call these too).</summary>
-public sealed class ConversationActivityHandlers(
+public sealed partial class ConversationActivityHandlers(
     IIntentUnderstanding understanding,
     IReplyDispatcher replies,
     IPmsClient pms,
     IStaffNotifier staff,
     ReservationVerifier verifier,
-    IEnumerable<ITurnRecorder> recorders)
+    IEnumerable<ITurnRecorder> recorders,
+    ILogger<ConversationActivityHandlers> logger)
 {
     public Task<NluResult> UnderstandMessageAsync(UnderstandRequest request, CancellationToken cancellationToken = default)
     {
@@ -91,8 +93,16 @@ public sealed class ConversationActivityHandlers(
         await replies.DispatchAsync(request, cancellationToken);
         if (request.Record is { } record)
         {
-            // After the send, so the guest's reply never waits for the statistics and transcript writes.
-            await RecordTurnAsync(record, cancellationToken);
+            // After the send, so the guest's reply never waits for the statistics and transcript writes. Best effort, as the
+            // RecordTurn activity is: a failed record must not fail (and retry) a reply that has been sent.
+            try
+            {
+                await RecordTurnAsync(record, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRecordFailed(logger, record.ConversationId, ex.GetType().Name);
+            }
         }
 
         return true;
@@ -136,6 +146,9 @@ public sealed class ConversationActivityHandlers(
         await staff.NotifyAsync(notice, cancellationToken);
         return true;
     }
+
+    [LoggerMessage(EventId = 9210, Level = LogLevel.Warning, Message = "The turn record of {ConversationId} was not stored after its reply ({Error})")]
+    private static partial void LogRecordFailed(ILogger logger, string conversationId, string error);
 
     public async Task<bool> RecordTurnAsync(TurnRecord record, CancellationToken cancellationToken = default)
     {

@@ -55,6 +55,40 @@ public sealed class TurnRecordTests : GraphHostTestBase
         Assert.Contains(transcript!.Lines, l => l.From == TranscriptSpeaker.Guest && l.Text == "¿Tienen wifi?");
     }
 
+    [Fact]
+    public async Task A_record_that_fails_after_the_reply_was_sent_does_not_fail_the_send()
+    {
+        // A failed SendReply is retried: the record riding on it must never turn a delivered reply into a failure.
+        var dispatcher = new CountingDispatcher();
+        using var scope = Host.Services.CreateScope();
+        var handlers = ActivatorUtilities.CreateInstance<ConversationActivityHandlers>(
+            scope.ServiceProvider, dispatcher, new ITurnRecorder[] { new FailingRecorder() });
+        var request = new SendReplyRequest(new OutboundMessage(Channel.WhatsApp, "5491155550323", new Reply("Hola"), "k1"), false, "es", "c-record")
+        {
+            Record = new TurnRecord(DateTime.UtcNow, "c-record", Channel.WhatsApp, "greeting", 0.9, [], null, null, null, 5),
+        };
+
+        Assert.True(await handlers.SendReplyAsync(request));
+        Assert.Equal(1, dispatcher.Count);
+    }
+
+    private sealed class CountingDispatcher : IReplyDispatcher
+    {
+        public int Count { get; private set; }
+
+        public Task DispatchAsync(SendReplyRequest request, CancellationToken cancellationToken)
+        {
+            Count++;
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FailingRecorder : ITurnRecorder
+    {
+        public Task RecordAsync(TurnRecord record, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("database is locked");
+    }
+
     private async Task<List<string>> ScheduledActivitiesAsync(string instanceId)
     {
         // The backend's own history of the current generation (DurableTask.Core event shapes).
