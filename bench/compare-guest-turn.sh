@@ -30,25 +30,25 @@ done
 echo
 echo "means over $rounds round(s), ${secs}s per level; ratio = current / baseline (latency: lower is better; msg/s: higher is better)"
 awk '
+  # the first p50/p95/p99 of a line are the turn latency (the ack percentiles follow after "| ack")
+  function first(re,   m) { return match($0, re) ? substr($0, RSTART, RLENGTH) : "" }
+  function num(x) { sub(/^[^=]*=/, "", x); sub(/ .*/, "", x); return x + 0 }
   {
     side = $1; level = $2
-    for (i = 3; i <= NF; i++) {
-      if ($i ~ /^p50=/) { split($i, a, "="); p50[side, level] += a[2] }
-      if ($i ~ /^p95=/) { split($i, a, "="); p95[side, level] += a[2] }
-      if ($i ~ /^p99=/) { split($i, a, "="); p99[side, level] += a[2] }
-      if ($(i) == "msg/s" && $(i + 1) == "|") { tput[side, level] += $(i - 1) }
-      if ($i ~ /^cpu=/) { split($i, a, "="); cpu[side, level] += a[2] }
-    }
+    p50[side, level] += num(first("p50=[0-9.]+")); p95[side, level] += num(first("p95=[0-9.]+")); p99[side, level] += num(first("p99=[0-9.]+"))
+    t = first("[0-9.]+ msg/s"); sub(/ msg\/s/, "", t); tput[side, level] += t + 0
+    a = first("ack p50=[0-9.]+ p95=[0-9.]+ p99=[0-9.]+"); sub(/.*p99=/, "", a); ack[side, level] += a + 0
+    c = first("cpu=[0-9.]+"); sub(/cpu=/, "", c); cpu[side, level] += c + 0
     n[side, level]++; levels[level] = 1
   }
   END {
-    printf "%-12s %-9s %10s %10s %10s %10s %12s\n", "concurrent", "side", "p50 ms", "p95 ms", "p99 ms", "msg/s", "CPU ms/turn"
+    printf "%-12s %-9s %10s %10s %10s %10s %12s %12s\n", "concurrent", "side", "p50 ms", "p95 ms", "p99 ms", "msg/s", "ack p99 ms", "CPU ms/turn"
     for (l in levels) {
       for (s = 0; s < 2; s++) {
         side = s == 0 ? "baseline" : "current"; k = n[side, l]
-        printf "%-12s %-9s %10.2f %10.2f %10.2f %10.0f %12.2f\n", l, side, p50[side, l] / k, p95[side, l] / k, p99[side, l] / k, tput[side, l] / k, cpu[side, l] / k
+        printf "%-12s %-9s %10.2f %10.2f %10.2f %10.0f %12.2f %12.2f\n", l, side, p50[side, l] / k, p95[side, l] / k, p99[side, l] / k, tput[side, l] / k, ack[side, l] / k, cpu[side, l] / k
       }
       b = n["baseline", l]; c = n["current", l]
-      printf "%-12s %-9s %9.2fx %9.2fx %9.2fx %9.2fx %11.2fx\n", l, "ratio", (p50["current", l] / c) / (p50["baseline", l] / b), (p95["current", l] / c) / (p95["baseline", l] / b), (p99["current", l] / c) / (p99["baseline", l] / b), (tput["current", l] / c) / (tput["baseline", l] / b), (cpu["current", l] / c) / (cpu["baseline", l] / b)
+      printf "%-12s %-9s %9.2fx %9.2fx %9.2fx %9.2fx %11.2fx %11.2fx\n", l, "ratio", (p50["current", l] / c) / (p50["baseline", l] / b), (p95["current", l] / c) / (p95["baseline", l] / b), (p99["current", l] / c) / (p99["baseline", l] / b), (tput["current", l] / c) / (tput["baseline", l] / b), (ack["current", l] / c) / (ack["baseline", l] / b), (cpu["current", l] / c) / (cpu["baseline", l] / b)
     }
   }' "$tmp/results" | sort -n -k1,1 -s
