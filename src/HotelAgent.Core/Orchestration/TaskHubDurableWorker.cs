@@ -32,7 +32,19 @@ public sealed class TaskHubDurableWorker(
         {
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
-        await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+        try
+        {
+            await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Azure Storage throws an aggregate of six identical retries: name the store and the first cause.
+            var cause = exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var first, ..] ? first : exception;
+            throw new InvalidOperationException(
+                $"The durable backend ({service.GetType().Name}) could not create its task hub: {cause.Message} Check the durable backend's settings (Durable__Backend, AzureWebJobsStorage or the data directory).",
+                exception);
+        }
+
         await _worker.StartAsync().ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
