@@ -83,7 +83,8 @@ public sealed class ChildHost(string dataDirectory, FakeGraphApi graph, IReadOnl
         Starts++;
 
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // The suite's wait for anything asynchronous: a start takes 1-2 s idle but much longer on a loaded machine.
+        var deadline = DateTime.UtcNow + Fakes.Eventually.DefaultTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
