@@ -256,6 +256,7 @@ public sealed partial class ReceptionistDialog
             if (PendingKey(t) is null)
             {
                 text += L(t, "\n¿Querés que te la cotice para tus fechas?", "\nShall I quote it for your dates?");
+                t.S = t.S with { Asked = AskedSlot.QuoteOffer, FocusRoom = rooms[0].Code };
             }
         }
         else
@@ -276,6 +277,7 @@ public sealed partial class ReceptionistDialog
             if (PendingKey(t) is null)
             {
                 sb.Append(L(t, "¿Querés que te cotice alguna para tus fechas?", "Shall I quote one for your dates?"));
+                t.S = t.S with { Asked = AskedSlot.QuoteOffer, FocusRoom = null };
             }
 
             text = sb.ToString().TrimEnd('\n');

@@ -93,6 +93,23 @@ public sealed partial class ReceptionistDialog
 
         RememberIdentity(t);
 
+        // "¿Querés que te la cotice?" holds for the next message only: a yes to it starts the stay (for that room), never "¡Genial!".
+        var quoteOffered = t.S.Asked == AskedSlot.QuoteOffer;
+        if (quoteOffered)
+        {
+            t.S = t.S with { Asked = AskedSlot.None };
+            if (t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null && !DialogText.IsThanksOnly(t.Raw)
+                && (DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes || DialogText.IsAcknowledgement(t.Raw)))
+            {
+                var room = t.S.FocusRoom;
+                t.S = t.S.ClearFlow() with { Stage = DialogStage.CollectingStay, Stay = new StaySlots { RoomType = room } };
+                Touch(t);
+                await AdvanceStayAsync(t);
+                ResetCountersIfUnderstood(t);
+                return t.Outcome(nlu.Intent, nlu.Confidence);
+            }
+        }
+
         if (await HandleOfferedHumanAsync(t) || await HandleExpiredResumeAsync(t))
         {
             ResetCountersIfUnderstood(t);
@@ -469,6 +486,14 @@ public sealed partial class ReceptionistDialog
                 AnswerLocation(t);
                 break;
             case NluLabels.AskPolicies:
+                // "checking in the 3rd of january and out the 6th": check-in/out words with a stay are a stay, not a policy question
+                if (!DialogText.IsQuestion(t.Raw) && ExtractStayDelta(t, nlu) is { CheckIn: not null } stay
+                    && (stay.CheckOut is not null || stay.Nights is not null || stay.Guests is not null))
+                {
+                    await StartStayAsync(t, nlu);
+                    break;
+                }
+
                 await AnswerPoliciesAsync(t, nlu);
                 break;
             case NluLabels.Greeting:

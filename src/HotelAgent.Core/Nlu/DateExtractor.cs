@@ -646,7 +646,19 @@ internal static class DateExtractor
                 || (unitIndex + 2 < t.Length && t[unitIndex + 1] is "de" or "in" && t[unitIndex + 2] is "anticipacion" or "antelacion" or "advance"))
                 continue;
             if (unit is "noche" or "noches" or "night" or "nights" or "nites" or "nochecitas")
+            {
+                // "en vez de 2 noches son 3", "instead of 2 nights, 3": the nights named are the ones replaced
+                if (ReplacedAt(t, i))
+                {
+                    for (var k = unitIndex + 1; k < t.Length; k++)
+                    {
+                        if (num[k] is { } m && m is > 0 and <= 60 && !(k + 1 < t.Length && NotADayAfter.Contains(t[k + 1]) && t[k + 1] is not ("noche" or "noches" or "night" or "nights")))
+                            return m;
+                    }
+                    continue;
+                }
                 return n;
+            }
             if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))
                 return n * 7;
             if (unit is "dias" or "days" && ((i > 0 && t[i - 1] is "por" or "for" or "durante") || StayVerbBefore(t, i)))

@@ -377,4 +377,28 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal(AskedSlot.Guests, g.State.Asked);
         Assert.NotEqual(first.Replies[^1].Text, second.Replies[^1].Text);
     }
+
+    [Fact]
+    public async Task Check_in_and_out_words_with_dates_are_a_stay_not_a_policy_question()
+    {
+        var g = Guest(Channel.WebChat, "web-family", displayName: null);
+        await g.Say("we're a family of four, checking in the 3rd of january and out the 6th");
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+        Assert.Equal(new DateOnly(2027, 1, 3), g.State.Stay.CheckIn);
+        Assert.Equal(new DateOnly(2027, 1, 6), g.State.Stay.CheckOut);
+        Assert.Equal(4, g.State.Stay.Guests);
+    }
+
+    [Fact]
+    public async Task A_yes_to_the_offer_to_quote_a_room_starts_the_stay_for_that_room()
+    {
+        var g = Guest();
+        await g.Say("como es la suite?");
+        Assert.Contains("cotice", g.Text, StringComparison.Ordinal);
+
+        await g.Say("dale");
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Equal("suite", g.State.Stay.RoomType);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+    }
 }

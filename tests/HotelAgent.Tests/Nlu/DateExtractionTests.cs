@@ -116,6 +116,7 @@ public class DateExtractionTests
     [InlineData("the second weekend of january", "2027-01-08", "2027-01-10", 2)]
     [InlineData("de mañana a 3 noches", "2026-11-22", "2026-11-25", 3)]
     [InlineData("del 5 al 7 d enero", "2027-01-05", "2027-01-07", 2)]
+    [InlineData("desde el 8 de enero, en vez de 2 noches son 3", "2027-01-08", "2027-01-11", 3)]
     public void Ranges(string text, string checkIn, string checkOut, int nights)
     {
         var e = X(text);
