@@ -68,6 +68,9 @@ public enum AskedSlot
 
     /// <summary>The PMS needs a phone to book (QloApps) and the guest has none on this channel.</summary>
     Phone,
+
+    /// <summary>A room was described and "¿querés que te la cotice?" offered: a yes starts a stay for that room.</summary>
+    QuoteOffer,
 }
 
 /// <summary>What an existing-reservation flow is for.</summary>

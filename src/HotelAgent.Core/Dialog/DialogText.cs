@@ -43,6 +43,8 @@ internal static class DialogText
         "confirmado", "afirmativo", "sure", "adelante", "va", "vamos", "supuesto", "seguro", "totalmente", "absolutamente", "great",
         "fine", "right", "confirm", "confirmed", "please", "porfa", "deuna", "tranqui", "alright", "allright", "certainly", "absolutely",
         "definitely", "aye", "okie", "vale", "venga",
+        // "go ahead" said the Rioplatense way: "mandale", "metele", "hacele nomás"
+        "mandale", "metele", "hacele", "avanza", "avancemos", "avanzamos", "sigamos", "seguimos", "procede",
     };
 
     /// <summary>Words that may come with a yes without changing it ("sí, a mi nombre, por favor").</summary>
@@ -191,11 +193,11 @@ internal static class DialogText
                 return YesNo.Unclear;
             }
 
-            if (YesCore.Contains(w) || (verbs.Contains(w) && IsImperative(w, text)))
+            if (YesCore.Contains(w) || YesCore.Contains(Squeeze(w)) || (verbs.Contains(w) && IsImperative(w, text)))
             {
                 affirmative = true;
             }
-            else if (!YesFiller.Contains(w) && !verbs.Contains(w))
+            else if (!YesFiller.Contains(w) && !verbs.Contains(w) && !YesFiller.Contains(Squeeze(w)))
             {
                 return YesNo.Unclear;
             }
@@ -211,6 +213,29 @@ internal static class DialogText
         }
 
         return affirmative ? YesNo.Yes : YesNo.Unclear;
+    }
+
+    /// <summary>
+    /// Letters stretched for emphasis folded back ("siii", "daleee", "okkk", "obviooo"): each run of one letter becomes one.
+    /// Only used when the word itself is not known, so real double letters ("llevar") are never touched.
+    /// </summary>
+    internal static string Squeeze(string word)
+    {
+        if (word.Length < 3)
+        {
+            return word;
+        }
+
+        var sb = new StringBuilder(word.Length);
+        foreach (var c in word)
+        {
+            if (sb.Length == 0 || sb[^1] != c)
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>

@@ -206,7 +206,10 @@ public sealed partial class ReceptionistDialog
         var before = t.S.Stay;
         var stay = Merge(before, delta);
         var lead = ChangeLead(t, before, stay);
-        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null, QuestionKey = null };
+        // Only a room named while we wait for the dates or the party ("la doble" to "¿cuántas personas?") does not answer the
+        // question: it stays the same question, so asking it again is rephrased, not repeated word for word.
+        var answered = stay.CheckIn != before.CheckIn || stay.CheckOut != before.CheckOut || stay.Nights != before.Nights || stay.Guests != before.Guests;
+        t.S = t.S with { Stay = stay, Stage = DialogStage.CollectingStay, PendingWriteKey = null, QuestionKey = answered ? null : t.S.QuestionKey };
         if (stay.CheckIn != before.CheckIn || stay.CheckOut != before.CheckOut)
         {
             t.S = t.S with { LongStayConfirmed = false };
@@ -343,6 +346,11 @@ public sealed partial class ReceptionistDialog
         t.S = t.S with { Stay = s };
         var opening = string.Join(' ', new[] { lead, problem }.Where(x => !string.IsNullOrEmpty(x)));
         var next = s.CheckIn is null ? AskedSlot.CheckIn : s.CheckOut is null ? AskedSlot.CheckOut : s.Guests is null ? AskedSlot.Guests : AskedSlot.None;
+        if (next == AskedSlot.CheckIn && HolidayLead(t) is { } holiday)
+        {
+            opening = opening.Length == 0 ? holiday : opening + " " + holiday;
+        }
+
         if (next != AskedSlot.None)
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = next };
@@ -358,6 +366,26 @@ public sealed partial class ReceptionistDialog
         }
 
         await QuoteAsync(t, opening.Length == 0 ? null : opening);
+    }
+
+    /// <summary>
+    /// "el finde largo de carnaval": a holiday period is never turned into dates silently (arrive Friday or Saturday, leave on
+    /// the holiday or the day after?), but the guest is told when it falls before being asked for the exact days.
+    /// </summary>
+    private static string? HolidayLead(TurnContext t)
+    {
+        if (HolidayPeriods.Find(t.Norm, t.Turn.Today) is not { } p)
+        {
+            return null;
+        }
+
+        var c = Culture(t);
+        var sameMonth = p.First.Month == p.Last.Month;
+        var range = L(t,
+            $"va del {p.First.ToString(sameMonth ? "dddd d" : "dddd d 'de' MMMM", c)} al {p.Last.ToString("dddd d 'de' MMMM 'de' yyyy", c)}",
+            $"runs from {p.First.ToString(sameMonth ? "dddd, MMMM d" : "dddd, MMMM d", c)} to {p.Last.ToString("dddd, MMMM d, yyyy", c)}");
+        var name = L(t, p.NameEs, p.NameEn);
+        return char.ToUpper(name[0], CultureInfo.InvariantCulture) + name[1..] + " " + range + ".";
     }
 
     private async Task QuoteAsync(TurnContext t, string? lead = null)

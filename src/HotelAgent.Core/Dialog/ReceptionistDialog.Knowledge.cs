@@ -251,7 +251,13 @@ public sealed partial class ReceptionistDialog
                 text = string.Join('\n', rooms.Take(2).Select(r => DescribeRoom(t, r) + RoomFeaturesText(t, r, nlu.Entities.Amenities)));
             }
 
-            text += L(t, "\n¿Querés que te la cotice para tus fechas?", "\nShall I quote it for your dates?");
+            // Only when nothing is pending: mid-flow the flow's own question follows, and two questions in one reply
+            // ("¿te la cotizo?" + "¿para qué fecha?") leave the guest not knowing which to answer.
+            if (PendingKey(t) is null)
+            {
+                text += L(t, "\n¿Querés que te la cotice para tus fechas?", "\nShall I quote it for your dates?");
+                t.S = t.S with { Asked = AskedSlot.QuoteOffer, FocusRoom = rooms[0].Code };
+            }
         }
         else
         {
@@ -268,12 +274,22 @@ public sealed partial class ReceptionistDialog
                 sb.Append('\n');
             }
 
-            sb.Append(L(t, "¿Querés que te cotice alguna para tus fechas?", "Shall I quote one for your dates?"));
-            text = sb.ToString();
+            if (PendingKey(t) is null)
+            {
+                sb.Append(L(t, "¿Querés que te cotice alguna para tus fechas?", "Shall I quote one for your dates?"));
+                t.S = t.S with { Asked = AskedSlot.QuoteOffer, FocusRoom = null };
+            }
+
+            text = sb.ToString().TrimEnd('\n');
         }
 
         return text;
     }
+
+    /// <summary>The distinctive words of a room feature in both languages ("hidromasaje", "jacuzzi", "hydromassage").</summary>
+    private static string[] FeatureWords(RoomFeature f) =>
+        DialogText.Normalize(f.TextFor("es") + " " + f.TextFor("en")).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w.Length >= 5 && w.All(char.IsAsciiLetter)).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>The profile room types named in the message, in order of mention.</summary>
     private List<RoomTypeProfile> MentionedRooms(TurnContext t)
@@ -373,15 +389,21 @@ public sealed partial class ReceptionistDialog
                     + (roomsWith.Count > 0 ? L(t, $" Lo tiene la {roomsWith[0].NameFor("es")} ({roomsWith[0].Features.First(f => f.Amenity == code).TextFor("es")}).",
                         $" The {roomsWith[0].NameFor("en")} does ({roomsWith[0].Features.First(f => f.Amenity == code).TextFor("en")}).") : string.Empty));
             }
+            else if (roomsWith.Count > 0 && roomsWith[0].Features.First(x => x.Amenity == code) is var f
+                && DialogText.ContainsAny(t.Norm, FeatureWords(f)))
+            {
+                // The guest named what a room has ("¿alguna tiene jacuzzi?"): that is the answer, not "no tengo ese dato".
+                lines.Add(L(t, $"La {roomsWith[0].NameFor("es")} tiene {f.TextFor("es")}.", $"The {roomsWith[0].NameFor("en")} has {f.TextFor("en")}."));
+            }
             else
             {
                 unknown.Add(code);
                 if (roomsWith.Count > 0)
                 {
-                    // Not a hotel amenity we know of, but a room has it: say what we do know.
-                    var f = roomsWith[0].Features.First(x => x.Amenity == code);
-                    lines.Add(L(t, $"Lo que sí te puedo decir: la {roomsWith[0].NameFor("es")} tiene {f.TextFor("es")}.",
-                        $"What I can tell you: the {roomsWith[0].NameFor("en")} has {f.TextFor("en")}."));
+                    // Not a hotel amenity we know of (a spa), but a room has something close: say what we do know.
+                    var g = roomsWith[0].Features.First(x => x.Amenity == code);
+                    lines.Add(L(t, $"Lo que sí te puedo decir: la {roomsWith[0].NameFor("es")} tiene {g.TextFor("es")}.",
+                        $"What I can tell you: the {roomsWith[0].NameFor("en")} has {g.TextFor("en")}."));
                 }
             }
         }

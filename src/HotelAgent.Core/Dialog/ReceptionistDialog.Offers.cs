@@ -39,7 +39,15 @@ public sealed partial class ReceptionistDialog
 
         // "quiero una con balcón", "busco una con cama king": a wish that tells the options apart is answered like the question
         var wantsFeature = !DialogText.IsQuestion(t.Raw) && !HasStayDelta(delta) && MentionedOffers(t).Count == 0
-            && DialogText.ContainsAny(t.Norm, "con", "with", "que tenga", "that has") && OffersWithFeature(t).Count > 0;
+            && DialogText.ContainsAny(t.Norm, "con", "with", "que tenga", "que tiene", "that has", "which has", "the one with") && OffersWithFeature(t).Count > 0;
+        if (wantsFeature && OffersWithFeature(t) is [var only]
+            && DialogText.ContainsAny(t.Norm, "la que", "el que", "the one", "quiero esa", "me quedo con", "reservame", "dame", "i ll take", "ill take", "we ll take", "book"))
+        {
+            // "quiero la que tiene hidromasaje": a wish that only one option meets is a pick of that option
+            await SelectOfferAsync(t, only.Offer);
+            return true;
+        }
+
         if ((DialogText.IsQuestion(t.Raw) || wantsFeature) && await AnswerOfferQuestionAsync(t))
         {
             return true;

@@ -93,6 +93,23 @@ public sealed partial class ReceptionistDialog
 
         RememberIdentity(t);
 
+        // "¿Querés que te la cotice?" holds for the next message only: a yes to it starts the stay (for that room), never "¡Genial!".
+        var quoteOffered = t.S.Asked == AskedSlot.QuoteOffer;
+        if (quoteOffered)
+        {
+            t.S = t.S with { Asked = AskedSlot.None };
+            if (t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null && !DialogText.IsThanksOnly(t.Raw)
+                && (DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes || DialogText.IsAcknowledgement(t.Raw)))
+            {
+                var room = t.S.FocusRoom;
+                t.S = t.S.ClearFlow() with { Stage = DialogStage.CollectingStay, Stay = new StaySlots { RoomType = room } };
+                Touch(t);
+                await AdvanceStayAsync(t);
+                ResetCountersIfUnderstood(t);
+                return t.Outcome(nlu.Intent, nlu.Confidence);
+            }
+        }
+
         if (await HandleOfferedHumanAsync(t) || await HandleExpiredResumeAsync(t))
         {
             ResetCountersIfUnderstood(t);
@@ -281,9 +298,12 @@ public sealed partial class ReceptionistDialog
             NluLabels.AskLocation => DialogText.ContainsAny(t.Norm, LocationWords),
             NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation =>
                 e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null)
-                || (nlu.Intent != NluLabels.AskPrice && WantsARoom(t.Norm)),
+                || (nlu.Intent != NluLabels.AskPrice && WantsARoom(t.Norm))
+                || (e.Guests is not null && AsksForRoom(t.Norm))
+                || HolidayPeriods.Find(t.Norm, t.Turn.Today) is not null,
             NluLabels.CancelReservation => FindReference(t, nlu) is not null
-                || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja"),
+                || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja", "darla de baja", "de baja",
+                    "bajame", "bajala", "bajamela", "bajen", "bajenla", "bajar la", "bajar mi"),
             NluLabels.ModifyReservation => FindReference(t, nlu) is not null
                 || (DialogText.ContainsAny(t.Norm, "mi reserva", "la reserva", "my booking", "my reservation", "my room", "my stay", "upgrade", "mi estadia")
                     && (e.RoomType is not null || e.CheckIn is not null || e.Guests is not null || e.Nights is not null)),
@@ -307,6 +327,12 @@ public sealed partial class ReceptionistDialog
         DialogText.ContainsAny(norm, "reservar", "reserva", "habitacion", "habitaciones", "cuarto", "pieza", "room", "book", "booking", "alojamiento", "lugar")
         && DialogText.ContainsAny(norm, "quiero", "necesito", "busco", "buscamos", "queria", "quisiera", "queremos", "necesitamos", "want", "need", "looking", "would like", "id like", "i d like")
         && !DialogText.ContainsAny(norm, "cancel*", "anul*", "cambiar", "modific*", "change", "mi reserva", "my booking", "my reservation");
+
+    /// <summary>"¿tienen algo para 2?", "hay lugar para 3?", "anything for 2 people?": asking for a room with a party size only.</summary>
+    private static bool AsksForRoom(string norm) =>
+        DialogText.ContainsAny(norm, "tienen algo", "tenes algo", "tendran algo", "tendrias algo", "hay algo", "hay lugar", "tienen lugar", "tenes lugar",
+            "disponib*", "lugar para", "habitacion para", "cuarto para", "pieza para", "anything for", "something for", "room for", "available",
+            "availability", "vacanc*");
 
     private static bool IsGreetingWord(string norm) =>
         DialogText.ContainsAny(norm, "hola", "ola", "hla", "holi", "holis", "buenas", "buenos", "buen", "wenas", "hello", "hi", "hey", "saludos");
@@ -460,6 +486,14 @@ public sealed partial class ReceptionistDialog
                 AnswerLocation(t);
                 break;
             case NluLabels.AskPolicies:
+                // "checking in the 3rd of january and out the 6th": check-in/out words with a stay are a stay, not a policy question
+                if (!DialogText.IsQuestion(t.Raw) && ExtractStayDelta(t, nlu) is { CheckIn: not null } stay
+                    && (stay.CheckOut is not null || stay.Nights is not null || stay.Guests is not null))
+                {
+                    await StartStayAsync(t, nlu);
+                    break;
+                }
+
                 await AnswerPoliciesAsync(t, nlu);
                 break;
             case NluLabels.Greeting:

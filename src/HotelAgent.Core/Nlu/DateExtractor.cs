@@ -72,6 +72,12 @@ internal static class DateExtractor
         public int Start { get; init; }
         public int End { get; init; }
         public bool CheckOut { get; set; }
+
+        /// <summary>A weekend named by a holiday or a month without saying which ("el finde largo de carnaval", "un finde de enero").</summary>
+        public bool Vague { get; init; }
+
+        /// <summary>A weekend placed by an ordinal and a month ("el primer finde de enero"): its Friday.</summary>
+        public DateOnly? WeekendFriday { get; init; }
     }
 
     /// <param name="t">Normalized tokens.</param>
@@ -102,9 +108,11 @@ internal static class DateExtractor
         {
             if (m.Kind == Kind.Weekend)
             {
+                if (m.Vague)
+                    continue; // never guessed: the dialog asks for the exact days
                 if (inM is null && checkIn is null)
                 {
-                    checkIn = NextWeekday(today, DayOfWeek.Friday);
+                    checkIn = m.WeekendFriday ?? NextWeekday(today, DayOfWeek.Friday);
                     checkOut = checkIn.Value.AddDays(2);
                     inM = m;
                     outM = m;
@@ -316,16 +324,18 @@ internal static class DateExtractor
                 return Fixed(today.AddDays(2), i, i + 2);
             case "manana" when IsFarewell(t, i):
                 return null;
-            case "manana" when !(i > 0 && t[i - 1] is "la" or "por" or "de" or "esta" or "cada" or "pasado"):
+            // "de mañana" is "in the morning" ("llego de mañana"), except when a span follows: "de mañana a 3 noches", "de mañana al 25"
+            case "manana" when !(i > 0 && (t[i - 1] is "la" or "por" or "esta" or "cada" or "pasado"
+                                   || (t[i - 1] == "de" && !(i + 1 < t.Length && t[i + 1] is "a" or "al" or "hasta" or "por" or "x")))):
                 return Fixed(today.AddDays(1), i, i + 1);
             case "day" when i + 2 < t.Length && t[i + 1] == "after" && t[i + 2] == "tomorrow":
                 return Fixed(today.AddDays(2), i, i + 3);
             case "tomorrow":
                 return Fixed(today.AddDays(1), i, i + 1);
             case "finde" or "weekend":
-                return new Mention { Kind = Kind.Weekend, Start = i, End = i + 1 };
+                return Weekend(t, i, i + 1, today);
             case "fin" when i + 2 < t.Length && t[i + 1] == "de" && t[i + 2] == "semana":
-                return new Mention { Kind = Kind.Weekend, Start = i, End = i + 3 };
+                return Weekend(t, i, i + 3, today);
             case "semana" when i + 2 < t.Length && t[i + 1] == "que" && t[i + 2] == "viene":
                 return new Mention { Kind = Kind.NextWeek, Fixed = NextWeekday(today, DayOfWeek.Monday), Start = i, End = i + 3 };
             case "proxima" when i + 1 < t.Length && t[i + 1] == "semana":
@@ -356,7 +366,8 @@ internal static class DateExtractor
         if (num[i] is { } day && day is >= 1 and <= 31)
         {
             var j = i + 1;
-            if (j < t.Length && t[j] is "de" or "of")
+            // "7 d enero": a clipped "de" is still "de"
+            if (j < t.Length && t[j] is "de" or "of" or "d")
                 j++;
             if (j < t.Length && Months.TryGetValue(t[j], out var mo2) && !(t[j] is "mar" or "set" && j == i + 1))
             {
@@ -377,6 +388,70 @@ internal static class DateExtractor
             }
         }
         return null;
+    }
+
+    private static readonly Dictionary<string, int> Ordinals = new(StringComparer.Ordinal)
+    {
+        ["primer"] = 1, ["primero"] = 1, ["1er"] = 1, ["1ro"] = 1, ["first"] = 1, ["1st"] = 1,
+        ["segundo"] = 2, ["2do"] = 2, ["second"] = 2, ["2nd"] = 2,
+        ["tercer"] = 3, ["tercero"] = 3, ["3er"] = 3, ["3ro"] = 3, ["third"] = 3, ["3rd"] = 3,
+        ["cuarto"] = 4, ["4to"] = 4, ["fourth"] = 4, ["4th"] = 4,
+        ["ultimo"] = -1, ["last"] = -1,
+    };
+
+    /// <summary>
+    /// A weekend, read with what qualifies it: plain ("el finde") is the next one; "el primer finde de enero" is that
+    /// weekend of that month; one named by a holiday or a month alone ("el finde largo de carnaval", "easter weekend",
+    /// "un finde de enero") is vague — never silently the next weekend.
+    /// </summary>
+    private static Mention Weekend(string[] t, int start, int end, DateOnly today)
+    {
+        var after = end;
+        if (after < t.Length && t[after] is "largo" or "long")
+            after++;
+        int? month = null;
+        var vague = false;
+        if (after + 1 < t.Length && t[after] is "de" or "del" or "of" or "en" or "in")
+        {
+            if (Months.TryGetValue(t[after + 1], out var mo) && t[after + 1] is not ("mar" or "set" or "may"))
+            {
+                month = mo;
+                end = after + 2;
+            }
+            else if (HolidayPeriods.IsHolidayWord(t[after + 1]) || (t[after + 1] == "semana" && after + 2 < t.Length && t[after + 2] == "santa")
+                || (t[after + 1] is "ano" && after + 2 < t.Length && t[after + 2] == "nuevo"))
+            {
+                vague = true;
+            }
+        }
+        var before = start - 1;
+        if (before >= 0 && t[before] is "largo" or "long")
+            before--;
+        if (before >= 0 && HolidayPeriods.IsHolidayWord(t[before]))
+            vague = true; // "easter weekend", "carnival long weekend"
+        if (before >= 0 && t[before] is "el" or "the" or "un" or "a")
+            before--;
+        var ordinal = before >= 0 && Ordinals.TryGetValue(t[before], out var o) ? o : (int?)null;
+        if (month is { } mth && !vague)
+        {
+            if (ordinal is not { } n)
+                return new Mention { Kind = Kind.Weekend, Vague = true, Start = start, End = end };
+            return new Mention { Kind = Kind.Weekend, WeekendFriday = NthWeekendFriday(mth, n, today), Start = start, End = end };
+        }
+        return new Mention { Kind = Kind.Weekend, Vague = vague, Start = start, End = end };
+    }
+
+    /// <summary>The Friday before the n-th (or last, n = -1) Saturday of the month, the next time it is not past.</summary>
+    private static DateOnly NthWeekendFriday(int month, int n, DateOnly today)
+    {
+        for (var y = today.Year; ; y++)
+        {
+            var days = DateTime.DaysInMonth(y, month);
+            var saturdays = Enumerable.Range(1, days).Select(d => new DateOnly(y, month, d)).Where(d => d.DayOfWeek == DayOfWeek.Saturday).ToList();
+            var sat = n == -1 ? saturdays[^1] : saturdays[Math.Min(n, saturdays.Count) - 1];
+            if (sat.AddDays(-1) >= today)
+                return sat.AddDays(-1);
+        }
     }
 
     private static bool StayVerbBefore(string[] t, int i)
@@ -571,7 +646,19 @@ internal static class DateExtractor
                 || (unitIndex + 2 < t.Length && t[unitIndex + 1] is "de" or "in" && t[unitIndex + 2] is "anticipacion" or "antelacion" or "advance"))
                 continue;
             if (unit is "noche" or "noches" or "night" or "nights" or "nites" or "nochecitas")
+            {
+                // "en vez de 2 noches son 3", "instead of 2 nights, 3": the nights named are the ones replaced
+                if (ReplacedAt(t, i))
+                {
+                    for (var k = unitIndex + 1; k < t.Length; k++)
+                    {
+                        if (num[k] is { } m && m is > 0 and <= 60 && !(k + 1 < t.Length && NotADayAfter.Contains(t[k + 1]) && t[k + 1] is not ("noche" or "noches" or "night" or "nights")))
+                            return m;
+                    }
+                    continue;
+                }
                 return n;
+            }
             if (unit is "semana" or "semanas" or "week" or "weeks" && !(i + 2 < t.Length && t[i + 2] is "que" or "proxima"))
                 return n * 7;
             if (unit is "dias" or "days" && ((i > 0 && t[i - 1] is "por" or "for" or "durante") || StayVerbBefore(t, i)))

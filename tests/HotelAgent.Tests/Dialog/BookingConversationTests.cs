@@ -317,4 +317,88 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.DoesNotContain(g.State.Offers, o => o.RoomType == "suite");
         Assert.Contains(g.State.Offers, o => o.RoomType == "doble");
     }
+
+    [Fact]
+    public async Task A_room_question_while_dates_are_asked_gets_one_question_back_not_two()
+    {
+        var g = Guest();
+        await g.Say("hola quiero reservar para 2 personas");
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+
+        await g.Say("la doble tiene balcon?");
+        Assert.Contains("balcón", g.Text, StringComparison.Ordinal);
+        Assert.Equal(1, g.Text.Count(c => c == '?'));
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+    }
+
+    [Fact]
+    public async Task A_holiday_weekend_is_not_guessed_the_guest_is_told_when_it_falls_and_asked()
+    {
+        var g = Guest();
+        await g.Say("hola! tienen disponibilidad para el finde largo de carnaval? somos 2");
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Null(g.State.Stay.CheckIn);
+        Assert.Equal(2, g.State.Stay.Guests);
+        Assert.Contains("sábado 6 al martes 9 de febrero", g.Text, StringComparison.Ordinal);
+        Assert.Empty(g.State.Offers);
+    }
+
+    [Fact]
+    public async Task A_party_size_with_asking_for_a_room_starts_the_stay()
+    {
+        var g = Guest();
+        await g.Say("hola, tienen algo para 2?");
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Equal(2, g.State.Stay.Guests);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+    }
+
+    [Fact]
+    public async Task A_wish_only_one_option_meets_picks_it_and_a_room_feature_is_never_unknown()
+    {
+        var g = Guest();
+        await g.Say("buenas, para 2 del 12 al 14 de enero");
+        await g.Say("alguna tiene jacuzzi?");
+        Assert.DoesNotContain("no tengo ese dato", g.Text, StringComparison.Ordinal);
+        Assert.Contains("Suite Palermo", g.Text, StringComparison.Ordinal);
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+
+        await g.Say("quiero la que tiene hidromasaje");
+        Assert.Equal("suite", g.State.Selected?.RoomType);
+    }
+
+    [Fact]
+    public async Task A_room_named_while_the_party_is_asked_gets_the_question_rephrased_not_repeated()
+    {
+        var g = Guest();
+        var first = await g.Say("hola, del 6 al 9 de febrero");
+        Assert.Equal(AskedSlot.Guests, g.State.Asked);
+        var second = await g.Say("la doble");
+        Assert.Equal(AskedSlot.Guests, g.State.Asked);
+        Assert.NotEqual(first.Replies[^1].Text, second.Replies[^1].Text);
+    }
+
+    [Fact]
+    public async Task Check_in_and_out_words_with_dates_are_a_stay_not_a_policy_question()
+    {
+        var g = Guest(Channel.WebChat, "web-family", displayName: null);
+        await g.Say("we're a family of four, checking in the 3rd of january and out the 6th");
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+        Assert.Equal(new DateOnly(2027, 1, 3), g.State.Stay.CheckIn);
+        Assert.Equal(new DateOnly(2027, 1, 6), g.State.Stay.CheckOut);
+        Assert.Equal(4, g.State.Stay.Guests);
+    }
+
+    [Fact]
+    public async Task A_yes_to_the_offer_to_quote_a_room_starts_the_stay_for_that_room()
+    {
+        var g = Guest();
+        await g.Say("como es la suite?");
+        Assert.Contains("cotice", g.Text, StringComparison.Ordinal);
+
+        await g.Say("dale");
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Equal("suite", g.State.Stay.RoomType);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+    }
 }

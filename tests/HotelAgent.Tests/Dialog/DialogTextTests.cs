@@ -20,6 +20,10 @@ public sealed class DialogTextTests
     [InlineData("si, cambiala", "Modification")]
     [InlineData("sí, a mi nombre", "Generic")]
     [InlineData("sí, es así", "Generic")]
+    [InlineData("sisi, mandale nomas", "Booking")]
+    [InlineData("siii daleee", "Booking")]
+    [InlineData("metele nomás", "Generic")]
+    [InlineData("okkk, hacele", "Modification")]
     public void A_yes_with_extra_words_is_a_yes(string text, string action) => Assert.Equal(YesNo.Yes, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
 
     [Theory]

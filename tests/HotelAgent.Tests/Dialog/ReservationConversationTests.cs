@@ -94,6 +94,22 @@ public sealed class ReservationConversationTests : DialogTestBase
         Assert.Equal(ReservationStatus.Cancelled, (await Effects.Pms.GetReservationAsync(mine.Reference)).Status);
     }
 
+    [Theory]
+    [InlineData("holaa, al final no podemos viajar, bajame la reserva porfa")]
+    [InlineData("necesito dar de baja mi reserva")]
+    public async Task Cancel_said_the_rioplatense_way_is_understood(string text)
+    {
+        var mine = await ExistingBooking(Phone, Dec10, Dec12);
+        var g = Guest();
+
+        await g.Say(text);
+        Assert.Equal(DialogStage.ConfirmingCancellation, g.State.Stage);
+        Assert.Contains(mine.Reference, g.Text, StringComparison.Ordinal);
+
+        await g.Say("si si, dale");
+        Assert.Equal(ReservationStatus.Cancelled, (await Effects.Pms.GetReservationAsync(mine.Reference)).Status);
+    }
+
     [Fact]
     public async Task Cancel_the_day_before_states_the_first_night_charge()
     {

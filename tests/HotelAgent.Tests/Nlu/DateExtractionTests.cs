@@ -111,6 +111,12 @@ public class DateExtractionTests
     [InlineData("el próximo fin de semana", "2026-11-27", "2026-11-29", 2)]
     [InlineData("el finde", "2026-11-27", "2026-11-29", 2)]
     [InlineData("next weekend", "2026-11-27", "2026-11-29", 2)]
+    [InlineData("el primer finde de enero", "2027-01-01", "2027-01-03", 2)]
+    [InlineData("el último fin de semana de diciembre", "2026-12-25", "2026-12-27", 2)]
+    [InlineData("the second weekend of january", "2027-01-08", "2027-01-10", 2)]
+    [InlineData("de mañana a 3 noches", "2026-11-22", "2026-11-25", 3)]
+    [InlineData("del 5 al 7 d enero", "2027-01-05", "2027-01-07", 2)]
+    [InlineData("desde el 8 de enero, en vez de 2 noches son 3", "2027-01-08", "2027-01-11", 3)]
     public void Ranges(string text, string checkIn, string checkOut, int nights)
     {
         var e = X(text);
@@ -128,6 +134,37 @@ public class DateExtractionTests
         var e = X(text);
         Assert.Equal(D(checkIn), e.CheckIn);
         Assert.Equal(D(checkOut), e.CheckOut);
+    }
+
+    [Theory]
+    [InlineData("tienen lugar para el finde largo de carnaval? somos 2")]
+    [InlineData("el finde de semana santa")]
+    [InlineData("do you have a room over the easter weekend?")]
+    [InlineData("algún finde de enero")]
+    public void A_weekend_named_by_a_holiday_or_a_month_alone_is_never_the_next_weekend(string text)
+    {
+        var e = X(text);
+        Assert.Null(e.CheckIn);
+        Assert.Null(e.CheckOut);
+    }
+
+    [Fact]
+    public void Llego_de_manana_is_the_morning_not_tomorrow() => Assert.Null(X("llego de mañana").CheckIn);
+
+    [Theory]
+    [InlineData(2026, "2026-04-05")]
+    [InlineData(2027, "2027-03-28")]
+    [InlineData(2028, "2028-04-16")]
+    public void Easter_is_computed(int year, string expected) => Assert.Equal(D(expected), HolidayPeriods.Easter(year));
+
+    [Fact]
+    public void The_carnival_long_weekend_is_found_with_its_days()
+    {
+        var p = HolidayPeriods.Find("hay lugar el finde largo de carnaval", Today);
+        Assert.NotNull(p);
+        Assert.Equal(D("2027-02-06"), p.First); // Saturday before carnival Monday 8 and Tuesday 9 February 2027
+        Assert.Equal(D("2027-02-09"), p.Last);
+        Assert.Null(HolidayPeriods.Find("hay lugar el finde", Today));
     }
 
     [Fact]
