@@ -75,6 +75,8 @@ public static class HotelAgentCoreServiceCollectionExtensions
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<WebChatHub>());
         services.AddSingleton<IInboundMessageSink, InboundPipeline>();
         services.AddHotelAgentReceptionist(configuration);
+        // Last: every module above has registered its options validation (start-up, issue 19).
+        services.UseGeneratedValidators();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using HotelAgent.Core;
 using HotelAgent.Core.Configuration;
 using HotelAgent.Core.Hotel;
 using Microsoft.AspNetCore.Hosting;
+using HotelAgent.Functions.Hosting;
 using HotelAgent.Functions.Hosting.Standalone;
 using HotelAgent.Functions.Security;
 using HotelAgent.Functions.WebChat;
@@ -19,6 +20,9 @@ public static class HotelAgentApp
     /// <param name="configure">Test hook: extra configuration or service overrides applied last.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Start-up (issue 19): type initializers the start path needs later warm up on another core (StartupPreload).
+        StartupPreload.Start();
+
         // Standalone is the newcomer's offline default: Development unless an environment is set explicitly.
         var explicitEnvironment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions

@@ -117,9 +117,7 @@ public static class DurableServiceCollectionExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DurableServiceCollectionExtensions).FullName!);
             if (durable.Backend == DurableBackend.AzureStorage)
             {
-                var settings = AzureStorageSettings(durable, configuration, sp.GetRequiredService<ILoggerFactory>());
-                Log.BackendStarted(logger, "AzureStorage", durable.TaskHub, durable.AzureStorage.ConnectionSetting);
-                return new AzureStorageOrchestrationService(settings);
+                return CreateAzureStorageService(durable, configuration, sp.GetRequiredService<ILoggerFactory>(), logger);
             }
 
             var options = sp.GetRequiredService<IOptions<SqliteOrchestrationOptions>>().Value;
@@ -142,6 +140,19 @@ public static class DurableServiceCollectionExtensions
     }
 
     /// <summary>DurableTask.AzureStorage settings for the standalone runtime (the Functions host reads host.json instead).</summary>
+    /// <summary>
+    /// Its own method, not inlined: the runtime loads the assemblies of the types a method mentions when it prepares the
+    /// method, so with the Azure Storage branch inline the SQLite default loaded DurableTask.AzureStorage (and the Azure
+    /// SDK under it) at start for nothing (start-up and memory, issue 19).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IOrchestrationService CreateAzureStorageService(DurableOptions durable, IConfiguration configuration, ILoggerFactory loggers, ILogger logger)
+    {
+        var settings = AzureStorageSettings(durable, configuration, loggers);
+        Log.BackendStarted(logger, "AzureStorage", durable.TaskHub, durable.AzureStorage.ConnectionSetting);
+        return new AzureStorageOrchestrationService(settings);
+    }
+
     public static AzureStorageOrchestrationServiceSettings AzureStorageSettings(DurableOptions durable, IConfiguration configuration, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(durable);

@@ -30,6 +30,7 @@ public static partial class StandaloneFunctions
     public static IServiceCollection AddStandaloneFunctions(this IServiceCollection services)
     {
         services.AddMvcCore();
+        RemoveControllerMatcherPolicies(services);
         foreach (var function in FunctionCatalog.Functions.Where(f => f.Queue is not null))
         {
             var invoker = new FunctionInvoker(function);
@@ -39,6 +40,25 @@ public static partial class StandaloneFunctions
 
         services.AddHostedService<TimerScheduler>();
         return services;
+    }
+
+    /// <summary>
+    /// Start-up (issue 19): <c>AddMvcCore</c> is here for its <see cref="IActionResult"/> executors only (there are no
+    /// controllers), but it also registers the controllers' routing policies, and routing builds its matcher with every
+    /// registered policy on the first request of any route: that built MVC's application model (a scan of the
+    /// application parts for controllers, model metadata by reflection, System.Linq.Expressions) inside the first
+    /// <c>/api/health/ready</c>. Without controllers those policies match nothing, so they are removed.
+    /// </summary>
+    private static void RemoveControllerMatcherPolicies(IServiceCollection services)
+    {
+        var mvc = typeof(ControllerBase).Assembly;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(Microsoft.AspNetCore.Routing.MatcherPolicy) && services[i].ImplementationType?.Assembly == mvc)
+            {
+                services.RemoveAt(i);
+            }
+        }
     }
 
     public static void MapFunctionRoutes(this IEndpointRouteBuilder endpoints)
