@@ -139,7 +139,6 @@ public static class DurableServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>DurableTask.AzureStorage settings for the standalone runtime (the Functions host reads host.json instead).</summary>
     /// <summary>
     /// Its own method, not inlined: the runtime loads the assemblies of the types a method mentions when it prepares the
     /// method, so with the Azure Storage branch inline the SQLite default loaded DurableTask.AzureStorage (and the Azure
@@ -153,6 +152,7 @@ public static class DurableServiceCollectionExtensions
         return new AzureStorageOrchestrationService(settings);
     }
 
+    /// <summary>DurableTask.AzureStorage settings for the standalone runtime (the Functions host reads host.json instead).</summary>
     public static AzureStorageOrchestrationServiceSettings AzureStorageSettings(DurableOptions durable, IConfiguration configuration, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(durable);
