@@ -407,6 +407,29 @@ internal static class DialogText
         return false;
     }
 
+    /// <summary>
+    /// Where the first of <paramref name="keywords"/> (same patterns as <see cref="ContainsAny"/>: a word, or a word start
+    /// with <c>*</c>) begins in <paramref name="normalized"/>, or -1.
+    /// </summary>
+    public static int IndexOfAny(string normalized, params string[] keywords)
+    {
+        var padded = " " + normalized + " ";
+        var first = -1;
+        foreach (var k in keywords)
+        {
+            var at = k.EndsWith('*')
+                ? padded.IndexOf(" " + k[..^1], StringComparison.Ordinal)
+                : padded.IndexOf(" " + k + " ", StringComparison.Ordinal);
+            if (at >= 0 && (first < 0 || at < first))
+            {
+                first = at;
+            }
+        }
+
+        // The padded text is one character ahead of the original.
+        return first < 0 ? -1 : Math.Min(first, normalized.Length);
+    }
+
     /// <summary>A plausible email address in the text, or null.</summary>
     public static string? FindEmail(string text)
     {

@@ -16,6 +16,21 @@ public sealed partial class ReceptionistDialog
     /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
     /// of the dates already on the table, not against today.
     /// </summary>
+    /// <summary>
+    /// The day of the month <paramref name="day"/> names, in the month before, of or after it: the first after the booking's
+    /// arrival when the guest moves it later, the last before when earlier, else the nearest; never past.
+    /// </summary>
+    private static DateOnly MovedDay(DateOnly day, DateOnly arrival, DateOnly today, bool later, bool earlier)
+    {
+        var candidates = new[] { day.AddMonths(-1), day, day.AddMonths(1) }
+            .Where(d => d.Day == day.Day && d >= today && d != arrival)
+            .ToList();
+        var pick = later ? candidates.Where(d => d > arrival).Cast<DateOnly?>().FirstOrDefault()
+            : earlier ? candidates.Where(d => d < arrival).Cast<DateOnly?>().LastOrDefault()
+            : candidates.OrderBy(d => Math.Abs(d.DayNumber - arrival.DayNumber)).Cast<DateOnly?>().FirstOrDefault();
+        return pick ?? day;
+    }
+
     private static StaySlots ExtractStayDelta(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
@@ -32,6 +47,31 @@ public sealed partial class ReceptionistDialog
             if (ci is not null || co is not null)
             {
                 (checkIn, checkOut, nights) = (ci, co, n ?? nights);
+            }
+        }
+
+        // "tengo una reserva para el 10, ¿la puedo pasar al 17?" / "tengo reservado del 10 al 12, ¿se puede mover del 17 al 19?":
+        // the booking's own arrival restated before the change word is where it is now; the dates after that word are the change.
+        if (t.S.Target is { } target && checkIn == target.CheckIn && t.S.Stay.CheckIn is null
+            && DialogText.IndexOfAny(t.Norm, ChangeWords) is var at and > 0)
+        {
+            var tail = t.Norm[at..];
+            var (ci, co, n) = EntityExtractor.ExtractStay(tail, t.Turn.Today, target.CheckIn);
+            if (n is null && (ci is null || co is null) && (ci ?? co) is { } day
+                && !tail.Split(' ').Any(w => DateExtractor.IsMonth(w) || w.Contains('/', StringComparison.Ordinal)))
+            {
+                // A lone day after a change word ("pasala al 17", "adelantarla al 8", "atrasar al 28") is where the stay moves
+                // to, nights kept. Without a month it is read against the booking, not today: later or earlier when the
+                // guest said so, else in whichever month puts it nearest the booking.
+                var later = DialogText.ContainsAny(t.Norm, "atras*", "posterg*", "pospon*", "postpone", "later");
+                var earlier = DialogText.ContainsAny(t.Norm, "adelant*", "earlier", "bring it forward", "sooner");
+                ci = MovedDay(day, target.CheckIn, t.Turn.Today, later, earlier);
+                co = null;
+            }
+
+            if (ci is not null && ci != target.CheckIn)
+            {
+                (checkIn, checkOut, nights) = (ci, co, n);
             }
         }
 

@@ -116,7 +116,7 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        if (MovesTheBookingJustMade(t))
+        if (MovesTheBookingJustMade(t) || MovesABookingTheGuestHas(t))
         {
             // "actually could we push it a day?" / "¿la podemos correr al 4?" right after booking: a change of that booking,
             // whatever the classifier made of it (new dates alone read like a fresh availability question).
@@ -284,8 +284,35 @@ public sealed partial class ReceptionistDialog
         t.S.Stage == DialogStage.Idle && t.S.LastBookedReference is not null && t.Turn.Message.ReplyId is null
         && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
         && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null)
-        && DialogText.ContainsAny(t.Norm, "push", "move", "change", "reschedule", "postpone", "shift", "correr*", "corre", "corrala",
-            "pasar*", "pasala", "cambi*", "mover*", "movela", "adelant*", "atras*", "posterg*", "pospon*", "reprogram*");
+        && DialogText.ContainsAny(t.Norm, ChangeWords);
+
+    /// <summary>
+    /// "tengo una reserva para el 10, ¿la puedo pasar al 17?" / "I have a booking on the 10th, can I move it to the 17th?":
+    /// a booking the guest already has, and a change to it. The dates make it read like a new availability question to the
+    /// classifier; the guest's own booking and the change word make it a modification.
+    /// </summary>
+    private static bool MovesABookingTheGuestHas(TurnContext t) =>
+        t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null
+        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
+        && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null || t.Nlu.Entities.RoomType is not null)
+        && DialogText.ContainsAny(t.Norm, BookingTheGuestHasWords)
+        && DialogText.IndexOfAny(t.Norm, ChangeWords) > DialogText.IndexOfAny(t.Norm, BookingTheGuestHasWords);
+
+    /// <summary>Words that move or change a stay (Spanish voseo and tuteo, English).</summary>
+    private static readonly string[] ChangeWords =
+    [
+        "push", "move", "change", "reschedule", "postpone", "shift", "correr*", "corre", "corrala",
+        "pasar*", "pasala", "cambi*", "mover*", "movela", "adelant*", "atras*", "posterg*", "pospon*", "reprogram*",
+    ];
+
+    /// <summary>The guest speaks of a booking they already have (normalized: no accents).</summary>
+    private static readonly string[] BookingTheGuestHasWords =
+    [
+        "tengo una reserva", "tengo reserva", "tengo reservad*", "tenemos una reserva", "tenemos reserva", "tenemos reservad*",
+        "hice una reserva", "hicimos una reserva", "ya reserve", "reservamos", "mi reserva", "nuestra reserva",
+        "i have a booking", "i have a reservation", "we have a booking", "we have a reservation", "i booked", "we booked",
+        "my booking", "my reservation", "our booking", "our reservation", "i have a room booked", "we have a room booked",
+    ];
 
     /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
     private bool IsSupportedByEvidence(TurnContext t, NluResult nlu)
