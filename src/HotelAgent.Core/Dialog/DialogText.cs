@@ -430,6 +430,55 @@ internal static class DialogText
         return first < 0 ? -1 : Math.Min(first, normalized.Length);
     }
 
+    /// <summary>
+    /// Nights added to or taken from the stay on the table: "una noche más", "2 noches extra", "un día más", "one more night",
+    /// "an extra night", "another night", "2 more nights" (+), "una noche menos", "one night less/fewer" (−); null when the
+    /// message says no such thing. A bare "3 noches" is a new length, not this.
+    /// </summary>
+    public static int? ExtraNights(string normalized)
+    {
+        var tokens = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (tokens[i] is not ("noche" or "noches" or "dia" or "dias" or "night" or "nights" or "day" or "days"))
+            {
+                continue;
+            }
+
+            var before = i > 0 ? tokens[i - 1] : string.Empty;
+            var after = i + 1 < tokens.Length ? tokens[i + 1] : string.Empty;
+            var english = tokens[i] is "night" or "nights" or "day" or "days";
+            // "one more night" / "2 more nights" / "an extra night" / "another night"
+            if (english && before is "more" or "extra" or "additional" && i > 1)
+            {
+                return (before == "more" && tokens[i - 2] is "no" or "any") ? null : Nlu.NumberWords.Parse(tokens[i - 2] is "an" or "a" ? "1" : tokens[i - 2], english: true) ?? 1;
+            }
+
+            if (english && before == "another")
+            {
+                return 1;
+            }
+
+            var count = before is "un" or "una" ? 1 : Nlu.NumberWords.Parse(before, english);
+            if (count is not { } n)
+            {
+                continue;
+            }
+
+            if (after is "mas" or "extra" or "extras" or "adicional" or "adicionales" or "more")
+            {
+                return n;
+            }
+
+            if (after is "menos" or "less" or "fewer")
+            {
+                return -n;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A plausible email address in the text, or null.</summary>
     public static string? FindEmail(string text)
     {

@@ -31,6 +31,23 @@ public sealed partial class ReceptionistDialog
         return pick ?? day;
     }
 
+    /// <summary>The stay being talked about: the one being booked, a change being quoted, or the booking being changed.</summary>
+    private static (DateOnly CheckIn, int Nights)? CurrentStay(TurnContext t)
+    {
+        var stay = t.S.Stay;
+        if (stay.CheckIn is { } ci && (stay.CheckOut is not null || stay.Nights is not null))
+        {
+            return (ci, stay.Nights ?? (stay.CheckOut!.Value.DayNumber - ci.DayNumber));
+        }
+
+        if (t.S.PendingChange is { CheckIn: { } pi, CheckOut: { } po })
+        {
+            return (pi, po.DayNumber - pi.DayNumber);
+        }
+
+        return t.S.Target is { } target ? (target.CheckIn, target.CheckOut.DayNumber - target.CheckIn.DayNumber) : null;
+    }
+
     private static StaySlots ExtractStayDelta(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
@@ -98,6 +115,14 @@ public sealed partial class ReceptionistDialog
         if (checkIn is null && checkOut is { } co0 && t.S.Stay.CheckIn is { } ci1 && co0 <= ci1 && ci1.DayNumber - co0.DayNumber < 7)
         {
             checkOut = co0.AddDays(7);
+        }
+
+        // "una noche más" / "one more night" lengthens the stay on the table (it is not a 1-night stay); "una noche menos" shortens it.
+        if (DialogText.ExtraNights(t.Norm) is { } extra && checkOut is null && CurrentStay(t) is { } current
+            && (checkIn is null || checkIn == current.CheckIn) && current.Nights + extra >= 1)
+        {
+            checkIn = null;
+            nights = current.Nights + extra;
         }
 
         // "somos una pareja" / "a couple" is two people whatever the number words say.

@@ -88,4 +88,25 @@ public sealed class DialogTextTests
     [InlineData("la recepción es 24 horas?", false)]
     [InlineData("hay alguien en el lobby?", false)]
     public void Asking_for_a_person_needs_a_verb_of_contact(string text, bool asks) => Assert.Equal(asks, DialogText.AsksForPerson(DialogText.Normalize(text)));
+
+    [Theory]
+    [InlineData("queremos quedarnos una noche más", 1)]
+    [InlineData("mejor 2 noches extra", 2)]
+    [InlineData("un día más por favor", 1)]
+    [InlineData("dos noches adicionales", 2)]
+    [InlineData("could we add one more night?", 1)]
+    [InlineData("an extra night please", 1)]
+    [InlineData("another night", 1)]
+    [InlineData("2 more nights", 2)]
+    [InlineData("necesitamos una noche menos", -1)]
+    [InlineData("one night less", -1)]
+    public void Nights_added_or_taken_from_the_stay_are_read_with_their_sign(string text, int extra) =>
+        Assert.Equal(extra, DialogText.ExtraNights(DialogText.Normalize(text)));
+
+    [Theory]
+    [InlineData("para una noche el 10")]
+    [InlineData("3 noches")]
+    [InlineData("no more nights, thanks")]
+    [InlineData("más noches no")]
+    public void A_length_or_a_refusal_is_not_a_change_of_nights(string text) => Assert.Null(DialogText.ExtraNights(DialogText.Normalize(text)));
 }
