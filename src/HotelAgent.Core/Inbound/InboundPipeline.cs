@@ -71,7 +71,10 @@ public sealed partial class InboundPipeline(
             }
 
             await conversations.DeliverAsync(message, cancellationToken);
-            await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
+
+            // Off the ack path: the conversation already drops a redelivered message id, so the claim's completion may
+            // commit with the next channels.db write instead of delaying the provider's 200.
+            await processed.CompleteDeferredAsync(message.Channel, key, CancellationToken.None);
             LogAccepted(logger, message.Channel, message.Kind, PiiMask.Contact(message.GuestId));
             return InboundOutcome.Accepted;
         }

@@ -16,6 +16,17 @@ public interface ICustomerServiceWindow
     /// <summary>Call for every inbound WhatsApp message (the newest timestamp wins).</summary>
     Task RecordInboundAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="RecordInboundAsync"/>, but where the store can, the write joins the next write transaction of its
+    /// file (in <c>channels.db</c>: the exactly-once claim that follows, so window and claim commit together) instead
+    /// of taking one of its own. <see cref="FlushAsync"/> commits it if no write did. By default the same as <see cref="RecordInboundAsync"/>.
+    /// </summary>
+    Task RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        RecordInboundAsync(guestId, receivedAt, cancellationToken);
+
+    /// <summary>Commits what <see cref="RecordInboundDeferredAsync"/> left waiting (nothing by default).</summary>
+    Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>When the guest last wrote, or null when never.</summary>
     Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default);
 
@@ -31,23 +42,34 @@ public sealed class SqliteCustomerServiceWindow(
 {
     private static readonly string ChannelName = Channel.WhatsApp.ToString();
 
+    private const string RecordSql = """
+        INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
+        ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
+        """;
+
     public async Task RecordInboundAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var record = Record(guestId, receivedAt);
+        await database.WriteAsync(writer => { record(writer); return true; }, cancellationToken);
+    }
+
+    /// <summary>Queued on <c>channels.db</c>: the exactly-once claim that follows commits it in its own transaction.</summary>
+    public Task RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        _ = database.Defer(Record(guestId, receivedAt), flushSoon: false);
+        return Task.CompletedTask;
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken = default) => database.FlushAsync(cancellationToken);
+
+    private Action<SqliteWriter> Record(string guestId, DateTimeOffset receivedAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(guestId);
 
         // A timestamp from the future (clock skew) must not extend the window beyond what Meta allows.
         var now = timeProvider.GetUtcNow();
-        var at = receivedAt > now ? now : receivedAt;
-        await database.WriteAsync(
-            writer => writer.Execute(
-                """
-                INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
-                ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
-                """,
-                ("$channel", ChannelName),
-                ("$guest", guestId),
-                ("$at", at.ToUnixTimeMilliseconds())),
-            cancellationToken);
+        var at = (receivedAt > now ? now : receivedAt).ToUnixTimeMilliseconds();
+        return writer => writer.Execute(RecordSql, ("$channel", ChannelName), ("$guest", guestId), ("$at", at));
     }
 
     public async Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default)
