@@ -52,18 +52,28 @@ public sealed class ChannelsDatabase : IDisposable
 
     private readonly SqliteDatabase _database;
     private readonly System.Collections.Concurrent.ConcurrentQueue<DeferredWrite> _deferred = new();
+    private readonly TimeProvider _timeProvider;
     private int _flushScheduled;
 
-    public ChannelsDatabase(IOptions<HotelAgentOptions> options)
-        : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName))
+    /// <summary>
+    /// How long a deferred statement waits for another write to carry it before a write of its own commits it: a turn's
+    /// reply usually starts its send (a channels.db write) within this, so the claim's completion rides on it; short,
+    /// because until it commits a kill leaves the claim pending.
+    /// </summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
+
+    public ChannelsDatabase(IOptions<HotelAgentOptions> options, TimeProvider timeProvider)
+        : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName), timeProvider)
     {
     }
 
     /// <summary>Opens (creating when needed) the database at <paramref name="filePath"/>.</summary>
-    public ChannelsDatabase(string filePath)
+    /// <param name="timeProvider">Times the background flush of <see cref="Defer"/> (the system clock when null).</param>
+    public ChannelsDatabase(string filePath, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         _database = new SqliteDatabase(filePath, initialize: CreateSchema);
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public string FilePath => _database.FilePath;
@@ -108,7 +118,9 @@ public sealed class ChannelsDatabase : IDisposable
     /// it is, instead of in a transaction of its own. For idempotent statements whose commit may follow a moment later
     /// (see <see cref="SqliteProcessedMessageStore.CompleteDeferredAsync"/>, <see cref="WhatsApp.SqliteCustomerServiceWindow"/>).
     /// The task completes when the statement is committed. With <paramref name="flushSoon"/> a background write commits
-    /// it when no other write did first; without, the caller commits it by a write of its own or <see cref="FlushAsync"/>.
+    /// it after <see cref="FlushDelay"/> when no other write did first; without, the caller commits it by a write of its
+    /// own or <see cref="FlushAsync"/>. Every write on this file runs what is queued before its own statements, so a
+    /// deferred statement is always committed before any later write of this process is.
     /// A statement that fails is not retried by later writes: its task fails and the transaction it ran in rolls back.
     /// </summary>
     public Task Defer(Action<SqliteWriter> statement, bool flushSoon)
@@ -118,7 +130,7 @@ public sealed class ChannelsDatabase : IDisposable
         _deferred.Enqueue(write);
         if (flushSoon && Interlocked.CompareExchange(ref _flushScheduled, 1, 0) == 0)
         {
-            _ = Task.Run(FlushInBackgroundAsync);
+            _ = FlushInBackgroundAsync();
         }
 
         return write.Committed.Task;
@@ -126,7 +138,25 @@ public sealed class ChannelsDatabase : IDisposable
 
     /// <summary>Commits the statements queued by <see cref="Defer"/> (no transaction when there are none).</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) =>
-        _deferred.IsEmpty ? Task.CompletedTask : WriteAsync(static _ => true, cancellationToken);
+        _deferred.IsEmpty
+            ? Task.CompletedTask
+            : WriteAsync(static _ => true, cancellationToken);
+
+    /// <summary>As <see cref="FlushAsync"/>, but without a transaction when another write drained the queue while this one waited for the gate.</summary>
+    private async Task FlushIfNeededAsync()
+    {
+        var drained = new List<DeferredWrite>();
+        try
+        {
+            await _database.WriteIfNeededAsync(() => !_deferred.IsEmpty, writer => Drain(writer, drained));
+            Committed(drained);
+        }
+        catch
+        {
+            Requeue(drained);
+            throw;
+        }
+    }
 
     /// <summary>A pooled read connection with the schema in place (dispose it).</summary>
     public Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) => _database.OpenReadConnectionAsync(cancellationToken);
@@ -171,11 +201,13 @@ public sealed class ChannelsDatabase : IDisposable
 
     private async Task FlushInBackgroundAsync()
     {
-        // Cleared before draining: a statement queued after the drain below schedules its own flush.
-        Volatile.Write(ref _flushScheduled, 0);
         try
         {
-            await FlushAsync();
+            await Task.Delay(FlushDelay, _timeProvider);
+
+            // Cleared before draining: a statement queued after the drain below schedules its own flush.
+            Volatile.Write(ref _flushScheduled, 0);
+            await FlushIfNeededAsync();
         }
         catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
         {

@@ -4,6 +4,7 @@ using HotelAgent.Core.Channels.WhatsApp;
 using HotelAgent.Core.Messaging;
 using HotelAgent.Core.Storage;
 using HotelAgent.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
 
 namespace HotelAgent.Tests.Channels.Common;
@@ -74,12 +75,17 @@ public sealed class DeferredChannelWriteTests : IDisposable
     [Fact]
     public async Task A_completion_commits_in_the_background_when_nothing_else_writes()
     {
-        using var database = new ChannelsDatabase(DbPath);
-        var processed = new SqliteProcessedMessageStore(database, TimeProvider.System);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var database = new ChannelsDatabase(DbPath, clock);
+        var processed = new SqliteProcessedMessageStore(database, clock);
         Assert.True(await processed.TryRecordAsync(Channel.WhatsApp, "wamid.ALONE"));
 
         await processed.CompleteDeferredAsync(Channel.WhatsApp, "wamid.ALONE");
 
+        // It waits for another write to carry it, then (no write came) commits on its own.
+        Assert.Equal(0L, await database.ReadScalarAsync(
+            "SELECT completed FROM processed_messages WHERE provider_message_id = 'wamid.ALONE';", CancellationToken.None));
+        clock.Advance(ChannelsDatabase.FlushDelay);
         Assert.True(await Eventually.TrueAsync(async () => await database.ReadScalarAsync(
             "SELECT completed FROM processed_messages WHERE provider_message_id = 'wamid.ALONE';", CancellationToken.None) is 1L));
 
