@@ -19,13 +19,14 @@ public interface ICustomerServiceWindow
     /// <summary>
     /// As <see cref="RecordInboundAsync"/>, but where the store can, the write joins the next write transaction of its
     /// file (in <c>channels.db</c>: the exactly-once claim that follows, so window and claim commit together) instead
-    /// of taking one of its own. <see cref="FlushAsync"/> commits it if no write did. By default the same as <see cref="RecordInboundAsync"/>.
+    /// of taking one of its own. Returns the commit: call it after that write; it writes only when nothing carried the
+    /// record (by default the record is written at once and the commit does nothing).
     /// </summary>
-    Task RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
-        RecordInboundAsync(guestId, receivedAt, cancellationToken);
-
-    /// <summary>Commits what <see cref="RecordInboundDeferredAsync"/> left waiting (nothing by default).</summary>
-    Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    async Task<Func<CancellationToken, Task>> RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        await RecordInboundAsync(guestId, receivedAt, cancellationToken);
+        return static _ => Task.CompletedTask;
+    }
 
     /// <summary>When the guest last wrote, or null when never.</summary>
     Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default);
@@ -53,14 +54,22 @@ public sealed class SqliteCustomerServiceWindow(
         await database.WriteAsync(writer => { record(writer); return true; }, cancellationToken);
     }
 
-    /// <summary>Queued on <c>channels.db</c>: the exactly-once claim that follows commits it in its own transaction.</summary>
-    public Task RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queued on <c>channels.db</c>: the exactly-once claim that follows commits it in its transaction. The commit
+    /// returned flushes only when the record is still waiting, so it never commits other deferred statements (the
+    /// claim's completion) on the webhook's path.
+    /// </summary>
+    public Task<Func<CancellationToken, Task>> RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        _ = database.Defer(Record(guestId, receivedAt), flushSoon: false);
-        return Task.CompletedTask;
+        var committed = database.Defer(Record(guestId, receivedAt), flushSoon: false);
+        return Task.FromResult<Func<CancellationToken, Task>>(ct => committed.IsCompleted ? committed : FlushThenWaitAsync(committed, ct));
     }
 
-    public Task FlushAsync(CancellationToken cancellationToken = default) => database.FlushAsync(cancellationToken);
+    private async Task FlushThenWaitAsync(Task committed, CancellationToken cancellationToken)
+    {
+        await database.FlushAsync(cancellationToken);
+        await committed;
+    }
 
     private Action<SqliteWriter> Record(string guestId, DateTimeOffset receivedAt)
     {

@@ -40,10 +40,10 @@ public sealed class DeferredChannelWriteTests : IDisposable
         await database.FlushAsync(); // nothing queued: no transaction
 
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await window.RecordInboundDeferredAsync("+5491155551234", at);
+        var commitWindow = await window.RecordInboundDeferredAsync("+5491155551234", at);
         Assert.Null(await window.GetLastInboundAsync("+5491155551234")); // waits for the claim
         Assert.True(await processed.TryRecordAsync(Channel.WhatsApp, "wamid.ONE"));
-        await window.FlushAsync(); // the claim committed it: nothing left
+        await commitWindow(CancellationToken.None); // the claim committed it: nothing to write
 
         Assert.Equal(1, transactions.Count);
         Assert.Equal(at.ToUnixTimeMilliseconds(), (await window.GetLastInboundAsync("+5491155551234"))!.Value.ToUnixTimeMilliseconds());
@@ -57,18 +57,41 @@ public sealed class DeferredChannelWriteTests : IDisposable
     }
 
     [Fact]
+    public async Task The_windows_commit_leaves_a_queued_completion_to_the_next_write()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var database = new ChannelsDatabase(DbPath, clock);
+        var window = new SqliteCustomerServiceWindow(database, Options.Create(new WhatsAppOptions()), clock);
+        var processed = new SqliteProcessedMessageStore(database, clock);
+
+        // The webhook's order: window queued, claim (carries it), hand-off, completion queued, window's commit.
+        var commitWindow = await window.RecordInboundDeferredAsync("+5491155551234", clock.GetUtcNow());
+        Assert.True(await processed.TryRecordAsync(Channel.WhatsApp, "wamid.ACK"));
+        await processed.CompleteDeferredAsync(Channel.WhatsApp, "wamid.ACK");
+        await commitWindow(CancellationToken.None);
+
+        // The completion is still waiting for the reply's send (or the flush delay): not written on the ack path.
+        Assert.Equal(0L, await database.ReadScalarAsync(
+            "SELECT completed FROM processed_messages WHERE provider_message_id = 'wamid.ACK';", CancellationToken.None));
+        var sent = new SqliteSentMessageStore(database, clock);
+        Assert.True((await sent.StartAttemptAsync(Channel.WhatsApp, "wamid.ACK:0", _ => true)).Started);
+        Assert.Equal(1L, await database.ReadScalarAsync(
+            "SELECT completed FROM processed_messages WHERE provider_message_id = 'wamid.ACK';", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_deferred_statement_survives_a_write_that_rolls_back_and_commits_with_the_next()
     {
         using var database = new ChannelsDatabase(DbPath);
         var window = new SqliteCustomerServiceWindow(database, Options.Create(new WhatsAppOptions()), TimeProvider.System);
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
 
-        await window.RecordInboundDeferredAsync("+5491155551234", at);
+        var commitWindow = await window.RecordInboundDeferredAsync("+5491155551234", at);
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(
             writer => throw new InvalidOperationException("the claim's own work failed"), CancellationToken.None));
         Assert.Null(await window.GetLastInboundAsync("+5491155551234"));
 
-        await window.FlushAsync();
+        await commitWindow(CancellationToken.None);
         Assert.Equal(at.ToUnixTimeMilliseconds(), (await window.GetLastInboundAsync("+5491155551234"))!.Value.ToUnixTimeMilliseconds());
     }
 
