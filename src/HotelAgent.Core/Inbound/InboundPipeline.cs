@@ -71,7 +71,20 @@ public sealed partial class InboundPipeline(
             }
 
             await conversations.DeliverAsync(message, cancellationToken);
-            await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
+
+            // WhatsApp: off the webhook's ack path. The conversation drops a message id it already handled (and sends are
+            // keyed), so the claim's completion may commit with the next channels.db write (the reply's send, ~100 ms at
+            // most) instead of delaying Meta's 200; a kill in between leaves the claim pending and a redelivery is handed
+            // on again and dropped there. Email and web chat wait for it: nobody waits on their ack, and the email
+            // poller flags a mail seen only after this, counting a redelivery after a kill as a duplicate.
+            if (message.Channel == Channel.WhatsApp)
+            {
+                await processed.CompleteDeferredAsync(message.Channel, key, CancellationToken.None);
+            }
+            else
+            {
+                await processed.CompleteAsync(message.Channel, key, CancellationToken.None);
+            }
             LogAccepted(logger, message.Channel, message.Kind, PiiMask.Contact(message.GuestId));
             return InboundOutcome.Accepted;
         }

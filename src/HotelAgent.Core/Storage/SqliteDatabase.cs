@@ -105,7 +105,33 @@ public sealed class SqliteDatabase : IDisposable
     /// after the commit and before the next write to the file starts: owners that mirror their rows in memory apply the
     /// change there in exactly the order of the commits (nothing runs when the transaction rolls back).
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, Action<T>? committed, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteWriter, Task<T>> work, Action<T>? committed, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(work, committed, needed: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync{T}(Func{SqliteWriter, T}, CancellationToken)"/> when <paramref name="needed"/> still holds
+    /// once the write gate is taken (checked there, before any transaction begins); otherwise returns false without a
+    /// transaction. For a background flush that an earlier write may have made unnecessary while it waited.
+    /// </summary>
+    public async Task<bool> WriteIfNeededAsync(Func<bool> needed, Action<SqliteWriter> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(needed);
+        ArgumentNullException.ThrowIfNull(work);
+        var wrote = false;
+        await WriteCoreAsync(
+            w =>
+            {
+                work(w);
+                wrote = true;
+                return Task.FromResult(true);
+            },
+            null,
+            needed,
+            cancellationToken).ConfigureAwait(false);
+        return wrote;
+    }
+
+    private async Task<T> WriteCoreAsync<T>(Func<SqliteWriter, Task<T>> work, Action<T>? committed, Func<bool>? needed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -113,6 +139,11 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (needed is not null && !needed())
+            {
+                return default!;
+            }
+
             var writer = _writer ??= OpenWriter();
             if (!_initialized)
             {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using HotelAgent.Core.Channels.Common;
 using HotelAgent.Core.Inbound;
 using HotelAgent.Tests.Conversation;
+using HotelAgent.Tests.Fakes;
 using HotelAgent.Tests.Fakes.Channels;
 using HotelAgent.Tests.Fakes.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,34 @@ public sealed class DuplicateAndOverloadReliabilityTests
             Assert.True(texts.SequenceEqual(expected), $"{sim.WaId} got {texts.Length} sends, expected {expected.Count}:\n" + string.Join("\n---\n", texts));
             Assert.Equal(1, await sim.HandledAsync());
         }
+    }
+
+    [Fact]
+    public async Task A_message_whose_claim_completion_a_kill_lost_is_handed_on_again_and_still_gets_one_reply()
+    {
+        await using var graph = await FakeGraphApi.StartAsync();
+        await using var host = await StandaloneHost.StartAsync(ConversationEndToEndTests.Settings(graph));
+        var sim = new GuestSimulator(host, graph, "5491155570001");
+        var wamid = WhatsAppWebhookSamples.NewWamid();
+        var first = await sim.SayAsync("Hola!", wamid);
+
+        // What a kill -9 leaves between the hand-off and the commit of the claim's completion (which the webhook no
+        // longer waits for: it joins the next channels.db write): the claim pending, owned by a process that is gone.
+        var channels = host.Services.GetRequiredService<ChannelsDatabase>();
+        await channels.WriteAsync(
+            w => w.Execute("UPDATE processed_messages SET completed = 0, owner = 'killed-process' WHERE provider_message_id = $id;", ("$id", wamid)),
+            CancellationToken.None);
+
+        // Meta redelivers it: the gate lets it through (a message is never lost to a dead claim) ...
+        await sim.RedeliverAsync("Hola!", wamid);
+        Assert.Equal(0, (await TotalsAsync(host)).GetProperty("duplicates").GetInt32());
+
+        // ... and the conversation drops the id it already answered: the next turn is the only other reply.
+        var later = await sim.SayAsync("¿A qué hora es el check-in?");
+        Assert.Equal(first.Count + later.Count, sim.Received().Count);
+        Assert.Equal(2, await sim.HandledAsync());
+        Assert.True(await Eventually.TrueAsync(async () => await channels.ReadScalarAsync(
+            "SELECT completed FROM processed_messages WHERE provider_message_id = $id;", CancellationToken.None, ("$id", wamid)) is 1L));
     }
 
     [Fact]

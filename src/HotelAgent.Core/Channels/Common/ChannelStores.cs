@@ -20,6 +20,14 @@ public interface IProcessedMessageStore
     Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="CompleteAsync"/> after a successful hand-off, where the store can let the commit follow a moment
+    /// later (joined to its next write) so the caller does not wait for it; a kill before that commit leaves the claim
+    /// pending, as a kill between the hand-off and <see cref="CompleteAsync"/> would. By default the same as <see cref="CompleteAsync"/>.
+    /// </summary>
+    Task CompleteDeferredAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default) =>
+        CompleteAsync(channel, providerMessageId, cancellationToken);
+
+    /// <summary>
     /// Removes a claimed id so a redelivery is processed again. Use only when processing failed before the message was
     /// handed on (e.g. the sink threw), so a provider retry does not lose it.
     /// </summary>
@@ -59,6 +67,32 @@ public interface ISentMessageStore
     /// </summary>
     Task RecordAttemptAsync(Channel channel, string idempotencyKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Under <see cref="LockAsync"/>, the start of a keyed send in one step where the store can (by default
+    /// <see cref="WasSentAsync"/>, <see cref="GetPendingAttemptAsync"/> and <see cref="RecordAttemptAsync"/> in turn):
+    /// <see cref="SendStart.AlreadySent"/> when the key was sent; otherwise, when there is no unconfirmed attempt or
+    /// <paramref name="sendAgainAtOnce"/> says to take it over, this process's attempt is recorded (committed before
+    /// the provider call) and <see cref="SendStart.Started"/> is true; else nothing is recorded and
+    /// <see cref="SendStart.Pending"/> is the attempt to wait for.
+    /// </summary>
+    async Task<SendStart> StartAttemptAsync(Channel channel, string idempotencyKey, Func<SendAttempt, bool> sendAgainAtOnce, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sendAgainAtOnce);
+        if (await WasSentAsync(channel, idempotencyKey, cancellationToken))
+        {
+            return SendStart.Sent;
+        }
+
+        var attempt = await GetPendingAttemptAsync(channel, idempotencyKey, cancellationToken);
+        if (attempt is not null && !sendAgainAtOnce(attempt))
+        {
+            return new SendStart(false, false, attempt);
+        }
+
+        await RecordAttemptAsync(channel, idempotencyKey, cancellationToken);
+        return new SendStart(false, true, attempt);
+    }
+
     /// <summary>Marks the key sent after the provider accepted it (creates the record when no attempt was recorded).</summary>
     Task RecordSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default);
 
@@ -92,6 +126,15 @@ public sealed record DeliveryStatus(string ProviderMessageId, string Status, Dat
 /// <param name="AttemptedUtc">When it was recorded (just before the provider call).</param>
 /// <param name="ByThisProcess">True when this process recorded it (a retry after a failed call in this process).</param>
 public sealed record SendAttempt(string Owner, DateTimeOffset AttemptedUtc, bool ByThisProcess);
+
+/// <summary>What <see cref="ISentMessageStore.StartAttemptAsync"/> found and did.</summary>
+/// <param name="AlreadySent">The key was sent: do not send.</param>
+/// <param name="Started">This process's attempt is recorded: send now.</param>
+/// <param name="Pending">The unconfirmed attempt found (taken over when <paramref name="Started"/>), or null.</param>
+public sealed record SendStart(bool AlreadySent, bool Started, SendAttempt? Pending)
+{
+    public static readonly SendStart Sent = new(true, false, null);
+}
 
 /// <summary>Times and identities every channel store implementation shares.</summary>
 public static class ChannelStoreTimes

@@ -51,17 +51,29 @@ public sealed class ChannelsDatabase : IDisposable
         """;
 
     private readonly SqliteDatabase _database;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DeferredWrite> _deferred = new();
+    private readonly TimeProvider _timeProvider;
+    private int _flushScheduled;
 
-    public ChannelsDatabase(IOptions<HotelAgentOptions> options)
-        : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName))
+    /// <summary>
+    /// How long a deferred statement waits for another write to carry it before a write of its own commits it: a turn's
+    /// reply usually starts its send (a channels.db write) within this, so the claim's completion rides on it; short,
+    /// because until it commits a kill leaves the claim pending.
+    /// </summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
+
+    public ChannelsDatabase(IOptions<HotelAgentOptions> options, TimeProvider timeProvider)
+        : this(Path.Combine((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolveDataDirectory(), FileName), timeProvider)
     {
     }
 
     /// <summary>Opens (creating when needed) the database at <paramref name="filePath"/>.</summary>
-    public ChannelsDatabase(string filePath)
+    /// <param name="timeProvider">Times the background flush of <see cref="Defer"/> (the system clock when null).</param>
+    public ChannelsDatabase(string filePath, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         _database = new SqliteDatabase(filePath, initialize: CreateSchema);
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public string FilePath => _database.FilePath;
@@ -71,7 +83,80 @@ public sealed class ChannelsDatabase : IDisposable
     /// with the schema in place. Do not call another write of this file from inside <paramref name="work"/> (it would wait
     /// for itself).
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken) => _database.WriteAsync(work, cancellationToken);
+    /// <remarks>Statements handed to <see cref="Defer"/> and not yet committed run first, in the same transaction.</remarks>
+    public async Task<T> WriteAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        // Allocated only when something waits; a statement queued after this check waits for the next write (or its flush).
+        var drained = _deferred.IsEmpty ? null : new List<DeferredWrite>();
+        try
+        {
+            var result = await _database.WriteAsync(
+                writer =>
+                {
+                    if (drained is not null)
+                    {
+                        Drain(writer, drained);
+                    }
+
+                    return work(writer);
+                },
+                cancellationToken);
+            Committed(drained);
+            return result;
+        }
+        catch
+        {
+            // Rolled back (or never begun): the deferred statements go back in line for the next write.
+            Requeue(drained);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="statement"/> to run at the start of the next write transaction on this file, whoever's
+    /// it is, instead of in a transaction of its own. For idempotent statements whose commit may follow a moment later
+    /// (see <see cref="SqliteProcessedMessageStore.CompleteDeferredAsync"/>, <see cref="WhatsApp.SqliteCustomerServiceWindow"/>).
+    /// The task completes when the statement is committed. With <paramref name="flushSoon"/> a background write commits
+    /// it after <see cref="FlushDelay"/> when no other write did first; without, the caller commits it by a write of its
+    /// own or <see cref="FlushAsync"/>. Every write on this file runs what is queued before its own statements, so a
+    /// deferred statement is always committed before any later write of this process is.
+    /// A statement that fails is not retried by later writes: its task fails and the transaction it ran in rolls back.
+    /// </summary>
+    public Task Defer(Action<SqliteWriter> statement, bool flushSoon)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var write = new DeferredWrite(statement);
+        _deferred.Enqueue(write);
+        if (flushSoon && Interlocked.CompareExchange(ref _flushScheduled, 1, 0) == 0)
+        {
+            _ = FlushInBackgroundAsync();
+        }
+
+        return write.Committed.Task;
+    }
+
+    /// <summary>Commits the statements queued by <see cref="Defer"/> (no transaction when there are none).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        _deferred.IsEmpty
+            ? Task.CompletedTask
+            : WriteAsync(static _ => true, cancellationToken);
+
+    /// <summary>As <see cref="FlushAsync"/>, but without a transaction when another write drained the queue while this one waited for the gate.</summary>
+    private async Task FlushIfNeededAsync()
+    {
+        var drained = new List<DeferredWrite>();
+        try
+        {
+            await _database.WriteIfNeededAsync(() => !_deferred.IsEmpty, writer => Drain(writer, drained));
+            Committed(drained);
+        }
+        catch
+        {
+            Requeue(drained);
+            throw;
+        }
+    }
 
     /// <summary>A pooled read connection with the schema in place (dispose it).</summary>
     public Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) => _database.OpenReadConnectionAsync(cancellationToken);
@@ -99,7 +184,90 @@ public sealed class ChannelsDatabase : IDisposable
         }
     }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        // A graceful stop commits what is still queued (a kill leaves it uncommitted, which the deferring callers allow for).
+        try
+        {
+            FlushAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Best effort at shutdown.
+        }
+
+        _database.Dispose();
+    }
+
+    private async Task FlushInBackgroundAsync()
+    {
+        try
+        {
+            await Task.Delay(FlushDelay, _timeProvider);
+
+            // Cleared before draining: a statement queued after the drain below schedules its own flush.
+            Volatile.Write(ref _flushScheduled, 0);
+            await FlushIfNeededAsync();
+        }
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The statements were put back in line (or failed their own task); the next write on the file commits them.
+        }
+    }
+
+    private void Drain(SqliteWriter writer, List<DeferredWrite> drained)
+    {
+        while (_deferred.TryDequeue(out var write))
+        {
+            drained.Add(write);
+            try
+            {
+                write.Statement(writer);
+            }
+            catch (Exception ex)
+            {
+                // A broken statement fails its own caller, not the others: the transaction rolls back (the error
+                // propagates) and the statements drained with it are requeued by WriteAsync.
+                write.Committed.TrySetException(ex);
+                _ = write.Committed.Task.Exception; // observed: a deferring caller need not wait for its statement
+                throw;
+            }
+        }
+    }
+
+    private static void Committed(List<DeferredWrite>? drained)
+    {
+        if (drained is not null)
+        {
+            foreach (var write in drained)
+            {
+                write.Committed.TrySetResult();
+            }
+        }
+    }
+
+    private void Requeue(List<DeferredWrite>? drained)
+    {
+        if (drained is null)
+        {
+            return;
+        }
+
+        foreach (var write in drained)
+        {
+            if (!write.Committed.Task.IsCompleted)
+            {
+                _deferred.Enqueue(write);
+            }
+        }
+    }
+
+    private sealed class DeferredWrite(Action<SqliteWriter> statement)
+    {
+        public Action<SqliteWriter> Statement { get; } = statement;
+
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private static void AddColumnIfMissing(SqliteWriter writer, string table, string column, string definition)
     {

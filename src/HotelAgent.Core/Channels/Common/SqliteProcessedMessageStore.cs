@@ -63,6 +63,27 @@ public sealed class SqliteProcessedMessageStore(ChannelsDatabase database, TimeP
             cancellationToken);
 
     /// <summary>
+    /// Completes the claim in the next <c>channels.db</c> write transaction (the reply's send attempt, the next claim, or
+    /// a background flush started now) instead of one of its own, so the webhook's 200 does not wait for it. Until it
+    /// commits, a redelivery in this process is still a duplicate (the claim is pending and ours); only a kill in that
+    /// moment leaves the claim pending, which is the same state as a kill between the hand-off and
+    /// <see cref="CompleteAsync"/>: a redelivery is handed on again and the conversation drops it by its message id.
+    /// </summary>
+    public Task CompleteDeferredAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        var channelName = channel.ToString();
+        _ = database.Defer(
+            writer => writer.Execute(
+                "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;",
+                ("$channel", channelName),
+                ("$id", providerMessageId)),
+            flushSoon: true);
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
     /// Removes a recorded id so a redelivery is processed again. Use only when processing failed before the message
     /// was handed on (e.g. the sink threw), so a queue retry does not lose it.
     /// </summary>

@@ -57,6 +57,14 @@ public sealed class SqliteSentMessageStore(ChannelsDatabase database, TimeProvid
         return new SendAttempt(owner, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), string.Equals(owner, ProcessOwner, StringComparison.Ordinal));
     }
 
+    private const string AttemptSql = """
+        INSERT INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc, confirmed, owner, attempted_utc)
+        VALUES ($channel, $key, NULL, $now, 0, $owner, $now)
+        ON CONFLICT (channel, idempotency_key) DO UPDATE SET
+            owner = excluded.owner, attempted_utc = excluded.attempted_utc, sent_utc = excluded.sent_utc
+        WHERE sent_messages.confirmed = 0;
+        """;
+
     /// <summary>
     /// Records that this process is about to call the provider for the key (committed before the call). A key already
     /// sent is left alone; an earlier unconfirmed attempt is taken over.
@@ -65,21 +73,53 @@ public sealed class SqliteSentMessageStore(ChannelsDatabase database, TimeProvid
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        return database.WriteAsync(writer => RecordAttempt(writer, channel.ToString(), idempotencyKey, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// The state read and the attempt recorded in one write transaction (which also commits the claims completed by
+    /// the webhook, see <see cref="ChannelsDatabase.Defer"/>): no read connection, one commit before the provider call.
+    /// </summary>
+    public Task<SendStart> StartAttemptAsync(Channel channel, string idempotencyKey, Func<SendAttempt, bool> sendAgainAtOnce, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        ArgumentNullException.ThrowIfNull(sendAgainAtOnce);
+        var channelName = channel.ToString();
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         return database.WriteAsync(
-            writer => writer.Execute(
-                """
-                INSERT INTO sent_messages (channel, idempotency_key, provider_message_id, sent_utc, confirmed, owner, attempted_utc)
-                VALUES ($channel, $key, NULL, $now, 0, $owner, $now)
-                ON CONFLICT (channel, idempotency_key) DO UPDATE SET
-                    owner = excluded.owner, attempted_utc = excluded.attempted_utc, sent_utc = excluded.sent_utc
-                WHERE sent_messages.confirmed = 0;
-                """,
-                ("$channel", channel.ToString()),
-                ("$key", idempotencyKey),
-                ("$now", now),
-                ("$owner", ProcessOwner)),
+            writer =>
+            {
+                SendAttempt? attempt = null;
+                using (var reader = writer.Command(
+                    "SELECT confirmed, owner, COALESCE(attempted_utc, sent_utc) FROM sent_messages WHERE channel = $channel AND idempotency_key = $key;",
+                    ("$channel", channelName),
+                    ("$key", idempotencyKey)).ExecuteReader())
+                {
+                    if (reader.Read())
+                    {
+                        if (reader.GetInt64(0) == 1)
+                        {
+                            return SendStart.Sent;
+                        }
+
+                        var owner = reader.GetString(1);
+                        attempt = new SendAttempt(owner, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), string.Equals(owner, ProcessOwner, StringComparison.Ordinal));
+                    }
+                }
+
+                if (attempt is not null && !sendAgainAtOnce(attempt))
+                {
+                    return new SendStart(false, false, attempt);
+                }
+
+                RecordAttempt(writer, channelName, idempotencyKey, now);
+                return new SendStart(false, true, attempt);
+            },
             cancellationToken);
     }
+
+    private static int RecordAttempt(Storage.SqliteWriter writer, string channel, string idempotencyKey, long now) =>
+        writer.Execute(AttemptSql, ("$channel", channel), ("$key", idempotencyKey), ("$now", now), ("$owner", ProcessOwner));
 
     /// <summary>Marks the key sent after the provider accepted it (creates the row when no attempt was recorded).</summary>
     public Task RecordSentAsync(Channel channel, string idempotencyKey, string? providerMessageId, CancellationToken cancellationToken = default) =>

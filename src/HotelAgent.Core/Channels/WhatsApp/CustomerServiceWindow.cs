@@ -16,6 +16,18 @@ public interface ICustomerServiceWindow
     /// <summary>Call for every inbound WhatsApp message (the newest timestamp wins).</summary>
     Task RecordInboundAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="RecordInboundAsync"/>, but where the store can, the write joins the next write transaction of its
+    /// file (in <c>channels.db</c>: the exactly-once claim that follows, so window and claim commit together) instead
+    /// of taking one of its own. Returns the commit: call it after that write; it writes only when nothing carried the
+    /// record (by default the record is written at once and the commit does nothing).
+    /// </summary>
+    async Task<Func<CancellationToken, Task>> RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        await RecordInboundAsync(guestId, receivedAt, cancellationToken);
+        return static _ => Task.CompletedTask;
+    }
+
     /// <summary>When the guest last wrote, or null when never.</summary>
     Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default);
 
@@ -31,23 +43,42 @@ public sealed class SqliteCustomerServiceWindow(
 {
     private static readonly string ChannelName = Channel.WhatsApp.ToString();
 
+    private const string RecordSql = """
+        INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
+        ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
+        """;
+
     public async Task RecordInboundAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var record = Record(guestId, receivedAt);
+        await database.WriteAsync(writer => { record(writer); return true; }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queued on <c>channels.db</c>: the exactly-once claim that follows commits it in its transaction. The commit
+    /// returned flushes only when the record is still waiting, so it never commits other deferred statements (the
+    /// claim's completion) on the webhook's path.
+    /// </summary>
+    public Task<Func<CancellationToken, Task>> RecordInboundDeferredAsync(string guestId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var committed = database.Defer(Record(guestId, receivedAt), flushSoon: false);
+        return Task.FromResult<Func<CancellationToken, Task>>(ct => committed.IsCompleted ? committed : FlushThenWaitAsync(committed, ct));
+    }
+
+    private async Task FlushThenWaitAsync(Task committed, CancellationToken cancellationToken)
+    {
+        await database.FlushAsync(cancellationToken);
+        await committed;
+    }
+
+    private Action<SqliteWriter> Record(string guestId, DateTimeOffset receivedAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(guestId);
 
         // A timestamp from the future (clock skew) must not extend the window beyond what Meta allows.
         var now = timeProvider.GetUtcNow();
-        var at = receivedAt > now ? now : receivedAt;
-        await database.WriteAsync(
-            writer => writer.Execute(
-                """
-                INSERT INTO customer_service_window (channel, guest_id, last_inbound_utc) VALUES ($channel, $guest, $at)
-                ON CONFLICT (channel, guest_id) DO UPDATE SET last_inbound_utc = MAX(last_inbound_utc, excluded.last_inbound_utc);
-                """,
-                ("$channel", ChannelName),
-                ("$guest", guestId),
-                ("$at", at.ToUnixTimeMilliseconds())),
-            cancellationToken);
+        var at = (receivedAt > now ? now : receivedAt).ToUnixTimeMilliseconds();
+        return writer => writer.Execute(RecordSql, ("$channel", ChannelName), ("$guest", guestId), ("$at", at));
     }
 
     public async Task<DateTimeOffset?> GetLastInboundAsync(string guestId, CancellationToken cancellationToken = default)

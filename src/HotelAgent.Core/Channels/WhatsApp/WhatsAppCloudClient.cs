@@ -71,9 +71,28 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
         ArgumentNullException.ThrowIfNull(message);
         EnsureWhatsApp(message.Channel);
         using var keyLock = await _sent.LockAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
-        if (!await ShouldSendAsync(message.IdempotencyKey, cancellationToken))
+
+        // Rendered before the attempt is recorded (pure; a renderer failure must not leave an attempt behind).
+        var payload = WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Render(message.GuestId, message.Reply), message.IdempotencyKey);
+        var kind = payload["type"]!.GetValue<string>();
+
+        // The "sent already?" and "left unconfirmed?" checks and the attempt record in one channels.db transaction.
+        var wait = TimeSpan.FromSeconds(_options.UnconfirmedSendWaitSeconds);
+        var start = await _sent.StartAttemptAsync(Channel.WhatsApp, message.IdempotencyKey, attempt => SendsAgainAtOnce(attempt, wait), cancellationToken);
+        if (start.AlreadySent)
         {
+            Log.DuplicateSendSkipped(_logger, message.IdempotencyKey);
             return;
+        }
+
+        if (!start.Started)
+        {
+            if (!await WaitForUnconfirmedAsync(message.IdempotencyKey, start.Pending!, wait, cancellationToken))
+            {
+                return;
+            }
+
+            await _sent.RecordAttemptAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
         }
 
         if (message.Reply.Options.Count > WhatsAppMessageRenderer.MaxListRows)
@@ -86,9 +105,6 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
             Log.AttachmentsDropped(_logger, message.Reply.Attachments.Count);
         }
 
-        var payload = WhatsAppMessageRenderer.WithCallbackData(WhatsAppMessageRenderer.Render(message.GuestId, message.Reply), message.IdempotencyKey);
-        var kind = payload["type"]!.GetValue<string>();
-        await _sent.RecordAttemptAsync(Channel.WhatsApp, message.IdempotencyKey, cancellationToken);
         var wamid = await SendWithinWindowAsync(message.GuestId, payload, kind, message.IdempotencyKey, cancellationToken);
         await _sent.RecordSentAsync(Channel.WhatsApp, message.IdempotencyKey, wamid, CancellationToken.None);
     }
@@ -251,13 +267,16 @@ public sealed class WhatsAppCloudClient : IChannelSender, IMediaDownloader, IVoi
 
         var attempt = await _sent.GetPendingAttemptAsync(Channel.WhatsApp, idempotencyKey, cancellationToken);
         var wait = TimeSpan.FromSeconds(_options.UnconfirmedSendWaitSeconds);
-        if (attempt is null
-            || wait <= TimeSpan.Zero
-            || (attempt.ByThisProcess && _timeProvider.GetUtcNow() - attempt.AttemptedUtc < wait))
-        {
-            return true;
-        }
+        return attempt is null || SendsAgainAtOnce(attempt, wait) || await WaitForUnconfirmedAsync(idempotencyKey, attempt, wait, cancellationToken);
+    }
 
+    /// <summary>An unconfirmed attempt that is sent again without waiting: no wait configured, or a recent attempt by this process.</summary>
+    private bool SendsAgainAtOnce(SendAttempt attempt, TimeSpan wait) =>
+        wait <= TimeSpan.Zero || (attempt.ByThisProcess && _timeProvider.GetUtcNow() - attempt.AttemptedUtc < wait);
+
+    /// <summary>Waits for a status webhook to confirm <paramref name="attempt"/>: false when it did (do not send), true when the wait ran out.</summary>
+    private async Task<bool> WaitForUnconfirmedAsync(string idempotencyKey, SendAttempt attempt, TimeSpan wait, CancellationToken cancellationToken)
+    {
         Log.WaitingForUnconfirmedSend(_logger, idempotencyKey, attempt.AttemptedUtc, wait);
 
         // Counted polls, not a clock deadline: the wait stays bounded whatever the injected clock does.

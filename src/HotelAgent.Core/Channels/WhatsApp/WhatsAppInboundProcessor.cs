@@ -68,9 +68,13 @@ public sealed class WhatsAppInboundProcessor(
                 continue;
             }
 
-            // Before the hand-off: the reply must see the window open.
-            await window.RecordInboundAsync(message.GuestId, message.Timestamp, cancellationToken);
-            switch (await sink.AcceptAsync(message, cancellationToken))
+            // Before the hand-off: the reply must see the window open. On channels.db the window joins the exactly-once
+            // claim's transaction (one commit on the ack path instead of two, and atomic with the claim); the commit
+            // below only writes when nothing carried it (a claim kept elsewhere).
+            var commitWindow = await window.RecordInboundDeferredAsync(message.GuestId, message.Timestamp, cancellationToken);
+            var outcome = await sink.AcceptAsync(message, cancellationToken);
+            await commitWindow(cancellationToken);
+            switch (outcome)
             {
                 case InboundOutcome.Accepted:
                     accepted++;
