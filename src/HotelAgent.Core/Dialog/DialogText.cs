@@ -479,6 +479,61 @@ internal static class DialogText
         return null;
     }
 
+    /// <summary>
+    /// People joining the party on the table: "se suma mi hijo", "se suman 2 amigos", "viene una persona más", "2 personas
+    /// más", "one more person", "an extra guest", "another adult", "add a guest"; null when the message says no such thing.
+    /// </summary>
+    public static int? ExtraGuests(string normalized)
+    {
+        var tokens = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var word = tokens[i];
+            var before = i > 0 ? tokens[i - 1] : string.Empty;
+            var after = i + 1 < tokens.Length ? tokens[i + 1] : string.Empty;
+            if (word is "persona" or "personas" or "adulto" or "adultos" or "huesped" or "huespedes" or "nene" or "nenes" or "nino" or "ninos" or "chico" or "chicos"
+                && after is "mas" or "extra" or "adicional" or "adicionales")
+            {
+                return before is "un" or "una" ? 1 : Nlu.NumberWords.Parse(before, english: false) ?? 1;
+            }
+
+            if (word is "person" or "people" or "guest" or "guests" or "adult" or "adults" or "child" or "kid" or "kids")
+            {
+                if (before is "another")
+                {
+                    return 1;
+                }
+
+                if (before is "more" or "extra" or "additional" && i > 1)
+                {
+                    return tokens[i - 2] is "no" or "any" ? null
+                        : tokens[i - 2] is "a" or "an" or "one" ? 1 : Nlu.NumberWords.Parse(tokens[i - 2], english: true) ?? 1;
+                }
+
+                if (before is "a" or "an" && i > 1 && tokens[i - 2] is "add")
+                {
+                    return 1;
+                }
+            }
+
+            // "se suma mi hijo", "se nos suman 2 amigos", "se agrega una persona": the count after the verb, else one.
+            if (word is "suma" or "suman" or "agrega" or "agregan" or "une" or "unen" && before is "se" or "nos")
+            {
+                for (var j = i + 1; j < Math.Min(tokens.Length, i + 4); j++)
+                {
+                    if (Nlu.NumberWords.Parse(tokens[j], english: false) is { } n and > 0 and < 10)
+                    {
+                        return n;
+                    }
+                }
+
+                return word.EndsWith('n') ? 2 : 1;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A plausible email address in the text, or null.</summary>
     public static string? FindEmail(string text)
     {

@@ -125,6 +125,12 @@ public sealed partial class ReceptionistDialog
             nights = current.Nights + extra;
         }
 
+        // "se suma mi hijo" / "one more person" grows the party on the table (the NLU reads "mi hijo de 8" as nothing, "somos 2" as 2).
+        if (DialogText.ExtraGuests(t.Norm) is { } joining && (t.S.Stay.Guests ?? t.S.PendingChange?.Guests ?? t.S.Target?.Guests) is { } party)
+        {
+            guests = party + joining;
+        }
+
         // "somos una pareja" / "a couple" is two people whatever the number words say.
         if (guests is null or 1 && DialogText.ContainsAny(t.Norm, "pareja", "couple"))
         {

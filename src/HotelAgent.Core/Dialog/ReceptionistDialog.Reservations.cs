@@ -211,6 +211,24 @@ public sealed partial class ReceptionistDialog
         }
 
         var roomType = next.RoomType ?? target.RoomType;
+        string? roomOutgrown = null;
+        if (delta.RoomType is null && RoomTypes.FirstOrDefault(r => r.Code == roomType) is { } booked && booked.Capacity < next.Guests.Value)
+        {
+            // "se suma mi hijo" on a double: the guest asked for more people, not for "no availability". The cheapest free room
+            // that fits is proposed (read back and confirmed like any change); the guest can still name another.
+            var fitting = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value));
+            if (fitting.IsOk && fitting.Value!
+                    .Where(o => RoomTypes.FirstOrDefault(r => r.Code == o.RoomType)?.Capacity >= next.Guests.Value)
+                    .OrderBy(o => o.TotalPrice)
+                    .FirstOrDefault() is { } cheapest)
+            {
+                roomOutgrown = L(t,
+                    $"Para {Guests(t, next.Guests.Value)} la {RoomName(t, roomType)} no alcanza (es para hasta {Guests(t, booked.Capacity)}), así que te propongo la {RoomName(t, cheapest.RoomType)}.\n",
+                    $"The {RoomName(t, roomType)} holds up to {Guests(t, booked.Capacity)}, so for {Guests(t, next.Guests.Value)} I'd move you to the {RoomName(t, cheapest.RoomType)}.\n");
+                roomType = cheapest.RoomType;
+            }
+        }
+
         var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value, roomType));
         if (!result.IsOk)
         {
@@ -265,7 +283,7 @@ public sealed partial class ReceptionistDialog
             PendingWriteKey = null,
         };
         Touch(t);
-        Ask(t, "confirm:modify", L(t,
+        Ask(t, "confirm:modify", roomOutgrown + L(t,
             $"Tu reserva {target.Reference} quedaría así:\n• {OfferName(t, quoted)}\n• Del {DayMonth(t, next.CheckIn.Value)} al {DayMonth(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(t, quoted.TotalPrice, quoted.Currency)} (antes {Price(t, target.TotalPrice, target.Currency)})",
             $"Your booking {target.Reference} would be:\n• {OfferName(t, quoted)}\n• {DayMonth(t, next.CheckIn.Value)} to {DayMonth(t, next.CheckOut.Value)} ({Nights(t, quoted.Nights)}, {Guests(t, next.Guests.Value)})\n• Total: {Price(t, quoted.TotalPrice, quoted.Currency)} (was {Price(t, target.TotalPrice, target.Currency)})"), YesNoOptions(t));
     }

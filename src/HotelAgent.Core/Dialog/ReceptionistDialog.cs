@@ -116,7 +116,7 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        if (MovesTheBookingJustMade(t) || MovesABookingTheGuestHas(t))
+        if (MovesTheBookingJustMade(t) || MovesABookingTheGuestHas(t) || GrowsThePartyOfABookingTheGuestHas(t))
         {
             // "actually could we push it a day?" / "¿la podemos correr al 4?" right after booking: a change of that booking,
             // whatever the classifier made of it (new dates alone read like a fresh availability question).
@@ -297,6 +297,13 @@ public sealed partial class ReceptionistDialog
         && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null || t.Nlu.Entities.RoomType is not null)
         && DialogText.ContainsAny(t.Norm, BookingTheGuestHasWords)
         && DialogText.IndexOfAny(t.Norm, ChangeWords) > DialogText.IndexOfAny(t.Norm, BookingTheGuestHasWords);
+
+    /// <summary>"en mi reserva somos 2 pero se suma mi hijo": someone joins the party of a booking the guest has.</summary>
+    private static bool GrowsThePartyOfABookingTheGuestHas(TurnContext t) =>
+        t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null
+        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
+        && DialogText.ContainsAny(t.Norm, BookingTheGuestHasWords)
+        && DialogText.ExtraGuests(t.Norm) is not null;
 
     /// <summary>Words that move or change a stay (Spanish voseo and tuteo, English).</summary>
     private static readonly string[] ChangeWords =

@@ -109,4 +109,24 @@ public sealed class DialogTextTests
     [InlineData("no more nights, thanks")]
     [InlineData("más noches no")]
     public void A_length_or_a_refusal_is_not_a_change_of_nights(string text) => Assert.Null(DialogText.ExtraNights(DialogText.Normalize(text)));
+
+    [Theory]
+    [InlineData("en mi reserva somos 2 pero se suma mi hijo de 8", 1)]
+    [InlineData("se nos suman 2 amigos", 2)]
+    [InlineData("se suman mis viejos", 2)]
+    [InlineData("viene una persona más", 1)]
+    [InlineData("2 adultos más", 2)]
+    [InlineData("can we add one more person to our booking?", 1)]
+    [InlineData("an extra guest", 1)]
+    [InlineData("another adult is coming", 1)]
+    [InlineData("add a guest please", 1)]
+    public void People_joining_the_party_are_counted(string text, int joining) =>
+        Assert.Equal(joining, DialogText.ExtraGuests(DialogText.Normalize(text)));
+
+    [Theory]
+    [InlineData("somos 3 personas")]
+    [InlineData("los chicos pagan?")]
+    [InlineData("no more guests")]
+    [InlineData("cuánto suma el total?")]
+    public void A_party_size_or_a_question_is_not_someone_joining(string text) => Assert.Null(DialogText.ExtraGuests(DialogText.Normalize(text)));
 }

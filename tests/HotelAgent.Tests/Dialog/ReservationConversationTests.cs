@@ -60,7 +60,7 @@ public sealed class ReservationConversationTests : DialogTestBase
     }
 
     [Fact]
-    public async Task Modify_guests_to_a_room_that_cannot_hold_them_is_refused()
+    public async Task Modify_guests_beyond_the_rooms_capacity_proposes_the_cheapest_room_that_fits_and_changes_nothing_yet()
     {
         await ExistingBooking(Phone, Dec10, Dec12);
         var g = Guest();
@@ -69,8 +69,27 @@ public sealed class ReservationConversationTests : DialogTestBase
         await g.Say("Personas", replyId: "change_guests");
         await g.Say("4");
 
-        Assert.Equal(DialogStage.CollectingModification, g.State.Stage);
-        Assert.Contains("No hay disponibilidad", g.Text, StringComparison.Ordinal);
+        Assert.Equal(DialogStage.ConfirmingModification, g.State.Stage);
+        Assert.Contains("no alcanza", g.Text, StringComparison.Ordinal);
+        Assert.Equal("familiar", g.State.PendingChange?.RoomType);
+        Assert.Equal(4, g.State.PendingChange?.Guests);
+        Assert.DoesNotContain(Effects.Calls, c => c.StartsWith("modify:", StringComparison.Ordinal));
+
+        await g.Say("no");
+        Assert.DoesNotContain(Effects.Calls, c => c.StartsWith("modify:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Modify_guests_beyond_every_room_is_refused()
+    {
+        await ExistingBooking(Phone, Dec10, Dec12);
+        var g = Guest();
+
+        await g.Say("quiero cambiar mi reserva");
+        await g.Say("Personas", replyId: "change_guests");
+        await g.Say("9");
+
+        Assert.NotEqual(DialogStage.ConfirmingModification, g.State.Stage);
         Assert.DoesNotContain(Effects.Calls, c => c.StartsWith("modify:", StringComparison.Ordinal));
     }
 
