@@ -369,7 +369,9 @@ internal static class DateExtractor
             // "7 d enero": a clipped "de" is still "de"
             if (j < t.Length && t[j] is "de" or "of" or "d")
                 j++;
-            if (j < t.Length && Months.TryGetValue(t[j], out var mo2) && !(t[j] is "mar" or "set" && j == i + 1))
+            // "room for 1, dec 12-14" / "para 2, dic 20": a party size, then a month with its own day (that month-day wins).
+            var partyThenMonthDay = i > 0 && t[i - 1] is "for" or "para" or "x" && j == i + 1 && NextIsDay(t, num, j + 1);
+            if (j < t.Length && Months.TryGetValue(t[j], out var mo2) && !(t[j] is "mar" or "set" && j == i + 1) && !partyThenMonthDay)
             {
                 var m = new Mention { Kind = Kind.Calendar, Month = mo2, Day = day, Start = i, End = j + 1 };
                 ReadYear(t, num, m, j + 1);

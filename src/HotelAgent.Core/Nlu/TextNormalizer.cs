@@ -4,7 +4,7 @@ using System.Text;
 namespace HotelAgent.Core.Nlu;
 
 /// <summary>Text normalization shared by the classifier and the entity extractors.</summary>
-internal static class TextNormalizer
+internal static partial class TextNormalizer
 {
     /// <summary>
     /// Lowercase, strip accents (ñ becomes n), collapse runs of 3+ identical letters to one ("holaaa" → "hola"),
@@ -92,8 +92,48 @@ internal static class TextNormalizer
         }
         // collapse double spaces and trim
         var s = sb.ToString();
+        if (s.Contains('-', StringComparison.Ordinal))
+        {
+            // "dec 12-14", "del 12-14 de enero": a glued day range reads like "12 - 14" (dates keep '-' inside tokens
+            // for 2026-12-15 and codes, which this leaves alone: exactly two numbers of one or two digits; "15-12" stays
+            // the 15th of December, see IsDayRange).
+            s = DayRange().Replace(s, m => IsDayRange(s, m) ? $"{m.Groups[1].Value} - {m.Groups[2].Value}" : m.Value);
+            // "20-22/12": both days in the month after the slash.
+            s = DayRangeOfMonth().Replace(s, "$1/$3 - $2/$3");
+        }
+
         return CollapseSpaces(s);
     }
+
+    /// <summary>
+    /// "12-14" is a range of days when it goes forward and the second number cannot be a month ("20-22") or a month is
+    /// named right before or after it ("jan 3-5", "3-5 de enero"); otherwise ("15-12", "10-12") it is a day-month date.
+    /// </summary>
+    private static bool IsDayRange(string s, System.Text.RegularExpressions.Match m)
+    {
+        var first = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var second = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (second <= first || first == 0)
+        {
+            return false;
+        }
+
+        if (second > 12)
+        {
+            return true;
+        }
+
+        var before = s[..m.Index].TrimEnd().Split(' ');
+        var after = s[(m.Index + m.Length)..].TrimStart().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var next = after.Length > 0 && after[0] is "de" or "of" && after.Length > 1 ? after[1] : after.FirstOrDefault();
+        return DateExtractor.IsMonth(before[^1]) || (next is not null && DateExtractor.IsMonth(next));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/.:-])(\d{1,2})-(\d{1,2})(?![\w/.:-])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DayRange();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/.:-])(\d{1,2})-(\d{1,2})/(\d{1,2})(?![\w/.:-])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DayRangeOfMonth();
 
     private static void AppendSpaced(StringBuilder sb, string token)
     {

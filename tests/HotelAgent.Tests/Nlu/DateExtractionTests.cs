@@ -117,6 +117,12 @@ public class DateExtractionTests
     [InlineData("de mañana a 3 noches", "2026-11-22", "2026-11-25", 3)]
     [InlineData("del 5 al 7 d enero", "2027-01-05", "2027-01-07", 2)]
     [InlineData("desde el 8 de enero, en vez de 2 noches son 3", "2027-01-08", "2027-01-11", 3)]
+    [InlineData("room for 1, dec 12-14?", "2026-12-12", "2026-12-14", 2)]
+    [InlineData("hay lugar del 12-14 de enero para 2?", "2027-01-12", "2027-01-14", 2)]
+    [InlineData("anything jan 3-5 for 2 people?", "2027-01-03", "2027-01-05", 2)]
+    [InlineData("tienen para 2, 20-22/12?", "2026-12-20", "2026-12-22", 2)]
+    [InlineData("para 2, dic 20 al 23", "2026-12-20", "2026-12-23", 3)]
+    [InlineData("del 3-5 de enero", "2027-01-03", "2027-01-05", 2)]
     public void Ranges(string text, string checkIn, string checkOut, int nights)
     {
         var e = X(text);
