@@ -516,23 +516,37 @@ internal static class DialogText
                 }
             }
 
-            // "se suma mi hijo", "se nos suman 2 amigos", "se agrega una persona": the count after the verb, else one.
+            // "se suma mi hijo", "se nos suman 2 amigos", "se agrega una persona": a person after the verb (not "se suma el
+            // IVA?"), counted by the number said, else one (two for a plural verb).
             if (word is "suma" or "suman" or "agrega" or "agregan" or "une" or "unen" && before is "se" or "nos")
             {
-                for (var j = i + 1; j < Math.Min(tokens.Length, i + 4); j++)
+                for (var j = i + 1; j < Math.Min(tokens.Length, i + 5); j++)
                 {
-                    if (Nlu.NumberWords.Parse(tokens[j], english: false) is { } n and > 0 and < 10)
+                    if (Nlu.NumberWords.Parse(tokens[j], english: false) is { } n and > 0 and < 10 && tokens[j] is not ("un" or "una" or "uno"))
                     {
                         return n;
                     }
-                }
 
-                return word.EndsWith('n') ? 2 : 1;
+                    if (JoiningPeople.Contains(tokens[j]))
+                    {
+                        return word.EndsWith('n') ? 2 : 1;
+                    }
+                }
             }
         }
 
         return null;
     }
+
+    /// <summary>People who may join a party ("se suma mi hermana"), singular and plural.</summary>
+    private static readonly HashSet<string> JoiningPeople = new(StringComparer.Ordinal)
+    {
+        "persona", "personas", "alguien", "adulto", "adultos", "hijo", "hijos", "hija", "hijas", "nene", "nenes", "nena", "nenas",
+        "nino", "ninos", "nina", "ninas", "chico", "chicos", "chica", "chicas", "bebe", "bebes", "hermano", "hermanos", "hermana",
+        "hermanas", "amigo", "amigos", "amiga", "amigas", "esposo", "esposa", "marido", "mujer", "novio", "novia", "pareja",
+        "mama", "papa", "viejo", "vieja", "viejos", "abuelo", "abuela", "abuelos", "suegro", "suegra", "suegros", "primo",
+        "prima", "primos", "sobrino", "sobrina", "sobrinos", "companero", "companera", "otro", "otra", "uno",
+    };
 
     /// <summary>A plausible email address in the text, or null.</summary>
     public static string? FindEmail(string text)

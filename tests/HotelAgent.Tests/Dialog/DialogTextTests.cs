@@ -128,5 +128,7 @@ public sealed class DialogTextTests
     [InlineData("los chicos pagan?")]
     [InlineData("no more guests")]
     [InlineData("cuánto suma el total?")]
+    [InlineData("en mi reserva se suma el IVA?")]
+    [InlineData("se agrega el desayuno?")]
     public void A_party_size_or_a_question_is_not_someone_joining(string text) => Assert.Null(DialogText.ExtraGuests(DialogText.Normalize(text)));
 }
