@@ -302,8 +302,14 @@ public sealed partial class ReceptionistDialog
     private static bool GrowsThePartyOfABookingTheGuestHas(TurnContext t) =>
         t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null
         && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
-        && DialogText.ContainsAny(t.Norm, BookingTheGuestHasWords)
+        && DialogText.ContainsAny(t.Norm, OwnBookingWords)
         && DialogText.ExtraGuests(t.Norm) is not null;
+
+    /// <summary>The guest asks to make a booking ("quiero hacer mi reserva", "quisiera reservar", "I'd like to book").</summary>
+    private static bool MakesANewBooking(TurnContext t) =>
+        DialogText.ContainsAny(t.Norm, "hacer mi reserva", "hacer una reserva", "hacer la reserva", "quiero reservar", "quisiera reservar",
+            "queria reservar", "queremos reservar", "quiero hacer una reserva", "i want to book", "i would like to book", "i d like to book",
+            "id like to book", "make a booking", "make a reservation");
 
     /// <summary>Words that move or change a stay (Spanish voseo and tuteo, English).</summary>
     private static readonly string[] ChangeWords =
@@ -312,13 +318,23 @@ public sealed partial class ReceptionistDialog
         "pasar*", "pasala", "cambi*", "mover*", "movela", "adelant*", "atras*", "posterg*", "pospon*", "reprogram*",
     ];
 
-    /// <summary>The guest speaks of a booking they already have (normalized: no accents).</summary>
+    /// <summary>
+    /// The guest says they already have a booking (normalized: no accents). Not "mi reserva" alone: "quiero hacer mi reserva
+    /// del 10 al 12, ¿puedo cambiarla después?" is a new booking.
+    /// </summary>
     private static readonly string[] BookingTheGuestHasWords =
     [
         "tengo una reserva", "tengo reserva", "tengo reservad*", "tenemos una reserva", "tenemos reserva", "tenemos reservad*",
-        "hice una reserva", "hicimos una reserva", "ya reserve", "reservamos", "mi reserva", "nuestra reserva",
+        "hice una reserva", "hicimos una reserva", "ya reserve", "ya reservamos",
         "i have a booking", "i have a reservation", "we have a booking", "we have a reservation", "i booked", "we booked",
-        "my booking", "my reservation", "our booking", "our reservation", "i have a room booked", "we have a room booked",
+        "i have a room booked", "we have a room booked",
+    ];
+
+    /// <summary>The guest's own booking, named as such ("en mi reserva somos 2…"): enough with someone joining the party.</summary>
+    private static readonly string[] OwnBookingWords =
+    [
+        .. BookingTheGuestHasWords,
+        "mi reserva", "nuestra reserva", "my booking", "my reservation", "our booking", "our reservation",
     ];
 
     /// <summary>True when a mid-confidence intent is backed by what the message contains.</summary>
@@ -497,6 +513,12 @@ public sealed partial class ReceptionistDialog
                 if (InBookingFlow(t.S.Stage) && HasStayDelta(ExtractStayDelta(t, nlu)))
                 {
                     await ApplyStayCorrectionAsync(t, ExtractStayDelta(t, nlu));
+                }
+                else if (t.S.Stage == DialogStage.Idle && FindReference(t, nlu) is null && MakesANewBooking(t) && HasStayDelta(ExtractStayDelta(t, nlu)))
+                {
+                    // "quiero hacer mi reserva del 10 al 12, ¿después la puedo cambiar?": a new stay with a question about
+                    // changes, not a change of a booking the guest does not have.
+                    await StartStayAsync(t, nlu);
                 }
                 else
                 {
