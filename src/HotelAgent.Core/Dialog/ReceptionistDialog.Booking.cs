@@ -12,11 +12,6 @@ public sealed partial class ReceptionistDialog
     // ---------------------------------------------------------------- slots
 
     /// <summary>
-    /// The stay facts in this message, read in the context of the conversation: "3" is the party size when we asked for
-    /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
-    /// of the dates already on the table, not against today.
-    /// </summary>
-    /// <summary>
     /// The day of the month <paramref name="day"/> names, in the month before, of or after it: the first after the booking's
     /// arrival when the guest moves it later, the last before when earlier, else the nearest; never past.
     /// </summary>
@@ -48,6 +43,11 @@ public sealed partial class ReceptionistDialog
         return t.S.Target is { } target ? (target.CheckIn, target.CheckOut.DayNumber - target.CheckIn.DayNumber) : null;
     }
 
+    /// <summary>
+    /// The stay facts in this message, read in the context of the conversation: "3" is the party size when we asked for
+    /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
+    /// of the dates already on the table, not against today.
+    /// </summary>
     private static StaySlots ExtractStayDelta(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
