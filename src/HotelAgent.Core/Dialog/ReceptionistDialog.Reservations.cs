@@ -212,31 +212,40 @@ public sealed partial class ReceptionistDialog
 
         var roomType = next.RoomType ?? target.RoomType;
         string? roomOutgrown = null;
+        RoomOffer? offer;
         if (delta.RoomType is null && RoomTypes.FirstOrDefault(r => r.Code == roomType) is { } booked && booked.Capacity < next.Guests.Value)
         {
             // "se suma mi hijo" on a double: the guest asked for more people, not for "no availability". The cheapest free room
-            // that fits is proposed (read back and confirmed like any change); the guest can still name another.
+            // that fits is proposed (read back and confirmed like any change); the guest can still name another. One search
+            // for every room answers both: the booked room cannot be among the offers for a party it does not hold.
             var fitting = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value));
-            if (fitting.IsOk && fitting.Value!
-                    .Where(o => RoomTypes.FirstOrDefault(r => r.Code == o.RoomType)?.Capacity >= next.Guests.Value)
-                    .OrderBy(o => o.TotalPrice)
-                    .FirstOrDefault() is { } cheapest)
+            if (!fitting.IsOk)
+            {
+                PmsTrouble(t, fitting.Status);
+                return;
+            }
+
+            offer = fitting.Value!.Where(o => o.Capacity >= next.Guests.Value).OrderBy(o => o.TotalPrice).FirstOrDefault();
+            if (offer is not null)
             {
                 roomOutgrown = L(t,
-                    $"Para {Guests(t, next.Guests.Value)} la {RoomName(t, roomType)} no alcanza (es para hasta {Guests(t, booked.Capacity)}), así que te propongo la {RoomName(t, cheapest.RoomType)}.\n",
-                    $"The {RoomName(t, roomType)} holds up to {Guests(t, booked.Capacity)}, so for {Guests(t, next.Guests.Value)} I'd move you to the {RoomName(t, cheapest.RoomType)}.\n");
-                roomType = cheapest.RoomType;
+                    $"Para {Guests(t, next.Guests.Value)} la {RoomName(t, roomType)} no alcanza (es para hasta {Guests(t, booked.Capacity)}), así que te propongo la {RoomName(t, offer.RoomType)}.\n",
+                    $"The {RoomName(t, roomType)} holds up to {Guests(t, booked.Capacity)}, so for {Guests(t, next.Guests.Value)} I'd move you to the {RoomName(t, offer.RoomType)}.\n");
+                roomType = offer.RoomType;
             }
         }
-
-        var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value, roomType));
-        if (!result.IsOk)
+        else
         {
-            PmsTrouble(t, result.Status);
-            return;
+            var result = await t.Effects.SearchAvailabilityAsync(new StayQuery(next.CheckIn.Value, next.CheckOut.Value, next.Guests.Value, roomType));
+            if (!result.IsOk)
+            {
+                PmsTrouble(t, result.Status);
+                return;
+            }
+
+            offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
         }
 
-        var offer = result.Value!.FirstOrDefault(o => string.Equals(o.RoomType, roomType, StringComparison.Ordinal));
         var overlapsOwnRoom = string.Equals(roomType, target.RoomType, StringComparison.Ordinal)
             && next.CheckIn.Value < target.CheckOut && target.CheckIn < next.CheckOut.Value
             && RoomTypes.FirstOrDefault(r => string.Equals(r.Code, roomType, StringComparison.Ordinal))?.Capacity >= next.Guests.Value;
