@@ -391,14 +391,7 @@ internal static class DialogText
         var padded = " " + normalized + " ";
         foreach (var k in keywords)
         {
-            if (k.EndsWith('*'))
-            {
-                if (padded.Contains(" " + k[..^1], StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            else if (padded.Contains(" " + k + " ", StringComparison.Ordinal))
+            if (IndexOfKeyword(padded, k) >= 0)
             {
                 return true;
             }
@@ -406,6 +399,13 @@ internal static class DialogText
 
         return false;
     }
+
+    /// <summary>Where <paramref name="keyword"/> (a word, or a word start with <c>*</c>) starts in the unpadded text, or -1.</summary>
+    private static int IndexOfKeyword(string padded, string keyword) =>
+        // The match begins at the space before the word: its index in the padded text is the word's index in the original.
+        keyword.EndsWith('*')
+            ? padded.IndexOf(" " + keyword[..^1], StringComparison.Ordinal)
+            : padded.IndexOf(" " + keyword + " ", StringComparison.Ordinal);
 
     /// <summary>
     /// Where the first of <paramref name="keywords"/> (same patterns as <see cref="ContainsAny"/>: a word, or a word start
@@ -417,17 +417,14 @@ internal static class DialogText
         var first = -1;
         foreach (var k in keywords)
         {
-            var at = k.EndsWith('*')
-                ? padded.IndexOf(" " + k[..^1], StringComparison.Ordinal)
-                : padded.IndexOf(" " + k + " ", StringComparison.Ordinal);
+            var at = IndexOfKeyword(padded, k);
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
             }
         }
 
-        // The padded text is one character ahead of the original.
-        return first < 0 ? -1 : Math.Min(first, normalized.Length);
+        return first;
     }
 
     /// <summary>
@@ -448,15 +445,9 @@ internal static class DialogText
             var before = i > 0 ? tokens[i - 1] : string.Empty;
             var after = i + 1 < tokens.Length ? tokens[i + 1] : string.Empty;
             var english = tokens[i] is "night" or "nights" or "day" or "days";
-            // "one more night" / "2 more nights" / "an extra night" / "another night"
-            if (english && before is "more" or "extra" or "additional" && i > 1)
+            if (english && EnglishMore(tokens, i) is { } more)
             {
-                return (before == "more" && tokens[i - 2] is "no" or "any") ? null : Nlu.NumberWords.Parse(tokens[i - 2] is "an" or "a" ? "1" : tokens[i - 2], english: true) ?? 1;
-            }
-
-            if (english && before == "another")
-            {
-                return 1;
+                return more;
             }
 
             var count = before is "un" or "una" ? 1 : Nlu.NumberWords.Parse(before, english);
@@ -499,15 +490,9 @@ internal static class DialogText
 
             if (word is "person" or "people" or "guest" or "guests" or "adult" or "adults" or "child" or "kid" or "kids")
             {
-                if (before is "another")
+                if (EnglishMore(tokens, i) is { } more)
                 {
-                    return 1;
-                }
-
-                if (before is "more" or "extra" or "additional" && i > 1)
-                {
-                    return tokens[i - 2] is "no" or "any" ? null
-                        : tokens[i - 2] is "a" or "an" or "one" ? 1 : Nlu.NumberWords.Parse(tokens[i - 2], english: true) ?? 1;
+                    return more;
                 }
 
                 if (before is "a" or "an" && i > 1 && tokens[i - 2] is "add")
@@ -536,6 +521,29 @@ internal static class DialogText
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// "another night", "one more night", "2 extra guests", "an additional adult": how many of the English unit at
+    /// <paramref name="unit"/> are added; null when nothing says so, or when it is "no more" / "any more".
+    /// </summary>
+    private static int? EnglishMore(string[] tokens, int unit)
+    {
+        var before = unit > 0 ? tokens[unit - 1] : string.Empty;
+        if (before == "another")
+        {
+            return 1;
+        }
+
+        if (before is not ("more" or "extra" or "additional") || unit < 2)
+        {
+            return null;
+        }
+
+        var count = tokens[unit - 2];
+        return count is "no" or "any" ? null
+            : count is "a" or "an" or "one" ? 1
+            : Nlu.NumberWords.Parse(count, english: true) ?? 1;
     }
 
     /// <summary>People who may join a party ("se suma mi hermana"), singular and plural.</summary>

@@ -281,29 +281,29 @@ public sealed partial class ReceptionistDialog
     ];
 
     private static bool MovesTheBookingJustMade(TurnContext t) =>
-        t.S.Stage == DialogStage.Idle && t.S.LastBookedReference is not null && t.Turn.Message.ReplyId is null
-        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
+        MayChangeABooking(t) && t.S.LastBookedReference is not null
         && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null)
         && DialogText.ContainsAny(t.Norm, ChangeWords);
 
     /// <summary>
     /// "tengo una reserva para el 10, ¿la puedo pasar al 17?" / "I have a booking on the 10th, can I move it to the 17th?":
     /// a booking the guest already has, and a change to it. The dates make it read like a new availability question to the
-    /// classifier; the guest's own booking and the change word make it a modification.
+    /// classifier; the guest's own booking and the change word after it make it a modification.
     /// </summary>
     private static bool MovesABookingTheGuestHas(TurnContext t) =>
-        t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null
-        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
+        MayChangeABooking(t)
         && (t.Nlu.Entities.CheckIn is not null || t.Nlu.Entities.CheckOut is not null || t.Nlu.Entities.Nights is not null || t.Nlu.Entities.RoomType is not null)
-        && DialogText.ContainsAny(t.Norm, BookingTheGuestHasWords)
-        && DialogText.IndexOfAny(t.Norm, ChangeWords) > DialogText.IndexOfAny(t.Norm, BookingTheGuestHasWords);
+        && DialogText.IndexOfAny(t.Norm, BookingTheGuestHasWords) is var has and >= 0
+        && DialogText.IndexOfAny(t.Norm, ChangeWords) > has;
 
     /// <summary>"en mi reserva somos 2 pero se suma mi hijo": someone joins the party of a booking the guest has.</summary>
     private static bool GrowsThePartyOfABookingTheGuestHas(TurnContext t) =>
+        MayChangeABooking(t) && DialogText.ContainsAny(t.Norm, OwnBookingWords) && DialogText.ExtraGuests(t.Norm) is not null;
+
+    /// <summary>A typed message between flows that is not already a cancellation, a status question or a call for a person.</summary>
+    private static bool MayChangeABooking(TurnContext t) =>
         t.S.Stage == DialogStage.Idle && t.Turn.Message.ReplyId is null
-        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman)
-        && DialogText.ContainsAny(t.Norm, OwnBookingWords)
-        && DialogText.ExtraGuests(t.Norm) is not null;
+        && t.Nlu.Intent is not (NluLabels.CancelReservation or NluLabels.CheckReservation or NluLabels.RequestHuman);
 
     /// <summary>The guest asks to make a booking ("quiero hacer mi reserva", "quisiera reservar", "I'd like to book").</summary>
     private static bool MakesANewBooking(TurnContext t) =>
