@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using HotelAgent.Core.Observability;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Hosting;
@@ -39,9 +40,8 @@ public sealed class TaskHubDurableWorker(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Azure Storage throws an aggregate of six identical retries: name the store and the first cause.
-            var cause = exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var first, ..] ? first : exception;
             throw new InvalidOperationException(
-                $"The durable backend ({service.GetType().Name}) could not create its task hub: {cause.Message} Check the durable backend's settings (Durable__Backend, AzureWebJobsStorage or the data directory).",
+                $"The durable backend ({service.GetType().Name}) could not create its task hub: {ExceptionCause.First(exception).Message} Check the durable backend's settings (Durable__Backend, AzureWebJobsStorage or the data directory).",
                 exception);
         }
 

@@ -1,3 +1,5 @@
+using HotelAgent.Core.Observability;
+
 namespace HotelAgent.Functions.Hosting;
 
 /// <summary>
@@ -12,7 +14,6 @@ public static class StartFailure
     /// <summary>The one line: the first failure's message (an aggregate of retries repeats the same cause).</summary>
     public static string Describe(Exception exception)
     {
-        var cause = exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var first, ..] ? first : exception;
-        return "HotelAgent could not start: " + cause.Message.ReplaceLineEndings(" ");
+        return "HotelAgent could not start: " + ExceptionCause.First(exception).Message.ReplaceLineEndings(" ");
     }
 }
