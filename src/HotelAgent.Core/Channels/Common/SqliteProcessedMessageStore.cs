@@ -1,4 +1,5 @@
 using HotelAgent.Core.Messaging;
+using HotelAgent.Core.Storage;
 
 namespace HotelAgent.Core.Channels.Common;
 
@@ -54,13 +55,11 @@ public sealed class SqliteProcessedMessageStore(ChannelsDatabase database, TimeP
     }
 
     /// <summary>Marks a claimed id as handled: from now on every redelivery is a duplicate.</summary>
-    public Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            writer => writer.Execute(
-                "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;",
-                ("$channel", channel.ToString()),
-                ("$id", providerMessageId)),
-            cancellationToken);
+    public Task CompleteAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        var complete = Complete(channel, providerMessageId);
+        return database.WriteAsync(writer => { complete(writer); return true; }, cancellationToken);
+    }
 
     /// <summary>
     /// Completes the claim in the next <c>channels.db</c> write transaction (the reply's send attempt, the next claim, or
@@ -72,15 +71,17 @@ public sealed class SqliteProcessedMessageStore(ChannelsDatabase database, TimeP
     public Task CompleteDeferredAsync(Channel channel, string providerMessageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
-        var channelName = channel.ToString();
-        _ = database.Defer(
-            writer => writer.Execute(
-                "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;",
-                ("$channel", channelName),
-                ("$id", providerMessageId)),
-            flushSoon: true);
-
+        _ = database.Defer(Complete(channel, providerMessageId), flushSoon: true);
         return Task.CompletedTask;
+    }
+
+    private static Action<SqliteWriter> Complete(Channel channel, string providerMessageId)
+    {
+        var channelName = channel.ToString();
+        return writer => writer.Execute(
+            "UPDATE processed_messages SET completed = 1 WHERE channel = $channel AND provider_message_id = $id;",
+            ("$channel", channelName),
+            ("$id", providerMessageId));
     }
 
     /// <summary>
