@@ -127,6 +127,12 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        if (await HandleChildAgesAsync(t))
+        {
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         FocusMentionedOffer(t);
         if (await HandleConfirmationStepAsync(t) || await HandleSideQuestionAsync(t) || await HandleInContextAsync(t))
         {
