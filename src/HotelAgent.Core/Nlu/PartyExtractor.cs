@@ -126,17 +126,40 @@ public static class PartyExtractor
         for (var i = 0; i < t.Length; i++)
         {
             if (BabyWords.Contains(t[i]) && !HasUnitAhead(t, num, i + 1))
-                ages.Add(new PartyChild(null, Baby: true));
-            if (num[i] is { } n && n is >= 0 and <= 17 && (i + 1 >= t.Length || IsUnit(t[i + 1]) || AgeJoin.Contains(t[i + 1]) || t.Length <= 4
-                    || (i > 0 && t[i - 1] is "tiene" or "tienen" or "de" or "is" or "son")))
             {
-                if (i + 1 < t.Length && (DateExtractor.IsMonth(t[i + 1]) || t[i + 1] is "noche" or "noches" or "nights" or "dias" or "adultos" or "personas"
-                        || (t[i + 1] == "de" && i + 2 < t.Length && DateExtractor.IsMonth(t[i + 2]))))
-                    continue;
-                var months = i + 1 < t.Length && MonthUnits.Contains(t[i + 1]) ? n : n * 12;
-                ages.Add(new PartyChild(months, Baby: false));
+                ages.Add(new PartyChild(null, Baby: true));
+                continue;
             }
+
+            // A run of numbers joined by "y"/"and" ("5 y 7") is ages when one of them has a unit ("años", "meses"), the run
+            // follows "tiene"/"is"/"de", or an age came before ("tiene 1 año y los otros 5 y 7"): a bare "2" is not an age (it
+            // picks an option or answers another question).
+            if (num[i] is not { } first || first > 17 || IsNotAge(t, i))
+                continue;
+            var run = new List<(int N, bool Months, bool Unit)>();
+            var k = i;
+            while (k < t.Length && num[k] is { } n && n <= 17 && !IsNotAge(t, k))
+            {
+                var unit = k + 1 < t.Length && IsUnit(t[k + 1]);
+                run.Add((n, unit && MonthUnits.Contains(t[k + 1]), unit));
+                k += unit ? 2 : 1;
+                while (k < t.Length && IsUnit(t[k]))
+                    k++;
+                if (k + 1 < t.Length && AgeJoin.Contains(t[k]) && num[k + 1] is not null)
+                    k++;
+                else
+                    break;
+            }
+
+            var led = i > 0 && t[i - 1] is "tiene" or "tienen" or "de" or "is" or "son" or "s" or "aged" or "edad" or "edades";
+            if (led || run.Any(r => r.Unit) || ages.Count > 0)
+            {
+                ages.AddRange(run.Select(r => new PartyChild(r.Months ? r.N : r.N * 12)));
+            }
+
+            i = Math.Max(i, k - 1);
         }
+
         return ages;
     }
 
@@ -149,6 +172,10 @@ public static class PartyExtractor
         }
         return false;
     }
+
+    private static bool IsNotAge(string[] t, int i) =>
+        i + 1 < t.Length && (DateExtractor.IsMonth(t[i + 1]) || IsNotPeople(t[i + 1]) || AdultWords.Contains(t[i + 1])
+            || t[i + 1] is "personas" or "people" or "guests" or "pax" || (t[i + 1] is "de" or "of" && i + 2 < t.Length && DateExtractor.IsMonth(t[i + 2])));
 
     private static bool IsUnit(string w) => YearUnits.Contains(w) || MonthUnits.Contains(w);
 
