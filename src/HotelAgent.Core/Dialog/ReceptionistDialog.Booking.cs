@@ -515,13 +515,25 @@ public sealed partial class ReceptionistDialog
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null, QuestionKey = null };
             var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
-            var agesHint = s.Guests > biggest && biggest > 0 ? AgesHint(t, s) : null;
-            t.Say(prefix + (s.Guests > biggest && biggest > 0
-                ? L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {PartyText(t, s)} no puedo reservarte una sola habitación por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
-                    $"Our rooms hold up to {biggest} guests, so I can't book one room for {PartyText(t, s)} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
-                  + (agesHint is null ? string.Empty : "\n" + agesHint)
-                : L(t, $"No tengo habitaciones libres del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} para {Guests(t, s.Guests!.Value)}. ¿Querés probar con otras fechas?",
-                    $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {Guests(t, s.Guests!.Value)}. Would you like to try other dates?")));
+            if (s.Guests > biggest && biggest > 0)
+            {
+                // Multi-room bookings are not built: say so, tell what would change it (children's ages), and offer reception
+                // (a "sí" or the button hands off with reason large_party).
+                var agesHint = AgesHint(t, s);
+                t.S = t.S with { HumanOffered = true };
+                t.Say(new Reply(prefix
+                    + L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {PartyText(t, s)} no puedo reservarte una sola habitación por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
+                        $"Our rooms hold up to {biggest} guests, so I can't book one room for {PartyText(t, s)} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
+                    + (agesHint is null ? string.Empty : "\n" + agesHint)
+                    + L(t, "\n¿Querés que te comunique con recepción?", "\nWould you like me to put you in touch with reception?"))
+                {
+                    Options = [new ReplyOption("human", L(t, "Hablar con recepción", "Talk to reception"))],
+                });
+                return;
+            }
+
+            t.Say(prefix + L(t, $"No tengo habitaciones libres del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} para {PartyText(t, s)}. ¿Querés probar con otras fechas?",
+                $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {PartyText(t, s)}. Would you like to try other dates?"));
             return;
         }
 
