@@ -106,6 +106,12 @@ public sealed record StaySlots
     /// <summary>The guest was told once that unknown children's ages matter (infants do not count): never again in this stay.</summary>
     public bool AgesAsked { get; init; }
 
+    /// <summary>The guest said they need no crib ("no necesitamos cuna", "we bring our own"): the note and read-back say so.</summary>
+    public bool NoCrib { get; init; }
+
+    /// <summary>The guest asked for a crib (also without a baby named): the staff note records it.</summary>
+    public bool CribWanted { get; init; }
+
     [JsonIgnore]
     public bool IsComplete => CheckIn is not null && CheckOut is not null && Guests is not null;
 }

@@ -11,6 +11,10 @@ namespace HotelAgent.Core.Dialog;
 /// </summary>
 public sealed partial class ReceptionistDialog
 {
+    /// <summary>A parenthesis of ages: "(3 y 10)", "(4 and 7)", "(8 y 11 años)".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\s*\d{1,2}(\s*(,|y|e|and|&)\s*\d{1,2})*\s*(años|anos|años de edad|years?|yrs?|meses|months?)?\s*\)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex AgesInParentheses();
+
     /// <summary>Children under this age (years) are infants; from the hotel profile, not from code.</summary>
     private int InfantAge => Math.Clamp(_profile.Policies.InfantsUnderAge, 0, 17);
 
@@ -22,6 +26,17 @@ public sealed partial class ReceptionistDialog
         var limit = InfantAge;
         var current = t.S.Stay.Party;
         var party = t.Raw.Length == 0 ? null : PartyExtractor.Extract(t.Raw);
+        if (party is not null && t.Raw.Contains('(', StringComparison.Ordinal) && (d.CheckIn is not null || d.CheckOut is not null)
+            && AgesInParentheses().Replace(t.Raw, " ") is var withoutAges && withoutAges != t.Raw)
+        {
+            // "my 2 kids (4 and 7), jan 10-12": the ages are not days ("7 jan" to the 10th); the dates are read without them.
+            var (ci, co, n) = EntityExtractor.ExtractStay(withoutAges, t.Turn.Today, t.S.Stay.CheckIn ?? t.S.PendingChange?.CheckIn ?? t.S.Target?.CheckIn);
+            if (ci is not null || co is not null)
+            {
+                d = d with { CheckIn = ci, CheckOut = co, Nights = n ?? (ci is { } a && co is { } b ? b.DayNumber - a.DayNumber : d.Nights) };
+            }
+        }
+
         if (party is not null)
         {
             if (party.Adults is null)
@@ -96,6 +111,54 @@ public sealed partial class ReceptionistDialog
     }
 
     /// <summary>
+    /// The guests a capacity question names ("¿entramos 2 adultos y un bebé en la doble?" is 2; "¿entra un bebé en la doble?"
+    /// with a party of 2 on the table is 2): infants do not take a bed.
+    /// </summary>
+    private int? GuestsSaid(TurnContext t, int? nluGuests) =>
+        PartyExtractor.Extract(t.Raw) is null ? nluGuests : WithParty(t, new StaySlots { Guests = nluGuests }).Guests ?? nluGuests;
+
+    /// <summary>
+    /// "no necesitamos cuna" / "we'll bring our own crib" while booking is kept (and read back at the summary) instead of being
+    /// read as a no to the booking; a crib asked for ("¿nos ponen una cuna?") is noted for staff and the question answered as usual.
+    /// </summary>
+    private bool HandleCribWish(TurnContext t, out bool declined)
+    {
+        declined = false;
+        if (!InBookingFlow(t.S.Stage) || t.Turn.Message.ReplyId is not null
+            || !DialogText.ContainsAny(t.Norm, "cuna", "cunas", "cunita", "crib", "cribs", "cot", "cots"))
+        {
+            return false;
+        }
+
+        declined = DialogText.ContainsAny(t.Norm, "no necesit*", "no hace falta", "sin cuna", "no quer*", "no la necesit*", "no need*",
+            "dont need", "don t need", "do not need", "no crib", "without a crib", "llevamos", "traemos", "llevo", "traigo", "bring our own",
+            "bring my own", "our own", "nuestra cuna", "propia");
+        t.S = t.S with { Stay = t.S.Stay with { NoCrib = declined, CribWanted = !declined } };
+        return true;
+    }
+
+    private async Task<bool> HandleCribDeclinedAsync(TurnContext t)
+    {
+        if (!HandleCribWish(t, out var declined) || !declined)
+        {
+            return false;
+        }
+
+        var lead = L(t, "Anotado: sin cuna.", "Noted: no crib.");
+        if (t.S.Stage == DialogStage.ConfirmingBooking && t.S.Selected is not null)
+        {
+            ShowBookingSummary(t, lead);
+        }
+        else if (!AskPendingAgain(t, lead))
+        {
+            t.Say(lead);
+        }
+
+        await Task.CompletedTask;
+        return true;
+    }
+
+    /// <summary>
     /// Said once per stay when children of unknown age decide which rooms fit: with them under the infant age a smaller room
     /// would do (or the party would fit at all).
     /// </summary>
@@ -153,7 +216,9 @@ public sealed partial class ReceptionistDialog
         var infants = p.Infants(limit);
         if (infants > 0)
         {
-            parts.Add(infants == 1 ? L(t, "un bebé (cuna sin cargo)", "a baby (free crib)") : L(t, $"{infants} bebés (cunas sin cargo)", $"{infants} babies (free cribs)"));
+            parts.Add(s.NoCrib
+                ? (infants == 1 ? L(t, "un bebé (sin cuna)", "a baby (no crib)") : L(t, $"{infants} bebés (sin cuna)", $"{infants} babies (no crib)"))
+                : infants == 1 ? L(t, "un bebé (cuna sin cargo)", "a baby (free crib)") : L(t, $"{infants} bebés (cunas sin cargo)", $"{infants} babies (free cribs)"));
         }
 
         return Join(t, parts);
@@ -164,7 +229,7 @@ public sealed partial class ReceptionistDialog
     {
         if (s.Party is not { Adults: { } adults } p || p.Children.Count == 0)
         {
-            return null;
+            return s.CribWanted ? "Pidió cuna (sin cargo)." : null;
         }
 
         var limit = InfantAge;
@@ -178,9 +243,13 @@ public sealed partial class ReceptionistDialog
 
         sb.Append('.');
         var infants = p.Infants(limit);
-        if (infants > 0)
+        if (s.NoCrib && infants > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" Cuna: {infants} (sin cargo, menores de {limit} años).");
+            sb.Append(" Sin cuna (no la necesitan).");
+        }
+        else if (infants > 0 || s.CribWanted)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" Cuna: {Math.Max(1, infants)} (sin cargo, menores de {limit} años).");
         }
 
         return sb.ToString();

@@ -96,7 +96,9 @@ public static class PartyExtractor
     public static Party? Extract(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var normalized = TextNormalizer.Normalize(text);
+        // A closing parenthesis ends a list of ages ("2 kids (4 and 7), jan 10-12": the 7 is an age, not a day of January);
+        // the normalizer drops punctuation, so it becomes a token no rule reads.
+        var normalized = TextNormalizer.Normalize(text.Replace(")", " zzfin ", StringComparison.Ordinal));
         if (normalized.Length == 0)
             return null;
         var t = normalized.Split(' ');
@@ -268,7 +270,7 @@ public static class PartyExtractor
                 continue;   // "un nene chiquito": the second word describes the first child
 
             var baby = BabyWords.Contains(w) && !(w == "baby" && next is "cot" or "crib" or "bed" or "sitter" or "sitting");
-            var kid = KidWords.Contains(w) || (GuardedKidWords.Contains(w) && KidArticles.Contains(prev) && !(w is "son" or "sons" && prev is "y" or "e" or "los" or "las"));
+            var kid = KidWords.Contains(w) || (GuardedKidWords.Contains(w) && (KidArticles.Contains(prev) || (i > 0 && num[i - 1] is > 0 and <= 12)) && !(w is "son" or "sons" && prev is "y" or "e" or "los" or "las"));
             if (!baby && !kid)
                 continue;
             if (w is "menor" or "menores" && next == "de" && i + 2 < t.Length && num[i + 2] is not null && prev is "los" or "las" or "con")

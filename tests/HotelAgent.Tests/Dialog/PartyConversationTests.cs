@@ -129,6 +129,48 @@ public sealed class PartyConversationTests : DialogTestBase
     }
 
     [Fact]
+    public async Task No_crib_at_the_summary_is_kept_not_read_as_a_no_to_the_booking()
+    {
+        var g = Guest();
+        await g.Say("del 10 al 12 de enero somos 2 adultos y un bebé");
+        await g.Say("la doble");
+        await g.Say("sí");
+        await g.Say("no");
+
+        await g.Say("no necesitamos cuna");
+        Assert.Equal(DialogStage.ConfirmingBooking, g.State.Stage);
+        Assert.Contains("2 adultos y un bebé (sin cuna)", g.Text, StringComparison.Ordinal);
+        await g.Say("sí");
+
+        var request = Assert.Single(Effects.CreateRequests);
+        Assert.Equal(1, request.Infants);
+        Assert.Contains("Sin cuna", request.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fit_question_does_not_count_the_baby()
+    {
+        var g = Guest();
+        await g.Say("hola, del 10 al 12 de enero para 2");
+
+        await g.Say("entramos 2 adultos y un bebé en la doble?");
+
+        Assert.StartsWith("Sí", g.Text, StringComparison.Ordinal);
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+    }
+
+    [Fact]
+    public async Task Ages_in_parentheses_are_not_read_as_days()
+    {
+        var g = Guest(displayName: "Rachel Green");
+
+        await g.Say("I'm traveling with my 2 kids (4 and 7), jan 10-12");
+
+        Assert.Equal((new DateOnly(2027, 1, 10), new DateOnly(2027, 1, 12)), (g.State.Stay.CheckIn!.Value, g.State.Stay.CheckOut!.Value));
+        Assert.Equal(3, g.State.Stay.Guests);
+    }
+
+    [Fact]
     public void The_party_survives_the_state_json()
     {
         var state = DialogState.New with
