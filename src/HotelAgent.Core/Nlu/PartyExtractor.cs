@@ -374,8 +374,8 @@ public static class PartyExtractor
         var ages = new List<int>();
         end = j;
         var k = j;
-        while (k < t.Length && AgeLead.Contains(t[k]) && num[k] is null)
-            k++;
+        while (k < t.Length && ((AgeLead.Contains(t[k]) && num[k] is null) || (t[k] is "uno" or "una" or "one" && k + 1 < t.Length && t[k + 1] is "de" or "of" or "is" or "aged")))
+            k++;   // "de 5 y 8", "uno de 2 y otro de 5", "one is 4"
         while (k < t.Length)
         {
             if (num[k] is not { } n || n > 40)
@@ -395,11 +395,17 @@ public static class PartyExtractor
                 k++;
                 continue;
             }
-            if (k + 1 < t.Length && AgeJoin.Contains(t[k]) && t[k + 1] is "otro" or "otra" && k + 2 < t.Length && t[k + 2] == "de")
+            if (k + 1 < t.Length && AgeJoin.Contains(t[k]) && t[k + 1] is "otro" or "otra" or "the" && k + 2 < t.Length && t[k + 2] is "de" or "other")
             {
                 k += 3;
+                if (k < t.Length && t[k] is "is" or "de")
+                    k++;
                 continue;
             }
+
+            // "de 1, 4 y 6": the commas are gone, so a number right after an age is the next age
+            if (k < t.Length && num[k] is { } nextAge && nextAge <= 17 && ages.Count < 8)
+                continue;
             break;
         }
         if (ages.Count == 0)

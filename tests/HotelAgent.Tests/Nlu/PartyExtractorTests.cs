@@ -23,6 +23,11 @@ public sealed class PartyExtractorTests
     [InlineData("somos 4 con 2 nenes", 2, 2, 0, 4)]
     [InlineData("en mi reserva somos 2 pero se suma mi hijo de 8", 2, 1, 0, 3)]
     [InlineData("qeriamos ir del 21 al 23 d enero, somos mi novio yo y nuestro bebe de 5 meses", 2, 0, 1, 2)]
+    [InlineData("la familiar para mí, mi esposa y nuestros 3 hijos de 1, 4 y 6", 2, 2, 1, 4)]
+    [InlineData("somos 2 con 2 nenes, uno de 2 y otro de 5", 2, 1, 1, 3)]
+    [InlineData("2 adultos 1 bebe", 2, 0, 1, 2)]
+    [InlineData("para 2 personas y un bebé", 2, 0, 1, 2)]
+    [InlineData("3 personas: 2 adultos y un bebé", 2, 0, 1, 2)]
     public void Reads_adults_children_and_infants(string text, int adults, int children, int infants, int guests)
     {
         var party = PartyExtractor.Extract(text);
