@@ -153,8 +153,10 @@ public static class PartyExtractor
                     break;
             }
 
-            var led = i > 0 && t[i - 1] is "tiene" or "tienen" or "de" or "is" or "son" or "s" or "aged" or "edad" or "edades";
-            if (led || run.Any(r => r.Unit) || ages.Count > 0)
+            var led = i > 0 && t[i - 1] is "tiene" or "tienen" or "de" or "is" or "are" or "re" or "son" or "s" or "aged" or "age" or "ages" or "edad" or "edades";
+            // "5 y 1" / "5 and 1" alone is a list of ages (a single bare number is not)
+            var onlyAList = run.Count >= 2 && t.Length <= (2 * run.Count) + 1;
+            if (led || onlyAList || run.Any(r => r.Unit) || ages.Count > 0)
             {
                 ages.AddRange(run.Select(r => new PartyChild(r.Months ? r.N : r.N * 12)));
             }

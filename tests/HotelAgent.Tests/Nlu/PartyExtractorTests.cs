@@ -88,5 +88,7 @@ public sealed class PartyExtractorTests
         Assert.True(Assert.Single(PartyExtractor.Ages("es un bebé")).IsInfant(InfantAge));
         Assert.Empty(PartyExtractor.Ages("la doble"));
         Assert.Empty(PartyExtractor.Ages("2"));
+        Assert.Equal([60, 12], PartyExtractor.Ages("they are 5 and 1").Select(a => a.AgeMonths ?? -1));
+        Assert.Equal([60, 12], PartyExtractor.Ages("5 y 1").Select(a => a.AgeMonths ?? -1));
     }
 }
