@@ -137,7 +137,7 @@ public sealed partial class ReceptionistDialog
         return true;
     }
 
-    private async Task<bool> HandleCribDeclinedAsync(TurnContext t)
+    private bool HandleCribDeclined(TurnContext t)
     {
         if (!HandleCribWish(t, out var declined) || !declined)
         {
@@ -154,7 +154,6 @@ public sealed partial class ReceptionistDialog
             t.Say(lead);
         }
 
-        await Task.CompletedTask;
         return true;
     }
 

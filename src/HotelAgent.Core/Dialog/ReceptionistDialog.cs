@@ -127,7 +127,7 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        if (await HandleCribDeclinedAsync(t) || await HandleChildAgesAsync(t))
+        if (HandleCribDeclined(t) || await HandleChildAgesAsync(t))
         {
             ResetCountersIfUnderstood(t);
             return t.Outcome(nlu.Intent, nlu.Confidence);

@@ -299,7 +299,7 @@ public static class PartyExtractor
                 firstKidAt = i;
             for (var k = 0; k < count; k++)
             {
-                int? months = k < ages.Count ? ages[k] : (ages.Count == 1 && count > 1 ? null : null);
+                int? months = k < ages.Count ? ages[k] : null;
                 if (months is { } m && m >= 18 * 12)
                 {
                     explicitAdults++;   // "mi hijo de 25" is an adult
