@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using HotelAgent.Core.Security;
 
+using HotelAgent.Core.Nlu;
+
 namespace HotelAgent.Core.Dialog;
 
 /// <summary>Where the conversation is. Serialized by name so persisted states stay readable in orchestration history.</summary>
@@ -94,6 +96,21 @@ public sealed record StaySlots
 
     /// <summary>Canonical room type the guest asked for (null = show every type that fits).</summary>
     public string? RoomType { get; init; }
+
+    /// <summary>
+    /// Who is travelling when the guest named children or babies ("2 adultos y un bebé de 1 año"); null for a plain count.
+    /// <see cref="Guests"/> is then the party's guests for capacity (infants left out).
+    /// </summary>
+    public Party? Party { get; init; }
+
+    /// <summary>The guest was told once that unknown children's ages matter (infants do not count): never again in this stay.</summary>
+    public bool AgesAsked { get; init; }
+
+    /// <summary>The guest said they need no crib ("no necesitamos cuna", "we bring our own"): the note and read-back say so.</summary>
+    public bool NoCrib { get; init; }
+
+    /// <summary>The guest asked for a crib (also without a baby named): the staff note records it.</summary>
+    public bool CribWanted { get; init; }
 
     [JsonIgnore]
     public bool IsComplete => CheckIn is not null && CheckOut is not null && Guests is not null;

@@ -48,7 +48,7 @@ public sealed partial class ReceptionistDialog
     /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
     /// of the dates already on the table, not against today.
     /// </summary>
-    private static StaySlots ExtractStayDelta(TurnContext t, NluResult nlu)
+    private static StaySlots ExtractStaySlots(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
         var checkIn = e.CheckIn;
@@ -175,6 +175,16 @@ public sealed partial class ReceptionistDialog
             s = s with { RoomType = delta.RoomType };
         }
 
+        if (delta.Party is not null)
+        {
+            s = s with { Party = delta.Party, AgesAsked = s.AgesAsked && delta.Party.UnknownAges <= (s.Party?.UnknownAges ?? 0) };
+        }
+        else if (delta.Guests is not null && delta.Guests != s.Guests)
+        {
+            // A plain new count ("somos 3") replaces the party described before.
+            s = s with { Party = null };
+        }
+
         if (delta.Guests is not null)
         {
             s = s with { Guests = delta.Guests };
@@ -257,9 +267,9 @@ public sealed partial class ReceptionistDialog
                 : L(t, $"cambio la entrada al {DayMonth(t, ci)}", $"I've changed the arrival to {DayMonth(t, ci)}"));
         }
 
-        if (before.Guests is not null && after.Guests != before.Guests && after.Guests is { } g)
+        if (before.Guests is not null && after.Guests is not null && (after.Guests != before.Guests || (after.Party is not null && after.Party != before.Party)))
         {
-            parts.Add(L(t, $"para {Guests(t, g)}", $"for {Guests(t, g)}"));
+            parts.Add(L(t, $"para {PartyText(t, after)}", $"for {PartyText(t, after)}"));
         }
 
         if (before.RoomType is not null && after.RoomType != before.RoomType && after.RoomType is { } room)
@@ -505,11 +515,25 @@ public sealed partial class ReceptionistDialog
         {
             t.S = t.S with { Stage = DialogStage.CollectingStay, Asked = AskedSlot.CheckIn, Offers = [], Selected = null, QuestionKey = null };
             var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
-            t.Say(prefix + (s.Guests > biggest && biggest > 0
-                ? L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {s.Guests} no puedo reservarte por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
-                    $"Our rooms hold up to {biggest} guests, so I can't book {s.Guests} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
-                : L(t, $"No tengo habitaciones libres del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} para {Guests(t, s.Guests!.Value)}. ¿Querés probar con otras fechas?",
-                    $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {Guests(t, s.Guests!.Value)}. Would you like to try other dates?")));
+            if (s.Guests > biggest && biggest > 0)
+            {
+                // Multi-room bookings are not built: say so, tell what would change it (children's ages), and offer reception
+                // (a "sí" or the button hands off with reason large_party).
+                var agesHint = AgesHint(t, s);
+                t.S = t.S with { HumanOffered = true };
+                t.Say(new Reply(prefix
+                    + L(t, $"Nuestras habitaciones son para hasta {biggest} personas, así que para {PartyText(t, s)} no puedo reservarte una sola habitación por acá. Recepción te arma una opción con varias habitaciones: {_profile.Phone} · {_profile.Email}",
+                        $"Our rooms hold up to {biggest} guests, so I can't book one room for {PartyText(t, s)} here. Reception can arrange several rooms for you: {_profile.Phone} · {_profile.Email}")
+                    + (agesHint is null ? string.Empty : "\n" + agesHint)
+                    + L(t, "\n¿Querés que te comunique con recepción?", "\nWould you like me to put you in touch with reception?"))
+                {
+                    Options = [new ReplyOption("human", L(t, "Hablar con recepción", "Talk to reception"))],
+                });
+                return;
+            }
+
+            t.Say(prefix + L(t, $"No tengo habitaciones libres del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} para {PartyText(t, s)}. ¿Querés probar con otras fechas?",
+                $"I have no rooms free from {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} for {PartyText(t, s)}. Would you like to try other dates?"));
             return;
         }
 
@@ -517,10 +541,15 @@ public sealed partial class ReceptionistDialog
         t.S = t.S with { Stage = DialogStage.OfferingRooms, Asked = AskedSlot.None, Offers = quoted, Selected = null, PendingWriteKey = null, FocusRoom = null };
         t.Events.Add(new DialogEvent(DialogEventKind.Quoted) { Total = quoted[0].TotalPrice, Currency = quoted[0].Currency });
 
+        if (AgesHint(t, s) is { } hint)
+        {
+            prefix += hint + "\n";
+        }
+
         var sb = new StringBuilder(prefix);
         sb.Append(L(t,
-            $"Del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) tengo:\n",
-            $"From {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {Guests(t, s.Guests!.Value)}) I have:\n"));
+            $"Del {ShortDate(t, s.CheckIn!.Value)} al {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {PartyText(t, s)}) tengo:\n",
+            $"From {ShortDate(t, s.CheckIn!.Value)} to {ShortDate(t, s.CheckOut!.Value)} ({Nights(t, quoted[0].Nights)}, {PartyText(t, s)}) I have:\n"));
         for (var i = 0; i < quoted.Count; i++)
         {
             sb.Append(OfferLine(t, quoted[i], i, numbered: quoted.Count > 1)).Append('\n');
@@ -811,7 +840,7 @@ public sealed partial class ReceptionistDialog
         sb.Append("• ").Append(OfferName(t, o)).Append('\n');
         sb.Append(L(t, $"• Entrada: {LongDate(t, s.CheckIn!.Value)} (desde las {p.CheckInTime})\n", $"• Check-in: {LongDate(t, s.CheckIn!.Value)} (from {p.CheckInTime})\n"));
         sb.Append(L(t, $"• Salida: {LongDate(t, s.CheckOut!.Value)} (hasta las {p.CheckOutTime})\n", $"• Check-out: {LongDate(t, s.CheckOut!.Value)} (until {p.CheckOutTime})\n"));
-        sb.Append("• ").Append(Nights(t, o.Nights)).Append(", ").Append(Guests(t, s.Guests!.Value)).Append('\n');
+        sb.Append("• ").Append(Nights(t, o.Nights)).Append(", ").Append(PartyText(t, s)).Append('\n');
         sb.Append(L(t, "• A nombre de: ", "• Name: ")).Append(t.S.GuestName).Append('\n');
         if (t.S.Email is not null)
         {
@@ -866,7 +895,7 @@ public sealed partial class ReceptionistDialog
                     Ask(t, "stay:CheckIn");
                     return;
                 case "change_guests":
-                    t.S = t.S with { Stay = t.S.Stay with { Guests = null }, Selected = null, Asked = AskedSlot.Guests };
+                    t.S = t.S with { Stay = t.S.Stay with { Guests = null, Party = null, AgesAsked = false }, Selected = null, Asked = AskedSlot.Guests };
                     Ask(t, "stay:Guests");
                     return;
                 default:
@@ -920,6 +949,9 @@ public sealed partial class ReceptionistDialog
             CheckIn = s.CheckIn!.Value,
             CheckOut = s.CheckOut!.Value,
             Guests = s.Guests!.Value,
+            Children = s.Party is { } party ? party.CountedChildren(InfantAge) : 0,
+            Infants = s.Party?.Infants(InfantAge) ?? 0,
+            Note = StaffNote(s),
         };
         var result = await t.Effects.CreateReservationAsync(request);
         switch (result.Status)

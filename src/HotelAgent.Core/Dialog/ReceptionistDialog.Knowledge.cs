@@ -236,7 +236,7 @@ public sealed partial class ReceptionistDialog
             // "¿entraría uno de los chicos en un colchón?" asks about the party already given
             var fits = DialogText.ContainsAny(t.Norm, "entran", "entramos", "entraria*", "entra", "caben", "cabemos", "cabria*", "fit", "duermen", "para",
                 "colchon*", "cama extra", "supletoria", "extra bed", "rollaway");
-            var asked = nlu.Entities.Guests ?? (fits ? t.S.Stay.Guests : null);
+            var asked = GuestsSaid(t, nlu.Entities.Guests) ?? (fits ? t.S.Stay.Guests : null);
             if (asked is { } g && fits)
             {
                 var room = rooms[0];

@@ -252,7 +252,7 @@ public sealed partial class ReceptionistDialog
         else if (DialogText.ContainsAny(norm, "entran", "entramos", "caben", "cabemos", "capacidad", "cuantas personas", "cuantos", "para cuantos", "fit", "how many people", "how many guests", "sleeps", "duermen"))
         {
             var who = mentioned.Count > 0 ? mentioned : offers.ToList();
-            var asked = e.Guests;
+            var asked = GuestsSaid(t, e.Guests);
             answer = string.Join('\n', who.Select(o =>
                 asked is { } g
                     ? (o.Capacity >= g

@@ -127,6 +127,12 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
+        if (HandleCribDeclined(t) || await HandleChildAgesAsync(t))
+        {
+            ResetCountersIfUnderstood(t);
+            return t.Outcome(nlu.Intent, nlu.Confidence);
+        }
+
         FocusMentionedOffer(t);
         if (await HandleConfirmationStepAsync(t) || await HandleSideQuestionAsync(t) || await HandleInContextAsync(t))
         {
@@ -484,7 +490,9 @@ public sealed partial class ReceptionistDialog
             || t.S.Asked is AskedSlot.ConfirmLongStay or AskedSlot.ConfirmName or AskedSlot.ResumeExpired;
         if (!confirming && t.Turn.Message.ReplyId is null && DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.Yes)
         {
-            await HandoffAsync(t, "stuck");
+            // Reception was offered because no single room holds the party, or because the same question came a third time.
+            var biggest = RoomTypes.Count == 0 ? 0 : RoomTypes.Max(r => r.Capacity);
+            await HandoffAsync(t, biggest > 0 && t.S.Stay.Guests > biggest && t.S.Offers.Count == 0 ? "large_party" : "stuck");
             return true;
         }
 

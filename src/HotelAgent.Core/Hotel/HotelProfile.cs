@@ -97,6 +97,13 @@ public sealed record HotelPolicies
     public int FreeCancellationHours { get; init; } = 48;
 
     public required string Children { get; init; }
+
+    /// <summary>
+    /// Children younger than this (years) are infants: they share the parents' bed (crib on request), stay free and do not
+    /// count toward room capacity. What the children policy text says, as data the dialog can count with.
+    /// </summary>
+    public int InfantsUnderAge { get; init; } = 3;
+
     public required string Pets { get; init; }
     public required string Payment { get; init; }
     public string? Smoking { get; init; }

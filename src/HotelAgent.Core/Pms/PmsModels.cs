@@ -82,7 +82,17 @@ public sealed record NewReservation
     public required string RoomType { get; init; }
     public required DateOnly CheckIn { get; init; }
     public required DateOnly CheckOut { get; init; }
+    /// <summary>People who take a bed (adults and children who are not infants): what room capacity is checked against.</summary>
     public required int Guests { get; init; }
+
+    /// <summary>How many of <see cref="Guests"/> are children (0 when unknown or none).</summary>
+    public int Children { get; init; }
+
+    /// <summary>Infants travelling on top of <see cref="Guests"/>: free, in the parents' bed, not counted for capacity.</summary>
+    public int Infants { get; init; }
+
+    /// <summary>What the hotel should know, for staff (e.g. the party and a crib request); never shown to other guests.</summary>
+    public string? Note { get; init; }
 
     public StayQuery ToStay() => new(CheckIn, CheckOut, Guests, RoomType);
 }
@@ -105,6 +115,15 @@ public sealed record Reservation
     public required DateOnly CheckIn { get; init; }
     public required DateOnly CheckOut { get; init; }
     public required int Guests { get; init; }
+
+    /// <summary>How many of <see cref="Guests"/> are children (0 when unknown or none).</summary>
+    public int Children { get; init; }
+
+    /// <summary>Infants on top of <see cref="Guests"/> (free, not counted for capacity).</summary>
+    public int Infants { get; init; }
+
+    /// <summary>Staff note made at booking (the party, a crib request).</summary>
+    public string? Note { get; init; }
     public required decimal NightlyRate { get; init; }
     public required decimal TotalPrice { get; init; }
     public required string Currency { get; init; }
@@ -132,6 +151,9 @@ public sealed record Reservation
             CheckIn = request.CheckIn,
             CheckOut = request.CheckOut,
             Guests = request.Guests,
+            Children = Math.Clamp(request.Children, 0, request.Guests),
+            Infants = Math.Max(0, request.Infants),
+            Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
             NightlyRate = type.NightlyRate,
             TotalPrice = type.NightlyRate * (request.CheckOut.DayNumber - request.CheckIn.DayNumber),
             Currency = type.Currency,
@@ -151,6 +173,7 @@ public sealed record Reservation
             CheckIn = stay.CheckIn,
             CheckOut = stay.CheckOut,
             Guests = stay.Guests,
+            Children = Math.Min(Children, stay.Guests),
             NightlyRate = type.NightlyRate,
             TotalPrice = type.NightlyRate * stay.Nights,
             Currency = type.Currency,

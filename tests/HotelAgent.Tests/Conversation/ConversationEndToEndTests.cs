@@ -130,6 +130,8 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
         Assert.Equal("doble", booking.GetProperty("roomType").GetString());
         Assert.Equal(stay.CheckIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), booking.GetProperty("checkIn").GetString());
         Assert.Equal(2, booking.GetProperty("guests").GetInt32());
+        Assert.Equal(0, booking.GetProperty("infants").GetInt32());
+        Assert.Equal(JsonValueKind.Null, booking.GetProperty("note").ValueKind);
         Assert.Equal("whatsapp", booking.GetProperty("channel").GetString());
     }
 

@@ -240,4 +240,34 @@ public sealed class EmbeddedPmsClientTests : IDisposable
         Assert.Equal(250000m, suite.NightlyRate);
         Assert.Equal(420000m, (await restarted.GetReservationAsync(r.Reference)).TotalPrice);
     }
+
+    [Fact]
+    public async Task A_file_made_before_the_party_columns_gets_them_and_keeps_its_bookings()
+    {
+        var path = _dir.File("old.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + path))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE reservations(
+                    reference TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, guest_name TEXT NOT NULL, contact TEXT NOT NULL,
+                    contact_norm TEXT NOT NULL, email TEXT NULL, channel TEXT NOT NULL, room_type TEXT NOT NULL, check_in TEXT NOT NULL,
+                    check_out TEXT NOT NULL, guests INTEGER NOT NULL, nightly_rate TEXT NOT NULL, total_price TEXT NOT NULL,
+                    currency TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, cancelled_at TEXT NULL);
+                INSERT INTO reservations VALUES('HPS-OLD234', 'k-old', 'Ana Paz', '+5491155551234', '5491155551234', NULL, 'WhatsApp', 'doble',
+                    '2026-12-10', '2026-12-12', 2, '95000', '190000', 'ARS', 'Confirmed', '2026-12-01T12:00:00.0000000+00:00',
+                    '2026-12-01T12:00:00.0000000+00:00', NULL);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var pms = new EmbeddedPmsClient(path, _profile, _time);
+        var old1 = await pms.GetReservationAsync("HPS-OLD234");
+        Assert.Equal((2, 0, 0, (string?)null), (old1.Guests, old1.Children, old1.Infants, old1.Note));
+
+        var created = await pms.CreateReservationAsync(Booking("k-new", "doble") with { Infants = 1, Note = "Cuna: 1" });
+        Assert.Equal((1, "Cuna: 1"), (created.Infants, created.Note));
+    }
 }

@@ -113,6 +113,30 @@ public abstract class EmbeddedPmsContractTests(StoreBackend backend) : IDisposab
         Assert.Empty(await instances[1].SearchAvailabilityAsync(new StayQuery(new DateOnly(2027, 2, 28), new DateOnly(2027, 3, 1), 3, "triple")));
         Assert.Equal(3, (await instances[0].ListReservationsAsync(new ReservationFilter { Status = ReservationStatus.Confirmed })).Count);
     }
+
+    [Fact]
+    public async Task The_party_and_the_staff_note_are_kept_and_a_change_keeps_them()
+    {
+        var a = backend.Pms(_profile, _time);
+        var created = await a.CreateReservationAsync(EmbeddedPmsClientTests.Booking("k-party", "triple", Jan30, Jan30.AddDays(2), guests: 3) with
+        {
+            Children = 1,
+            Infants = 1,
+            Note = "Viajan 2 adultos, niño (6 años), bebé (8 meses). Cuna: 1 (sin cargo, menores de 3 años).",
+        });
+
+        var read = await backend.Pms(_profile, _time).GetReservationAsync(created.Reference);
+        Assert.Equal((3, 1, 1), (read.Guests, read.Children, read.Infants));
+        Assert.Contains("Cuna: 1", read.Note, StringComparison.Ordinal);
+
+        // Two fewer guests: the children can be no more than the guests; the infants and the note stay.
+        var moved = await a.ModifyReservationAsync(created.Reference, new ReservationChange { IdempotencyKey = "k-party-m", RoomType = "simple", Guests = 1 });
+        Assert.Equal((1, 1, 1), (moved.Guests, moved.Children, moved.Infants));
+        Assert.Equal(read.Note, (await a.GetReservationAsync(created.Reference)).Note);
+
+        var plain = await a.CreateReservationAsync(EmbeddedPmsClientTests.Booking("k-plain", "doble", Jan30, Jan30.AddDays(1)));
+        Assert.Equal((0, 0, (string?)null), (plain.Children, plain.Infants, plain.Note));
+    }
 }
 
 public sealed class SqliteEmbeddedPmsContractTests() : EmbeddedPmsContractTests(StoreBackend.Sqlite());

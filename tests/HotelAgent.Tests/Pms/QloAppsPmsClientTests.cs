@@ -271,6 +271,17 @@ public sealed class QloAppsPmsClientTests : IAsyncLifetime
     // ---------------------------------------------------------------- lifecycle, errors, shapes (8)
 
     [Fact]
+    public async Task The_staff_note_goes_into_the_booking_remark_after_the_key_and_the_key_still_finds_the_order()
+    {
+        var created = await Pms.CreateReservationAsync(Booking("k1") with { Infants = 1, Note = "Viajan 2 adultos, bebé (8 meses). Cuna: 1." });
+
+        Assert.Equal("HotelAgent idempotency key k1 | Viajan 2 adultos, bebé (8 meses). Cuna: 1.", Server.Booking(1)!.Remark);
+        Assert.Equal(2, created.Guests);
+        Assert.Equal(created.Reference, (await Pms.CreateReservationAsync(Booking("k1") with { Note = "Viajan 2 adultos, bebé (8 meses). Cuna: 1." })).Reference);
+        Assert.Equal(1, Server.BookingCount);
+    }
+
+    [Fact]
     public async Task Booking_lifecycle_create_get_find_modify_cancel()
     {
         var created = await Pms.CreateReservationAsync(Booking("k1"));

@@ -124,12 +124,14 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
 
             Execute(writer, """
                 INSERT INTO reservations(reference, idempotency_key, guest_name, contact, contact_norm, email, channel, room_type,
-                    check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, updated_at, cancelled_at)
-                VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p15, NULL)
+                    check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, updated_at, cancelled_at,
+                    children, infants, note)
+                VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p15, NULL, $p16, $p17, $p18)
                 """,
                 [created.Reference, reservation.IdempotencyKey, created.GuestName, created.Contact, ContactNormalizer.NormalizeContact(created.Contact),
                  created.Email, created.Channel.ToString(), created.RoomType, D(created.CheckIn), D(created.CheckOut), created.Guests,
-                 M(created.NightlyRate), M(created.TotalPrice), created.Currency, created.Status.ToString(), now.ToString("O", CultureInfo.InvariantCulture)],
+                 M(created.NightlyRate), M(created.TotalPrice), created.Currency, created.Status.ToString(), now.ToString("O", CultureInfo.InvariantCulture),
+                 created.Children, created.Infants, created.Note],
                 cancellationToken);
             afterCommit = () => Log.ReservationCreated(_logger, created.Reference, created.RoomType, created.CheckIn, created.CheckOut, PiiMask.Contact(created.Contact));
             return created;
@@ -212,10 +214,10 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             var updated = current.WithStay(stay, type);
             Execute(writer, """
                 UPDATE reservations SET room_type = $p1, check_in = $p2, check_out = $p3, guests = $p4, nightly_rate = $p5,
-                    total_price = $p6, currency = $p7, updated_at = $p8 WHERE reference = $p0
+                    total_price = $p6, currency = $p7, updated_at = $p8, children = $p9 WHERE reference = $p0
                 """,
                 [updated.Reference, updated.RoomType, D(updated.CheckIn), D(updated.CheckOut), updated.Guests, M(updated.NightlyRate),
-                 M(updated.TotalPrice), updated.Currency, now.ToString("O", CultureInfo.InvariantCulture)],
+                 M(updated.TotalPrice), updated.Currency, now.ToString("O", CultureInfo.InvariantCulture), updated.Children],
                 cancellationToken);
             RecordOperation(writer, change.IdempotencyKey, updated.Reference, "modify", now, cancellationToken);
             afterCommit = () => Log.ReservationModified(_logger, updated.Reference, updated.RoomType, updated.CheckIn, updated.CheckOut);
@@ -374,7 +376,7 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     {
         await using var cmd = SqliteCommands.Create(
             connection,
-            "SELECT reference, guest_name, contact, email, channel, room_type, check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at FROM reservations " + whereAndOrder,
+            "SELECT reference, guest_name, contact, email, channel, room_type, check_in, check_out, guests, nightly_rate, total_price, currency, status, created_at, children, infants, note FROM reservations " + whereAndOrder,
             SqliteCommands.Positional(args));
         cmd.Transaction = tx;
 
@@ -398,6 +400,9 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
                 Currency = reader.GetString(11),
                 Status = Enum.Parse<ReservationStatus>(reader.GetString(12)),
                 CreatedAt = DateTimeOffset.Parse(reader.GetString(13), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                Children = reader.GetInt32(14),
+                Infants = reader.GetInt32(15),
+                Note = reader.IsDBNull(16) ? null : reader.GetString(16),
             });
         }
 
@@ -464,6 +469,10 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
     private void SyncSchemaAndRoomTypes(SqliteWriter writer)
     {
         writer.ExecuteScript(Schema);
+        // Files made before the party was kept get the columns (existing bookings: no children, no infants, no note).
+        AddColumnIfMissing(writer, "children", "INTEGER NOT NULL DEFAULT 0");
+        AddColumnIfMissing(writer, "infants", "INTEGER NOT NULL DEFAULT 0");
+        AddColumnIfMissing(writer, "note", "TEXT NULL");
         Execute(writer, "UPDATE room_types SET active = 0", [], CancellationToken.None);
         var sort = 0;
         foreach (var rt in _profile.RoomTypes)
@@ -483,6 +492,14 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
         Log.EmbeddedReady(_logger, _path, _profile.RoomTypes.Count);
     }
 
+    private static void AddColumnIfMissing(SqliteWriter writer, string column, string definition)
+    {
+        if (Convert.ToInt64(writer.Scalar($"SELECT COUNT(*) FROM pragma_table_info('reservations') WHERE name = '{column}'"), CultureInfo.InvariantCulture) == 0)
+        {
+            writer.ExecuteScript($"ALTER TABLE reservations ADD COLUMN {column} {definition};");
+        }
+    }
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS room_types(
             code TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, capacity INTEGER NOT NULL,
@@ -495,7 +512,8 @@ public sealed class EmbeddedPmsClient : IPmsClient, IDisposable
             reference TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, guest_name TEXT NOT NULL, contact TEXT NOT NULL,
             contact_norm TEXT NOT NULL, email TEXT NULL, channel TEXT NOT NULL, room_type TEXT NOT NULL, check_in TEXT NOT NULL,
             check_out TEXT NOT NULL, guests INTEGER NOT NULL, nightly_rate TEXT NOT NULL, total_price TEXT NOT NULL,
-            currency TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, cancelled_at TEXT NULL);
+            currency TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, cancelled_at TEXT NULL,
+            children INTEGER NOT NULL DEFAULT 0, infants INTEGER NOT NULL DEFAULT 0, note TEXT NULL);
         CREATE INDEX IF NOT EXISTS ix_reservations_contact ON reservations(contact_norm);
         CREATE INDEX IF NOT EXISTS ix_reservations_check_in ON reservations(check_in);
         CREATE TABLE IF NOT EXISTS operations(

@@ -183,7 +183,8 @@ public sealed partial class QloAppsPmsClient : IPmsClient, IDisposable
                 ["booking_status"] = StatusNew,
                 ["payment_status"] = PaymentAwaiting,
                 ["source"] = "HotelAgent " + r.Channel,
-                ["remark"] = RemarkFor(r.IdempotencyKey),
+                // The staff note (party, crib) goes after the key, so staff see it on the order and the key lookup still finds it.
+                ["remark"] = RemarkFor(r.IdempotencyKey) + (string.IsNullOrWhiteSpace(r.Note) ? string.Empty : " | " + r.Note.Trim()),
                 ["associations"] = new JsonObject
                 {
                     ["customer_detail"] = customer,

@@ -273,6 +273,23 @@ public static partial class ConversationChecks
             return $"{r.Guests} guests, expected {g}";
         }
 
+        if (e.Args.TryGetValue("children", out var kids) && r.Children.ToString(CultureInfo.InvariantCulture) != kids)
+        {
+            return $"{r.Children} children, expected {kids}";
+        }
+
+        if (e.Args.TryGetValue("infants", out var infants) && r.Infants.ToString(CultureInfo.InvariantCulture) != infants)
+        {
+            return $"{r.Infants} infants, expected {infants}";
+        }
+
+        // note=cuna: the staff note holds this word (accent- and case-insensitive); note=- : no note at all
+        if (e.Args.TryGetValue("note", out var note)
+            && (note == "-" ? r.Note is not null : r.Note is null || !Fold(r.Note).Contains(Fold(note), StringComparison.Ordinal)))
+        {
+            return $"note \"{r.Note ?? "none"}\", expected {(note == "-" ? "none" : "one with " + note)}";
+        }
+
         if (e.Args.TryGetValue("name", out var name) && !string.Equals(name, r.GuestName, StringComparison.Ordinal))
         {
             return $"name {r.GuestName}, expected {name}";
@@ -287,7 +304,7 @@ public static partial class ConversationChecks
     }
 
     private static string Describe(Reservation r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{r.RoomType} {r.CheckIn:yyyy-MM-dd}..{r.CheckOut:yyyy-MM-dd} guests={r.Guests} {r.Status} \"{r.GuestName}\"");
+        string.Create(CultureInfo.InvariantCulture, $"{r.RoomType} {r.CheckIn:yyyy-MM-dd}..{r.CheckOut:yyyy-MM-dd} guests={r.Guests} children={r.Children} infants={r.Infants} {r.Status} \"{r.GuestName}\" note=\"{r.Note}\"");
 
     private static string Short(string s) => s.Length <= 140 ? s.Replace('\n', ' ') : s[..140].Replace('\n', ' ') + "…";
 
