@@ -279,9 +279,11 @@ public static class Program
         baseline.Latencies.Sort();
         var rate = run.Turns.Count / run.Seconds;
         var baseRate = baseline.Latencies.Count / baseline.Seconds;
+        var bookingPart = run.BookingTurns.Count == 0 ? string.Empty : string.Create(C, $"booking/modify/cancel turns p50={P(run.BookingTurns, .50):F2} p95={P(run.BookingTurns, .95):F2} ms, {run.Bookings} bookings confirmed | ");
         var line = string.Create(C,
             $"{label}: turns={run.Turns.Count} errors={run.Timeouts + run.Rejected} (timeouts {run.Timeouts}, rejected {run.Rejected}, off-script {run.OffScript}) p50={P(run.Turns, .50):F2} p95={P(run.Turns, .95):F2} p99={P(run.Turns, .99):F2} ms, {rate:F0} msg/s, pacing {pacing}/s | " +
-            $"from the 200 p50={P(run.FromAck, .50):F2} p95={P(run.FromAck, .95):F2} p99={P(run.FromAck, .99):F2} ms | ack p50={P(run.Acks, .50):F2} p95={P(run.Acks, .95):F2} p99={P(run.Acks, .99):F2} ms | booking/modify/cancel turns p50={P(run.BookingTurns, .50):F2} p95={P(run.BookingTurns, .95):F2} ms, {run.Bookings} bookings confirmed | " +
+            $"from the 200 p50={P(run.FromAck, .50):F2} p95={P(run.FromAck, .95):F2} p99={P(run.FromAck, .99):F2} ms | ack p50={P(run.Acks, .50):F2} p95={P(run.Acks, .95):F2} p99={P(run.Acks, .99):F2} ms | " +
+            $"{bookingPart}" +
             $"baseline GET /api/health/live p50={P(baseline.Latencies, .50):F2} p95={P(baseline.Latencies, .95):F2} p99={P(baseline.Latencies, .99):F2} ms, {baseRate:F0} req/s | " +
             $"ratio p50 x{P(run.Turns, .50) / P(baseline.Latencies, .50):F1} p95 x{P(run.Turns, .95) / P(baseline.Latencies, .95):F1} p99 x{P(run.Turns, .99) / P(baseline.Latencies, .99):F1}")
             + (run.OffScriptTurns.Count == 0 ? string.Empty : " | off-script turns (expected→got sends): " + string.Join(", ", run.OffScriptTurns.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(C, $"{kv.Key} ×{kv.Value}"))));

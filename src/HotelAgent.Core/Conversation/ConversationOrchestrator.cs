@@ -65,6 +65,7 @@ public sealed partial class ConversationOrchestrator(
                     continue;
                 }
 
+                idle.Release();
                 context.ContinueAsNew(NextGeneration(current), preserveUnprocessedEvents: true);
                 return status;
             }
@@ -305,6 +306,7 @@ public sealed partial class ConversationOrchestrator(
     {
         private DateTime _lastTurnEnded = context.CurrentUtcDateTime;
         private Task? _timer;
+        private CancellationTokenSource? _timerCancel;
         private Task<ConversationEvent>? _event;
         private CancellationTokenSource? _eventCancel;
 
@@ -322,18 +324,25 @@ public sealed partial class ConversationOrchestrator(
             if (!current.Idle && !current.State.HandedOff)
             {
                 var deadline = _lastTurnEnded + timeout;
-                _timer ??= context.CreateTimer(deadline, CancellationToken.None);
+                if (_timer is null)
+                {
+                    _timerCancel = new CancellationTokenSource();
+                    _timer = context.CreateTimer(deadline, _timerCancel.Token);
+                }
+
                 if (await Task.WhenAny(_event, _timer) != _event)
                 {
                     _timer = null;
+                    _timerCancel!.Dispose();
+                    _timerCancel = null;
                     if (context.CurrentUtcDateTime < deadline)
                     {
                         return (null, false);
                     }
 
-                    // Idled out. The waiter must not outlive this generation: an event later in the same batch would
-                    // complete it and be lost. Cancelled, the SDK passes such an event on to the next generation.
-                    _eventCancel!.Cancel();
+                    // Idled out: the event wait must not outlive this generation (an event later in the same batch
+                    // would complete it and be lost).
+                    Release();
                     return (null, true);
                 }
             }
@@ -343,6 +352,17 @@ public sealed partial class ConversationOrchestrator(
             _eventCancel!.Dispose();
             _eventCancel = null;
             return (evt, false);
+        }
+
+        /// <summary>
+        /// Before continuing as new: DurableTask.Core completes an orchestration only when it has no open task, so a pending
+        /// timer is cancelled (one <see cref="TaskCanceledException"/> per generation, not per turn), and so is a pending
+        /// event wait (the SDK then passes a late event on to the next generation).
+        /// </summary>
+        public void Release()
+        {
+            _timerCancel?.Cancel();
+            _eventCancel?.Cancel();
         }
     }
 

@@ -215,6 +215,23 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conversation_continues_as_new_while_its_idle_timer_is_pending_and_keeps_answering()
+    {
+        // One turn at a time: every generation ends with its idle timer still set (DurableTask.Core completes an
+        // orchestration only without open tasks, so the timer must be cancelled first).
+        await RestartHostAsync(new() { ["Conversation:MessagesPerGeneration"] = "2" });
+        var guest = new GuestSimulator(_host, _graph, "5491155550147");
+        foreach (var question in Questions.Take(5))
+        {
+            Assert.NotEmpty(await guest.SayAsync(question));
+        }
+
+        var status = await guest.WaitForStatusAsync(s => s.Messages == 5, "five messages handled");
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(1, (await CurrentGenerationHistoryAsync(guest.ConversationId)).Count(e => e.Type == "TimerCreated"));
+    }
+
+    [Fact]
     public async Task Two_webhooks_starting_the_same_new_conversation_at_once_both_get_one_answer()
     {
         var guest = new GuestSimulator(_host, _graph, "5491155550141");
