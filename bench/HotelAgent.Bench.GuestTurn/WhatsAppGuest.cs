@@ -13,7 +13,8 @@ public sealed record GuestStep(string Text, string? ButtonId = null, bool Faq = 
 public sealed record TurnResult(bool Accepted, double AckMs, double? ReplyMs, int Sends, IReadOnlyList<string> Texts);
 
 /// <summary>One WhatsApp guest: posts signed webhooks and waits for the fake Graph to receive the replies.</summary>
-public sealed class WhatsAppGuest(HttpClient http, FakeGraph graph, string waId, int index)
+/// <param name="faqOnly">The issue-14 procedure: the six FAQ questions in turn, nothing booked.</param>
+public sealed class WhatsAppGuest(HttpClient http, FakeGraph graph, string waId, int index, bool faqOnly = false)
 {
     public const string AppSecret = "bench-app-secret";
     public const string PhoneNumberId = "106540352242922";
@@ -34,6 +35,11 @@ public sealed class WhatsAppGuest(HttpClient http, FakeGraph graph, string waId,
     /// </summary>
     public List<GuestStep> Script(int loop)
     {
+        if (faqOnly)
+        {
+            return [.. Enumerable.Range(0, Faq.Length).Select(i => new GuestStep(Faq[(index + i) % Faq.Length], Faq: true))];
+        }
+
         var today = DateTime.UtcNow;
         var month = new DateTime(today.Year, today.Month, 1).AddMonths(1 + (index % 4));
         var moved = month.AddMonths(4);

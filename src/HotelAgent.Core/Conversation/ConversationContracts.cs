@@ -80,6 +80,13 @@ public sealed record ConversationInput
     /// generations started before the change, whose histories hold <c>RecordTurn</c> calls and must replay the same way.
     /// </summary>
     public bool RecordsWithLastReply { get; init; }
+
+    /// <summary>
+    /// True: the idle timeout runs on one durable timer per quiet spell, set again when it fires early (no timer created
+    /// and cancelled per turn). Set on every new instance and generation; false only in generations started before the
+    /// change, whose histories hold a timer per wait and must replay the same way.
+    /// </summary>
+    public bool KeepsIdleTimer { get; init; }
 }
 
 /// <summary>A reply for the <c>SendReply</c> activity.</summary>

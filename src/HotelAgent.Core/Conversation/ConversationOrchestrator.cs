@@ -32,9 +32,10 @@ public sealed partial class ConversationOrchestrator(
     {
         ArgumentNullException.ThrowIfNull(context);
         var log = context.CreateReplaySafeLogger<ConversationOrchestrator>();
-        var current = input ?? new ConversationInput { ConversationId = context.InstanceId, RecordsWithLastReply = true };
+        var current = input ?? new ConversationInput { ConversationId = context.InstanceId, RecordsWithLastReply = true, KeepsIdleTimer = true };
         var effects = new DurableDialogEffects(context);
         var handled = 0;
+        var idle = new IdleWait(context, TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes));
         var status = BuildStatus(current, null);
         context.SetCustomStatus(status);
 
@@ -44,6 +45,7 @@ public sealed partial class ConversationOrchestrator(
         {
             current = await HandleAsync(context, effects, current with { FirstEvent = null }, first);
             handled++;
+            idle.TurnEnded();
             status = BuildStatus(current, context.CurrentUtcDateTime);
             context.SetCustomStatus(status);
         }
@@ -63,27 +65,35 @@ public sealed partial class ConversationOrchestrator(
                     continue;
                 }
 
-                context.ContinueAsNew(current with { Generation = current.Generation + 1, RecordsWithLastReply = true }, preserveUnprocessedEvents: true);
+                idle.Release();
+                context.ContinueAsNew(NextGeneration(current), preserveUnprocessedEvents: true);
                 return status;
             }
 
             // Handed-off and freshly reset conversations wait for as long as it takes; active ones idle out.
             ConversationEvent? evt;
-            if (current.Idle || current.State.HandedOff)
+            if (current.KeepsIdleTimer)
+            {
+                (evt, var idledOut) = await idle.NextEventAsync(current);
+                if (idledOut)
+                {
+                    return IdledOut();
+                }
+            }
+            else if (current.Idle || current.State.HandedOff)
             {
                 evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name);
             }
             else
             {
+                // Generations started before KeepsIdleTimer: a timer per wait, as their histories recorded.
                 try
                 {
                     evt = await context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, TimeSpan.FromMinutes(options.Value.IdleTimeoutMinutes));
                 }
                 catch (TaskCanceledException)
                 {
-                    LogIdle(log, context.InstanceId);
-                    context.ContinueAsNew(current with { State = current.State.ResetForIdle(), Idle = true, Generation = current.Generation + 1, RecordsWithLastReply = true }, preserveUnprocessedEvents: true);
-                    return status;
+                    return IdledOut();
                 }
             }
 
@@ -94,10 +104,22 @@ public sealed partial class ConversationOrchestrator(
 
             current = await HandleAsync(context, effects, current, evt);
             handled++;
+            idle.TurnEnded();
             status = BuildStatus(current, context.CurrentUtcDateTime);
             context.SetCustomStatus(status);
         }
+
+        ConversationStatus? IdledOut()
+        {
+            LogIdle(log, context.InstanceId);
+            context.ContinueAsNew(NextGeneration(current) with { State = current.State.ResetForIdle(), Idle = true }, preserveUnprocessedEvents: true);
+            return status;
+        }
     }
+
+    /// <summary>The next generation's input: versioned behaviours always on (older generations replay as recorded).</summary>
+    private static ConversationInput NextGeneration(ConversationInput current) =>
+        current with { Generation = current.Generation + 1, RecordsWithLastReply = true, KeepsIdleTimer = true };
 
     /// <summary>An event the SDK already holds for this orchestration, without waiting (null when none).</summary>
     private static ConversationEvent? TryTakeBuffered(TaskOrchestrationContext context)
@@ -271,6 +293,78 @@ public sealed partial class ConversationOrchestrator(
     private string Apology(string language) => language == "en"
         ? $"Sorry, I ran into a technical problem 🙏 Please try again in a moment, or reach us at {hotel.Phone} / {hotel.Email}."
         : $"Perdón, tuve un problema técnico 🙏 Probá de nuevo en un momento, o comunicate al {hotel.Phone} / {hotel.Email}.";
+
+    /// <summary>
+    /// The wait for a conversation's next event with its idle timeout, on one durable timer per quiet spell. The SDK's
+    /// <c>WaitForExternalEvent(name, timeout)</c> creates a timer per wait and cancels it when the event wins: per guest
+    /// turn a <c>TimerCreated</c> in the history, a timer in the backend that still fires (and wakes the orchestration)
+    /// when the timeout has passed, and two thrown <see cref="TaskCanceledException"/>s. Here one timer covers many
+    /// turns: when it fires before the conversation has been quiet for the whole timeout, it is set again for the new
+    /// deadline. Decisions use only <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/>, so replays take them alike.
+    /// </summary>
+    private sealed class IdleWait(TaskOrchestrationContext context, TimeSpan timeout)
+    {
+        private DateTime _lastTurnEnded = context.CurrentUtcDateTime;
+        private Task? _timer;
+        private CancellationTokenSource? _timerCancel;
+        private Task<ConversationEvent>? _event;
+        private CancellationTokenSource? _eventCancel;
+
+        public void TurnEnded() => _lastTurnEnded = context.CurrentUtcDateTime;
+
+        /// <summary>The next event; or none when the timer fired early (call again); or idled out.</summary>
+        public async Task<(ConversationEvent? Event, bool IdledOut)> NextEventAsync(ConversationInput current)
+        {
+            if (_event is null)
+            {
+                _eventCancel = new CancellationTokenSource();
+                _event = context.WaitForExternalEvent<ConversationEvent>(ConversationEvent.Name, _eventCancel.Token);
+            }
+
+            if (!current.Idle && !current.State.HandedOff)
+            {
+                var deadline = _lastTurnEnded + timeout;
+                if (_timer is null)
+                {
+                    _timerCancel = new CancellationTokenSource();
+                    _timer = context.CreateTimer(deadline, _timerCancel.Token);
+                }
+
+                if (await Task.WhenAny(_event, _timer) != _event)
+                {
+                    _timer = null;
+                    _timerCancel!.Dispose();
+                    _timerCancel = null;
+                    if (context.CurrentUtcDateTime < deadline)
+                    {
+                        return (null, false);
+                    }
+
+                    // Idled out: the event wait must not outlive this generation (an event later in the same batch
+                    // would complete it and be lost).
+                    Release();
+                    return (null, true);
+                }
+            }
+
+            var evt = await _event;
+            _event = null;
+            _eventCancel!.Dispose();
+            _eventCancel = null;
+            return (evt, false);
+        }
+
+        /// <summary>
+        /// Before continuing as new: DurableTask.Core completes an orchestration only when it has no open task, so a pending
+        /// timer is cancelled (one <see cref="TaskCanceledException"/> per generation, not per turn), and so is a pending
+        /// event wait (the SDK then passes a late event on to the next generation).
+        /// </summary>
+        public void Release()
+        {
+            _timerCancel?.Cancel();
+            _eventCancel?.Cancel();
+        }
+    }
 
     private static ConversationStatus BuildStatus(ConversationInput input, DateTime? lastMessageAt) => new()
     {

@@ -50,7 +50,7 @@ public sealed class DurableConversationGateway(DurableClientAccessor clients, II
                 return;
             }
 
-            var input = new ConversationInput { ConversationId = id, Channel = message.Channel, GuestId = message.GuestId, FirstEvent = evt, RecordsWithLastReply = true };
+            var input = new ConversationInput { ConversationId = id, Channel = message.Channel, GuestId = message.GuestId, FirstEvent = evt, RecordsWithLastReply = true, KeepsIdleTimer = true };
             try
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(

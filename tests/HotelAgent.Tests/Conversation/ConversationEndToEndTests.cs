@@ -217,6 +217,23 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conversation_continues_as_new_while_its_idle_timer_is_pending_and_keeps_answering()
+    {
+        // One turn at a time: every generation ends with its idle timer still set (DurableTask.Core completes an
+        // orchestration only without open tasks, so the timer must be cancelled first).
+        await RestartHostAsync(new() { ["Conversation:MessagesPerGeneration"] = "2" });
+        var guest = new GuestSimulator(_host, _graph, "5491155550147");
+        foreach (var question in Questions.Take(5))
+        {
+            Assert.NotEmpty(await guest.SayAsync(question));
+        }
+
+        var status = await guest.WaitForStatusAsync(s => s.Messages == 5, "five messages handled");
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(1, (await CurrentGenerationHistoryAsync(guest.ConversationId)).Count(e => e.Type == "TimerCreated"));
+    }
+
+    [Fact]
     public async Task Two_webhooks_starting_the_same_new_conversation_at_once_both_get_one_answer()
     {
         var guest = new GuestSimulator(_host, _graph, "5491155550141");
@@ -257,6 +274,77 @@ public abstract partial class ConversationEndToEndTests : IAsyncLifetime
         // The offer is gone: choosing a room no longer leads to the guest's name, and the guest still gets an answer.
         var next = string.Join('\n', await guest.SayAsync("la doble"));
         Assert.DoesNotContain("nombre", next, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_conversation_keeps_one_idle_timer_across_its_turns()
+    {
+        var guest = new GuestSimulator(_host, _graph, "5491155550144");
+        foreach (var question in Questions.Take(3))
+        {
+            Assert.NotEmpty(await guest.SayAsync(question));
+        }
+
+        // One timer for the quiet spell, not one created and cancelled per turn (each of those still fired at the timeout).
+        var history = await CurrentGenerationHistoryAsync(guest.ConversationId);
+        Assert.Equal(1, history.Count(e => e.Type == "TimerCreated"));
+        Assert.Equal(3, history.Count(e => e.Type == "EventRaised") + 1); // the first message travels in the start input
+    }
+
+    [Fact]
+    public async Task A_message_inside_the_idle_window_moves_the_idle_reset_later()
+    {
+        await RestartHostAsync(new() { ["Conversation:IdleTimeoutMinutes"] = "0.1" }); // 6 seconds
+        var guest = new GuestSimulator(_host, _graph, "5491155550145");
+        foreach (var question in Questions.Take(3))
+        {
+            Assert.NotEmpty(await guest.SayAsync(question));
+        }
+
+        // The orchestration's own time at the end of the last turn (the status is written with that turn's last step).
+        var lastTurn = await guest.WaitForStatusAsync(s => s.Messages == 3 && s.LastMessageAt is not null, "the third turn ended");
+        await guest.WaitForStatusAsync(s => s.Idle, "idled out");
+
+        // The timer set after the first turn fired before the conversation had been quiet for the whole timeout: it was set
+        // again, so the reset came at least the timeout after the last turn, not after the first.
+        var idleGeneration = (await CurrentGenerationHistoryAsync(guest.ConversationId)).First(e => e.Type == "ExecutionStarted");
+        Assert.True(idleGeneration.Timestamp >= lastTurn.LastMessageAt!.Value.AddSeconds(6), $"idled out at {idleGeneration.Timestamp:O}, last turn ended at {lastTurn.LastMessageAt:O}");
+    }
+
+    [Fact]
+    public async Task A_generation_started_before_the_kept_idle_timer_still_waits_with_a_timer_per_turn()
+    {
+        // Its history holds a timer per wait; replays must find them, so the older behaviour stays for that generation.
+        var guest = new GuestSimulator(_host, _graph, "5491155550146");
+        Assert.NotEmpty(await guest.SayAsync("Hola")); // opens the guest's WhatsApp window for the replies below
+        var legacyId = guest.ConversationId + "-legacy";
+        var message = new InboundMessage(Channel.WhatsApp, guest.Phone, "Lucía", Questions[0], "wamid.LEGACY-IDLE-1", DateTimeOffset.UtcNow);
+        var client = _host.Services.GetRequiredService<DurableTaskClient>();
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            ConversationOrchestrator.Name,
+            new ConversationInput { ConversationId = legacyId, Channel = Channel.WhatsApp, GuestId = guest.Phone, FirstEvent = ConversationEvent.Guest(message), RecordsWithLastReply = true },
+            new Microsoft.DurableTask.StartOrchestrationOptions(legacyId));
+        var legacy = new ConversationProbe(_host, legacyId);
+        await legacy.WaitForHandledAsync(1, () => string.Join("\n", guest.Received().Select(GuestSimulator.TextOf)));
+        await client.RaiseEventAsync(legacyId, ConversationEvent.Name, ConversationEvent.Guest(message with { Text = Questions[1], ProviderMessageId = "wamid.LEGACY-IDLE-2" }));
+        await legacy.WaitForHandledAsync(2, () => string.Join("\n", guest.Received().Select(GuestSimulator.TextOf)));
+
+        var history = await CurrentGenerationHistoryAsync(legacyId);
+        Assert.True(history.Count(e => e.Type == "TimerCreated") >= 2, string.Join(", ", history.Select(e => e.Type)));
+    }
+
+    private sealed record HistoryEntry(string Type, DateTime Timestamp);
+
+    /// <summary>The backend's history of the instance's current generation (DurableTask.Core event shapes, either backend).</summary>
+    private async Task<List<HistoryEntry>> CurrentGenerationHistoryAsync(string instanceId)
+    {
+        var backend = _host.Services.GetRequiredService<DurableTask.Core.IOrchestrationServiceClient>();
+        using var history = JsonDocument.Parse(await backend.GetOrchestrationHistoryAsync(instanceId, null));
+        return history.RootElement.EnumerateArray().Select(e => new HistoryEntry(EventTypeOf(e), e.GetProperty("Timestamp").GetDateTime().ToUniversalTime())).ToList();
+
+        static string EventTypeOf(JsonElement e) => e.GetProperty("EventType") is { ValueKind: JsonValueKind.Number } number
+            ? ((DurableTask.Core.History.EventType)number.GetInt32()).ToString()
+            : e.GetProperty("EventType").GetString()!;
     }
 
     [GeneratedRegex("HPS-[A-Z0-9]{6}")]

@@ -34,12 +34,15 @@ public sealed class ConversationProbe(StandaloneHost host, string conversationId
     }
 
     /// <summary>Waits until the conversation's status satisfies <paramref name="condition"/> (e.g. released by staff).</summary>
-    public async Task WaitForStatusAsync(Func<ConversationStatus, bool> condition, string what)
+    /// <returns>The status that met <paramref name="condition"/>.</returns>
+    public async Task<ConversationStatus> WaitForStatusAsync(Func<ConversationStatus, bool> condition, string what)
     {
         ConversationStatus? status = null;
         if (!await Eventually.TrueAsync(async () => (status = await StatusAsync()) is { } s && condition(s)))
         {
             Assert.Fail($"The conversation {conversationId} never reached: {what} (status {System.Text.Json.JsonSerializer.Serialize(status)}).");
         }
+
+        return status!;
     }
 }

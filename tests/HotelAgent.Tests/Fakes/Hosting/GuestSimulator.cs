@@ -94,7 +94,7 @@ public sealed class GuestSimulator(StandaloneHost host, FakeGraphApi graph, stri
         _conversation.WaitForHandledAsync(messages, () => string.Join("\n---\n", Received().Select(TextOf)), timeout);
 
     /// <summary>Waits until the conversation's status satisfies <paramref name="condition"/> (e.g. released by staff).</summary>
-    public Task WaitForStatusAsync(Func<ConversationStatus, bool> condition, string what) => _conversation.WaitForStatusAsync(condition, what);
+    public Task<ConversationStatus> WaitForStatusAsync(Func<ConversationStatus, bool> condition, string what) => _conversation.WaitForStatusAsync(condition, what);
 
     /// <summary>The visible text of a sent message (plain text or an interactive body).</summary>
     public static string TextOf(FakeSentMessage message)
