@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text;
 
@@ -154,9 +155,19 @@ public static class SpellingNormalizer
 
         if (VocabularySet.Contains(token) || Protected.Value.Contains(token))
             return null;
+        if (Memo.TryGetValue(token, out var memo))
+            return memo.Length == 0 ? null : memo;
         var found = Nearest(token);
-        return found is not null && !string.Equals(found, token, StringComparison.Ordinal) ? found : null;
+        var result = found is not null && !string.Equals(found, token, StringComparison.Ordinal) ? found : null;
+        if (Memo.Count < MemoCapacity)
+            Memo.TryAdd(token, result ?? string.Empty);
+        return result;
     }
+
+    // The answer for a word never changes, and guests reuse the same words: the first few thousand words seen are
+    // remembered (bounded: the memory stays small whatever arrives), which keeps the correction off the per-message cost.
+    private const int MemoCapacity = 4096;
+    private static readonly ConcurrentDictionary<string, string> Memo = new(StringComparer.Ordinal);
 
     /// <summary>The vocabulary word <paramref name="token"/> is a misspelling of, ignoring the protected words (the guard tool).</summary>
     internal static string? Nearest(string token)
