@@ -258,6 +258,22 @@ public sealed class BookingConversationTests : DialogTestBase
         Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
         Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
         Assert.DoesNotContain("no te entendí", g.Text, StringComparison.Ordinal);
+        Assert.Contains("febrero", g.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("del 10 al 13 pa 2", "2027-02-10", "2027-02-13")]
+    [InlineData("el 28, 2 noches, somos 2", "2027-02-28", "2027-03-02")]
+    [InlineData("el 1 x 2 noches, somos 2", "2027-02-01", "2027-02-03")]
+    public async Task Days_given_after_a_month_alone_fall_in_that_month(string days, string checkIn, string checkOut)
+    {
+        var g = Guest();
+
+        await g.Say("q dias tenes livre en febrro?");
+        await g.Say(days);
+
+        Assert.Equal(DateOnly.Parse(checkIn, System.Globalization.CultureInfo.InvariantCulture), g.State.Stay.CheckIn);
+        Assert.Equal(DateOnly.Parse(checkOut, System.Globalization.CultureInfo.InvariantCulture), g.State.Stay.CheckOut);
     }
 
     [Fact]
