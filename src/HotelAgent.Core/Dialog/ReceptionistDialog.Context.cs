@@ -295,11 +295,22 @@ public sealed partial class ReceptionistDialog
         return true;
     }
 
-    /// <summary>A short answer to a yes/no question: "sí", "sip", "dale", "ok", "de una" are yes; "no", "nop", "mejor no" are no.</summary>
-    private YesNo ClarifyYesNo(TurnContext t) =>
-        IsNo(t) || DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.No ? YesNo.No
-        : IsYes(t) || DialogText.IsAcknowledgement(t.Raw) ? YesNo.Yes
-        : YesNo.Unclear;
+    /// <summary>
+    /// A short answer to a yes/no question: "sí", "sip", "dale", "ok", "de una" are yes; "no", "nop", "mejor no" are no. A
+    /// request of its own ("no, quiero cancelarla") is neither: it is understood as that request.
+    /// </summary>
+    private YesNo ClarifyYesNo(TurnContext t)
+    {
+        if (t.Nlu.Confidence >= _nlu.ActThreshold && t.Nlu.Intent is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.Greeting
+                or NluLabels.Goodbye or NluLabels.OutOfScope or NluLabels.Help))
+        {
+            return YesNo.Unclear;
+        }
+
+        return IsNo(t) || DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.No ? YesNo.No
+            : IsYes(t) || DialogText.IsAcknowledgement(t.Raw) ? YesNo.Yes
+            : YesNo.Unclear;
+    }
 
     /// <summary>A yes for non-binding steps (the only offer, a retry): a button, a yes word, or an affirm without numbers.</summary>
     private bool IsYes(TurnContext t) =>

@@ -65,6 +65,19 @@ public sealed class HandoffAndUnderstandingTests : DialogTestBase
     }
 
     [Fact]
+    public async Task A_no_with_a_request_of_its_own_after_the_menu_is_that_request()
+    {
+        await ExistingBooking(Phone, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
+        Effects.Scripted["algo de reservas"] = Nlu(NluLabels.MakeReservation, 0.5, (NluLabels.MakeReservation, 0.5), (NluLabels.CheckReservation, 0.4));
+        var g = Guest();
+
+        await g.Say("algo de reservas");
+        await g.Say("no, quiero cancelar mi reserva");
+
+        Assert.Equal(DialogStage.ConfirmingCancellation, g.State.Stage);
+    }
+
+    [Fact]
     public async Task A_yes_to_change_or_cancel_after_the_booking_is_shown_asks_which()
     {
         await ExistingBooking(Phone, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
