@@ -17,7 +17,7 @@ namespace HotelAgent.Core.Nlu;
 /// only, and never when two vocabulary words are equally near ("tienem": tiene or tienen?).</item>
 /// <item>Never changed: any word of the vocabulary, any real Spanish word form the corrector would otherwise turn into
 /// another one (<c>Data/spelling-protected.txt</c>, generated from the hunspell es_ES dictionary with <c>nlu spelling-guard</c>:
-/// "entero", "abrir", "personal", "reservan", "mazo"...), tokens with digits or symbols (dates, codes, emails), and whole
+/// "entero", "abrir", "solos", "reservan", "mazo"...), tokens with digits or symbols (dates, codes, emails), and whole
 /// messages that read as English.</item>
 /// </list>
 /// Pure and deterministic: the dialog calls it inside the orchestration.
