@@ -67,9 +67,20 @@ public static class NluCommands
             return 0;
         });
 
+        var guard = new Command("spelling-guard",
+            "Read words on stdin (a dictionary's word forms, one per line); write the ones the spelling corrector would change, "
+            + "with the correction: the list of protected words (src/HotelAgent.Core/Nlu/Data/spelling-protected.txt).");
+        guard.SetAction(async (result, ct) =>
+        {
+            using var reader = inputFactory();
+            await SpellingGuardAsync(reader, result.InvocationConfiguration.Output, ct);
+            return 0;
+        });
+
         var nlu = new Command("nlu", "Language understanding: intents and entities.");
         nlu.Subcommands.Add(parse);
         nlu.Subcommands.Add(eval);
+        nlu.Subcommands.Add(guard);
         return nlu;
     }
 
@@ -100,6 +111,20 @@ public static class NluCommands
         sb.AppendLine("== tuned splits: details ==");
         sb.Append(combined.Format());
         return sb.ToString();
+    }
+
+    /// <summary>The words of <paramref name="input"/> the spelling corrector would change, sorted, as "word correction" lines.</summary>
+    public static async Task SpellingGuardAsync(TextReader input, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        var words = new List<string>();
+        string? line;
+        while ((line = await input.ReadLineAsync(cancellationToken)) is not null)
+            words.Add(line);
+        foreach (var (word, correction) in SpellingNormalizer.Collisions(words).OrderBy(c => c.Word, StringComparer.Ordinal))
+            await output.WriteLineAsync($"{word} {correction}");
+        await output.FlushAsync(cancellationToken);
     }
 
     public static async Task ParseAsync(INluEngine engine, TextReader input, TextWriter output, DateOnly today, CancellationToken cancellationToken)

@@ -245,6 +245,12 @@ public sealed record DialogState
     /// <summary>The stay of a flow that expired, kept only to offer "¿seguimos con lo de antes?" (never reused silently).</summary>
     public StaySlots? ExpiredStay { get; init; }
 
+    /// <summary>
+    /// A month named for the stay without its days ("¿qué días tenés libres en febrero?"), as the middle of that month: the
+    /// days the guest gives next ("del 10 al 13", "el 28") are read against it, so they fall in that month.
+    /// </summary>
+    public DateOnly? StayMonth { get; init; }
+
     /// <summary>Short fingerprints of the latest replies (no reply goes out word for word a third time).</summary>
     public IReadOnlyList<string> RecentReplies { get; init; } = [];
 
@@ -311,6 +317,7 @@ public sealed record DialogState
         LongStayConfirmed = false,
         FlowTouchedAt = null,
         ExpiredStay = null,
+        StayMonth = null,
         VerificationChallengeId = null,
         VerificationReference = null,
     };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HotelAgent.Core.Nlu;
 
 namespace HotelAgent.Core.Dialog;
 
@@ -56,6 +57,8 @@ internal static class DialogText
         "booking", "reservation", "senor", "senora", "che", "genio", "capo", "ahi", "ahora", "now", "yo", "my", "name", "under", "mine",
         "mismo", "misma", "estaria", "estamos", "estoy", "ta", "tal", "cual", "and", "y", "hacelo", "hacela", "haceme", "hace", "proceed",
         "ah", "oh", "okk", "igual", "es", "son", "correctas", "correcta", "fechas", "those", "dates", "exactly",
+        // "dale que va", "si q si" ("q" is written out as "que")
+        "que",
     };
 
     private static readonly Dictionary<ConfirmAction, HashSet<string>> ActionYes = new()
@@ -131,6 +134,18 @@ internal static class DialogText
         return sb.ToString().Trim(' ', '.', '-');
     }
 
+    /// <summary>
+    /// A guest's message normalized like <see cref="Normalize"/>, with the misspelt booking words and chat shorthand of a
+    /// Spanish message fixed ("kiero reserbar pal 3 de enro" → "quiero reservar para el 3 de enero", "dale q va" → "dale que
+    /// va"; <see cref="SpellingNormalizer"/>). Only for what the guest wrote: names and the bot's own texts use
+    /// <see cref="Normalize"/>.
+    /// </summary>
+    public static string NormalizeGuest(string? text)
+    {
+        var norm = Normalize(text);
+        return norm.Length == 0 ? norm : SpellingNormalizer.Correct(norm, text!);
+    }
+
     public static bool IsYes(string normalized) => YesWords.Contains(normalized, StringComparer.Ordinal);
 
     public static bool IsNo(string normalized) => NoWords.Contains(normalized, StringComparer.Ordinal);
@@ -151,7 +166,7 @@ internal static class DialogText
             return YesNo.Unclear;
         }
 
-        var norm = Normalize(text.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase));
+        var norm = NormalizeGuest(text.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase));
         var words = Words(norm);
         if (words.Length == 0)
         {
@@ -252,7 +267,7 @@ internal static class DialogText
     public static bool StartsWithYes(string? raw)
     {
         var text = raw ?? string.Empty;
-        var words = Words(Normalize(text));
+        var words = Words(NormalizeGuest(text));
         return !text.Contains('?', StringComparison.Ordinal) && words.Length > 0 && YesCore.Contains(words[0])
             && !words.Any(w => Negations.Contains(w) || w.Any(char.IsAsciiDigit));
     }
@@ -266,7 +281,7 @@ internal static class DialogText
             return true;
         }
 
-        var words = Words(Normalize(text));
+        var words = Words(NormalizeGuest(text));
         return words.Length >= 2 && QuestionStarts.Contains(words[0]) && words[0] is not ("y" or "me" or "se" or "es" or "que");
     }
 
@@ -304,13 +319,13 @@ internal static class DialogText
             return null;
         }
 
-        var words = Words(Normalize(lead.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase)));
+        var words = Words(NormalizeGuest(lead.Replace("de una", "deuna", StringComparison.OrdinalIgnoreCase)));
         return words.Any(w => ExplicitYes.Contains(w) || ActionYes[action].Contains(w)) ? lead : null;
     }
 
     public static bool IsAcknowledgement(string? raw)
     {
-        var norm = Normalize(raw);
+        var norm = NormalizeGuest(raw);
         if (norm.Length == 0)
         {
             return (raw ?? string.Empty).Contains("👍", StringComparison.Ordinal) || (raw ?? string.Empty).Contains("👌", StringComparison.Ordinal);
@@ -325,7 +340,7 @@ internal static class DialogText
     /// <summary>"gracias", "muchas gracias", "thanks!": thanks that do not end the conversation.</summary>
     public static bool IsThanksOnly(string? raw)
     {
-        var words = Words(Normalize(raw));
+        var words = Words(NormalizeGuest(raw));
         return words.Length is > 0 and <= 4 && words.Any(w => w is "gracias" or "thanks" or "thank" or "genial" or "perfecto")
             && words.All(w => w is "gracias" or "muchas" or "mil" or "thanks" or "thank" or "you" or "genial" or "perfecto" or "ok" or "dale" or "bueno"
                 or "so" or "much" or "a" or "lot" or "buenisimo" or "great");

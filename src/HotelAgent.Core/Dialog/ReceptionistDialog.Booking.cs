@@ -48,6 +48,12 @@ public sealed partial class ReceptionistDialog
     /// guests and the nights when we asked for the departure; a partial date ("no, mejor del 11 al 13") is read in the month
     /// of the dates already on the table, not against today.
     /// </summary>
+    /// <summary>A month named in this message with no day of it ("en febrero", "for march"), or null.</summary>
+    private static string? MonthNamedAlone(TurnContext t) =>
+        t.Nlu.Entities.CheckIn is null && t.Nlu.Entities.CheckOut is null && t.Turn.Message.ReplyId is null
+            ? t.Norm.Split(' ').FirstOrDefault(w => w.Length > 3 && DateExtractor.IsMonth(w))
+            : null;
+
     private static StaySlots ExtractStaySlots(TurnContext t, NluResult nlu)
     {
         var e = nlu.Entities;
@@ -57,7 +63,8 @@ public sealed partial class ReceptionistDialog
         var guests = e.Guests;
         var asked = t.S.Asked;
 
-        var anchor = t.S.Stay.CheckIn ?? t.S.PendingChange?.CheckIn ?? t.S.Target?.CheckIn;
+        // Days without a month after "¿qué días tenés libres en febrero?" are read against the middle of February.
+        var anchor = t.S.Stay.CheckIn ?? t.S.PendingChange?.CheckIn ?? t.S.Target?.CheckIn ?? t.S.StayMonth;
         if (anchor is { } a && (checkIn is not null || checkOut is not null) && t.Raw.Length > 0)
         {
             var (ci, co, n) = EntityExtractor.ExtractStay(t.Raw, t.Turn.Today, a);
@@ -430,6 +437,14 @@ public sealed partial class ReceptionistDialog
         if (next == AskedSlot.CheckIn && HolidayLead(t) is { } holiday)
         {
             opening = opening.Length == 0 ? holiday : opening + " " + holiday;
+        }
+        else if (next == AskedSlot.CheckIn && MonthNamedAlone(t) is { } month
+                 && EntityExtractor.ExtractStay("1 de " + month, t.Turn.Today, null).CheckIn is { } first)
+        {
+            // "¿qué días tenés libres en febrero?": remember the month, so "del 10 al 13" is read in it.
+            t.S = t.S with { StayMonth = first.AddDays((DateTime.DaysInMonth(first.Year, first.Month) / 2) - 1) };
+            var lead2 = L(t, $"Dale, en {month}.", $"Sure, in {CultureInfo.InvariantCulture.TextInfo.ToTitleCase(month)}.");
+            opening = opening.Length == 0 ? lead2 : opening + " " + lead2;
         }
 
         if (next != AskedSlot.None)

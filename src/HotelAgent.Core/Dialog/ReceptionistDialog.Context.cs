@@ -50,10 +50,19 @@ public sealed partial class ReceptionistDialog
                     return true;
                 }
 
+                if (t.S.Stay.IsComplete && t.S.Asked == AskedSlot.CheckIn && (IsYes(t) || DialogText.IsAcknowledgement(t.Raw)))
+                {
+                    // "sí" to "No tengo habitaciones libres… ¿Querés probar con otras fechas?": which dates, not the same search again.
+                    Touch(t);
+                    t.S = t.S with { Stay = t.S.Stay with { CheckIn = null, CheckOut = null, Nights = null }, LongStayConfirmed = false };
+                    await AdvanceStayAsync(t);
+                    return true;
+                }
+
                 if (t.S.Stay.IsComplete && (IsYes(t) || DialogText.IsAcknowledgement(t.Raw)
                     || (confident && nlu.Intent is NluLabels.CheckAvailability or NluLabels.AskPrice or NluLabels.MakeReservation)))
                 {
-                    // "dale" after a PMS outage or a "¿querés probar otras fechas?" with a complete stay: quote again.
+                    // "dale" after a PMS outage with a complete stay: quote again.
                     Touch(t);
                     await AdvanceStayAsync(t);
                     return true;
@@ -209,6 +218,32 @@ public sealed partial class ReceptionistDialog
 
         var original = t.S.ClarifyText;
         var resume = t.S.ResumeStage ?? DialogStage.Idle;
+        var answer = picked is null && replyId is null && !DialogText.IsThanksOnly(t.Raw) ? ClarifyYesNo(t) : YesNo.Unclear;
+        if (answer == YesNo.No && original is null)
+        {
+            // "no" to a question of ours ("¿querés cambiar o cancelar algo?"): nothing to do.
+            t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
+            t.Say(L(t, "¡Dale! Cualquier otra cosa, acá estoy.", "Sure! Anything else, I'm here."));
+            return true;
+        }
+
+        if (answer == YesNo.No && intents.Count > 1)
+        {
+            // "no" to "¿querés ver tu reserva?": the other options, still open.
+            var rest = intents.Skip(1).ToList();
+            if (rest.All(i => i == NluLabels.Help))
+            {
+                t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
+                t.Say(L(t, "Dale. Contame en pocas palabras qué necesitás: disponibilidad y precios, una reserva o algo del hotel.",
+                    "Sure. Tell me in a few words what you need: availability and prices, a booking or something about the hotel."));
+                return true;
+            }
+
+            t.S = t.S with { ClarifyIntents = rest };
+            SayClarifyMenu(t, rest, L(t, "Dale. ¿Es alguna de estas?", "Sure. Is it one of these?"));
+            return true;
+        }
+
         t.S = t.S with { Stage = resume, ClarifyIntents = [], ClarifyText = null, ResumeStage = null };
         if (picked is null)
         {
@@ -221,20 +256,60 @@ public sealed partial class ReceptionistDialog
                 return true;
             }
 
-            return resume != DialogStage.Clarifying && (await HandleConfirmationStepAsync(t) || await HandleInContextAsync(t));
+            if (answer == YesNo.Yes && original is not null && intents.Count > 0 && IntentQuestion(t, intents[0]) is not null)
+            {
+                // "sí" / "dale" / "ok" to "¿querés ver tu reserva?" (the menu's first option, asked as a question) takes it,
+                // read with the message the menu was about: never a "¡Genial!" that drops the question.
+                picked = intents[0];
+            }
+            else if (answer != YesNo.Unclear)
+            {
+                // A yes with nothing proposed, or a no with nothing left: the options again (a yes/no cannot pick one).
+                t.S = t.S with { Stage = DialogStage.Clarifying, ClarifyIntents = intents, ClarifyText = original, ResumeStage = resume };
+                SayClarifyMenu(t, intents, L(t, "¿Cuál de estas opciones?", "Which of these options?"));
+                return true;
+            }
+            else
+            {
+                return resume != DialogStage.Clarifying && (await HandleConfirmationStepAsync(t) || await HandleInContextAsync(t));
+            }
         }
 
         var source = original is null ? t.Nlu : await t.Effects.UnderstandAsync(original, t.Turn.Today);
         var forced = source with { Intent = picked, Confidence = 1 };
         t.Nlu = forced;
-        if (original is not null)
+        if (picked == NluLabels.AskAmenities && forced.Entities.Amenities.Count == 0)
+        {
+            // "Servicios del hotel" picked for a message that named none ("y lo de la habitación?"): the amenities, read from
+            // the option's own title, not "no tengo ese dato" about the original words.
+            t.Raw = IntentTitle(t, picked);
+            t.Norm = DialogText.Normalize(t.Raw);
+        }
+        else if (original is not null)
         {
             t.Raw = original;
-            t.Norm = DialogText.Normalize(original);
+            t.Norm = DialogText.NormalizeGuest(original);
         }
 
         await RouteAsync(t, picked, forced);
         return true;
+    }
+
+    /// <summary>
+    /// A short answer to a yes/no question: "sí", "sip", "dale", "ok", "de una" are yes; "no", "nop", "mejor no" are no. A
+    /// request of its own ("no, quiero cancelarla") is neither: it is understood as that request.
+    /// </summary>
+    private YesNo ClarifyYesNo(TurnContext t)
+    {
+        if (t.Nlu.Confidence >= _nlu.ActThreshold && t.Nlu.Intent is not (NluLabels.Affirm or NluLabels.Deny or NluLabels.Greeting
+                or NluLabels.Goodbye or NluLabels.OutOfScope or NluLabels.Help))
+        {
+            return YesNo.Unclear;
+        }
+
+        return IsNo(t) || DialogText.ReadYesNo(t.Raw, ConfirmAction.Generic) == YesNo.No ? YesNo.No
+            : IsYes(t) || DialogText.IsAcknowledgement(t.Raw) ? YesNo.Yes
+            : YesNo.Unclear;
     }
 
     /// <summary>A yes for non-binding steps (the only offer, a retry): a button, a yes word, or an affirm without numbers.</summary>

@@ -68,8 +68,15 @@ public sealed partial class ReceptionistDialog
                 sb.Append("• ").Append(Describe(t, x)).Append('\n');
             }
 
+            // A yes/no question with its two answers as buttons: "sí" asks which one, "no" closes (never a "¡Genial!" that drops it).
             sb.Append(L(t, "¿Querés cambiar o cancelar algo?", "Would you like to change or cancel anything?"));
-            t.Say(sb.ToString());
+            IReadOnlyList<string> next = [NluLabels.ModifyReservation, NluLabels.CancelReservation];
+            t.S = t.S with { Stage = DialogStage.Clarifying, ClarifyIntents = next, ClarifyText = null, ResumeStage = DialogStage.Idle };
+            t.Say(new Reply(sb.ToString())
+            {
+                Options = next.Select(i => new ReplyOption(i, IntentTitle(t, i))).ToList(),
+                OptionsTitle = L(t, "Elegí una opción", "Choose an option"),
+            });
             return;
         }
 

@@ -70,7 +70,7 @@ public sealed partial class ReceptionistDialog
         }
 
         if (turn.Message.ReplyId is null && turn.Message.Channel != Channel.WhatsApp && state.LastOptionIds.Count > 0
-            && DialogText.BareNumber(DialogText.Normalize(text)) is { } n && n >= 1 && n <= state.LastOptionIds.Count)
+            && DialogText.BareNumber(DialogText.NormalizeGuest(text)) is { } n && n >= 1 && n <= state.LastOptionIds.Count)
         {
             // Numbered options (email, web chat): "2" is the second option, exactly like pressing it.
             turn = turn with { Message = turn.Message with { ReplyId = state.LastOptionIds[n - 1] } };
@@ -81,7 +81,7 @@ public sealed partial class ReceptionistDialog
 
         var nlu = await effects.UnderstandAsync(text, turn.Today);
         t.Nlu = nlu;
-        t.Norm = DialogText.Normalize(text);
+        t.Norm = DialogText.NormalizeGuest(text);
         t.Raw = text;
         UpdateLanguage(t);
         t.S = t.S with { LastIntent = nlu.Intent, LastConfidence = nlu.Confidence, LastMessageAt = turn.Message.Timestamp };
@@ -159,19 +159,20 @@ public sealed partial class ReceptionistDialog
             return t.Outcome(nlu.Intent, nlu.Confidence);
         }
 
-        if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
-        {
-            // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
-            band = ConfidenceBand.Fallback;
-        }
-        else if (band != ConfidenceBand.Act && nlu.Alternatives.Select(a => a.Intent).Prepend(nlu.Intent).Distinct(StringComparer.Ordinal)
-                     .FirstOrDefault(i => IsSupportedByEvidence(t, nlu with { Intent = i })) is { } supported)
+        if (band != ConfidenceBand.Act && nlu.Alternatives.Select(a => a.Intent).Prepend(nlu.Intent).Distinct(StringComparer.Ordinal)
+                .FirstOrDefault(i => IsSupportedByEvidence(t, nlu with { Intent = i })) is { } supported)
         {
             // Not sure of the intent, but the message carries what one of the likely intents needs (an amenity, dates, a policy
-            // keyword, "cancel" with a booking of the guest's...): act on that one.
+            // keyword, "cancel" with a booking of the guest's, "¿qué días tenés libres en febrero?"...): act on that one, even
+            // when "out of scope" came first ("q dias tenes livre en febrro").
             band = ConfidenceBand.Act;
             nlu = nlu with { Intent = supported };
             t.Nlu = nlu;
+        }
+        else if (band == ConfidenceBand.Clarify && string.Equals(nlu.Intent, NluLabels.OutOfScope, StringComparison.Ordinal))
+        {
+            // "Probably nothing I know" is not worth a menu: it is a plain misunderstanding.
+            band = ConfidenceBand.Fallback;
         }
 
         switch (band)
@@ -356,6 +357,7 @@ public sealed partial class ReceptionistDialog
                 e.CheckIn is not null || e.CheckOut is not null || (e.Nights is not null && e.Guests is not null)
                 || (nlu.Intent != NluLabels.AskPrice && WantsARoom(t.Norm))
                 || (e.Guests is not null && AsksForRoom(t.Norm))
+                || (nlu.Intent == NluLabels.CheckAvailability && AsksForFreeDays(t.Norm))
                 || HolidayPeriods.Find(t.Norm, t.Turn.Today) is not null,
             NluLabels.CancelReservation => FindReference(t, nlu) is not null
                 || DialogText.ContainsAny(t.Norm, "cancel*", "anul*", "dar de baja", "dala de baja", "dar la baja", "darla de baja", "de baja",
@@ -389,6 +391,11 @@ public sealed partial class ReceptionistDialog
         DialogText.ContainsAny(norm, "tienen algo", "tenes algo", "tendran algo", "tendrias algo", "hay algo", "hay lugar", "tienen lugar", "tenes lugar",
             "disponib*", "lugar para", "habitacion para", "cuarto para", "pieza para", "anything for", "something for", "room for", "available",
             "availability", "vacanc*");
+
+    /// <summary>"¿qué días tenés libres en febrero?", "¿hay lugar en marzo?": which days of a month are free.</summary>
+    private static bool AsksForFreeDays(string norm) =>
+        DialogText.ContainsAny(norm, "libre", "libres", "disponib*", "lugar", "hay algo", "tienen algo", "tenes algo", "available", "free", "vacanc*")
+        && norm.Split(' ').Any(w => DateExtractor.IsMonth(w) && w.Length > 3);
 
     private static bool IsGreetingWord(string norm) =>
         DialogText.ContainsAny(norm, "hola", "ola", "hla", "holi", "holis", "buenas", "buenos", "buen", "wenas", "hello", "hi", "hey", "saludos");
@@ -649,14 +656,41 @@ public sealed partial class ReceptionistDialog
         var resume = t.S.Stage == DialogStage.Clarifying ? t.S.ResumeStage ?? DialogStage.Idle : t.S.Stage;
         t.S = t.S with { Stage = DialogStage.Clarifying, ClarifyIntents = candidates, ClarifyText = nlu.Text, ResumeStage = resume };
         t.Events.Add(new DialogEvent(DialogEventKind.Clarified) { Reason = string.Join(',', candidates) });
-        var options = candidates.Select((c, i) => new ReplyOption(c, IntentTitle(t, c))).ToList();
+
+        // The menu asks about the likeliest reading first, as a yes/no question, so a plain "sí" / "dale" answers it.
+        var guess = IntentQuestion(t, candidates[0]);
+        SayClarifyMenu(t, candidates, guess is null
+            ? L(t, "No estoy seguro de haberte entendido. ¿Qué querés hacer?", "I'm not sure I understood. What would you like to do?")
+            : L(t, $"No estoy seguro de haberte entendido: ¿{guess}? Si es otra cosa, elegí una opción:", $"I'm not sure I understood: {guess}? If it's something else, choose an option:"));
+    }
+
+    private void SayClarifyMenu(TurnContext t, IReadOnlyList<string> candidates, string question)
+    {
+        var options = candidates.Select(c => new ReplyOption(c, IntentTitle(t, c))).ToList();
         var lines = string.Join('\n', options.Select((o, i) => $"{i + 1}. {o.Title}"));
-        t.Say(new Reply(L(t, "No estoy seguro de haberte entendido. ¿Qué querés hacer?\n", "I'm not sure I understood. What would you like to do?\n") + lines)
+        t.Say(new Reply(question + "\n" + lines)
         {
             Options = options,
             OptionsTitle = L(t, "Elegí una opción", "Choose an option"),
         });
     }
+
+    /// <summary>The clarification menu's first option asked as a yes/no question ("querés ver tu reserva"); null for "Otra cosa".</summary>
+    private string? IntentQuestion(TurnContext t, string intent) => intent switch
+    {
+        NluLabels.CheckAvailability => L(t, "querés ver disponibilidad", "would you like to check availability"),
+        NluLabels.MakeReservation => L(t, "querés hacer una reserva", "would you like to make a booking"),
+        NluLabels.CancelReservation => L(t, "querés cancelar tu reserva", "would you like to cancel your booking"),
+        NluLabels.ModifyReservation => L(t, "querés cambiar tu reserva", "would you like to change your booking"),
+        NluLabels.CheckReservation => L(t, "querés ver tu reserva", "would you like to see your booking"),
+        NluLabels.AskPrice => L(t, "querés consultar precios", "would you like to know our prices"),
+        NluLabels.AskRoomTypes => L(t, "querés conocer las habitaciones", "would you like to know our rooms"),
+        NluLabels.AskAmenities => L(t, "querés saber qué servicios tiene el hotel", "would you like to know the hotel's amenities"),
+        NluLabels.AskLocation => L(t, "querés saber dónde estamos", "would you like to know where we are"),
+        NluLabels.AskPolicies => L(t, "querés conocer las políticas del hotel", "would you like to know the hotel's policies"),
+        NluLabels.RequestHuman => L(t, "querés hablar con recepción", "would you like to talk to reception"),
+        _ => null,
+    };
 
     private string IntentTitle(TurnContext t, string intent) => intent switch
     {

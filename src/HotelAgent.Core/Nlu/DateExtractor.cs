@@ -485,7 +485,21 @@ internal static class DateExtractor
         {
             if (t[k] is "salida" or "checkout" or "out" or "egreso" or "partida" or "departure" or "extender" or "extiendo" or "hasta")
                 return false;
-            if (MoveVerbs.Contains(t[k]))
+            if (IsMoveVerb(t[k]))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>A move verb, also with a pronoun attached: "pasarla", "correrla", "adelantarla", "postergarlo".</summary>
+    private static bool IsMoveVerb(string w)
+    {
+        if (MoveVerbs.Contains(w))
+            return true;
+        foreach (var clitic in (ReadOnlySpan<string>)["la", "lo", "las", "los", "me", "nos"])
+        {
+            if (w.Length > clitic.Length + 3 && w.EndsWith(clitic, StringComparison.Ordinal) && w[^(clitic.Length + 1)] == 'r'
+                && MoveVerbs.Contains(w[..^clitic.Length]))
                 return true;
         }
         return false;

@@ -437,7 +437,7 @@ public static partial class EntityExtractor
         var kept = new List<string>();
         foreach (var w in words)
         {
-            var lw = TextNormalizer.Normalize(w);
+            var lw = TextNormalizer.Normalize(w, correctSpelling: false);
             if (lw is "de" or "del" or "la" or "van" or "von" && kept.Count > 0)
             {
                 kept.Add(lw);

@@ -9,9 +9,11 @@ internal static partial class TextNormalizer
     /// <summary>
     /// Lowercase, strip accents (ñ becomes n), collapse runs of 3+ identical letters to one ("holaaa" → "hola"),
     /// map a few emoji to tokens (emo_ok, emo_pos, emo_neg, emo_laugh, emo_wave, emo_please), keep '?' as a token,
-    /// turn other punctuation into spaces (keeping '/', '-' inside tokens for dates and codes), collapse spaces.
+    /// turn other punctuation into spaces (keeping '/', '-' inside tokens for dates and codes), collapse spaces, and
+    /// (unless <paramref name="correctSpelling"/> is false) fix the misspelt booking words and chat shorthand of a Spanish
+    /// message (<see cref="SpellingNormalizer"/>: "abitacion pal 3 de enro" → "habitacion para el 3 de enero").
     /// </summary>
-    public static string Normalize(string text)
+    public static string Normalize(string text, bool correctSpelling = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var sb = new StringBuilder(text.Length + 8);
@@ -91,7 +93,9 @@ internal static partial class TextNormalizer
             prev = ' ';
         }
         // collapse double spaces and trim
-        var s = sb.ToString();
+        var s = CollapseSpaces(sb.ToString());
+        if (correctSpelling)
+            s = SpellingNormalizer.Correct(s, text);
         if (s.Contains('-', StringComparison.Ordinal))
         {
             // "dec 12-14", "del 12-14 de enero": a glued day range reads like "12 - 14" (dates keep '-' inside tokens

@@ -213,6 +213,70 @@ public sealed class BookingConversationTests : DialogTestBase
     }
 
     [Fact]
+    public async Task A_yes_to_trying_other_dates_asks_for_them_instead_of_searching_the_same_ones()
+    {
+        var g = Guest();
+        for (var i = 0; i < 2; i++)
+        {
+            await ExistingBooking("+54911000000" + i, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12), "familiar", "Otro Huésped", 4);
+        }
+
+        await g.Say("quiero reservar del 10 al 12 de diciembre para 4 personas");
+        await g.Say("sip");
+
+        Assert.DoesNotContain("No tengo habitaciones libres", g.Text, StringComparison.Ordinal);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+        Assert.Null(g.State.Stay.CheckIn);
+        Assert.Equal(4, g.State.Stay.Guests);
+
+        await g.Say("del 14 al 16");
+
+        Assert.Equal(new DateOnly(2026, 12, 14), g.State.Stay.CheckIn);
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+    }
+
+    [Fact]
+    public async Task A_heavily_misspelt_request_is_quoted_for_the_right_stay()
+    {
+        var g = Guest();
+
+        await g.Say("ola tenes abitacion pal 3 de enro x 2 noxes? somo 3");
+
+        Assert.Equal(DialogStage.OfferingRooms, g.State.Stage);
+        Assert.Equal(new DateOnly(2027, 1, 3), g.State.Stay.CheckIn);
+        Assert.Equal(new DateOnly(2027, 1, 5), g.State.Stay.CheckOut);
+        Assert.Equal(3, g.State.Stay.Guests);
+    }
+
+    [Fact]
+    public async Task Asking_which_days_of_a_month_are_free_starts_the_stay()
+    {
+        var g = Guest();
+
+        await g.Say("q dias tenes livre en febrro?");
+
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+        Assert.DoesNotContain("no te entendí", g.Text, StringComparison.Ordinal);
+        Assert.Contains("febrero", g.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("del 10 al 13 pa 2", "2027-02-10", "2027-02-13")]
+    [InlineData("el 28, 2 noches, somos 2", "2027-02-28", "2027-03-02")]
+    [InlineData("el 1 x 2 noches, somos 2", "2027-02-01", "2027-02-03")]
+    public async Task Days_given_after_a_month_alone_fall_in_that_month(string days, string checkIn, string checkOut)
+    {
+        var g = Guest();
+
+        await g.Say("q dias tenes livre en febrro?");
+        await g.Say(days);
+
+        Assert.Equal(DateOnly.Parse(checkIn, System.Globalization.CultureInfo.InvariantCulture), g.State.Stay.CheckIn);
+        Assert.Equal(DateOnly.Parse(checkOut, System.Globalization.CultureInfo.InvariantCulture), g.State.Stay.CheckOut);
+    }
+
+    [Fact]
     public async Task A_party_larger_than_any_room_is_sent_to_reception()
     {
         var g = Guest();

@@ -24,6 +24,9 @@ public sealed class DialogTextTests
     [InlineData("siii daleee", "Booking")]
     [InlineData("metele nomás", "Generic")]
     [InlineData("okkk, hacele", "Modification")]
+    [InlineData("dale q va", "Booking")]            // "q" written out as "que"
+    [InlineData("sip, reserbala xfa", "Booking")]   // the step's verb misspelt, shorthand "por favor"
+    [InlineData("si, canselala", "Cancellation")]
     public void A_yes_with_extra_words_is_a_yes(string text, string action) => Assert.Equal(YesNo.Yes, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
 
     [Theory]
@@ -33,6 +36,7 @@ public sealed class DialogTextTests
     [InlineData("mejor no", "Booking")]
     [InlineData("nah", "Booking")]
     [InlineData("para nada", "Generic")]
+    [InlineData("nop, mejor la dejo", "Cancellation")]
     public void A_no_with_extra_words_is_a_no(string text, string action) => Assert.Equal(YesNo.No, DialogText.ReadYesNo(text, Enum.Parse<ConfirmAction>(action)));
 
     [Theory]
@@ -131,4 +135,13 @@ public sealed class DialogTextTests
     [InlineData("en mi reserva se suma el IVA?")]
     [InlineData("se agrega el desayuno?")]
     public void A_party_size_or_a_question_is_not_someone_joining(string text) => Assert.Null(DialogText.ExtraGuests(DialogText.Normalize(text)));
+
+    [Theory]
+    [InlineData("kiero reserbar pal 3 de enro", "quiero reservar para el 3 de enero")]
+    [InlineData("Mi mail: enro@gmail.com", "mi mail enro@gmail.com")]
+    [InlineData("I'd like a room for three", "i d like a room for three")]
+    public void A_guest_message_is_normalized_with_its_spelling_fixed(string text, string expected) => Assert.Equal(expected, DialogText.NormalizeGuest(text));
+
+    [Fact]
+    public void The_bot_s_own_texts_keep_their_spelling() => Assert.Equal("kiero", DialogText.Normalize("kiero"));
 }

@@ -26,6 +26,90 @@ public sealed class HandoffAndUnderstandingTests : DialogTestBase
         Assert.Equal(DialogStage.Idle, g.State.Stage);
     }
 
+    [Theory]
+    [InlineData("si")]
+    [InlineData("sip")]
+    [InlineData("dale")]
+    [InlineData("ok")]
+    public async Task A_yes_after_the_menu_takes_the_option_it_asked_about(string yes)
+    {
+        Effects.Scripted["algo de reservas"] = Nlu(NluLabels.MakeReservation, 0.5, (NluLabels.MakeReservation, 0.5), (NluLabels.CancelReservation, 0.4));
+        var g = Guest();
+
+        var menu = await g.Say("algo de reservas");
+        Assert.Contains("¿querés hacer una reserva?", Assert.Single(menu.Replies).Text, StringComparison.Ordinal);
+
+        await g.Say(yes);
+
+        Assert.Equal(DialogStage.CollectingStay, g.State.Stage);
+        Assert.Equal(AskedSlot.CheckIn, g.State.Asked);
+        Assert.DoesNotContain("Genial", g.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_no_after_the_menu_offers_the_other_options()
+    {
+        Effects.Scripted["algo de reservas"] = Nlu(NluLabels.MakeReservation, 0.5,
+            (NluLabels.MakeReservation, 0.5), (NluLabels.CancelReservation, 0.3), (NluLabels.CheckReservation, 0.2));
+        var g = Guest();
+
+        await g.Say("algo de reservas");
+        var no = await g.Say("nop");
+
+        Assert.Equal(DialogStage.Clarifying, g.State.Stage);
+        Assert.Equal([NluLabels.CancelReservation, NluLabels.CheckReservation], Assert.Single(no.Replies).Options.Select(o => o.Id));
+
+        await g.Say("2");
+
+        Assert.Contains("No encuentro reservas", g.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_no_with_a_request_of_its_own_after_the_menu_is_that_request()
+    {
+        await ExistingBooking(Phone, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
+        Effects.Scripted["algo de reservas"] = Nlu(NluLabels.MakeReservation, 0.5, (NluLabels.MakeReservation, 0.5), (NluLabels.CheckReservation, 0.4));
+        var g = Guest();
+
+        await g.Say("algo de reservas");
+        await g.Say("no, quiero cancelar mi reserva");
+
+        Assert.Equal(DialogStage.ConfirmingCancellation, g.State.Stage);
+    }
+
+    [Fact]
+    public async Task A_yes_to_change_or_cancel_after_the_booking_is_shown_asks_which()
+    {
+        await ExistingBooking(Phone, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
+        var g = Guest();
+
+        var status = await g.Say("quiero ver mi reserva");
+        Assert.Contains("¿Querés cambiar o cancelar algo?", g.Text, StringComparison.Ordinal);
+        Assert.Equal([NluLabels.ModifyReservation, NluLabels.CancelReservation], status.Replies[^1].Options.Select(o => o.Id));
+
+        var yes = await g.Say("si");
+
+        Assert.DoesNotContain("Genial", g.Text, StringComparison.Ordinal);
+        Assert.Equal([NluLabels.ModifyReservation, NluLabels.CancelReservation], yes.Replies[^1].Options.Select(o => o.Id));
+
+        await g.Say("Cancelar mi reserva", replyId: NluLabels.CancelReservation);
+
+        Assert.Equal(DialogStage.ConfirmingCancellation, g.State.Stage);
+    }
+
+    [Fact]
+    public async Task A_no_to_change_or_cancel_closes_without_touching_the_booking()
+    {
+        await ExistingBooking(Phone, new DateOnly(2026, 12, 10), new DateOnly(2026, 12, 12));
+        var g = Guest();
+
+        await g.Say("quiero ver mi reserva");
+        await g.Say("no gracias");
+
+        Assert.Equal(DialogStage.Idle, g.State.Stage);
+        Assert.Contains("acá estoy", g.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_menu_button_picks_the_intent()
     {

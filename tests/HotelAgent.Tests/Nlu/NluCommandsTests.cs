@@ -18,6 +18,15 @@ public class NluCommandsTests
     }
 
     [Fact]
+    public async Task Spelling_guard_lists_the_real_words_the_corrector_would_change()
+    {
+        var (code, output) = await RunAsync("entero\nhotel\nAbrir\nenero\n", "nlu", "spelling-guard");
+
+        Assert.Equal(0, code);
+        Assert.Equal(["abrir abril", "entero enero"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Parse_writes_one_json_object_per_line()
     {
         var (code, output) = await RunAsync("resérvame la matrimonial del 10 al 12 para 2\nhay pileta?\n", "nlu", "parse", "--today", "2026-11-21");
