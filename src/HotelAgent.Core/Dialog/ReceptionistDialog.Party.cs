@@ -25,7 +25,7 @@ public sealed partial class ReceptionistDialog
     {
         var limit = InfantAge;
         var current = t.S.Stay.Party;
-        var party = t.Raw.Length == 0 ? null : PartyExtractor.Extract(t.Raw);
+        var party = t.SaidParty;
         if (party is not null && t.Raw.Contains('(', StringComparison.Ordinal) && (d.CheckIn is not null || d.CheckOut is not null)
             && AgesInParentheses().Replace(t.Raw, " ") is var withoutAges && withoutAges != t.Raw)
         {
@@ -76,7 +76,7 @@ public sealed partial class ReceptionistDialog
             return false;
         }
 
-        var said = PartyExtractor.Extract(t.Raw);
+        var said = t.SaidParty;
         if (said is { Adults: not null })
         {
             return false;   // a whole new party: the ordinary correction path reads it
@@ -115,7 +115,7 @@ public sealed partial class ReceptionistDialog
     /// with a party of 2 on the table is 2): infants do not take a bed.
     /// </summary>
     private int? GuestsSaid(TurnContext t, int? nluGuests) =>
-        PartyExtractor.Extract(t.Raw) is null ? nluGuests : WithParty(t, new StaySlots { Guests = nluGuests }).Guests ?? nluGuests;
+        t.SaidParty is null ? nluGuests : WithParty(t, new StaySlots { Guests = nluGuests }).Guests ?? nluGuests;
 
     /// <summary>
     /// "no necesitamos cuna" / "we'll bring our own crib" while booking is kept (and read back at the summary) instead of being

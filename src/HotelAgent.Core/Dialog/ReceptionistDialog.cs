@@ -940,6 +940,26 @@ public sealed partial class ReceptionistDialog
         public string Norm { get; set; } = string.Empty;
         public string Raw { get; set; } = string.Empty;
         public List<Reply> Replies { get; } = [];
+
+        private (string Text, Party? Party)? _party;
+
+        /// <summary>
+        /// The party <see cref="Raw"/> describes (<see cref="PartyExtractor"/>), read once per text: every stay delta of
+        /// the turn asks for it (a dozen places), and <see cref="Raw"/> can change within a turn.
+        /// </summary>
+        public Party? SaidParty
+        {
+            get
+            {
+                if (_party is not { } cached || !string.Equals(cached.Text, Raw, StringComparison.Ordinal))
+                {
+                    cached = (Raw, Raw.Length == 0 ? null : PartyExtractor.Extract(Raw));
+                    _party = cached;
+                }
+
+                return cached.Party;
+            }
+        }
         public List<DialogEvent> Events { get; } = [];
 
         /// <summary>The question asked (or reminded) this turn; null when the turn asked nothing.</summary>

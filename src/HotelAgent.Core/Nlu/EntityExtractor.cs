@@ -145,17 +145,12 @@ public static partial class EntityExtractor
         var normalized = TextNormalizer.Normalize(text);
         var tokens = normalized.Length == 0 ? [] : normalized.Split(' ');
         var english = TextSignals.DetectLanguage(text, tokens) == "en";
-        var num = new int?[tokens.Length];
-        for (var i = 0; i < tokens.Length; i++)
-            num[i] = NumberWords.Parse(tokens[i], english);
-        return DateExtractor.Extract(tokens, num, today, anchor);
+        return DateExtractor.Extract(tokens, NumberWords.ParseAll(tokens, english), today, anchor);
     }
 
     internal static NluEntities Extract(string original, string[] tokens, bool english, DateOnly today)
     {
-        var num = new int?[tokens.Length];
-        for (var i = 0; i < tokens.Length; i++)
-            num[i] = NumberWords.Parse(tokens[i], english);
+        var num = NumberWords.ParseAll(tokens, english);
 
         var (checkIn, checkOut, nights) = DateExtractor.Extract(tokens, num, today);
         return new NluEntities

@@ -50,6 +50,15 @@ internal static class NumberWords
     }
 
     /// <summary>Ordinal words for menu choices ("la segunda", "the first").</summary>
+    /// <summary>The number each token says (<see cref="Parse"/>), null where it says none: the extractors' parallel array.</summary>
+    public static int?[] ParseAll(string[] tokens, bool english)
+    {
+        var numbers = new int?[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
+            numbers[i] = Parse(tokens[i], english);
+        return numbers;
+    }
+
     public static int? ParseOrdinal(string token) => Ordinals.TryGetValue(token, out var v) ? v : null;
 }
 

@@ -103,9 +103,9 @@ public static class PartyExtractor
             return null;
         var t = normalized.Split(' ');
         var english = TextSignals.DetectLanguage(text, t) == "en";
-        var num = new int?[t.Length];
+        var num = NumberWords.ParseAll(t, english);
         for (var i = 0; i < t.Length; i++)
-            num[i] = NumberWords.Parse(t[i], english) ?? (t[i] is "a" or "an" && english ? 1 : null);
+            num[i] ??= t[i] is "a" or "an" && english ? 1 : null;
         return Extract(t, num);
     }
 
@@ -121,9 +121,7 @@ public static class PartyExtractor
             return [];
         var t = normalized.Split(' ');
         var english = TextSignals.DetectLanguage(text, t) == "en";
-        var num = new int?[t.Length];
-        for (var i = 0; i < t.Length; i++)
-            num[i] = NumberWords.Parse(t[i], english);
+        var num = NumberWords.ParseAll(t, english);
         var ages = new List<PartyChild>();
         for (var i = 0; i < t.Length; i++)
         {
